@@ -60,8 +60,10 @@ struct Cli {
 enum Command {
     /// Check a file and report every problem, grouped by rule.
     Check(CheckArgs),
-    /// Write a corrected copy of a file (and, if asked, the error report, the findings CSV and
-    /// the JSON report); exits as `check` would on the corrected file.
+    /// Write a corrected copy of a file, and the reports if asked.
+    ///
+    /// Safe fixes are applied unless turned off with --no-fix; suggested ones only with
+    /// --suggested or --suggested-only. Exits as `check` would on the corrected file.
     Fix(FixArgs),
     /// List the rules, or print one rule's documentation.
     Rules(RulesArgs),
@@ -114,7 +116,7 @@ pub(crate) struct FixArgs {
     /// Also write the JSON report of the input (the shape `check --format json` prints).
     #[arg(long, value_name = "REPORT.json")]
     pub json: Option<PathBuf>,
-    /// Apply every suggested fix too (they change meaning a person should confirm).
+    /// Also apply every suggested fix (likely corrections a person should confirm).
     #[arg(long, conflicts_with = "suggested_only")]
     pub suggested: bool,
     /// Apply the suggested fixes of these rules only (comma-separated codes or names).
