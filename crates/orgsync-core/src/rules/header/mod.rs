@@ -105,3 +105,46 @@ pub(crate) fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     head.eq_ignore_ascii_case(prefix)
         .then(|| &s[prefix.len()..])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::run;
+    use crate::finding::Applicability;
+    use proptest::prelude::*;
+
+    const MESSY: &str = " Primary_Email_Address,Email,First Name,preferred_last_name\u{a0},Groups: Sales Team,group:sales team,Acme licence Pro,license_english_status,\"Attribute_Office\nLocation\",,notes,PERMISSION_CURATE_CONTENT,Work_Title,work_title\r\njane@example.com,,Jane,Doe,yes,no,Active,Active,Sydney,,,yes,Analyst,Lead\r\n";
+
+    #[test]
+    fn the_corrected_header_rechecks_with_no_safe_header_fix() {
+        let first = run(MESSY);
+        let second = run(&first.corrected);
+        let left: Vec<_> = second
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.row == Some(1))
+            .filter(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability == Applicability::Safe)
+            })
+            .collect();
+        assert!(left.is_empty(), "{left:#?}");
+        // Fixing twice equals fixing once.
+        assert_eq!(run(&second.corrected).corrected, second.corrected);
+    }
+
+    proptest! {
+        #[test]
+        fn any_header_text_gives_findings_not_panics(cells in proptest::collection::vec(".{0,24}", 1..6)) {
+            // A first column keeps the header row from being blank, so it stays row 1.
+            let mut head = vec!["primary_email_address".to_string()];
+            head.extend(cells.iter().map(|c| super::testing::field(c)));
+            let csv = format!("{}\r\n{}\r\n", head.join(","), vec!["x"; head.len()].join(","));
+            let r = run(&csv);
+            for f in r.report.findings.iter().filter(|f| f.code.as_str().starts_with('H')) {
+                prop_assert_eq!(f.row, Some(1));
+            }
+        }
+    }
+}
