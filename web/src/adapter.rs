@@ -1,7 +1,7 @@
 //! The one module that reads the engine's types: it turns an [`orgsync_core::Report`] into the
 //! page's [`ReportView`] and the page's [`FixChoices`] into [`orgsync_core::FixOptions`].
 
-use orgsync_core::{Applicability, Report, Severity};
+use orgsync_core::{Applicability, Code, Edit, FixOptions, Report, Severity, Suggested};
 
 use crate::model::FixChoices;
 use crate::view::{self, ActionLine, Counts, FileFacts, FixKind, FixView, Flat, ReportView, RuleCount, Sev};
@@ -15,9 +15,53 @@ pub fn sev(s: Severity) -> Sev {
     }
 }
 
-/// The name of a rule by code, from the engine's registry.
-pub fn rule_name(code: &str) -> String {
-    orgsync_core::rules().iter().find(|r| r.code == code).map(|r| r.name.to_string()).unwrap_or_default()
+/// Labels for the action summary's fields; a field the page does not know yet is shown with its
+/// name made readable, so the page never hides what the engine counts.
+const ACTION_LABELS: &[(&str, &str)] = &[
+    ("users", "Users named"),
+    ("new_users", "New users"),
+    ("invitations", "Invitations (license set to Active)"),
+    ("revocations", "Revocations (license set to Inactive)"),
+    ("group_additions", "Added to group"),
+    ("group_removals", "Removed from group"),
+    ("permission_grants", "Permission granted"),
+    ("permission_removals", "Permission removed"),
+    ("email_changes", "Email changes"),
+    ("id_changes", "User id changes"),
+];
+
+fn action_label(key: &str) -> String {
+    ACTION_LABELS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, label)| label.to_string())
+        .unwrap_or_else(|| {
+            let words = key.replace('_', " ");
+            let mut chars = words.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        })
+}
+
+/// Flattens the engine's action summary into lines: a count per field, and a line per entry of
+/// per-group or per-permission maps ("Added to group: Sales").
+fn action_lines(actions: &orgsync_core::Actions) -> Vec<ActionLine> {
+    let mut lines = Vec::new();
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(actions) else { return lines };
+    for (key, value) in fields {
+        let label = action_label(&key);
+        match value {
+            serde_json::Value::Number(n) => lines.push(ActionLine { label, count: n.as_u64().unwrap_or(0) }),
+            serde_json::Value::Object(entries) => {
+                for (name, n) in entries {
+                    if let Some(count) = n.as_u64() {
+                        lines.push(ActionLine { label: format!("{label}: {name}"), count });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    lines
 }
 
 /// Builds what the page shows from a report.
@@ -26,13 +70,14 @@ pub fn report_view(report: &Report) -> ReportView {
         .findings
         .iter()
         .map(|f| Flat {
-            code: f.code.to_string(),
-            name: rule_name(f.code),
+            code: f.code.as_str().to_string(),
+            name: f.code.rule().name.to_string(),
             severity: sev(f.severity),
-            row: f.position.row,
-            column: f.position.column.map(|c| c.saturating_sub(1) as u32),
-            header: f.position.header.clone(),
-            value: f.value.clone(),
+            row: f.row,
+            column: f.column.map(|c| c as u32),
+            header: f.column.and_then(|c| report.column_name(c)).map(str::to_string),
+            // The finding's cell value is known where its fix replaces the cell.
+            value: f.fix.as_ref().filter(|x| x.edit == Edit::SetCell).map(|x| x.before.clone()),
             message: f.message.clone(),
             tip: f.tip.clone(),
             fix: f.fix.as_ref().map(|fix| FixView {
@@ -45,54 +90,41 @@ pub fn report_view(report: &Report) -> ReportView {
         })
         .collect();
     let s = &report.summary;
+    // Per-rule fix counts come from the kept findings (exact unless the report was capped).
     let rules = s
         .by_code
         .iter()
-        .map(|(code, c)| RuleCount {
-            code: code.clone(),
-            name: rule_name(code),
-            severity: c.severity.map(sev).unwrap_or(Sev::Info),
-            count: c.count,
-            safe: c.safe,
-            suggested: c.suggested,
+        .map(|(code, count)| {
+            let kept = report.findings.iter().filter(|f| f.code == *code);
+            let (mut safe, mut suggested) = (0, 0);
+            for f in kept {
+                match f.fix.as_ref().map(|x| x.applicability) {
+                    Some(Applicability::Safe) => safe += 1,
+                    Some(Applicability::Suggested) => suggested += 1,
+                    None => {}
+                }
+            }
+            RuleCount {
+                code: code.as_str().to_string(),
+                name: code.rule().name.to_string(),
+                severity: sev(code.rule().severity),
+                count: *count,
+                safe,
+                suggested,
+            }
         })
         .collect();
-    let a = &s.actions;
-    let mut actions = vec![
-        ActionLine { label: "Users named".into(), count: a.users },
-        ActionLine { label: "Invitations (license set to Active)".into(), count: a.invitations },
-        ActionLine { label: "Revocations (license set to Inactive)".into(), count: a.revocations },
-    ];
-    for (group, n) in &a.group_additions {
-        actions.push(ActionLine { label: format!("Added to group “{group}”"), count: *n });
-    }
-    for (group, n) in &a.group_removals {
-        actions.push(ActionLine { label: format!("Removed from group “{group}”"), count: *n });
-    }
-    for (perm, n) in &a.permission_grants {
-        actions.push(ActionLine { label: format!("Granted {perm}"), count: *n });
-    }
-    for (perm, n) in &a.permission_removals {
-        actions.push(ActionLine { label: format!("Removed {perm}"), count: *n });
-    }
-    if a.email_changes > 0 {
-        actions.push(ActionLine { label: "Email changes".into(), count: a.email_changes });
-    }
-    if a.id_changes > 0 {
-        actions.push(ActionLine { label: "User id changes".into(), count: a.id_changes });
-    }
     let (grid, grid_total) = view::grid(&flat);
-    let kept = report.findings.len() as u64;
     let f = &report.file;
     ReportView {
         file: FileFacts {
             name: f.name.clone().unwrap_or_default(),
             bytes: f.bytes,
-            encoding: f.encoding.clone(),
+            encoding: f.encoding.to_string(),
             delimiter: f.delimiter.clone(),
             rows: f.rows,
-            columns: f.columns as u64,
-            kind: f.kind.clone(),
+            columns: f.columns,
+            kind: f.kind.as_str().to_string(),
             headers: f.headers.clone(),
         },
         counts: Counts {
@@ -102,20 +134,72 @@ pub fn report_view(report: &Report) -> ReportView {
             safe_fixes: s.safe_fixes,
             suggested_fixes: s.suggested_fixes,
         },
-        actions,
+        actions: action_lines(&s.actions),
         rules,
         groups: view::group(&flat),
         grid,
         grid_total,
-        truncated: kept < s.errors + s.warnings + s.infos,
+        truncated: s.omitted > 0,
     }
 }
 
+fn codes(list: &std::collections::BTreeSet<String>) -> Vec<Code> {
+    list.iter().filter_map(|c| c.parse().ok()).collect()
+}
+
 /// The engine's fix options for the page's choices.
-pub fn fix_options(choices: &FixChoices) -> orgsync_core::FixOptions {
-    orgsync_core::FixOptions {
-        safe_off: choices.safe_off.iter().cloned().collect(),
-        suggested_on: choices.suggested_on.iter().cloned().collect(),
-        all_suggested: choices.all_suggested,
+///
+/// The engine turns a rule's fixes off as a whole (`no_fix`), so a rule whose safe fixes are off
+/// applies none of its suggested ones either.
+pub fn fix_options(choices: &FixChoices) -> FixOptions {
+    FixOptions {
+        no_fix: codes(&choices.safe_off),
+        suggested: if choices.all_suggested {
+            Suggested::All
+        } else if choices.suggested_on.is_empty() {
+            Suggested::None
+        } else {
+            Suggested::Only(codes(&choices.suggested_on))
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_becomes_a_view_with_the_engines_counts() {
+        let bytes = include_bytes!("../../samples/sample-with-mistakes.csv");
+        let report = orgsync_core::check(
+            bytes,
+            orgsync_core::Options { file_name: Some("sample.csv".into()), ..Default::default() },
+        );
+        let view = report_view(&report);
+        assert_eq!(view.counts.errors, report.summary.errors);
+        assert_eq!(view.counts.warnings, report.summary.warnings);
+        assert_eq!(view.file.rows, report.file.rows);
+        assert_eq!(view.groups.iter().map(|g| g.count).sum::<u64>(), report.findings.len() as u64);
+        assert_eq!(view.rules.iter().map(|r| r.count).sum::<u64>(), report.findings.len() as u64);
+        assert!(!view.groups.is_empty(), "the sample has mistakes");
+        assert!(!view.grid.is_empty());
+        assert!(view.actions.iter().any(|a| a.label == "Users named" && a.count > 0));
+    }
+
+    #[test]
+    fn fix_choices_map_to_engine_options() {
+        let mut choices = FixChoices::default();
+        assert_eq!(fix_options(&choices), FixOptions::default());
+        choices.set_safe("R012", false);
+        choices.set_suggested("R004", true);
+        let options = fix_options(&choices);
+        assert_eq!(options.no_fix, [Code::R012]);
+        assert_eq!(options.suggested, Suggested::Only(vec![Code::R004]));
+    }
+
+    #[test]
+    fn unknown_action_fields_get_readable_labels() {
+        assert_eq!(action_label("group_additions"), "Added to group");
+        assert_eq!(action_label("rows_with_admin_rights"), "Rows with admin rights");
     }
 }

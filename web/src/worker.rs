@@ -180,7 +180,7 @@ async fn check(job: JobId, file: File, known_groups: Vec<String>) -> Result<(), 
     let mut slices = SliceReader::new(job, file, None)?;
     while let Some(slice) = slices.next_slice()? {
         checker.push(slice);
-        slices.progress(checker.rows()).await?;
+        slices.progress(checker.rows_read()).await?;
     }
     let report = checker.finish();
     let view = adapter::report_view(&report);
@@ -216,8 +216,8 @@ async fn fix_with(job: JobId, file: File, report: &orgsync_core::Report, choices
         slices.progress(0).await?;
     }
     keep(fixer.finish());
-    let json = serde_json::to_vec_pretty(report).map_err(|e| Stop::Failed(format!("The JSON report failed: {e}")))?;
-    let json_part = Array::of1(&Uint8Array::from(json.as_slice()));
+    // The same JSON the CLI writes (`Report::to_json`).
+    let json_part = Array::of1(&JsValue::from_str(&report.to_json(true)));
     let blobs = Array::new();
     for (download, part) in Download::ALL.iter().zip(parts.iter().chain([&json_part])) {
         let options = BlobPropertyBag::new();

@@ -1,0 +1,264 @@
+//! The check pass.
+
+use crate::engine::{FileKind, Handler, Header, Pipeline, Row, reported_encoding};
+use crate::finding::Finding;
+use crate::input::{Encoding, Sniffed};
+use crate::options::Options;
+use crate::registry::{Code, Severity};
+use crate::report::{FileInfo, Plan, Report, Summary};
+use crate::rules::{self, Ctx, cross::Cross};
+use crate::summary::Actions;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Checks a file fed in chunks of any size.
+///
+/// ```
+/// let mut checker = orgsync_core::Checker::new(orgsync_core::Options::default());
+/// checker.push(b"primary_email_address,acme_license_learning_status\r\n");
+/// checker.push(b"jane@example.com,ACTIVE\r\n");
+/// let report = checker.finish();
+/// assert_eq!(report.file.rows, 1);
+/// assert!(report.findings.iter().any(|f| f.code == orgsync_core::Code::R005));
+/// ```
+#[derive(Debug)]
+pub struct Checker {
+    pipeline: Pipeline,
+    state: State,
+}
+
+#[derive(Debug)]
+struct State {
+    options: Options,
+    findings: Vec<Finding>,
+    file_findings: Vec<Finding>,
+    kept: HashMap<Code, usize>,
+    summary: Summary,
+    cross: Option<Cross>,
+    actions: Actions,
+    non_empty: Vec<u64>,
+}
+
+impl Checker {
+    /// A checker with these options.
+    pub fn new(options: Options) -> Checker {
+        Checker {
+            pipeline: Pipeline::new(),
+            state: State {
+                options,
+                findings: Vec::new(),
+                file_findings: Vec::new(),
+                kept: HashMap::new(),
+                summary: Summary::default(),
+                cross: None,
+                actions: Actions::default(),
+                non_empty: Vec::new(),
+            },
+        }
+    }
+
+    /// Feeds the next bytes of the file.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.pipeline.push(bytes, &mut self.state);
+    }
+
+    /// Bytes fed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.pipeline.bytes
+    }
+
+    /// Records (rows after the header) read so far.
+    pub fn rows_read(&self) -> u64 {
+        self.pipeline.records()
+    }
+
+    /// Ends the file and returns the report.
+    pub fn finish(mut self) -> Report {
+        let st = &mut self.state;
+        self.pipeline.finish(st);
+        let p = &mut self.pipeline;
+        let sniffed = p.sniffed().copied();
+        let binary = sniffed.is_some_and(|s| s.binary.is_some());
+        let mut late: Vec<Finding> = Vec::new();
+        if let Some(name) = st.options.file_name.as_deref() {
+            late.extend(rules::file::extension(name));
+        }
+        if !binary {
+            if p.legacy_rows > 0 {
+                late.push(rules::file::legacy_encoding(
+                    p.legacy_rows,
+                    p.first_legacy_line.unwrap_or(1),
+                ));
+            }
+            late.extend(rules::file::mixed_line_endings(&p.line_endings()));
+            if p.header().is_none() || p.records() == 0 {
+                late.extend(rules::file::empty(p.header(), p.bytes));
+            }
+        }
+        let header = p.take_header();
+        let mut cross_plan = rules::cross::Plan::default();
+        if let Some(h) = &header {
+            let options = st.options.clone();
+            let ctx = Ctx {
+                header: h,
+                options: &options,
+            };
+            if h.kind == FileKind::Deletion {
+                let records = p.records();
+                if records > 10_000 || p.bytes >= 15 * 1000 * 1000 {
+                    late.push(
+                        Finding::new(
+                            Code::F011,
+                            format!(
+                                "This deletion file has {records} rows and {} bytes; a deletion file takes at most 10,000 users and must stay under 15 MB.",
+                                p.bytes
+                            ),
+                            "Split it into files of at most 10,000 rows each.",
+                        )
+                        .severity(Severity::Error),
+                    );
+                }
+            }
+            rules::columns::check(&ctx, &st.non_empty, p.records(), &mut |f| late.push(f));
+            if let Some(cross) = st.cross.take() {
+                cross_plan = cross.finish(&ctx);
+                let mut cross_findings = Vec::new();
+                cross_plan.findings(&ctx, &mut |f| cross_findings.push(f));
+                for f in cross_findings {
+                    st.keep(f);
+                }
+            }
+        }
+        for f in late {
+            st.keep_file(f);
+        }
+        // File-level findings first, then by row; within a row by column, then code.
+        let mut findings = std::mem::take(&mut st.file_findings);
+        findings.extend(std::mem::take(&mut st.findings));
+        findings.sort_by_key(|f| (f.row.unwrap_or(0), f.column.map_or(0, |c| c + 1), f.code));
+        let line_ending = p.line_endings().dominant();
+        let s = sniffed.unwrap_or(Sniffed {
+            encoding: Encoding::Utf8,
+            bom: false,
+            binary: None,
+            delimiter: b',',
+        });
+        let file_findings: Vec<Finding> = findings
+            .iter()
+            .filter(|f| is_file_level(f, header.as_ref()))
+            .cloned()
+            .collect();
+        st.summary.actions = std::mem::take(&mut st.actions);
+        Report {
+            file: FileInfo {
+                name: st.options.file_name.clone(),
+                encoding: reported_encoding(&s, p.legacy_rows).as_str(),
+                delimiter: (s.delimiter as char).to_string(),
+                bom: s.bom,
+                line_ending,
+                rows: p.records(),
+                columns: header.as_ref().map_or(0, |h| h.columns.len() as u64),
+                kind: header.as_ref().map_or(FileKind::Users, |h| h.kind),
+                bytes: p.bytes,
+                headers: header
+                    .as_ref()
+                    .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
+                    .unwrap_or_default(),
+            },
+            summary: std::mem::take(&mut st.summary),
+            findings,
+            plan: Arc::new(Plan {
+                sniffed,
+                header,
+                file_findings,
+                cross: cross_plan,
+                line_ending,
+                non_empty: std::mem::take(&mut st.non_empty),
+                options: st.options.clone(),
+            }),
+        }
+    }
+}
+
+/// File-level and header findings (no row, or the header's row).
+fn is_file_level(f: &Finding, header: Option<&Header>) -> bool {
+    f.row.is_none() || header.is_some_and(|h| f.row == Some(h.row))
+}
+
+impl State {
+    /// Counts a finding and keeps it unless its code is over the cap.
+    fn keep(&mut self, f: Finding) {
+        self.summary.count(&f);
+        let kept = self.kept.entry(f.code).or_default();
+        if self
+            .options
+            .max_findings_per_code
+            .is_some_and(|max| *kept >= max)
+        {
+            self.summary.omitted += 1;
+            return;
+        }
+        *kept += 1;
+        self.findings.push(f);
+    }
+
+    /// Counts and keeps a file-level or header finding; these are never capped.
+    fn keep_file(&mut self, f: Finding) {
+        self.summary.count(&f);
+        *self.kept.entry(f.code).or_default() += 1;
+        self.file_findings.push(f);
+    }
+}
+
+impl Handler for State {
+    fn sniffed(&mut self, sniffed: &Sniffed, _sample: &[u8]) {
+        let mut out = Vec::new();
+        rules::file::sniffed(sniffed, &mut |f| out.push(f));
+        for f in out {
+            self.keep_file(f);
+        }
+    }
+
+    fn header(&mut self, header: &Header) {
+        self.non_empty = vec![0; header.columns.len()];
+        let ctx = Ctx {
+            header,
+            options: &self.options,
+        };
+        let mut out = Vec::new();
+        if header.kind == FileKind::Deletion {
+            out.push(rules::file::deletion_file(header));
+        }
+        rules::header::check(&ctx, &mut |f| out.push(f));
+        self.cross = Some(Cross::new(&ctx));
+        for f in out {
+            self.keep_file(f);
+        }
+    }
+
+    fn row(&mut self, header: Option<&Header>, row: &Row<'_>) {
+        let Some(header) = header else {
+            // A blank row above the header.
+            self.keep(rules::file::blank_row(row));
+            return;
+        };
+        for (i, n) in self.non_empty.iter_mut().enumerate() {
+            if !row.cell(i).is_empty() {
+                *n += 1;
+            }
+        }
+        let ctx = Ctx {
+            header,
+            options: &self.options,
+        };
+        let mut out = Vec::new();
+        rules::check_row(&ctx, row, &mut |f| out.push(f));
+        if let Some(cross) = self.cross.as_mut() {
+            cross.observe(&ctx, row);
+        }
+        self.actions.observe(&ctx, row);
+        for f in out {
+            self.keep(f);
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! The streaming pipeline shared by the check pass and the fix pass:
+//! bytes → sniff → decode → parse → header and rows, handed to a [`Handler`].
+//!
+//! Both passes run the very same pipeline over the same bytes, so they see the same header, the
+//! same rows and the same positions; the fix pass therefore never needs the check pass's
+//! (possibly capped) list of findings, only its [`crate::report::Plan`].
+
+use crate::header::{ColumnKind, classify, normalize_header};
+use crate::input::{Decoding, Encoding, SNIFF_LEN, Sniffed, sniff};
+use crate::parse::{Event, LineEndings, Parser, QuoteProblem};
+use encoding_rs::WINDOWS_1252;
+
+/// One column of the header.
+#[derive(Debug, Clone)]
+pub(crate) struct Column {
+    /// The header text as written in the file.
+    pub raw: String,
+    /// The header as H001/H002 would correct it.
+    pub name: String,
+    /// What the column holds.
+    pub kind: ColumnKind,
+}
+
+/// The kind of file, from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// Users: invite, license, groups, permissions, attributes.
+    Users,
+    /// The user-deletion format (`primary_email_address` + `unique_id`).
+    Deletion,
+    /// An email-change file (`existing_email_address` → `invited_email_address`).
+    EmailChange,
+    /// An id-change file (`unique_user_id` → `new_unique_user_id`).
+    IdChange,
+}
+
+impl FileKind {
+    /// The label used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Users => "users",
+            FileKind::Deletion => "deletion",
+            FileKind::EmailChange => "email-change",
+            FileKind::IdChange => "id-change",
+        }
+    }
+}
+
+/// The header row and what follows from it.
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    pub columns: Vec<Column>,
+    /// Spreadsheet row of the header (1 unless blank lines come first).
+    pub row: u64,
+    pub line: u64,
+    pub kind: FileKind,
+}
+
+impl Header {
+    pub(crate) fn new(raw: Vec<String>, row: u64, line: u64) -> Header {
+        let columns: Vec<Column> = raw
+            .into_iter()
+            .map(|raw| Column {
+                name: normalize_header(&raw),
+                kind: classify(&raw),
+                raw,
+            })
+            .collect();
+        let has = |name: &str| columns.iter().any(|c| c.name == name);
+        let kind = if has("unique_id")
+            && has("primary_email_address")
+            && !columns.iter().any(|c| c.kind.is_action())
+        {
+            FileKind::Deletion
+        } else if has("existing_email_address") {
+            FileKind::EmailChange
+        } else if has("new_unique_user_id") {
+            FileKind::IdChange
+        } else {
+            FileKind::Users
+        };
+        Header {
+            columns,
+            row,
+            line,
+            kind,
+        }
+    }
+
+    /// Index of the first column of this kind.
+    pub(crate) fn find(&self, kind: &ColumnKind) -> Option<usize> {
+        self.columns.iter().position(|c| &c.kind == kind)
+    }
+}
+
+/// A data row, decoded to text. Cells past the row's end read as empty.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Row<'a> {
+    /// 0-based index among the records after the header (blank rows included).
+    pub record: u64,
+    /// Spreadsheet row (header = 1).
+    pub row: u64,
+    /// 1-based physical line where the row starts.
+    pub line: u64,
+    pub text: &'a str,
+    pub ends: &'a [usize],
+    /// The record's bytes were not UTF-8 and were read as Windows-1252.
+    pub legacy: bool,
+    /// A quoting problem in the record, if any.
+    pub quote_problem: Option<QuoteProblem>,
+    /// The row was a blank line (no fields at all).
+    pub blank_line: bool,
+}
+
+impl<'a> Row<'a> {
+    /// Number of fields in the record.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The cell at `i`, or "" past the end.
+    pub(crate) fn cell(&self, i: usize) -> &'a str {
+        match self.ends.get(i) {
+            Some(&end) => {
+                let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                &self.text[start..end]
+            }
+            None => "",
+        }
+    }
+
+    /// Every field of the record.
+    pub(crate) fn cells(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.cell(i))
+    }
+
+    /// Whether every field is empty.
+    pub(crate) fn is_blank(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// A finding positioned on this row (and column, when given).
+    pub(crate) fn finding(
+        &self,
+        code: crate::Code,
+        column: Option<usize>,
+        message: impl Into<String>,
+        tip: impl Into<String>,
+    ) -> crate::Finding {
+        let mut f = crate::Finding::new(code, message, tip);
+        f.row = Some(self.row);
+        f.line = Some(self.line);
+        f.column = column;
+        f
+    }
+}
+
+/// What a pass does with the pipeline's output.
+pub(crate) trait Handler {
+    /// The file's form is known (or it is not text: `sniffed.binary`).
+    fn sniffed(&mut self, sniffed: &Sniffed, sample: &[u8]);
+    /// The header row.
+    fn header(&mut self, header: &Header);
+    /// A data row (after the header), or a blank row before the header (`row.record` is then
+    /// `u64::MAX`).
+    fn row(&mut self, header: Option<&Header>, row: &Row<'_>);
+}
+
+/// The pipeline's state.
+#[derive(Debug)]
+pub(crate) struct Pipeline {
+    sample: Vec<u8>,
+    sniffed: Option<Sniffed>,
+    decoding: Option<Decoding>,
+    parser: Option<Parser>,
+    header: Option<Header>,
+    scratch: String,
+    legacy_text: String,
+    legacy_ends: Vec<usize>,
+    /// Rows seen so far (spreadsheet numbering: the next row is `rows + 1`).
+    rows: u64,
+    /// Records after the header.
+    records: u64,
+    /// Bytes pushed.
+    pub bytes: u64,
+    /// Records whose bytes were not UTF-8: count and first line.
+    pub legacy_rows: u64,
+    pub first_legacy_line: Option<u64>,
+}
+
+impl Pipeline {
+    pub(crate) fn new() -> Pipeline {
+        Pipeline {
+            sample: Vec::new(),
+            sniffed: None,
+            decoding: None,
+            parser: None,
+            header: None,
+            scratch: String::new(),
+            legacy_text: String::new(),
+            legacy_ends: Vec::new(),
+            rows: 0,
+            records: 0,
+            bytes: 0,
+            legacy_rows: 0,
+            first_legacy_line: None,
+        }
+    }
+
+    pub(crate) fn sniffed(&self) -> Option<&Sniffed> {
+        self.sniffed.as_ref()
+    }
+
+    pub(crate) fn header(&self) -> Option<&Header> {
+        self.header.as_ref()
+    }
+
+    pub(crate) fn take_header(&mut self) -> Option<Header> {
+        self.header.take()
+    }
+
+    pub(crate) fn records(&self) -> u64 {
+        self.records
+    }
+
+    pub(crate) fn line_endings(&self) -> LineEndings {
+        self.parser.as_ref().map(|p| p.endings).unwrap_or_default()
+    }
+
+    /// Feeds bytes; any chunking gives the same result.
+    pub(crate) fn push(&mut self, bytes: &[u8], h: &mut dyn Handler) {
+        self.bytes += bytes.len() as u64;
+        if self.sniffed.is_none() {
+            self.sample.extend_from_slice(bytes);
+            if self.sample.len() >= SNIFF_LEN {
+                self.start(h);
+            }
+            return;
+        }
+        self.feed(bytes, false, h);
+    }
+
+    /// Ends the input.
+    pub(crate) fn finish(&mut self, h: &mut dyn Handler) {
+        if self.sniffed.is_none() {
+            self.start(h);
+        }
+        self.feed(&[], true, h);
+    }
+
+    fn start(&mut self, h: &mut dyn Handler) {
+        let s = sniff(&self.sample);
+        self.sniffed = Some(s);
+        h.sniffed(&s, &self.sample);
+        if s.binary.is_none() {
+            self.decoding = Some(Decoding::new(&s));
+            self.parser = Some(Parser::new(s.delimiter));
+        }
+        let sample = std::mem::take(&mut self.sample);
+        self.feed(&sample, false, h);
+    }
+
+    fn feed(&mut self, bytes: &[u8], last: bool, h: &mut dyn Handler) {
+        let (Some(decoding), Some(parser)) = (self.decoding.as_mut(), self.parser.as_mut()) else {
+            return;
+        };
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut state = RowState {
+            header: &mut self.header,
+            legacy_text: &mut self.legacy_text,
+            legacy_ends: &mut self.legacy_ends,
+            rows: &mut self.rows,
+            records: &mut self.records,
+            legacy_rows: &mut self.legacy_rows,
+            first_legacy_line: &mut self.first_legacy_line,
+            handler: h,
+        };
+        let mut on_text = |text: &[u8]| parser.feed(text, &mut |e| state.event(e));
+        decoding.feed(bytes, last, &mut scratch, &mut on_text);
+        if last {
+            parser.feed(&[], &mut |e| state.event(e));
+        }
+        self.scratch = scratch;
+    }
+}
+
+struct RowState<'p> {
+    header: &'p mut Option<Header>,
+    legacy_text: &'p mut String,
+    legacy_ends: &'p mut Vec<usize>,
+    rows: &'p mut u64,
+    records: &'p mut u64,
+    legacy_rows: &'p mut u64,
+    first_legacy_line: &'p mut Option<u64>,
+    handler: &'p mut dyn Handler,
+}
+
+impl RowState<'_> {
+    fn event(&mut self, e: Event<'_>) {
+        *self.rows += 1;
+        let (line, data, ends, quote_problem, blank_line) = match e {
+            Event::BlankLine { line } => (line, &[][..], &[][..], None, true),
+            Event::Record(r) => (r.line, r.data, r.ends, r.quote_problem, false),
+        };
+        let (text, ends, legacy): (&str, &[usize], bool) = match std::str::from_utf8(data) {
+            Ok(t) => (t, ends, false),
+            Err(_) => {
+                // Not UTF-8: read this record as Windows-1252, field by field.
+                *self.legacy_rows += 1;
+                self.first_legacy_line.get_or_insert(line);
+                self.legacy_text.clear();
+                self.legacy_ends.clear();
+                let mut start = 0;
+                for &end in ends {
+                    let (cow, _) = WINDOWS_1252.decode_without_bom_handling(&data[start..end]);
+                    self.legacy_text.push_str(&cow);
+                    self.legacy_ends.push(self.legacy_text.len());
+                    start = end;
+                }
+                (self.legacy_text.as_str(), self.legacy_ends.as_slice(), true)
+            }
+        };
+        let header_seen = self.header.is_some();
+        if !header_seen && !text.is_empty() {
+            let names = (0..ends.len())
+                .map(|i| {
+                    let s = if i == 0 { 0 } else { ends[i - 1] };
+                    text[s..ends[i]].to_string()
+                })
+                .collect();
+            let header = Header::new(names, *self.rows, line);
+            self.handler.header(&header);
+            *self.header = Some(header);
+            return;
+        }
+        let record = if header_seen {
+            *self.records += 1;
+            *self.records - 1
+        } else {
+            u64::MAX
+        };
+        let row = Row {
+            record,
+            row: *self.rows,
+            line,
+            text,
+            ends,
+            legacy,
+            quote_problem,
+            blank_line,
+        };
+        self.handler.row(self.header.as_ref(), &row);
+    }
+}
+
+/// The file's encoding as reported: a UTF-8 file with non-UTF-8 records reads as Windows-1252.
+pub(crate) fn reported_encoding(s: &Sniffed, legacy_rows: u64) -> Encoding {
+    if s.encoding == Encoding::Utf8 && legacy_rows > 0 {
+        Encoding::Windows1252
+    } else {
+        s.encoding
+    }
+}

@@ -1,0 +1,460 @@
+//! The fix pass: reads the same bytes again and writes, as it goes, the corrected CSV, the error
+//! report CSV and the findings CSV.
+//!
+//! It re-runs the per-row rules on each row (the same code the check pass ran), so it needs only
+//! the check pass's [`Plan`](crate::report::Plan), never its possibly capped list of findings:
+//! the outputs are complete whatever the cap.
+
+use crate::engine::{Handler, Header, Pipeline, Row};
+use crate::finding::{Edit, Finding};
+use crate::input::{Encoding, Sniffed};
+use crate::options::{FixOptions, Options};
+use crate::registry::Code;
+use crate::report::{Plan, Report};
+use crate::rules::{self, Ctx};
+use encoding_rs::WINDOWS_1252;
+use std::sync::Arc;
+
+/// Output produced so far; drain it with [`Fixer::take_output`] as you go.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixChunk {
+    /// The corrected file.
+    pub corrected: Vec<u8>,
+    /// The error report: file-level problems first, then each row with problems, its original
+    /// cells and a `messages` column.
+    pub error_report: Vec<u8>,
+    /// One line per finding: the change log.
+    pub findings: Vec<u8>,
+}
+
+/// Writes the corrected file and the reports from a second read of the same bytes.
+#[derive(Debug)]
+pub struct Fixer {
+    pipeline: Pipeline,
+    st: State,
+}
+
+/// How many times a row's cells are re-checked after applying fixes; fixes of one cell by
+/// several rules (trim, then case) settle in two or three rounds.
+const MAX_ROUNDS: usize = 4;
+
+#[derive(Debug)]
+struct State {
+    plan: Arc<Plan>,
+    check: Options,
+    fix: FixOptions,
+    out: FixChunk,
+    started: bool,
+    /// Which columns the corrected file keeps.
+    keep: Vec<bool>,
+    delimiter: u8,
+    terminator: &'static [u8],
+    utf16: Option<Encoding>,
+    width: usize,
+    /// Number of header columns in the error report.
+    report_width: usize,
+}
+
+impl Fixer {
+    /// A fixer for the file `report` was made from, applying the fixes `options` turns on.
+    pub fn new(report: &Report, options: &FixOptions) -> Fixer {
+        let plan = Arc::clone(&report.plan);
+        let check = plan.options.clone();
+        Fixer {
+            pipeline: Pipeline::new(),
+            st: State {
+                plan,
+                check,
+                fix: options.clone(),
+                out: FixChunk::default(),
+                started: false,
+                keep: Vec::new(),
+                delimiter: b',',
+                terminator: b"\r\n",
+                utf16: None,
+                width: 0,
+                report_width: 0,
+            },
+        }
+    }
+
+    /// Feeds the next bytes of the same file the report was made from.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.pipeline.push(bytes, &mut self.st);
+    }
+
+    /// Takes the output written so far.
+    pub fn take_output(&mut self) -> FixChunk {
+        std::mem::take(&mut self.st.out)
+    }
+
+    /// Ends the file and returns the rest of the output.
+    pub fn finish(mut self) -> FixChunk {
+        self.pipeline.finish(&mut self.st);
+        if !self.st.started {
+            // No header at all: the reports still list the file-level problems.
+            self.st.start(None);
+        }
+        if let Some(enc) = self.st.utf16 {
+            self.st.out.corrected = to_utf16(&self.st.out.corrected, enc);
+        }
+        self.st.out
+    }
+}
+
+impl State {
+    fn on(&self, f: &Finding) -> bool {
+        f.fix
+            .as_ref()
+            .is_some_and(|x| self.fix.applies_to(f.code, x))
+    }
+
+    fn code_on(&self, code: Code) -> bool {
+        self.plan
+            .file_findings
+            .iter()
+            .any(|f| f.code == code && self.on(f))
+    }
+
+    /// Writes what comes before the rows: the corrected header and the reports' file-level lines.
+    fn start(&mut self, header: Option<&Header>) {
+        self.started = true;
+        let sniffed = self.plan.sniffed.unwrap_or(Sniffed {
+            encoding: Encoding::Utf8,
+            bom: false,
+            binary: None,
+            delimiter: b',',
+        });
+        self.delimiter = if self.code_on(Code::F004) {
+            b','
+        } else {
+            sniffed.delimiter
+        };
+        if !self.code_on(Code::F009)
+            && self.plan.line_ending == "lf"
+            && self.plan.file_findings.iter().any(|f| f.code == Code::F009)
+        {
+            self.terminator = b"\n";
+        }
+        if matches!(sniffed.encoding, Encoding::Utf16Le | Encoding::Utf16Be)
+            && !self.code_on(Code::F001)
+        {
+            self.utf16 = Some(sniffed.encoding);
+        }
+        let binary = sniffed.binary.is_some();
+        if sniffed.bom && !binary {
+            self.out.corrected.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
+        }
+        // Findings CSV header.
+        write_row(
+            &mut self.out.findings,
+            [
+                "row", "line", "column", "code", "rule", "severity", "message", "tip", "fix",
+                "before", "after",
+            ],
+            true,
+        );
+        let raw_headers: Vec<String> = header
+            .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
+            .unwrap_or_default();
+        self.report_width = raw_headers.len();
+        let mut report_head: Vec<String> = vec!["row".into()];
+        report_head.extend(raw_headers.iter().cloned());
+        report_head.push("messages".into());
+        write_row(
+            &mut self.out.error_report,
+            report_head.iter().map(String::as_str),
+            true,
+        );
+        let plan = Arc::clone(&self.plan);
+        for f in &plan.file_findings {
+            self.write_finding(f, header);
+        }
+        let file_level: Vec<&Finding> = plan.file_findings.iter().collect();
+        if !file_level.is_empty() {
+            let mut line: Vec<String> = vec![String::new()];
+            line.extend(std::iter::repeat_n(String::new(), self.report_width));
+            line.push(messages(&file_level, header));
+            write_row(
+                &mut self.out.error_report,
+                line.iter().map(String::as_str),
+                true,
+            );
+        }
+        let Some(header) = header else { return };
+        self.width = header.columns.len();
+        self.keep = vec![true; self.width];
+        let mut cells: Vec<String> = raw_headers;
+        for f in &plan.file_findings {
+            if !self.on(f) || f.row != Some(header.row) {
+                continue;
+            }
+            let (Some(col), Some(fix)) = (f.column, f.fix.as_ref()) else {
+                continue;
+            };
+            match fix.edit {
+                Edit::SetCell if col < cells.len() => cells[col] = fix.after.clone(),
+                Edit::DropColumn if col < self.keep.len() => self.keep[col] = false,
+                _ => {}
+            }
+        }
+        self.write_corrected(&cells, false);
+    }
+
+    fn write_corrected(&mut self, cells: &[String], legacy: bool) {
+        let legacy_bytes = legacy && !self.code_on(Code::F001);
+        let mut first = true;
+        for (i, cell) in cells.iter().enumerate() {
+            if !self.keep.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            if !first {
+                self.out.corrected.push(self.delimiter);
+            }
+            first = false;
+            let bytes = if legacy_bytes {
+                WINDOWS_1252.encode(cell).0.into_owned()
+            } else {
+                cell.as_bytes().to_vec()
+            };
+            write_field(&mut self.out.corrected, &bytes, self.delimiter);
+        }
+        self.out.corrected.extend_from_slice(self.terminator);
+    }
+
+    fn write_finding(&mut self, f: &Finding, header: Option<&Header>) {
+        let column = f
+            .column
+            .and_then(|c| header.and_then(|h| h.columns.get(c)))
+            .map(|c| c.raw.as_str())
+            .unwrap_or("");
+        let (fix, before, after) = match &f.fix {
+            Some(x) => (
+                x.applicability.as_str(),
+                x.before.as_str(),
+                x.after.as_str(),
+            ),
+            None => ("", "", ""),
+        };
+        let row = f.row.map(|r| r.to_string()).unwrap_or_default();
+        let line = f.line.map(|r| r.to_string()).unwrap_or_default();
+        write_row(
+            &mut self.out.findings,
+            [
+                row.as_str(),
+                line.as_str(),
+                column,
+                f.code.as_str(),
+                f.code.rule().name,
+                f.severity.as_str(),
+                &f.message,
+                &f.tip,
+                fix,
+                before,
+                after,
+            ],
+            true,
+        );
+    }
+
+    /// Findings of one row, as the check pass found them.
+    fn row_findings(&self, header: &Header, row: &Row<'_>) -> Vec<Finding> {
+        let ctx = Ctx {
+            header,
+            options: &self.check,
+        };
+        let mut found = Vec::new();
+        rules::check_row(&ctx, row, &mut |f| found.push(f));
+        self.plan
+            .cross
+            .row_findings(&ctx, row, &mut |f| found.push(f));
+        found.sort_by_key(|f| (f.column.map_or(0, |c| c + 1), f.code));
+        found
+    }
+}
+
+impl Handler for State {
+    fn sniffed(&mut self, _sniffed: &Sniffed, _sample: &[u8]) {}
+
+    fn header(&mut self, header: &Header) {
+        self.start(Some(header));
+    }
+
+    fn row(&mut self, header: Option<&Header>, row: &Row<'_>) {
+        if !self.started {
+            self.start(None);
+        }
+        let Some(header) = header else {
+            // A blank row above the header.
+            let f = rules::file::blank_row(row);
+            self.write_finding(&f, None);
+            self.write_report_row(row, &[&f], None);
+            if !self.on(&f) {
+                self.out.corrected.extend_from_slice(self.terminator);
+            }
+            return;
+        };
+        let found = self.row_findings(header, row);
+        for f in &found {
+            self.write_finding(f, Some(header));
+        }
+        if !found.is_empty() {
+            let refs: Vec<&Finding> = found.iter().collect();
+            self.write_report_row(row, &refs, Some(header));
+        }
+        if found
+            .iter()
+            .any(|f| self.on(f) && f.fix.as_ref().is_some_and(|x| x.edit == Edit::DropRow))
+        {
+            return;
+        }
+        let mut cells: Vec<String> = row.cells().map(str::to_string).collect();
+        let mut current = found;
+        for _ in 0..MAX_ROUNDS {
+            let mut changed = false;
+            let mut touched = vec![false; cells.len().max(self.width)];
+            for f in &current {
+                let (Some(col), Some(fix)) = (f.column, f.fix.as_ref()) else {
+                    continue;
+                };
+                if fix.edit != Edit::SetCell || !self.on(f) || col >= cells.len() || touched[col] {
+                    continue;
+                }
+                if cells[col] == fix.before && fix.after != fix.before {
+                    cells[col] = fix.after.clone();
+                    touched[col] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+            let (text, ends) = join(&cells);
+            let again = Row {
+                text: &text,
+                ends: &ends,
+                ..*row
+            };
+            current = self.row_findings(header, &again);
+        }
+        let reshape = current.iter().chain(std::iter::empty()).any(|f| {
+            f.code == Code::F007
+                && self.on(f)
+                && f.fix.as_ref().is_some_and(|x| x.edit == Edit::Reshape)
+        });
+        if reshape {
+            cells.resize(self.width, String::new());
+        }
+        self.write_corrected(&cells, row.legacy);
+    }
+}
+
+impl State {
+    fn write_report_row(&mut self, row: &Row<'_>, found: &[&Finding], header: Option<&Header>) {
+        let mut line: Vec<String> = vec![row.row.to_string()];
+        let n = self.report_width.max(row.len());
+        line.extend((0..n).map(|i| row.cell(i).to_string()));
+        // Keep the messages under their own header even for ragged rows.
+        line.truncate(1 + self.report_width.max(1).max(row.len()).min(n));
+        while line.len() < 1 + self.report_width {
+            line.push(String::new());
+        }
+        line.push(messages(found, header));
+        write_row(
+            &mut self.out.error_report,
+            line.iter().map(String::as_str),
+            true,
+        );
+    }
+}
+
+/// A row's messages, one per line: `R002 invalid-email (primary_email_address): message Tip: tip`.
+fn messages(found: &[&Finding], header: Option<&Header>) -> String {
+    found
+        .iter()
+        .map(|f| {
+            let column = f
+                .column
+                .and_then(|c| header.and_then(|h| h.columns.get(c)))
+                .map(|c| format!(" ({})", c.raw))
+                .unwrap_or_default();
+            format!(
+                "{} {}{}: {} Tip: {}",
+                f.code,
+                f.code.rule().name,
+                column,
+                f.message,
+                f.tip
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn join(cells: &[String]) -> (String, Vec<usize>) {
+    let mut text = String::new();
+    let mut ends = Vec::with_capacity(cells.len());
+    for c in cells {
+        text.push_str(c);
+        ends.push(text.len());
+    }
+    (text, ends)
+}
+
+/// Writes one CSV field, quoted when it must be (RFC 4180).
+fn write_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
+    let needs = field
+        .iter()
+        .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    if !needs {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+/// Writes a report row; `neutralise` guards every cell against formula injection.
+fn write_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>, neutralise: bool) {
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        if neutralise {
+            write_field(out, neutralised(cell).as_bytes(), b',');
+        } else {
+            write_field(out, cell.as_bytes(), b',');
+        }
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// OWASP's advice for CSV injection: a cell a spreadsheet would run as a formula gets a leading
+/// apostrophe, so it shows as text.
+pub(crate) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+fn to_utf16(utf8: &[u8], enc: Encoding) -> Vec<u8> {
+    let text = String::from_utf8_lossy(utf8);
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let mut out = Vec::with_capacity(text.len() * 2 + 2);
+    for unit in std::iter::once(0xFEFFu16).chain(text.encode_utf16()) {
+        let bytes = if enc == Encoding::Utf16Be {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        };
+        out.extend_from_slice(&bytes);
+    }
+    out
+}

@@ -1,0 +1,48 @@
+//! The Org Sync Preflight engine.
+//!
+//! It reads the bytes of a LinkedIn Learning "Org Sync" bulk-user CSV, whatever Excel made of
+//! them, and reports every problem with its position, an explanation, a tip and, where it can, a
+//! fix; then it writes the corrected file and the reports. It does no I/O of its own: callers
+//! push bytes in chunks and take bytes out, so the CLI, the web page and the JavaScript API all
+//! give the same answers.
+//!
+//! Two passes over the same bytes: [`Checker`] gives a [`Report`]; [`Fixer`], built from that
+//! report, writes the corrected CSV, the error report and the findings CSV.
+//!
+//! Bad data never makes the engine fail: it becomes findings.
+#![deny(missing_docs)]
+
+mod checker;
+mod engine;
+mod finding;
+mod fixer;
+mod groups;
+mod header;
+mod input;
+mod options;
+mod parse;
+mod registry;
+mod report;
+mod rules;
+mod summary;
+mod template;
+
+pub use checker::Checker;
+pub use engine::FileKind;
+pub use finding::{Applicability, Edit, Finding, Fix};
+pub use fixer::{FixChunk, Fixer};
+pub use groups::groups_from_export;
+pub use header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile, classify};
+pub use input::Encoding;
+pub use options::{FixOptions, Options, Suggested};
+pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
+pub use report::{FileInfo, Report, Summary};
+pub use summary::Actions;
+pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
+
+/// Checks a whole file held in memory.
+pub fn check(bytes: &[u8], options: Options) -> Report {
+    let mut c = Checker::new(options);
+    c.push(bytes);
+    c.finish()
+}

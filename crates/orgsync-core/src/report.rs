@@ -1,0 +1,192 @@
+//! The report of a check: file facts, counts, the action summary and the findings; plus the
+//! plan the fix pass needs.
+
+use crate::engine::{FileKind, Header};
+use crate::finding::{Applicability, Finding};
+use crate::input::Sniffed;
+use crate::registry::{Code, Severity};
+use crate::rules::cross;
+use crate::summary::Actions;
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Facts about the file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileInfo {
+    /// The file's name, when known.
+    pub name: Option<String>,
+    /// `utf-8`, `utf-16le`, `utf-16be` or `windows-1252`.
+    pub encoding: &'static str,
+    /// The delimiter: `,`, `;`, `\t` or `|`.
+    pub delimiter: String,
+    /// Whether the file starts with a byte-order mark.
+    pub bom: bool,
+    /// The dominant line ending: `crlf`, `lf`, `cr` or `none`.
+    pub line_ending: &'static str,
+    /// Records after the header (blank rows included).
+    pub rows: u64,
+    /// Columns in the header.
+    pub columns: u64,
+    /// `users`, `deletion`, `email-change` or `id-change`.
+    pub kind: FileKind,
+    /// Bytes read.
+    pub bytes: u64,
+    /// The header texts as written.
+    #[serde(skip)]
+    pub headers: Vec<String>,
+}
+
+/// Counts over every finding (exact, even when the kept list is capped).
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Error findings.
+    pub errors: u64,
+    /// Warning findings.
+    pub warnings: u64,
+    /// Info findings.
+    pub infos: u64,
+    /// Findings carrying a safe fix.
+    pub safe_fixes: u64,
+    /// Findings carrying a suggested fix.
+    pub suggested_fixes: u64,
+    /// Findings per code.
+    pub by_code: BTreeMap<Code, u64>,
+    /// Findings dropped from the list because of `max_findings_per_code` (still counted).
+    pub omitted: u64,
+    /// What the file asks the uploader to do.
+    pub actions: Actions,
+}
+
+impl Serialize for Summary {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct ByCode<'a>(&'a BTreeMap<Code, u64>);
+        impl Serialize for ByCode<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 {
+                    m.serialize_entry(k.as_str(), v)?;
+                }
+                m.end()
+            }
+        }
+        let mut st = s.serialize_struct("Summary", 8)?;
+        st.serialize_field("errors", &self.errors)?;
+        st.serialize_field("warnings", &self.warnings)?;
+        st.serialize_field("infos", &self.infos)?;
+        st.serialize_field("safe_fixes", &self.safe_fixes)?;
+        st.serialize_field("suggested_fixes", &self.suggested_fixes)?;
+        st.serialize_field("by_code", &ByCode(&self.by_code))?;
+        st.serialize_field("omitted", &self.omitted)?;
+        st.serialize_field("actions", &self.actions)?;
+        st.end()
+    }
+}
+
+impl Summary {
+    pub(crate) fn count(&mut self, f: &Finding) {
+        match f.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+        match f.fix.as_ref().map(|x| x.applicability) {
+            Some(Applicability::Safe) => self.safe_fixes += 1,
+            Some(Applicability::Suggested) => self.suggested_fixes += 1,
+            None => {}
+        }
+        *self.by_code.entry(f.code).or_default() += 1;
+    }
+
+    /// Whether any finding is an error (the CLI's exit code 1).
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+}
+
+/// What the fix pass needs from the check pass. Not part of the JSON report.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    pub sniffed: Option<Sniffed>,
+    pub header: Option<Header>,
+    /// File-level, header and whole-column findings: few, kept in full whatever the cap.
+    pub file_findings: Vec<Finding>,
+    /// What the cross-row rules decided.
+    pub cross: cross::Plan,
+    /// Dominant line ending of the input.
+    pub line_ending: &'static str,
+    /// Non-empty cell counts per column, for the fix pass's view of the file.
+    pub non_empty: Vec<u64>,
+    /// The options the check ran with; the fix pass re-runs the rules with the same.
+    pub options: crate::options::Options,
+}
+
+/// The result of a check.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Facts about the file.
+    pub file: FileInfo,
+    /// Counts and the action summary.
+    pub summary: Summary,
+    /// The findings: file-level ones first, then by row. Capped per code when asked.
+    pub findings: Vec<Finding>,
+    pub(crate) plan: Arc<Plan>,
+}
+
+impl Report {
+    /// The header text of a column (0-based), as written in the file.
+    pub fn column_name(&self, column: usize) -> Option<&str> {
+        self.file.headers.get(column).map(String::as_str)
+    }
+
+    /// The JSON report (the shape documented in the README), pretty or compact.
+    pub fn to_json(&self, pretty: bool) -> String {
+        let r = if pretty {
+            serde_json::to_string_pretty(self)
+        } else {
+            serde_json::to_string(self)
+        };
+        r.expect("a report always serializes")
+    }
+}
+
+/// A finding as the JSON report shows it.
+struct JsonFinding<'a>(&'a Finding, &'a Report);
+
+impl Serialize for JsonFinding<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (f, r) = (self.0, self.1);
+        let mut st = s.serialize_struct("Finding", 11)?;
+        st.serialize_field("code", f.code.as_str())?;
+        st.serialize_field("rule", f.code.rule().name)?;
+        st.serialize_field("severity", &f.severity)?;
+        st.serialize_field("row", &f.row)?;
+        st.serialize_field("line", &f.line)?;
+        st.serialize_field("column", &f.column.and_then(|c| r.column_name(c)))?;
+        st.serialize_field("column_index", &f.column.map(|c| c + 1))?;
+        st.serialize_field("message", &f.message)?;
+        st.serialize_field("tip", &f.tip)?;
+        st.serialize_field("fix", &f.fix)?;
+        if !f.related_rows.is_empty() {
+            st.serialize_field("related_rows", &f.related_rows)?;
+        }
+        st.end()
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Findings<'a>(&'a Report);
+        impl Serialize for Findings<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.findings.iter().map(|f| JsonFinding(f, self.0)))
+            }
+        }
+        let mut st = s.serialize_struct("Report", 3)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("summary", &self.summary)?;
+        st.serialize_field("findings", &Findings(self))?;
+        st.end()
+    }
+}

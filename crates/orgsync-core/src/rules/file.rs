@@ -1,0 +1,480 @@
+//! F rules: the bytes and the shape of the records. The pipeline finds these; this module words
+//! them and attaches their fixes.
+
+use super::text::{delimiter_name, plural};
+use crate::engine::{Header, Row};
+use crate::finding::{Applicability, Edit, Finding, Fix};
+use crate::input::{Binary, Encoding, Sniffed};
+use crate::parse::{LineEndings, QuoteProblem};
+use crate::registry::Code;
+
+/// Findings about the file's form, known once it is sniffed: F001 (UTF-16), F002, F003, F004.
+pub(crate) fn sniffed(s: &Sniffed, sink: &mut dyn FnMut(Finding)) {
+    if let Some(binary) = s.binary {
+        sink(not_csv(binary));
+        return;
+    }
+    match s.encoding {
+        Encoding::Utf16Le | Encoding::Utf16Be => sink(
+            Finding::new(
+                Code::F001,
+                format!(
+                    "The file is {} (Excel's \"Unicode Text\"), not UTF-8; the uploader reads UTF-8 only.",
+                    if s.encoding == Encoding::Utf16Le { "UTF-16 little-endian" } else { "UTF-16 big-endian" }
+                ),
+                "In Excel use File > Save As > \"CSV UTF-8 (Comma delimited)\"; the corrected file is already UTF-8.",
+            )
+            .fix(Fix::new(Applicability::Safe, Edit::FileForm, s.encoding.as_str(), "utf-8")),
+        ),
+        _ => {}
+    }
+    if s.bom && s.encoding == Encoding::Utf8 {
+        sink(Finding::new(
+            Code::F002,
+            "The file starts with a UTF-8 byte-order mark (Excel's \"CSV UTF-8\"). This is harmless.",
+            "Nothing to do: the corrected file keeps the mark so Excel still opens it with the right characters.",
+        ));
+    }
+    if s.delimiter != b',' {
+        let name = delimiter_name(s.delimiter);
+        sink(
+            Finding::new(
+                Code::F004,
+                format!("The file is separated by {name}s, not commas; the uploader reads commas only."),
+                "Excel writes semicolons when Windows' list separator is \";\" (many European locales). Save as \"CSV UTF-8 (Comma delimited)\" or use the corrected file.",
+            )
+            .fix(Fix::new(Applicability::Safe, Edit::FileForm, name, "comma")),
+        );
+    }
+}
+
+fn not_csv(binary: Binary) -> Finding {
+    Finding::new(
+        Code::F003,
+        format!(
+            "This is {}, not a CSV file; nothing else could be checked.",
+            binary.describe()
+        ),
+        "Open it in Excel and use File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\", then check the saved file.",
+    )
+}
+
+/// F001 for records that are not UTF-8 (read as Windows-1252).
+pub(crate) fn legacy_encoding(rows: u64, first_line: u64) -> Finding {
+    let mut f = Finding::new(
+        Code::F001,
+        format!(
+            "{} not UTF-8 (first at line {first_line}); they were read as Windows-1252, Excel's plain \"CSV\" on Windows. The uploader would garble accented names.",
+            if rows == 1 { "1 row is".to_string() } else { format!("{rows} rows are") }
+        ),
+        "Check a few accented names in the corrected file, then save from Excel as \"CSV UTF-8 (Comma delimited)\" next time.",
+    )
+    .fix(Fix::new(Applicability::Suggested, Edit::FileForm, "windows-1252", "utf-8"));
+    f.line = Some(first_line);
+    f
+}
+
+/// F005: no header, or no record after it.
+pub(crate) fn empty(header: Option<&Header>, bytes: u64) -> Option<Finding> {
+    let message = match header {
+        None if bytes == 0 => "The file is empty.".to_string(),
+        None => "The file holds no header row, only blank lines or separators.".to_string(),
+        Some(_) => "The file has a header row but no user rows.".to_string(),
+    };
+    Some(Finding::new(
+        Code::F005,
+        message,
+        "Add one row per user below the header (start from `orgsync template`), and check you exported the right sheet.",
+    ))
+}
+
+/// F006 for a record with a quoting problem.
+pub(crate) fn bad_quoting(row: &Row<'_>, problem: QuoteProblem) -> Finding {
+    let (column, message) = match problem {
+        QuoteProblem::StrayQuote { field } => (
+            field,
+            "A quote mark sits inside a cell that is not quoted; the uploader may split or merge cells here.",
+        ),
+        QuoteProblem::TextAfterQuote { field } => (
+            field,
+            "Text follows the closing quote of a quoted cell; the uploader may split or merge cells here.",
+        ),
+        QuoteProblem::Unterminated { field } => (
+            field,
+            "A quoted cell opens here and never closes: everything after it was read as one cell.",
+        ),
+    };
+    row.finding(
+        Code::F006,
+        Some(column),
+        message,
+        "Put quotes around the whole cell and double every quote inside it (`\"\"`), or remove the stray quote; saving from Excel does this for you.",
+    )
+}
+
+/// F007: a record whose field count differs from the header's.
+pub(crate) fn ragged(row: &Row<'_>, header_len: usize) -> Option<Finding> {
+    let n = row.len();
+    if n == header_len || row.blank_line {
+        return None;
+    }
+    if n > header_len {
+        let extra_empty = (header_len..n).all(|i| row.cell(i).is_empty());
+        let f = row.finding(
+            Code::F007,
+            Some(header_len),
+            format!("This row has {} but the header has {header_len}.", plural(n as u64, "field")),
+            if extra_empty {
+                "The extra fields are empty (trailing separators, often left by Excel); the corrected file drops them."
+            } else {
+                "A value probably holds an unquoted comma, shifting the cells; quote it or remove the extra value."
+            },
+        );
+        Some(if extra_empty {
+            f.fix(Fix::new(
+                Applicability::Safe,
+                Edit::Reshape,
+                format!("{n} fields"),
+                format!("{header_len} fields"),
+            ))
+        } else {
+            f
+        })
+    } else {
+        Some(
+            row.finding(
+                Code::F007,
+                Some(n.saturating_sub(1)),
+                format!("This row has {} but the header has {header_len}.", plural(n as u64, "field")),
+                "The last cells are missing; the corrected file adds them empty. Check the row's values sit under the right headers.",
+            )
+            .fix(Fix::new(Applicability::Safe, Edit::Reshape, format!("{n} fields"), format!("{header_len} fields"))),
+        )
+    }
+}
+
+/// F008: a row whose fields are all empty.
+pub(crate) fn blank_row(row: &Row<'_>) -> Finding {
+    row.finding(
+        Code::F008,
+        None,
+        "This row is blank.",
+        "Delete the row; the corrected file drops it.",
+    )
+    .fix(Fix::new(
+        Applicability::Safe,
+        Edit::DropRow,
+        "blank row",
+        "(dropped)",
+    ))
+}
+
+/// F009: more than one line-ending style.
+pub(crate) fn mixed_line_endings(e: &LineEndings) -> Option<Finding> {
+    if e.kinds() < 2 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if e.crlf > 0 {
+        parts.push(format!("{} CRLF", e.crlf));
+    }
+    if e.lf > 0 {
+        parts.push(format!("{} LF", e.lf));
+    }
+    if e.cr > 0 {
+        parts.push(format!("{} CR", e.cr));
+    }
+    Some(
+        Finding::new(
+            Code::F009,
+            format!(
+                "Line endings are mixed ({}), usually from pasting files together.",
+                parts.join(", ")
+            ),
+            "Nothing to do by hand: the corrected file uses CRLF throughout.",
+        )
+        .fix(Fix::new(
+            Applicability::Safe,
+            Edit::FileForm,
+            "mixed",
+            "CRLF",
+        )),
+    )
+}
+
+/// F010: the file name does not end in `.csv`.
+pub(crate) fn extension(name: &str) -> Option<Finding> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || name.is_empty() || name == "-" {
+        return None;
+    }
+    Some(Finding::new(
+        Code::F010,
+        format!(
+            "The file name `{}` does not end in .csv; the uploader only accepts .csv files.",
+            super::text::excerpt(name)
+        ),
+        "Rename the file to end in .csv (after saving it as \"CSV UTF-8\" if it came from Excel).",
+    ))
+}
+
+/// F011: the header is the user-deletion format.
+pub(crate) fn deletion_file(header: &Header) -> Finding {
+    let mut f = Finding::new(
+        Code::F011,
+        "This is a user-deletion file (primary_email_address + unique_id): the deletion rules apply.",
+        "A deletion file takes at most 10,000 users and must stay under 15 MB; keep both headers even where a column is empty, and give one identifier per row.",
+    );
+    f.row = Some(header.row);
+    f.line = Some(header.line);
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::finding::{Applicability, Edit};
+    use crate::options::{FixOptions, Options};
+    use crate::registry::{Code, Severity};
+    use crate::rules::header::testing::{run, run_bytes};
+
+    const HEAD: &str = "primary_email_address,preferred_first_name,preferred_last_name";
+
+    fn utf16le(text: &str, bom: bool) -> Vec<u8> {
+        let mut out = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+        out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    }
+
+    /// (file bytes, code, expected count, fix applicability of the first, corrected file or "")
+    type Case = (Vec<u8>, Code, usize, Option<Applicability>, &'static str);
+
+    fn cases() -> Vec<Case> {
+        let clean = format!("{HEAD}\r\nana.silva@example.com,Ana,Silva\r\n");
+        vec![
+            // A clean file: none of the F rules fire.
+            (clean.clone().into_bytes(), Code::F001, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F002, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F004, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F005, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F006, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F007, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F008, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F009, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F011, 0, None, ""),
+            // F001: UTF-16 with a BOM (Excel's "Unicode Text", tab separated) becomes UTF-8, with
+            // a UTF-8 mark so Excel still reads the accents right.
+            (
+                utf16le(&format!("{}\r\nzoë@example.com\tZoë\tMüller\r\n", HEAD.replace(',', "\t")), true),
+                Code::F001,
+                1,
+                Some(Applicability::Safe),
+                "\u{feff}primary_email_address,preferred_first_name,preferred_last_name\r\nzoë@example.com,Zoë,Müller\r\n",
+            ),
+            // F001: Windows-1252 bytes (é = 0xE9) are a suggestion, not applied by default.
+            (
+                [format!("{HEAD}\r\nrene@example.com,Ren").as_bytes(), &[0xE9], b",Dubois\r\n"].concat(),
+                Code::F001,
+                1,
+                Some(Applicability::Suggested),
+                "",
+            ),
+            // F002: the BOM is reported, harmless, and kept.
+            (
+                [&[0xEF, 0xBB, 0xBF][..], clean.as_bytes()].concat(),
+                Code::F002,
+                1,
+                None,
+                "\u{feff}primary_email_address,preferred_first_name,preferred_last_name\r\nana.silva@example.com,Ana,Silva\r\n",
+            ),
+            // F003: a workbook is not a CSV.
+            (b"PK\x03\x04\x14\x00\x06\x00rest of an xlsx".to_vec(), Code::F003, 1, None, ""),
+            (vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], Code::F003, 1, None, ""),
+            // F004: semicolons (European Excel) become commas; commas inside cells get quoted.
+            (
+                "primary_email_address;work_title\r\nana@example.com;Lead, Sales\r\nbo@example.com;Analyst\r\n".into(),
+                Code::F004,
+                1,
+                Some(Applicability::Safe),
+                "primary_email_address,work_title\r\nana@example.com,\"Lead, Sales\"\r\nbo@example.com,Analyst\r\n",
+            ),
+            // F005: nothing, or a header alone.
+            (Vec::new(), Code::F005, 1, None, ""),
+            (format!("{HEAD}\r\n").into_bytes(), Code::F005, 1, None, ""),
+            (b"\r\n\r\n".to_vec(), Code::F005, 1, None, ""),
+            // F006: a stray quote.
+            (
+                format!("{HEAD}\r\nana@example.com,Ana \"AJ,Silva\r\n").into_bytes(),
+                Code::F006,
+                1,
+                None,
+                "",
+            ),
+            // F007: trailing empty fields are dropped; a short row is padded; a shifted row is not touched.
+            (
+                format!("{HEAD}\r\nana@example.com,Ana,Silva,,\r\n").into_bytes(),
+                Code::F007,
+                1,
+                Some(Applicability::Safe),
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Ana,Silva\r\n",
+            ),
+            (
+                format!("{HEAD}\r\nana@example.com,Ana\r\n").into_bytes(),
+                Code::F007,
+                1,
+                Some(Applicability::Safe),
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Ana,\r\n",
+            ),
+            (
+                format!("{HEAD}\r\nana@example.com,Silva,Ana,x\r\n").into_bytes(),
+                Code::F007,
+                1,
+                None,
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Silva,Ana,x\r\n",
+            ),
+            // F008: blank rows, and rows of empty fields, are dropped.
+            (
+                format!("{HEAD}\r\nana@example.com,Ana,Silva\r\n\r\n,,\r\nbo@example.com,Bo,Li\r\n").into_bytes(),
+                Code::F008,
+                2,
+                Some(Applicability::Safe),
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Ana,Silva\r\nbo@example.com,Bo,Li\r\n",
+            ),
+            // F009: mixed line endings become CRLF.
+            (
+                format!("{HEAD}\nana@example.com,Ana,Silva\r\nbo@example.com,Bo,Li\n").into_bytes(),
+                Code::F009,
+                1,
+                Some(Applicability::Safe),
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Ana,Silva\r\nbo@example.com,Bo,Li\r\n",
+            ),
+            // A file with LF only is not mixed.
+            (format!("{HEAD}\nana@example.com,Ana,Silva\n").into_bytes(), Code::F009, 0, None, ""),
+            // F011: the deletion format.
+            (
+                b"primary_email_address,unique_id\r\nana@example.com,\r\n,E1002\r\n".to_vec(),
+                Code::F011,
+                1,
+                None,
+                "",
+            ),
+            // Not deletion: an action column makes it a users file.
+            (
+                b"primary_email_address,unique_id,group:Sales\r\nana@example.com,E1,yes\r\n".to_vec(),
+                Code::F011,
+                0,
+                None,
+                "",
+            ),
+        ]
+    }
+
+    #[test]
+    fn table() {
+        for (i, (bytes, code, count, fix, corrected)) in cases().into_iter().enumerate() {
+            let r = run_bytes(&bytes, Options::default(), &FixOptions::default());
+            let found = r.of(code);
+            assert_eq!(
+                found.len(),
+                count,
+                "case {i} ({code}): {:#?}",
+                r.report.findings
+            );
+            if let Some(f) = found.first() {
+                assert_eq!(f.fix.as_ref().map(|x| x.applicability), fix, "case {i}");
+                assert_eq!(f.severity, code.rule().severity, "case {i}");
+            }
+            if !corrected.is_empty() {
+                assert_eq!(r.corrected, corrected, "case {i} ({code})");
+            }
+        }
+    }
+
+    #[test]
+    fn positions_and_words() {
+        let bytes = [
+            b"primary_email_address,preferred_first_name\r\na@example.com,Ana\r\nb@example.com,Ren"
+                .as_slice(),
+            &[0xE9],
+            b"\r\n",
+        ]
+        .concat();
+        let r = run_bytes(&bytes, Options::default(), &FixOptions::default());
+        let f = r.one(Code::F001);
+        assert_eq!(f.line, Some(3));
+        assert!(
+            f.message.contains("1 row is not UTF-8 (first at line 3)"),
+            "{}",
+            f.message
+        );
+        assert_eq!(r.report.file.encoding, "windows-1252");
+
+        let r = run("primary_email_address\r\n\"ana@example.com\r\n");
+        let f = r.one(Code::F006);
+        assert_eq!((f.row, f.column), (Some(2), Some(0)));
+        assert!(f.message.contains("never closes"));
+
+        let r = run("primary_email_address,work_title\r\na@x.com,Analyst,,\r\n");
+        let f = r.one(Code::F007);
+        assert_eq!((f.row, f.line, f.column), (Some(2), Some(2), Some(2)));
+        assert_eq!(f.fix.as_ref().unwrap().edit, Edit::Reshape);
+        assert!(f.message.contains("4 fields but the header has 2"));
+
+        let r = run("primary_email_address;work_title\r\na@x.com;Analyst\r\n");
+        assert!(r.one(Code::F004).message.contains("semicolon"));
+    }
+
+    #[test]
+    fn file_name_extension() {
+        let cases = [
+            ("users.csv", false),
+            ("USERS.CSV", false),
+            ("users.xlsx", true),
+            ("users.txt", true),
+            ("users", true),
+            ("-", false),
+        ];
+        for (name, fires) in cases {
+            let options = Options {
+                file_name: Some(name.to_string()),
+                ..Options::default()
+            };
+            let r = run_bytes(
+                b"primary_email_address\r\na@x.com\r\n",
+                options,
+                &FixOptions::default(),
+            );
+            assert_eq!(r.of(Code::F010).len(), usize::from(fires), "{name}");
+        }
+    }
+
+    #[test]
+    fn large_deletion_file_is_an_error() {
+        let mut csv = String::from("primary_email_address,unique_id\r\n");
+        for i in 0..10_001 {
+            csv.push_str(&format!("user{i}@example.com,\r\n"));
+        }
+        let r = run(&csv);
+        let mut sev: Vec<Severity> = r.of(Code::F011).iter().map(|f| f.severity).collect();
+        sev.sort();
+        assert_eq!(sev, [Severity::Error, Severity::Info]);
+    }
+
+    #[test]
+    fn suggested_legacy_decoding_applies_when_asked() {
+        let bytes = [
+            b"primary_email_address,preferred_first_name\r\nrene@example.com,Ren".as_slice(),
+            &[0xE9],
+            b"\r\n",
+        ]
+        .concat();
+        let all = FixOptions {
+            suggested: crate::options::Suggested::All,
+            ..FixOptions::default()
+        };
+        let r = run_bytes(&bytes, Options::default(), &all);
+        assert_eq!(
+            r.corrected,
+            "primary_email_address,preferred_first_name\r\nrene@example.com,René\r\n"
+        );
+    }
+}

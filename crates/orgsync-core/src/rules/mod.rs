@@ -1,0 +1,44 @@
+//! The rules, one file each, grouped by what they look at:
+//! - `file`: the bytes and the records' shape (F codes), found by the pipeline;
+//! - `header`: the header row (H codes), and `columns`: whole-column facts known at the end;
+//! - `row`: one row's cells (R codes);
+//! - `cross`: several rows together (X codes, and the file-wide parts of R004 and R020).
+//!
+//! A rule never fails: bad data is a finding. Every rule reports through a sink, so the check
+//! pass can keep findings and the fix pass can apply their fixes with the same code.
+
+pub(crate) mod columns;
+pub(crate) mod cross;
+pub(crate) mod file;
+pub(crate) mod header;
+pub(crate) mod row;
+pub(crate) mod text;
+
+use crate::engine::Header;
+use crate::finding::Finding;
+use crate::options::Options;
+
+/// Where rules report.
+pub(crate) type Sink<'a> = dyn FnMut(Finding) + 'a;
+
+/// What every rule may read besides its row.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    pub header: &'a Header,
+    pub options: &'a Options,
+}
+
+/// Every per-row rule, in the order both passes run them.
+pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut Sink<'_>) {
+    if row.is_blank() {
+        sink(file::blank_row(row));
+        return;
+    }
+    if let Some(problem) = row.quote_problem {
+        sink(file::bad_quoting(row, problem));
+    }
+    if let Some(f) = file::ragged(row, ctx.header.columns.len()) {
+        sink(f);
+    }
+    self::row::check(ctx, row, sink);
+}
