@@ -76,8 +76,18 @@ pub fn report_view(report: &Report) -> ReportView {
             row: f.row,
             column: f.column.map(|c| c as u32),
             header: f.column.and_then(|c| report.column_name(c)).map(str::to_string),
-            // The finding's cell value is known where its fix replaces the cell.
-            value: f.fix.as_ref().filter(|x| x.edit == Edit::SetCell).map(|x| x.before.clone()),
+            // The finding's cell value is known where its fix replaces the cell; a header
+            // finding is about the header text itself.
+            value: f
+                .fix
+                .as_ref()
+                .filter(|x| x.edit == Edit::SetCell)
+                .map(|x| x.before.clone())
+                .or_else(|| {
+                    (f.code.as_str().starts_with('H'))
+                        .then(|| f.column.and_then(|c| report.column_name(c)).map(str::to_string))
+                        .flatten()
+                }),
             message: f.message.clone(),
             tip: f.tip.clone(),
             fix: f.fix.as_ref().map(|fix| FixView {

@@ -318,7 +318,9 @@ fn Intro() -> impl IntoView {
                 "what the upload will do (invitations, revocations, groups, admin rights), and you can download a corrected file and an error report."
             </p>
             <p class="privacy">
-                <span class="lock" aria-hidden="true">"🔒"</span>
+                <svg class="lock" aria-hidden="true" viewBox="0 0 16 16" width="16" height="16">
+                    <path fill="currentColor" d="M8 1a3.5 3.5 0 0 0-3.5 3.5V7H4a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-.5V4.5A3.5 3.5 0 0 0 8 1Zm-2 3.5a2 2 0 1 1 4 0V7H6V4.5Z"/>
+                </svg>
                 <strong>"Your file stays on this computer."</strong>
                 " It is read by this page in your browser. Nothing is uploaded, stored or sent anywhere — not even to us."
             </p>
@@ -359,6 +361,7 @@ fn DropZone() -> impl IntoView {
         <section
             class="drop"
             class:over=move || over.get()
+            class:compact=move || ctx.phase.get() != Phase::Idle
             aria-label="Choose a file to check"
             on:dragover=move |ev: ev::DragEvent| {
                 ev.prevent_default();
@@ -368,7 +371,7 @@ fn DropZone() -> impl IntoView {
             on:drop=on_drop
         >
             <div class="drop-icon" aria-hidden="true">"⇪"</div>
-            <p class="drop-title">"Drop your Org Sync CSV here"</p>
+            <p class="drop-title">{move || if ctx.phase.get() == Phase::Idle { "Drop your Org Sync CSV here" } else { "Drop another file to check it" }}</p>
             <p class="drop-sub">"CSV, semicolon or tab separated, UTF-8, UTF-16 or Windows-1252 — any size."</p>
             <div class="drop-actions">
                 <label class="button primary">
@@ -441,8 +444,10 @@ fn Results() -> impl IntoView {
         ctx.report.get().map(|report| {
             view! {
                 <Summary report=report.clone()/>
-                <Actions report=report.clone()/>
-                <Fixes report=report.clone()/>
+                <div class="pair">
+                    <Actions report=report.clone()/>
+                    <Fixes report=report.clone()/>
+                </div>
                 <Findings report=report.clone()/>
                 <Grid report=report/>
             }
@@ -669,7 +674,11 @@ fn Findings(report: Arc<ReportView>) -> impl IntoView {
                     prop:checked=move || !ctx.filters.get().hidden.contains(&sev)
                     on:change=move |_| ctx.filters.update(|f| f.toggle(sev))
                 />
-                {format!(" {} {}", model::thousands(count), match sev { Sev::Error => "errors", Sev::Warning => "warnings", Sev::Info => "notes" })}
+                {format!(" {}", match sev {
+                    Sev::Error => model::plural(count, "error", "errors"),
+                    Sev::Warning => model::plural(count, "warning", "warnings"),
+                    Sev::Info => model::plural(count, "note", "notes"),
+                })}
             </label>
         }
     };
@@ -750,7 +759,7 @@ fn Group(group: FindingGroup) -> impl IntoView {
                                     view! {
                                         <span class="fix" class:off=move || !ctx.choices.get().applies(&code, kind)>
                                             <span class="arrow" aria-hidden="true">"→ "</span>
-                                            <code>{if fix.after.is_empty() { "(removed)".to_string() } else { fix.after }}</code>
+                                            <code>{if fix.after.is_empty() { "(removed)".to_string() } else { model::show_invisible(&fix.after) }}</code>
                                             <span class="fix-kind">{label}</span>
                                         </span>
                                     }
@@ -758,7 +767,7 @@ fn Group(group: FindingGroup) -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td class="num">{item.row.map(model::thousands).unwrap_or_else(|| "file".into())}</td>
-                                        <td><code class="value">{item.value.unwrap_or_default()}</code></td>
+                                        <td><code class="value">{item.value.as_deref().map(model::show_invisible).unwrap_or_default()}</code></td>
                                         <td>{fix}</td>
                                         <td>{item.message}</td>
                                     </tr>
@@ -871,7 +880,8 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
                     <span role="columnheader">"Rules"</span>
                     {columns.with_value(|c| c.iter().map(|(_, h)| view! { <span role="columnheader" title=h.clone()>{h.clone()}</span> }).collect_view())}
                 </div>
-                <div class="grid-viewport" node_ref=viewport style:height=format!("{GRID_HEIGHT}px")
+                <div class="grid-viewport" node_ref=viewport
+                    style:height=move || format!("{}px", (rows.get().len() as f64 * ROW_HEIGHT).min(GRID_HEIGHT))
                     on:scroll=move |_| {
                         if let Some(el) = viewport.get_untracked() {
                             scroll_top.set(el.scroll_top() as f64);
@@ -900,7 +910,7 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
                                         {columns.with_value(|cols| cols.iter().map(|(col, _)| {
                                             match row.cells.iter().find(|c| c.column == *col) {
                                                 Some(cell) => view! {
-                                                    <span role="gridcell" class=format!("cell bad {}", cell.severity.as_str()) title=cell.codes.join(", ")>{cell.value.clone()}</span>
+                                                    <span role="gridcell" class=format!("cell bad {}", cell.severity.as_str()) title=cell.codes.join(", ")>{model::show_invisible(&cell.value)}</span>
                                                 }.into_any(),
                                                 None => view! { <span role="gridcell" class="cell"></span> }.into_any(),
                                             }

@@ -290,6 +290,30 @@ pub fn percent(done: u64, total: u64) -> f64 {
     if total == 0 { 100.0 } else { (done as f64 * 100.0 / total as f64).clamp(0.0, 100.0) }
 }
 
+/// A cell value with its invisible characters made visible, so "stray whitespace" findings show
+/// what is wrong: leading and trailing spaces become `·`, tabs `→`, no-break spaces `⍽`, and
+/// zero-width or control characters `¤` (anywhere in the value).
+pub fn show_invisible(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let start = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(chars.len());
+    let end = chars.iter().rposition(|c| !c.is_whitespace()).map_or(start, |i| i + 1);
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let edge = i < start || i >= end;
+            match c {
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => '¤',
+                c if c.is_control() && c != '\t' => '¤',
+                '\u{a0}' | '\u{202f}' => '⍽',
+                '\t' if edge => '→',
+                ' ' if edge => '·',
+                c => c,
+            }
+        })
+        .collect()
+}
+
 /// Splits the known-groups text box (one group per line, or comma separated) into names.
 pub fn parse_groups(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -377,6 +401,15 @@ mod tests {
         assert_eq!(plural(1200, "row", "rows"), "1,200 rows");
         assert_eq!(percent(5, 0), 100.0);
         assert_eq!(percent(1, 4), 25.0);
+    }
+
+    #[test]
+    fn invisible_characters_become_visible() {
+        assert_eq!(show_invisible(" jane@example.com "), "·jane@example.com·");
+        assert_eq!(show_invisible("Jane Doe"), "Jane Doe");
+        assert_eq!(show_invisible("\tx\u{a0}"), "→x⍽");
+        assert_eq!(show_invisible("a\u{200b}b"), "a¤b");
+        assert_eq!(show_invisible("   "), "···");
     }
 
     #[test]
