@@ -22,7 +22,7 @@ const CHUNK: u32 = 1 << 20;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const TYPES: &str = r#"
 /** Bytes of a CSV file, or its text (text is read as UTF-8). */
-export type Input = Uint8Array | ArrayBuffer | ArrayBufferView | string;
+export type Input = Uint8Array | ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string;
 
 export type Severity = "error" | "warning" | "info";
 export type Applicability = "safe" | "suggested";
@@ -138,7 +138,7 @@ export interface FixOptions extends CheckOptions, FixerOptions {}
 export interface FixOutput {
   /** The corrected file's exact bytes: UTF-8 (with the BOM if the input had one), or the input's
    *  own encoding when F001's fix is turned off. Save it as it is. */
-  correctedCsv: Uint8Array;
+  correctedCsv: Uint8Array<ArrayBuffer>;
   /** The error report CSV (UTF-8): file-level problems, then each row with problems. */
   errorReportCsv: string;
   /** The findings CSV (UTF-8): one line per finding, the change log. */
@@ -363,6 +363,8 @@ fn feed(input: &JsValue, mut push: impl FnMut(&[u8])) -> Result<(), JsError> {
     let bytes = if let Some(b) = input.dyn_ref::<Uint8Array>() {
         b.clone()
     } else if let Some(b) = input.dyn_ref::<ArrayBuffer>() {
+        Uint8Array::new(b)
+    } else if let Some(b) = input.dyn_ref::<js_sys::SharedArrayBuffer>() {
         Uint8Array::new(b)
     } else if ArrayBuffer::is_view(input) {
         let view: &js_sys::DataView = input.unchecked_ref();
