@@ -12,7 +12,6 @@ use crate::options::{FixOptions, Options};
 use crate::registry::Code;
 use crate::report::{Plan, Report};
 use crate::rules::{self, Ctx};
-use encoding_rs::WINDOWS_1252;
 use std::sync::Arc;
 
 /// Output produced so far; drain it with [`Fixer::take_output`] as you go.
@@ -213,7 +212,7 @@ impl State {
             }
             first = false;
             let bytes = if legacy_bytes {
-                WINDOWS_1252.encode(cell).0.into_owned()
+                crate::codec::encode_1252(cell)
             } else {
                 cell.as_bytes().to_vec()
             };
