@@ -312,7 +312,7 @@ impl RowState<'_> {
                 self.legacy_ends.clear();
                 let mut start = 0;
                 for &end in ends {
-                    crate::codec::decode_1252(&data[start..end], &mut self.legacy_text);
+                    crate::codec::decode_1252(&data[start..end], self.legacy_text);
                     self.legacy_ends.push(self.legacy_text.len());
                     start = end;
                 }
