@@ -17,6 +17,7 @@ mod codec;
 mod engine;
 mod finding;
 mod fixer;
+mod groups;
 mod header;
 mod input;
 mod options;
@@ -25,17 +26,20 @@ mod registry;
 mod report;
 mod rules;
 mod summary;
+mod template;
 
 pub use checker::Checker;
 pub use engine::FileKind;
 pub use finding::{Applicability, Edit, Finding, Fix};
 pub use fixer::{FixChunk, Fixer};
+pub use groups::groups_from_export;
 pub use header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile, classify};
 pub use input::Encoding;
 pub use options::{FixOptions, Options, Suggested};
 pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
 pub use report::{FileInfo, Report, Summary};
 pub use summary::Actions;
+pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
 
 /// Checks a whole file held in memory.
 pub fn check(bytes: &[u8], options: Options) -> Report {
