@@ -1,6 +1,6 @@
 // Type-level tests of the package's declarations (checked by `tsc --noEmit`, never run).
 import init, {
-  check, fix, rules, Checker, Fixer, checkFile, fixFile,
+  check, fix, rules, template, groupsFromExport, Checker, Fixer, checkFile, fixFile,
   type Report, type Finding, type FixResult, type FixOutput, type Rule, type RuleCode, type Summary,
 } from "orgsync-preflight";
 
@@ -55,5 +55,10 @@ export async function usage(bytes: Uint8Array, file: File): Promise<void> {
   const sev: "fatal" = report.findings[0].severity;
   // @ts-expect-error: a Fixer's options are only fix options
   new Fixer(checker, { fileName: "x.csv" });
+  const csv: string = template({ admins: true, licenses: ["acme_license_learning_status"], groups: ["Sales"] });
+  const groups: string[] = groupsFromExport(bytes);
+  check(csv, { knownGroups: groups });
+  // @ts-expect-error: admins is a boolean
+  template({ admins: "yes" });
   void [wrong, notCode, sev];
 }

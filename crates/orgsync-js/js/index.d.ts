@@ -9,6 +9,7 @@ import type {
   FixerOptions,
   FixResult,
   Rule,
+  TemplateOptions,
 } from "./orgsync_js.js";
 import { Checker as WasmChecker, Fixer as WasmFixer } from "./orgsync_js.js";
 
@@ -30,6 +31,7 @@ export type {
   FixOptions,
   FixOutput,
   FixResult,
+  TemplateOptions,
 } from "./orgsync_js.js";
 
 /** Where the wasm comes from: by default `orgsync_js_bg.wasm` beside index.js. */
@@ -60,6 +62,15 @@ export function fix(input: Input, options?: FixOptions): FixResult;
 
 /** Every rule of the catalogue, in code order. */
 export function rules(): Rule[];
+
+/** A blank Org Sync file (the header row, CSV with CRLF), as `orgsync template` writes it. */
+export function template(options?: TemplateOptions): string;
+
+/**
+ * The account's group names from a user export's `group:` headers, or from a list with one
+ * group name a line: pass them as `knownGroups`.
+ */
+export function groupsFromExport(input: Input): string[];
 
 /** A check fed in chunks, for large files: `push` each chunk, then `finish`. */
 export class Checker extends WasmChecker {

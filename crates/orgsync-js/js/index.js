@@ -7,6 +7,8 @@ import initWasm, {
   check as wasmCheck,
   fix as wasmFix,
   rules as wasmRules,
+  template as wasmTemplate,
+  groupsFromExport as wasmGroupsFromExport,
   Checker as WasmChecker,
   Fixer as WasmFixer,
 } from "./orgsync_js.js";
@@ -48,6 +50,16 @@ export function fix(input, options) {
 export function rules() {
   loaded();
   return wasmRules();
+}
+
+export function template(options) {
+  loaded();
+  return wasmTemplate(options);
+}
+
+export function groupsFromExport(input) {
+  loaded();
+  return wasmGroupsFromExport(input);
 }
 
 export class Checker extends WasmChecker {

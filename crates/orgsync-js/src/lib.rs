@@ -145,6 +145,16 @@ export interface FixOutput {
   findingsCsv: string;
 }
 
+/** Which blank template `template()` writes (as `orgsync template`). */
+export interface TemplateOptions {
+  /** Add the eight admin permission columns (the "Users and admins" template). */
+  admins?: boolean;
+  /** License headers exactly as in the account's user export, e.g. `acme_license_learning_status`. */
+  licenses?: string[];
+  /** Group names; each becomes a `group:<name>` column. */
+  groups?: string[];
+}
+
 export interface FixResult extends FixOutput {
   /** The report of the input, as `check` gives it. */
   report: Report;
@@ -183,6 +193,47 @@ pub fn fix(
 #[wasm_bindgen(unchecked_return_type = "Rule[]")]
 pub fn rules() -> JsValue {
     json(&serde_json::to_string(core::rules()).unwrap_or_else(|_| "[]".into()))
+}
+
+/// A blank Org Sync file: the template's header row as CSV text ending in CRLF.
+#[wasm_bindgen]
+pub fn template(
+    #[wasm_bindgen(unchecked_param_type = "TemplateOptions")] options: Option<JsValue>,
+) -> Result<String, JsError> {
+    let mut opts = core::TemplateOptions::default();
+    if let Some(obj) = options_object(options.as_ref())? {
+        for (key, v) in entries(&obj) {
+            match key.as_str() {
+                "admins" => {
+                    opts.admins = v.as_bool().ok_or_else(|| {
+                        JsError::new(&format!(
+                            "options.admins must be true or false, not {}",
+                            describe(&v)
+                        ))
+                    })?
+                }
+                "licenses" => opts.licenses = strings(&v, "options.licenses")?,
+                "groups" => opts.groups = strings(&v, "options.groups")?,
+                other => {
+                    return Err(JsError::new(&format!(
+                        "unknown option `{other}` (the template's options are admins, licenses, groups)"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(core::template(&opts))
+}
+
+/// The account's group names from a user export (its `group:` headers) or a list with one
+/// group name a line: the `knownGroups` option of a check.
+#[wasm_bindgen(js_name = groupsFromExport)]
+pub fn groups_from_export(
+    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
+) -> Result<Vec<String>, JsError> {
+    let mut bytes = Vec::new();
+    feed(&input, |b| bytes.extend_from_slice(b))?;
+    Ok(core::groups_from_export(&bytes))
 }
 
 /// A check fed in chunks, for large files: `push` each chunk, then `finish`.
