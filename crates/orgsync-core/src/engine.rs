@@ -8,7 +8,6 @@
 use crate::header::{ColumnKind, classify, normalize_header};
 use crate::input::{Decoding, Encoding, SNIFF_LEN, Sniffed, sniff};
 use crate::parse::{Event, LineEndings, Parser, QuoteProblem};
-use encoding_rs::WINDOWS_1252;
 
 /// One column of the header.
 #[derive(Debug, Clone)]
@@ -313,8 +312,7 @@ impl RowState<'_> {
                 self.legacy_ends.clear();
                 let mut start = 0;
                 for &end in ends {
-                    let (cow, _) = WINDOWS_1252.decode_without_bom_handling(&data[start..end]);
-                    self.legacy_text.push_str(&cow);
+                    crate::codec::decode_1252(&data[start..end], self.legacy_text);
                     self.legacy_ends.push(self.legacy_text.len());
                     start = end;
                 }

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod checker;
+mod codec;
 mod engine;
 mod finding;
 mod fixer;
