@@ -310,8 +310,10 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Intro() -> impl IntoView {
+    let ctx = ctx();
     view! {
-        <section class="intro" aria-labelledby="intro-title">
+        // Once a file is checked the explanation steps aside; the privacy promise stays.
+        <section class="intro" class:compact=move || ctx.phase.get() != Phase::Idle aria-labelledby="intro-title">
             <h1 id="intro-title">"Check your user CSV before you upload it"</h1>
             <p class="lead">
                 "Drop the file you are about to upload to LinkedIn Learning. In seconds you see what the uploader would reject, "
@@ -734,9 +736,52 @@ fn Group(group: FindingGroup) -> impl IntoView {
     let where_ = group.column.clone().map(|c| format!(" in {c}")).unwrap_or_default();
     let shown = group.items.len() as u64;
     let more = group.count.saturating_sub(shown);
+    // A group's rows are built only while it is open: a big file has thousands per group.
+    let open = RwSignal::new(false);
+    let details = NodeRef::<html::Details>::new();
+    let items = StoredValue::new(group.items);
+    let rows = move || {
+        open.get().then(|| {
+            items.with_value(|items| {
+                items
+                    .iter()
+                    .cloned()
+                    .map(|item| {
+                        let code = code.clone();
+                        let fix = item.fix.map(|fix| {
+                            let kind = fix.kind;
+                            let label = match kind {
+                                FixKind::Safe => "safe",
+                                FixKind::Suggested => "suggested",
+                            };
+                            view! {
+                                <span class="fix" class:off=move || !ctx.choices.get().applies(&code, kind)>
+                                    <span class="arrow" aria-hidden="true">"→ "</span>
+                                    <code>{if fix.after.is_empty() { "(removed)".to_string() } else { model::show_invisible(&fix.after) }}</code>
+                                    <span class="fix-kind">{label}</span>
+                                </span>
+                            }
+                        });
+                        view! {
+                            <tr>
+                                <td class="num">{item.row.map(model::thousands).unwrap_or_else(|| "file".into())}</td>
+                                <td><code class="value">{item.value.as_deref().map(model::show_invisible).unwrap_or_default()}</code></td>
+                                <td>{fix}</td>
+                                <td>{item.message}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
     view! {
         <li class=format!("group {}", group.severity.as_str()) data-testid="finding-group" data-code=group.code.clone()>
-            <details>
+            <details node_ref=details on:toggle=move |_| {
+                if let Some(d) = details.get_untracked() {
+                    open.set(d.open());
+                }
+            }>
                 <summary>
                     <span class=format!("sev {}", group.severity.as_str())>{group.code.clone()}</span>
                     <span class="group-title">{group.name.clone()}{where_}</span>
@@ -750,30 +795,7 @@ fn Group(group: FindingGroup) -> impl IntoView {
                     {(!group.tip.is_empty()).then(|| view! { <p class="tip"><strong>"Tip: "</strong>{group.tip.clone()}</p> })}
                     <table class="items">
                         <thead><tr><th scope="col">"Row"</th><th scope="col">"Value"</th><th scope="col">"Fix"</th><th scope="col">"Message"</th></tr></thead>
-                        <tbody>
-                            {group.items.into_iter().map(|item| {
-                                let code = code.clone();
-                                let fix = item.fix.map(|fix| {
-                                    let kind = fix.kind;
-                                    let label = match kind { FixKind::Safe => "safe", FixKind::Suggested => "suggested" };
-                                    view! {
-                                        <span class="fix" class:off=move || !ctx.choices.get().applies(&code, kind)>
-                                            <span class="arrow" aria-hidden="true">"→ "</span>
-                                            <code>{if fix.after.is_empty() { "(removed)".to_string() } else { model::show_invisible(&fix.after) }}</code>
-                                            <span class="fix-kind">{label}</span>
-                                        </span>
-                                    }
-                                });
-                                view! {
-                                    <tr>
-                                        <td class="num">{item.row.map(model::thousands).unwrap_or_else(|| "file".into())}</td>
-                                        <td><code class="value">{item.value.as_deref().map(model::show_invisible).unwrap_or_default()}</code></td>
-                                        <td>{fix}</td>
-                                        <td>{item.message}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
+                        <tbody>{rows}</tbody>
                     </table>
                     {(more > 0).then(|| view! { <p class="muted">{format!("…and {} more: download the findings CSV for the full list.", model::thousands(more))}</p> })}
                 </div>
