@@ -88,6 +88,11 @@ try {
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, chromiumRssMiB()); }, 200);
   // Count distinct progress texts the page shows while checking: proof the bar moves.
   await page.evaluate(() => {
+    // "Drop" is the moment the page gets the file: the input's change event.
+    document.querySelector('[data-testid="file-input"]').addEventListener('change', () => { window.__dropped = performance.now(); }, { capture: true });
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid="summary"]')) { window.__summary = performance.now(); observer.disconnect(); }
+    }).observe(document.body, { subtree: true, childList: true });
     window.__progress = new Set();
     new MutationObserver(() => {
       const p = document.querySelector('[data-testid="progress"] .muted');
@@ -101,7 +106,10 @@ try {
   clearInterval(sampler);
   const s = page.locator('[data-testid="summary"]');
   const shown = { errors: Number(await s.getAttribute('data-errors')), rows: Number(await s.getAttribute('data-rows')) };
+  const worker = {};
+  for (const k of ['check', 'read', 'engine', 'view']) worker[`${k}_ms`] = Number(await s.getAttribute(`data-${k}-ms`));
   const progressUpdates = await page.evaluate(() => window.__progress.size);
+  const inPageMs = await page.evaluate(() => window.__summary - window.__dropped);
   await context.close();
   server.close();
 
@@ -115,8 +123,12 @@ try {
     rows: ROWS,
     file_mb: +(bytes / 1e6).toFixed(1),
     native_check_s: +(nativeMs / 1000).toFixed(2),
-    page_drop_to_summary_s: +(pageMs / 1000).toFixed(2),
-    ratio: +(pageMs / nativeMs).toFixed(2),
+    // From the file input's change event to the summary in the DOM, measured in the page.
+    page_drop_to_summary_s: +(inPageMs / 1000).toFixed(2),
+    ratio: +(inPageMs / nativeMs).toFixed(2),
+    // The same, plus Playwright handing the file to the browser.
+    harness_total_s: +(pageMs / 1000).toFixed(2),
+    worker,
     same_counts: shown.errors === nativeJson.summary.errors && shown.rows === nativeJson.file.rows,
     progress_updates: progressUpdates,
     chromium_rss_mib: { idle: Math.round(idleRss), peak: Math.round(peakRss) },

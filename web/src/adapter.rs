@@ -4,7 +4,9 @@
 use orgsync_core::{Applicability, Code, Edit, FixOptions, Report, Severity, Suggested};
 
 use crate::model::FixChoices;
-use crate::view::{self, ActionLine, Counts, FileFacts, FixKind, FixView, Flat, ReportView, RuleCount, Sev};
+use crate::view::{
+    self, ActionLine, Counts, FileFacts, FixKind, FixView, Flat, ReportView, RuleCount, Sev,
+};
 
 /// The page's severity for the engine's.
 pub fn sev(s: Severity) -> Sev {
@@ -38,7 +40,10 @@ fn action_label(key: &str) -> String {
         .unwrap_or_else(|| {
             let words = key.replace('_', " ");
             let mut chars = words.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
         })
 }
 
@@ -46,15 +51,23 @@ fn action_label(key: &str) -> String {
 /// per-group or per-permission maps ("Added to group: Sales").
 fn action_lines(actions: &orgsync_core::Actions) -> Vec<ActionLine> {
     let mut lines = Vec::new();
-    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(actions) else { return lines };
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(actions) else {
+        return lines;
+    };
     for (key, value) in fields {
         let label = action_label(&key);
         match value {
-            serde_json::Value::Number(n) => lines.push(ActionLine { label, count: n.as_u64().unwrap_or(0) }),
+            serde_json::Value::Number(n) => lines.push(ActionLine {
+                label,
+                count: n.as_u64().unwrap_or(0),
+            }),
             serde_json::Value::Object(entries) => {
                 for (name, n) in entries {
                     if let Some(count) = n.as_u64() {
-                        lines.push(ActionLine { label: format!("{label}: {name}"), count });
+                        lines.push(ActionLine {
+                            label: format!("{label}: {name}"),
+                            count,
+                        });
                     }
                 }
             }
@@ -75,7 +88,10 @@ pub fn report_view(report: &Report) -> ReportView {
             severity: sev(f.severity),
             row: f.row,
             column: f.column.map(|c| c as u32),
-            header: f.column.and_then(|c| report.column_name(c)).map(str::to_string),
+            header: f
+                .column
+                .and_then(|c| report.column_name(c))
+                .map(str::to_string),
             // The finding's cell value is known where its fix replaces the cell; a header
             // finding is about the header text itself.
             value: f
@@ -85,7 +101,11 @@ pub fn report_view(report: &Report) -> ReportView {
                 .map(|x| x.before.clone())
                 .or_else(|| {
                     (f.code.as_str().starts_with('H'))
-                        .then(|| f.column.and_then(|c| report.column_name(c)).map(str::to_string))
+                        .then(|| {
+                            f.column
+                                .and_then(|c| report.column_name(c))
+                                .map(str::to_string)
+                        })
                         .flatten()
                 }),
             message: f.message.clone(),
@@ -183,14 +203,23 @@ mod tests {
         let bytes = include_bytes!("../../samples/sample-with-mistakes.csv");
         let report = orgsync_core::check(
             bytes,
-            orgsync_core::Options { file_name: Some("sample.csv".into()), ..Default::default() },
+            orgsync_core::Options {
+                file_name: Some("sample.csv".into()),
+                ..Default::default()
+            },
         );
         let view = report_view(&report);
         assert_eq!(view.counts.errors, report.summary.errors);
         assert_eq!(view.counts.warnings, report.summary.warnings);
         assert_eq!(view.file.rows, report.file.rows);
-        assert_eq!(view.groups.iter().map(|g| g.count).sum::<u64>(), report.findings.len() as u64);
-        assert_eq!(view.rules.iter().map(|r| r.count).sum::<u64>(), report.findings.len() as u64);
+        assert_eq!(
+            view.groups.iter().map(|g| g.count).sum::<u64>(),
+            report.findings.len() as u64
+        );
+        assert_eq!(
+            view.rules.iter().map(|r| r.count).sum::<u64>(),
+            report.findings.len() as u64
+        );
         assert!(!view.groups.is_empty(), "the sample has mistakes");
         assert!(!view.grid.is_empty());
         assert!(view.actions.iter().any(|a| a.label == "Users named"));
@@ -210,6 +239,9 @@ mod tests {
     #[test]
     fn unknown_action_fields_get_readable_labels() {
         assert_eq!(action_label("group_additions"), "Added to group");
-        assert_eq!(action_label("rows_with_admin_rights"), "Rows with admin rights");
+        assert_eq!(
+            action_label("rows_with_admin_rights"),
+            "Rows with admin rights"
+        );
     }
 }

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{Blob, File};
 
 use crate::client::Client;
 use crate::model::{self, Cursor, Download, Filters, FixChoices};
-use crate::protocol::{JobId, Reply, Request};
+use crate::protocol::{JobId, Reply, Request, Timing};
 use crate::view::{FindingGroup, FixKind, ProblemRow, ReportView, Sev};
 
 /// The bundled sample, with the mistakes admins typically make.
@@ -29,7 +29,12 @@ enum Phase {
     /// Waiting for a file.
     Idle,
     /// A check is running.
-    Checking { name: String, bytes: u64, total: u64, rows: u64 },
+    Checking {
+        name: String,
+        bytes: u64,
+        total: u64,
+        rows: u64,
+    },
     /// A report is shown.
     Done,
     /// The check could not run.
@@ -42,7 +47,12 @@ enum Downloads {
     /// Nothing prepared for the current choices.
     None,
     /// The worker is producing them; the user asked for this one.
-    Preparing { job: JobId, want: Download, bytes: u64, total: u64 },
+    Preparing {
+        job: JobId,
+        want: Download,
+        bytes: u64,
+        total: u64,
+    },
     /// Failed.
     Failed(String),
 }
@@ -59,6 +69,8 @@ struct Ctx {
     known_groups: RwSignal<String>,
     glossary: RwSignal<Option<Result<Vec<String>, String>>>,
     ready: RwSignal<bool>,
+    /// Where the last check's time went.
+    timing: RwSignal<Option<Timing>>,
     job: RwSignal<Option<JobId>>,
     glossary_job: RwSignal<Option<JobId>>,
     client: StoredValue<Option<Client>, LocalStorage>,
@@ -77,7 +89,8 @@ impl Ctx {
     }
 
     fn new_job(&self) -> JobId {
-        self.client.with_value(|c| c.as_ref().map_or(0, Client::job))
+        self.client
+            .with_value(|c| c.as_ref().map_or(0, Client::job))
     }
 
     /// Starts checking a file, cancelling any check in flight.
@@ -85,7 +98,12 @@ impl Ctx {
         self.cancel();
         let job = self.new_job();
         let known_groups = model::parse_groups(&self.known_groups.get_untracked());
-        self.phase.set(Phase::Checking { name: file.name(), bytes: 0, total: file.size() as u64, rows: 0 });
+        self.phase.set(Phase::Checking {
+            name: file.name(),
+            bytes: 0,
+            total: file.size() as u64,
+            rows: 0,
+        });
         self.report.set(None);
         self.filters.set(Filters::default());
         self.cursor.set(Cursor::default());
@@ -123,7 +141,10 @@ impl Ctx {
             Some((made_with, blobs)) if *made_with == choices => blobs.get(want.index()).cloned(),
             _ => None,
         });
-        let name = self.report.with_untracked(|r| r.as_ref().map(|r| r.file.name.clone())).unwrap_or_default();
+        let name = self
+            .report
+            .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
+            .unwrap_or_default();
         if let Some(blob) = ready {
             save(&blob, &want.file_name(&name));
             return;
@@ -131,9 +152,16 @@ impl Ctx {
         if matches!(self.downloads.get_untracked(), Downloads::Preparing { .. }) {
             return;
         }
-        let Some(file) = self.file.get_value() else { return };
+        let Some(file) = self.file.get_value() else {
+            return;
+        };
         let job = self.new_job();
-        self.downloads.set(Downloads::Preparing { job, want, bytes: 0, total: file.size() as u64 });
+        self.downloads.set(Downloads::Preparing {
+            job,
+            want,
+            bytes: 0,
+            total: file.size() as u64,
+        });
         self.send(&Request::Fix { job, choices }, Some(file.as_ref()));
     }
 
@@ -141,32 +169,56 @@ impl Ctx {
         let current = self.job.get_untracked();
         match reply {
             Reply::Ready => self.ready.set(true),
-            Reply::Progress { job, bytes, total, rows } => {
+            Reply::Progress {
+                job,
+                bytes,
+                total,
+                rows,
+            } => {
                 if Some(job) == current {
                     self.phase.update(|p| {
-                        if let Phase::Checking { bytes: b, total: t, rows: r, .. } = p {
+                        if let Phase::Checking {
+                            bytes: b,
+                            total: t,
+                            rows: r,
+                            ..
+                        } = p
+                        {
                             (*b, *t, *r) = (bytes, total, rows);
                         }
                     });
                 } else {
                     self.downloads.update(|d| {
-                        if let Downloads::Preparing { job: j, bytes: b, total: t, .. } = d {
-                            if *j == job {
-                                (*b, *t) = (bytes, total);
-                            }
+                        if let Downloads::Preparing {
+                            job: j,
+                            bytes: b,
+                            total: t,
+                            ..
+                        } = d
+                            && *j == job
+                        {
+                            (*b, *t) = (bytes, total);
                         }
                     });
                 }
             }
-            Reply::Checked { job, report } => {
+            Reply::Checked {
+                job,
+                report,
+                timing,
+            } => {
                 if Some(job) == current {
                     self.job.set(None);
+                    self.timing.set(Some(timing));
                     self.report.set(Some(Arc::from(report)));
                     self.phase.set(Phase::Done);
                 }
             }
             Reply::Fixed { job } => {
-                let Downloads::Preparing { job: j, want, .. } = self.downloads.get_untracked() else { return };
+                let Downloads::Preparing { job: j, want, .. } = self.downloads.get_untracked()
+                else {
+                    return;
+                };
                 if j != job {
                     return;
                 }
@@ -177,7 +229,10 @@ impl Ctx {
                 let choices = self.choices.get_untracked();
                 self.downloads.set(Downloads::None);
                 if let Some(blob) = blobs.get(want.index()) {
-                    let name = self.report.with_untracked(|r| r.as_ref().map(|r| r.file.name.clone())).unwrap_or_default();
+                    let name = self
+                        .report
+                        .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
+                        .unwrap_or_default();
                     save(blob, &want.file_name(&name));
                 }
                 self.blobs.set_value(Some((choices, blobs)));
@@ -194,7 +249,8 @@ impl Ctx {
                     self.phase.set(Phase::Failed(message));
                 } else if Some(job) == self.glossary_job.get_untracked() {
                     self.glossary.set(Some(Err(message)));
-                } else if matches!(self.downloads.get_untracked(), Downloads::Preparing { job: j, .. } if j == job) {
+                } else if matches!(self.downloads.get_untracked(), Downloads::Preparing { job: j, .. } if j == job)
+                {
                     self.downloads.set(Downloads::Failed(message));
                 }
             }
@@ -204,7 +260,9 @@ impl Ctx {
 
 /// Hands a blob to the browser as a download.
 fn save(blob: &Blob, name: &str) {
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
+        return;
+    };
     let document = document();
     if let Ok(anchor) = document.create_element("a") {
         let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
@@ -222,7 +280,8 @@ fn save(blob: &Blob, name: &str) {
     let revoke = Closure::once_into_js(move || {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
-    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    let _ = window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
 }
 
 /// Offers a text as a download.
@@ -257,6 +316,7 @@ pub fn App() -> impl IntoView {
         known_groups: RwSignal::new(String::new()),
         glossary: RwSignal::new(None),
         ready: RwSignal::new(false),
+        timing: RwSignal::new(None),
         job: RwSignal::new(None),
         glossary_job: RwSignal::new(None),
         client: StoredValue::new_local(None),
@@ -268,16 +328,20 @@ pub fn App() -> impl IntoView {
         move |reply, attachment| ctx.on_reply(reply, attachment),
         move |message| {
             ctx.job.set(None);
-            ctx.phase.set(Phase::Failed(format!("The checker stopped: {message}")));
+            ctx.phase
+                .set(Phase::Failed(format!("The checker stopped: {message}")));
         },
     ) {
         Ok(client) => ctx.client.set_value(Some(client)),
-        Err(_) => ctx.phase.set(Phase::Failed("This browser cannot start the checker (Web Workers are off).".into())),
+        Err(_) => ctx.phase.set(Phase::Failed(
+            "This browser cannot start the checker (Web Workers are off).".into(),
+        )),
     }
     // The body says when the checker is ready, so tests and portals know when the page is live.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-ready", if ctx.ready.get() { "true" } else { "false" });
+            let _ =
+                body.set_attribute("data-ready", if ctx.ready.get() { "true" } else { "false" });
         }
     });
 
@@ -355,7 +419,9 @@ fn DropZone() -> impl IntoView {
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(SAMPLE));
         let options = web_sys::FilePropertyBag::new();
         options.set_type("text/csv");
-        if let Ok(file) = File::new_with_u8_array_sequence_and_options(&parts, SAMPLE_NAME, &options) {
+        if let Ok(file) =
+            File::new_with_u8_array_sequence_and_options(&parts, SAMPLE_NAME, &options)
+        {
             ctx.check(file);
         }
     };
@@ -400,7 +466,12 @@ fn DropZone() -> impl IntoView {
 fn Status() -> impl IntoView {
     let ctx = ctx();
     move || match ctx.phase.get() {
-        Phase::Checking { name, bytes, total, rows } => {
+        Phase::Checking {
+            name,
+            bytes,
+            total,
+            rows,
+        } => {
             let pct = model::percent(bytes, total);
             view! {
                 <section class="card progress" data-testid="progress" aria-live="polite">
@@ -469,6 +540,8 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
         ("Kind", f.kind.clone()),
         ("Size", model::bytes(f.bytes)),
     ];
+    let ctx = ctx();
+    let timing = ctx.timing.get_untracked();
     let all_good = report.all_good();
     let headline = if all_good {
         "Ready to upload: nothing to fix.".to_string()
@@ -488,6 +561,10 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
             data-warnings=c.warnings.to_string()
             data-infos=c.infos.to_string()
             data-rows=f.rows.to_string()
+            data-check-ms=timing.map(|t| format!("{:.0}", t.total_ms)).unwrap_or_default()
+            data-engine-ms=timing.map(|t| format!("{:.0}", t.engine_ms)).unwrap_or_default()
+            data-read-ms=timing.map(|t| format!("{:.0}", t.read_ms)).unwrap_or_default()
+            data-view-ms=timing.map(|t| format!("{:.0}", t.view_ms)).unwrap_or_default()
             aria-labelledby="summary-title"
         >
             <div class="summary-head">
@@ -509,6 +586,7 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
             </div>
             <dl class="facts">
                 {facts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+                {timing.map(|t| view! { <div><dt>"Checked in"</dt><dd>{format!("{:.1} s", t.total_ms / 1000.0)}</dd></div> })}
             </dl>
         </section>
     }
@@ -526,7 +604,12 @@ fn delimiter_name(d: &str) -> String {
 
 #[component]
 fn Actions(report: Arc<ReportView>) -> impl IntoView {
-    let lines: Vec<_> = report.actions.iter().filter(|a| a.count > 0).cloned().collect();
+    let lines: Vec<_> = report
+        .actions
+        .iter()
+        .filter(|a| a.count > 0)
+        .cloned()
+        .collect();
     view! {
         <section class="card" aria-labelledby="actions-title">
             <h2 id="actions-title">"What this upload will do"</h2>
@@ -550,11 +633,19 @@ fn Actions(report: Arc<ReportView>) -> impl IntoView {
 #[component]
 fn Fixes(report: Arc<ReportView>) -> impl IntoView {
     let ctx = ctx();
-    let rules: Vec<_> = report.rules.iter().filter(|r| r.safe + r.suggested > 0).cloned().collect();
+    let rules: Vec<_> = report
+        .rules
+        .iter()
+        .filter(|r| r.safe + r.suggested > 0)
+        .cloned()
+        .collect();
     let rules_all = StoredValue::new(report.rules.clone());
-    let applied = Memo::new(move |_| rules_all.with_value(|rules| ctx.choices.get().applied(rules)));
+    let applied =
+        Memo::new(move |_| rules_all.with_value(|rules| ctx.choices.get().applied(rules)));
     let any_suggested = rules.iter().any(|r| r.suggested > 0);
-    let all_on = Memo::new(move |_| rules_all.with_value(|rules| ctx.choices.get().every_suggested_on(rules)));
+    let all_on = Memo::new(move |_| {
+        rules_all.with_value(|rules| ctx.choices.get().every_suggested_on(rules))
+    });
     let has_fixes = !rules.is_empty();
     view! {
         <section class="card" aria-labelledby="fixes-title">
@@ -643,7 +734,12 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
 }
 
 #[component]
-fn DownloadButton(what: Download, label: &'static str, testid: &'static str, primary: bool) -> impl IntoView {
+fn DownloadButton(
+    what: Download,
+    label: &'static str,
+    testid: &'static str,
+    primary: bool,
+) -> impl IntoView {
     let ctx = ctx();
     view! {
         <button
@@ -667,7 +763,14 @@ fn Findings(report: Arc<ReportView>) -> impl IntoView {
     let rules: Vec<_> = report.rules.clone();
     let visible = Memo::new(move |_| {
         let filters = ctx.filters.get();
-        stored.with_value(|r| r.groups.iter().enumerate().filter(|(_, g)| filters.keeps(g)).map(|(i, _)| i).collect::<Vec<_>>())
+        stored.with_value(|r| {
+            r.groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| filters.keeps(g))
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        })
     });
     let sev_toggle = move |sev: Sev, count: u64| {
         view! {
@@ -733,7 +836,11 @@ fn Findings(report: Arc<ReportView>) -> impl IntoView {
 fn Group(group: FindingGroup) -> impl IntoView {
     let ctx = ctx();
     let code = group.code.clone();
-    let where_ = group.column.clone().map(|c| format!(" in {c}")).unwrap_or_default();
+    let where_ = group
+        .column
+        .clone()
+        .map(|c| format!(" in {c}"))
+        .unwrap_or_default();
     let shown = group.items.len() as u64;
     let more = group.count.saturating_sub(shown);
     // A group's rows are built only while it is open: a big file has thousands per group.
@@ -811,26 +918,43 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
     let stored = StoredValue::new(report.clone());
     // The columns that have findings, as (index, header); the grid shows only these.
     let columns: Vec<(u32, String)> = {
-        let mut idx: Vec<u32> = report.grid.iter().flat_map(|r| r.cells.iter().map(|c| c.column)).collect();
+        let mut idx: Vec<u32> = report
+            .grid
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.column))
+            .collect();
         idx.sort_unstable();
         idx.dedup();
         idx.into_iter()
             .take(12)
-            .map(|i| (i, report.file.headers.get(i as usize).cloned().unwrap_or_else(|| format!("column {}", i + 1))))
+            .map(|i| {
+                (
+                    i,
+                    report
+                        .file
+                        .headers
+                        .get(i as usize)
+                        .cloned()
+                        .unwrap_or_else(|| format!("column {}", i + 1)),
+                )
+            })
             .collect()
     };
     let columns = StoredValue::new(columns);
     let rows = Memo::new(move |_| {
         let filters = ctx.filters.get();
         stored.with_value(|r| {
-            (0..r.grid.len()).filter(|&i| !filters.active() || filters.keeps_row(&r.grid[i], r)).collect::<Vec<usize>>()
+            (0..r.grid.len())
+                .filter(|&i| !filters.active() || filters.keeps_row(&r.grid[i], r))
+                .collect::<Vec<usize>>()
         })
     });
     let scroll_top = RwSignal::new(0.0f64);
     let viewport = NodeRef::<html::Div>::new();
     let window_rows = Memo::new(move |_| {
         let rows = rows.get();
-        let (start, end) = model::visible_range(scroll_top.get(), GRID_HEIGHT, ROW_HEIGHT, rows.len(), 8);
+        let (start, end) =
+            model::visible_range(scroll_top.get(), GRID_HEIGHT, ROW_HEIGHT, rows.len(), 8);
         (start..end).map(|pos| (pos, rows[pos])).collect::<Vec<_>>()
     });
     // Inline style attributes are forbidden by the page's CSP; `style:` sets CSSOM properties,
@@ -842,7 +966,11 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
     let move_cursor = move |forward: bool| {
         let len = rows.with_untracked(|r| r.len());
         let cursor = ctx.cursor.get_untracked();
-        let next = if forward { cursor.next(len) } else { cursor.prev(len) };
+        let next = if forward {
+            cursor.next(len)
+        } else {
+            cursor.prev(len)
+        };
         ctx.cursor.set(next);
         if let (Some(at), Some(el)) = (next.at, viewport.get_untracked()) {
             let top = at as f64 * ROW_HEIGHT;
@@ -962,11 +1090,21 @@ fn Tools() -> impl IntoView {
             licenses: model::parse_list(&licenses.get_untracked()),
             groups: model::parse_list(&groups.get_untracked()),
         };
-        let name = if options.admins { "orgsync-users-and-admins-template.csv" } else { "orgsync-users-template.csv" };
-        save_text(&orgsync_core::template(&options), name, "text/csv;charset=utf-8");
+        let name = if options.admins {
+            "orgsync-users-and-admins-template.csv"
+        } else {
+            "orgsync-users-template.csv"
+        };
+        save_text(
+            &orgsync_core::template(&options),
+            name,
+            "text/csv;charset=utf-8",
+        );
     };
     let on_export = move |_| {
-        let Some(input) = export_input.get() else { return };
+        let Some(input) = export_input.get() else {
+            return;
+        };
         if let Some(file) = first_file(input.files()) {
             let job = ctx.new_job();
             ctx.glossary_job.set(Some(job));

@@ -3,8 +3,8 @@
 
 use std::cell::Cell;
 
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
 
 use crate::protocol::{JobId, Reply, Request};
@@ -26,15 +26,24 @@ pub struct Client {
 impl Client {
     /// Spawns the worker. `on_reply` receives each reply and its attachment (`undefined` when
     /// there is none); `on_crash` is told when the worker fails outside any job.
-    pub fn spawn(on_reply: impl Fn(Reply, JsValue) + 'static, on_crash: impl Fn(String) + 'static) -> Result<Self, JsValue> {
+    pub fn spawn(
+        on_reply: impl Fn(Reply, JsValue) + 'static,
+        on_crash: impl Fn(String) + 'static,
+    ) -> Result<Self, JsValue> {
         let worker = Worker::new(LOADER)?;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let data = event.data();
-            let text = js_sys::Reflect::get(&data, &"text".into()).ok().and_then(|t| t.as_string()).unwrap_or_default();
-            let attachment = js_sys::Reflect::get(&data, &"attachment".into()).unwrap_or(JsValue::UNDEFINED);
+            let text = js_sys::Reflect::get(&data, &"text".into())
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default();
+            let attachment =
+                js_sys::Reflect::get(&data, &"attachment".into()).unwrap_or(JsValue::UNDEFINED);
             match Reply::from_text(&text) {
                 Ok(reply) => on_reply(reply, attachment),
-                Err(error) => web_sys::console::error_1(&format!("orgsync: unreadable worker reply: {error}").into()),
+                Err(error) => web_sys::console::error_1(
+                    &format!("orgsync: unreadable worker reply: {error}").into(),
+                ),
             }
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -46,7 +55,12 @@ impl Client {
             on_crash(message);
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Client { worker, next_job: Cell::new(1), _on_message: on_message, _on_error: on_error })
+        Ok(Client {
+            worker,
+            next_job: Cell::new(1),
+            _on_message: on_message,
+            _on_error: on_error,
+        })
     }
 
     /// A new job number.

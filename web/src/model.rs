@@ -58,7 +58,12 @@ impl FixChoices {
         self.all_suggested = false;
         self.suggested_on.clear();
         if on {
-            self.suggested_on.extend(rules.iter().filter(|r| r.suggested > 0).map(|r| r.code.clone()));
+            self.suggested_on.extend(
+                rules
+                    .iter()
+                    .filter(|r| r.suggested > 0)
+                    .map(|r| r.code.clone()),
+            );
         }
     }
 
@@ -79,7 +84,12 @@ impl FixChoices {
         rules.iter().fold((0, 0), |(safe, suggested), r| {
             (
                 safe + if self.safe(&r.code) { r.safe } else { 0 },
-                suggested + if self.suggested(&r.code) { r.suggested } else { 0 },
+                suggested
+                    + if self.suggested(&r.code) {
+                        r.suggested
+                    } else {
+                        0
+                    },
             )
         })
     }
@@ -109,7 +119,10 @@ impl Filters {
     pub fn keeps(&self, group: &FindingGroup) -> bool {
         !self.hidden.contains(&group.severity)
             && self.code.as_deref().is_none_or(|c| c == group.code)
-            && self.column.as_deref().is_none_or(|c| group.column.as_deref() == Some(c))
+            && self
+                .column
+                .as_deref()
+                .is_none_or(|c| group.column.as_deref() == Some(c))
     }
 
     /// Whether a grid row passes the filters: it has at least one finding that does.
@@ -118,13 +131,20 @@ impl Filters {
             .column
             .as_deref()
             .and_then(|c| report.file.headers.iter().position(|h| h == c));
-        let severity_of = |code: &str| report.rules.iter().find(|r| r.code == code).map(|r| r.severity);
+        let severity_of = |code: &str| {
+            report
+                .rules
+                .iter()
+                .find(|r| r.code == code)
+                .map(|r| r.severity)
+        };
         let code_ok = |code: &str| {
             self.code.as_deref().is_none_or(|c| c == code)
                 && severity_of(code).is_none_or(|s| !self.hidden.contains(&s))
         };
         let cells = row.cells.iter().any(|cell| {
-            column_index.is_none_or(|i| i as u32 == cell.column) && cell.codes.iter().any(|c| code_ok(c))
+            column_index.is_none_or(|i| i as u32 == cell.column)
+                && cell.codes.iter().any(|c| code_ok(c))
         });
         let row_level = self.column.is_none() && row.codes.iter().any(|c| code_ok(c));
         cells || row_level
@@ -147,13 +167,20 @@ impl Filters {
 pub fn columns_with_findings(report: &ReportView) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
     for g in &report.groups {
-        if let Some(c) = &g.column {
-            if !seen.contains(c) {
-                seen.push(c.clone());
-            }
+        if let Some(c) = &g.column
+            && !seen.contains(c)
+        {
+            seen.push(c.clone());
         }
     }
-    let order = |c: &String| report.file.headers.iter().position(|h| h == c).unwrap_or(usize::MAX);
+    let order = |c: &String| {
+        report
+            .file
+            .headers
+            .iter()
+            .position(|h| h == c)
+            .unwrap_or(usize::MAX)
+    };
     seen.sort_by_key(order);
     seen
 }
@@ -171,7 +198,9 @@ impl Cursor {
         if len == 0 {
             return Cursor { at: None };
         }
-        Cursor { at: Some(self.at.map_or(0, |i| (i + 1).min(len - 1))) }
+        Cursor {
+            at: Some(self.at.map_or(0, |i| (i + 1).min(len - 1))),
+        }
     }
 
     /// The previous index (stays on the first one).
@@ -179,7 +208,9 @@ impl Cursor {
         if len == 0 {
             return Cursor { at: None };
         }
-        Cursor { at: Some(self.at.map_or(0, |i| i.saturating_sub(1).min(len - 1))) }
+        Cursor {
+            at: Some(self.at.map_or(0, |i| i.saturating_sub(1).min(len - 1))),
+        }
     }
 }
 
@@ -187,7 +218,13 @@ impl Cursor {
 ///
 /// Rows have a fixed height; `overscan` rows are added above and below so fast scrolling does not
 /// show blank space.
-pub fn visible_range(scroll_top: f64, viewport: f64, row_height: f64, len: usize, overscan: usize) -> (usize, usize) {
+pub fn visible_range(
+    scroll_top: f64,
+    viewport: f64,
+    row_height: f64,
+    len: usize,
+    overscan: usize,
+) -> (usize, usize) {
     if len == 0 || row_height <= 0.0 {
         return (0, 0);
     }
@@ -213,7 +250,12 @@ pub enum Download {
 
 impl Download {
     /// All downloads, in the order the worker attaches their blobs.
-    pub const ALL: [Download; 4] = [Download::Corrected, Download::Report, Download::Findings, Download::Json];
+    pub const ALL: [Download; 4] = [
+        Download::Corrected,
+        Download::Report,
+        Download::Findings,
+        Download::Json,
+    ];
 
     /// The download's file name for an input named `name`: `staff.csv` gives
     /// `staff.corrected.csv`, `staff.errors.csv`, `staff.findings.csv`, `staff.report.json`.
@@ -256,7 +298,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -277,7 +319,11 @@ pub fn bytes(n: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if value >= 100.0 { format!("{value:.0} {}", UNITS[unit]) } else { format!("{value:.1} {}", UNITS[unit]) }
+    if value >= 100.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
 
 /// "1 row" / "2 rows".
@@ -287,7 +333,11 @@ pub fn plural(n: u64, one: &str, many: &str) -> String {
 
 /// Percentage of `done` in `total`, 0–100, for the progress bar.
 pub fn percent(done: u64, total: u64) -> f64 {
-    if total == 0 { 100.0 } else { (done as f64 * 100.0 / total as f64).clamp(0.0, 100.0) }
+    if total == 0 {
+        100.0
+    } else {
+        (done as f64 * 100.0 / total as f64).clamp(0.0, 100.0)
+    }
 }
 
 /// A cell value with its invisible characters made visible, so "stray whitespace" findings show
@@ -295,8 +345,14 @@ pub fn percent(done: u64, total: u64) -> f64 {
 /// zero-width or control characters `¤` (anywhere in the value).
 pub fn show_invisible(value: &str) -> String {
     let chars: Vec<char> = value.chars().collect();
-    let start = chars.iter().position(|c| !c.is_whitespace()).unwrap_or(chars.len());
-    let end = chars.iter().rposition(|c| !c.is_whitespace()).map_or(start, |i| i + 1);
+    let start = chars
+        .iter()
+        .position(|c| !c.is_whitespace())
+        .unwrap_or(chars.len());
+    let end = chars
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(start, |i| i + 1);
     chars
         .iter()
         .enumerate()
@@ -317,8 +373,16 @@ pub fn show_invisible(value: &str) -> String {
 /// Splits the known-groups text box (one group per line, or comma separated) into names.
 pub fn parse_groups(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for name in text.split(['\n', '\r']).map(str::trim).filter(|s| !s.is_empty()) {
-        let name = name.strip_prefix("group:").unwrap_or(name).trim().to_string();
+    for name in text
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let name = name
+            .strip_prefix("group:")
+            .unwrap_or(name)
+            .trim()
+            .to_string();
         if !name.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
             out.push(name);
         }
@@ -340,7 +404,14 @@ mod tests {
     use super::*;
 
     fn rule(code: &str, safe: u64, suggested: u64) -> RuleCount {
-        RuleCount { code: code.into(), name: code.into(), severity: Sev::Warning, count: safe + suggested, safe, suggested }
+        RuleCount {
+            code: code.into(),
+            name: code.into(),
+            severity: Sev::Warning,
+            count: safe + suggested,
+            safe,
+            suggested,
+        }
     }
 
     #[test]
@@ -377,17 +448,29 @@ mod tests {
     #[test]
     fn visible_range_covers_viewport_with_overscan() {
         assert_eq!(visible_range(0.0, 300.0, 30.0, 1_000_000, 5), (0, 16));
-        assert_eq!(visible_range(30_000.0, 300.0, 30.0, 1_000_000, 5), (995, 1016));
+        assert_eq!(
+            visible_range(30_000.0, 300.0, 30.0, 1_000_000, 5),
+            (995, 1016)
+        );
         assert_eq!(visible_range(1e12, 300.0, 30.0, 100, 5), (100, 100));
         assert_eq!(visible_range(0.0, 300.0, 30.0, 0, 5), (0, 0));
     }
 
     #[test]
     fn download_names_follow_the_input() {
-        assert_eq!(Download::Corrected.file_name("staff.csv"), "staff.corrected.csv");
-        assert_eq!(Download::Json.file_name("C:\\x\\a.b.csv"), "a.b.report.json");
+        assert_eq!(
+            Download::Corrected.file_name("staff.csv"),
+            "staff.corrected.csv"
+        );
+        assert_eq!(
+            Download::Json.file_name("C:\\x\\a.b.csv"),
+            "a.b.report.json"
+        );
         assert_eq!(Download::Report.file_name(""), "orgsync.errors.csv");
-        assert_eq!(Download::Findings.file_name(".hidden"), ".hidden.findings.csv");
+        assert_eq!(
+            Download::Findings.file_name(".hidden"),
+            ".hidden.findings.csv"
+        );
     }
 
     #[test]
@@ -414,7 +497,13 @@ mod tests {
 
     #[test]
     fn group_lists_accept_lines_and_prefixes() {
-        assert_eq!(parse_groups("Sales EMEA\n group:Engineering \n\nsales emea\r\n"), ["Sales EMEA", "Engineering"]);
-        assert_eq!(parse_list("a_license_b_status, c_license_d_status\n"), ["a_license_b_status", "c_license_d_status"]);
+        assert_eq!(
+            parse_groups("Sales EMEA\n group:Engineering \n\nsales emea\r\n"),
+            ["Sales EMEA", "Engineering"]
+        );
+        assert_eq!(
+            parse_list("a_license_b_status, c_license_d_status\n"),
+            ["a_license_b_status", "c_license_d_status"]
+        );
     }
 }

@@ -15,6 +15,20 @@ use crate::view::ReportView;
 /// job can be ignored.
 pub type JobId = u32;
 
+/// Where a check's time went in the worker, in milliseconds (shown on the page and read by the
+/// browser benchmark).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// Reading the file's slices (FileReaderSync and the copy into wasm memory).
+    pub read_ms: f64,
+    /// The engine: `push` and `finish`.
+    pub engine_ms: f64,
+    /// Building the page's view of the report.
+    pub view_ms: f64,
+    /// From the request to the reply, yields to the event loop included.
+    pub total_ms: f64,
+}
+
 /// What the page asks the worker to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -69,6 +83,8 @@ pub enum Reply {
         job: JobId,
         /// What the page shows.
         report: Box<ReportView>,
+        /// Where the worker's time went.
+        timing: Timing,
     },
     /// The downloads are ready; the attachment is an array of four `Blob`s in the order of
     /// [`crate::model::Download::ALL`].
@@ -143,7 +159,10 @@ mod tests {
         let mut choices = FixChoices::default();
         choices.set_suggested("R004", true);
         let requests = [
-            Request::Check { job: 1, known_groups: vec!["Sales EMEA".into()] },
+            Request::Check {
+                job: 1,
+                known_groups: vec!["Sales EMEA".into()],
+            },
             Request::Fix { job: 2, choices },
             Request::Glossary { job: 3 },
             Request::Cancel { job: 1 },
@@ -155,7 +174,12 @@ mod tests {
 
     #[test]
     fn replies_name_their_job() {
-        let reply = Reply::Progress { job: 7, bytes: 10, total: 20, rows: 1 };
+        let reply = Reply::Progress {
+            job: 7,
+            bytes: 10,
+            total: 20,
+            rows: 1,
+        };
         let back = Reply::from_text(&reply.to_text()).unwrap();
         assert_eq!(back.job(), Some(7));
         assert_eq!(Reply::Ready.job(), None);

@@ -256,12 +256,20 @@ pub fn group(findings: &[Flat]) -> Vec<FindingGroup> {
                 fix: f.fix.clone(),
             });
         }
-        *messages.entry(key).or_default().entry(f.message.clone()).or_default() += 1;
+        *messages
+            .entry(key)
+            .or_default()
+            .entry(f.message.clone())
+            .or_default() += 1;
     }
     groups
         .into_iter()
         .map(|(key, mut g)| {
-            let mut top: Vec<(String, u64)> = messages.remove(&key).unwrap_or_default().into_iter().collect();
+            let mut top: Vec<(String, u64)> = messages
+                .remove(&key)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
             // Most frequent first; ties keep alphabetical order so the page is stable.
             top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             top.truncate(3);
@@ -336,21 +344,51 @@ mod tests {
     fn groups_by_rule_and_column_worst_first_with_top_messages() {
         let findings = vec![
             flat("R012", Sev::Warning, 2, 1, " a", "spaces"),
-            flat("R004", Sev::Warning, 3, 0, "x@gmial.com", "domain gmial.com"),
-            flat("R004", Sev::Warning, 4, 0, "y@gmial.com", "domain gmial.com"),
-            flat("R004", Sev::Warning, 5, 0, "z@hotmial.com", "domain hotmial.com"),
+            flat(
+                "R004",
+                Sev::Warning,
+                3,
+                0,
+                "x@gmial.com",
+                "domain gmial.com",
+            ),
+            flat(
+                "R004",
+                Sev::Warning,
+                4,
+                0,
+                "y@gmial.com",
+                "domain gmial.com",
+            ),
+            flat(
+                "R004",
+                Sev::Warning,
+                5,
+                0,
+                "z@hotmial.com",
+                "domain hotmial.com",
+            ),
             flat("R005", Sev::Error, 2, 3, "ACTIVE", "not a status"),
         ];
         let groups = group(&findings);
-        let keys: Vec<(&str, Option<&str>, u64)> =
-            groups.iter().map(|g| (g.code.as_str(), g.column.as_deref(), g.count)).collect();
+        let keys: Vec<(&str, Option<&str>, u64)> = groups
+            .iter()
+            .map(|g| (g.code.as_str(), g.column.as_deref(), g.count))
+            .collect();
         assert_eq!(
             keys,
-            [("R005", Some("col3"), 1), ("R004", Some("col0"), 3), ("R012", Some("col1"), 1)]
+            [
+                ("R005", Some("col3"), 1),
+                ("R004", Some("col0"), 3),
+                ("R012", Some("col1"), 1)
+            ]
         );
         assert_eq!(
             groups[1].messages,
-            [("domain gmial.com".to_string(), 2), ("domain hotmial.com".to_string(), 1)]
+            [
+                ("domain gmial.com".to_string(), 2),
+                ("domain hotmial.com".to_string(), 1)
+            ]
         );
     }
 
@@ -361,7 +399,12 @@ mod tests {
             flat("R005", Sev::Error, 7, 2, " a", "bad"),
             flat("R004", Sev::Warning, 3, 0, "x@gmial.com", "typo"),
         ];
-        findings.push(Flat { column: None, header: None, value: None, ..flat("R016", Sev::Info, 3, 0, "", "no-op") });
+        findings.push(Flat {
+            column: None,
+            header: None,
+            value: None,
+            ..flat("R016", Sev::Info, 3, 0, "", "no-op")
+        });
         let (rows, total) = grid(&findings);
         assert_eq!(total, 2);
         assert_eq!(rows[0].row, 3);
