@@ -11,7 +11,7 @@ TRUNK_VERSION="0.21.14"
 export DEBIAN_FRONTEND=noninteractive
 export CARGO_TERM_PROGRESS_WHEN=never
 
-say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+say() { printf 'setup: %s\n' "$*"; }
 
 # Root runs apt-get directly; anyone else needs password-less sudo.
 as_root() {

@@ -586,7 +586,7 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
             </div>
             <dl class="facts">
                 {facts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
-                {timing.map(|t| view! { <div><dt>"Checked in"</dt><dd>{format!("{:.1} s", t.total_ms / 1000.0)}</dd></div> })}
+                {timing.map(|t| view! { <div><dt>"Checked in"</dt><dd>{model::duration(t.total_ms)}</dd></div> })}
             </dl>
         </section>
     }
@@ -718,8 +718,8 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
             })}
             <div class="downloads">
                 <DownloadButton what=Download::Corrected label="Corrected CSV" testid="download-corrected" primary=true/>
-                <DownloadButton what=Download::Report label="Error report (CSV)" testid="download-report" primary=false/>
-                <DownloadButton what=Download::Findings label="All findings (CSV)" testid="download-findings" primary=false/>
+                <DownloadButton what=Download::Report label="Error report" testid="download-report" primary=false/>
+                <DownloadButton what=Download::Findings label="Findings CSV" testid="download-findings" primary=false/>
                 <DownloadButton what=Download::Json label="JSON report" testid="download-json" primary=false/>
             </div>
             {move || match ctx.downloads.get() {
@@ -872,7 +872,7 @@ fn Group(group: FindingGroup) -> impl IntoView {
                         view! {
                             <tr>
                                 <td class="num">{item.row.map(model::thousands).unwrap_or_else(|| "file".into())}</td>
-                                <td><code class="value">{item.value.as_deref().map(model::show_invisible).unwrap_or_default()}</code></td>
+                                <td>{item.value.as_deref().filter(|v| !v.is_empty()).map(|v| view! { <code class="value">{model::show_invisible(v)}</code> })}</td>
                                 <td>{fix}</td>
                                 <td>{item.message}</td>
                             </tr>

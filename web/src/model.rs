@@ -326,6 +326,11 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A duration for people: `850` ms → `850 ms`, `1234` → `1.2 s`.
+pub fn duration(ms: f64) -> String {
+    if ms < 1000.0 { format!("{:.0} ms", ms.max(0.0)) } else { format!("{:.1} s", ms / 1000.0) }
+}
+
 /// "1 row" / "2 rows".
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
@@ -484,6 +489,8 @@ mod tests {
         assert_eq!(plural(1200, "row", "rows"), "1,200 rows");
         assert_eq!(percent(5, 0), 100.0);
         assert_eq!(percent(1, 4), 25.0);
+        assert_eq!(duration(12.4), "12 ms");
+        assert_eq!(duration(1234.0), "1.2 s");
     }
 
     #[test]
