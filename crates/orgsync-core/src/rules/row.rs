@@ -71,7 +71,8 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
         let identifier = kind.is_identifier();
         // The new address of an email-change row is that row's action.
         let action = kind.is_action()
-            || (file == FileKind::EmailChange && *kind == ColumnKind::Email(EmailRole::Invited));
+            || (file == FileKind::EmailChange
+                && matches!(kind, ColumnKind::Email(EmailRole::Invited)));
         if identifier && facts.identifier_column.is_none() {
             facts.identifier_column = Some(i);
         }
@@ -85,18 +86,25 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
         facts.identified |= identifier && !t.is_empty();
         facts.acts |= action && !t.is_empty();
 
-        if excel_damage::check(row, i, kind, t, sink) {
+        // R010 and R014 look only at cells starting with one of a few characters.
+        let first = t.as_bytes().first().copied().unwrap_or(b' ');
+        if matches!(first, b'#' | b'=' | b'\'' | b'0'..=b'9')
+            && excel_damage::check(row, i, kind, t, sink)
+        {
             continue;
         }
-        formula_like::check(row, i, t, sink);
+        if matches!(first, b'=' | b'+' | b'-' | b'@') {
+            formula_like::check(row, i, t, sink);
+        }
+        let scan = Scan::of(value);
         let mut cleaned_email = false;
         if let ColumnKind::Email(role) = kind {
             cleaned_email = email_cell(row, i, *role, value, t, sink);
         }
-        if !cleaned_email {
+        if !cleaned_email && (scan.unusual() || t.len() != value.len()) {
             stray_whitespace::check(row, i, value, sink);
         }
-        if !value.is_ascii() {
+        if scan.non_ascii() {
             mojibake::check(row, i, value, sink);
         }
         if t.is_empty() {
@@ -130,7 +138,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
             }
             ColumnKind::Reupload => reupload_value::check(row, i, value, t, sink),
             ColumnKind::Profile(p) => attribute_value::check(row, i, *p, t, sink),
-            ColumnKind::FirstName | ColumnKind::LastName | ColumnKind::WorkTitle => {
+            ColumnKind::FirstName | ColumnKind::LastName | ColumnKind::WorkTitle if scan.at => {
                 swapped_columns::name_holds_email(row, i, t, sink);
             }
             _ => {}
@@ -178,6 +186,60 @@ fn email_cell(
     }
     swapped_columns::email_holds_name(row, i, t, sink);
     false
+}
+
+/// What one pass over a cell's bytes shows, so the rules that care only about unusual bytes
+/// (R012, R013) or an `@` (R019) skip the common clean cell without looking at it again.
+#[derive(Debug, Clone, Copy)]
+struct Scan {
+    /// Only printable ASCII and spaces.
+    plain: bool,
+    non_ascii: bool,
+    at: bool,
+}
+
+impl Scan {
+    fn of(value: &str) -> Scan {
+        let bytes = value.as_bytes();
+        let (plain, at) = scan_plain(bytes);
+        Scan {
+            plain,
+            non_ascii: !plain && !value.is_ascii(),
+            at,
+        }
+    }
+    fn non_ascii(self) -> bool {
+        self.non_ascii
+    }
+    fn unusual(self) -> bool {
+        !self.plain
+    }
+}
+
+/// Whether every byte is printable ASCII or a space (0x20–0x7E), and whether one is `@`;
+/// eight bytes at a time.
+fn scan_plain(bytes: &[u8]) -> (bool, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let (mut bad, mut at) = (0u64, 0u64);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A byte ≥ 0x80, < 0x20 or == 0x7F; each test is exact once high bits are ruled out,
+        // and a word with high bits is unusual anyway.
+        bad |= (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
+        at |= zero_byte(x ^ (ONES * u64::from(b'@')));
+    }
+    let mut plain = bad == 0;
+    let mut has_at = at != 0;
+    for &b in chunks.remainder() {
+        plain &= (0x20..0x7F).contains(&b);
+        has_at |= b == b'@';
+    }
+    (plain, has_at)
 }
 
 /// Whether a character is a blank R012 removes from the ends of a value.
@@ -347,5 +409,100 @@ pub(crate) mod test_support {
             };
             assert_eq!(got, want, "{header} = {value:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use crate::{Applicability, Code, FixOptions, Suggested};
+
+    /// A file where most rules fire, some cells more than once.
+    const MESSY: &str = "primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,acme_license_learning_status,group:Sales Team,permission_curate_content,group_permission_view_reports,reupload_user_profile,worker_status,start_date\r\n\
+        \" <Jane.Doe@gmial.com>;\",Jane,DOE ,Account Executive,E1001,ACTIVE ,Yes,no,Group:sales team,TRUE,Active,2024-03-15\r\n\
+        amy.chen@example.con,Amy,ChÃ©n,=1+2,E-1002,yes,y,Yes,support,yes,retired,3/15/2024\r\n\
+        raj@example.com,,,,1.23457E+11,inactive,,,,false,,\r\n\
+        ,Ola,Nordmann,Engineer,,Active,no,,,,,\r\n\
+        Kim Lee,kim.lee@example.com,Lee,,E1005,,,,,,,\r\n";
+
+    fn all() -> FixOptions {
+        FixOptions {
+            suggested: Suggested::All,
+            ..FixOptions::default()
+        }
+    }
+
+    #[test]
+    fn fixing_twice_equals_fixing_once() {
+        for options in [FixOptions::default(), all()] {
+            let once = fixed(MESSY, &["Support"], &options);
+            let twice = fixed(&once, &["Support"], &options);
+            assert_eq!(once, twice);
+        }
+    }
+
+    #[test]
+    fn the_corrected_file_rechecks_without_safe_fixes() {
+        for options in [FixOptions::default(), all()] {
+            let once = fixed(MESSY, &["Support"], &options);
+            let left: Vec<Code> = row_findings(&once, &["Support"])
+                .into_iter()
+                .filter(|f| {
+                    f.fix
+                        .as_ref()
+                        .is_some_and(|x| x.applicability == Applicability::Safe)
+                })
+                .map(|f| f.code)
+                .collect();
+            assert_eq!(left, Vec::<Code>::new(), "{once}");
+        }
+    }
+
+    #[test]
+    fn every_suggestion_applied() {
+        let out = fixed(MESSY, &["Support"], &all());
+        let rows: Vec<Vec<String>> = out.split("\r\n").skip(1).map(fields).collect();
+        assert_eq!(rows[0][0], "Jane.Doe@gmail.com");
+        assert_eq!(rows[0][2], "DOE");
+        assert_eq!(rows[0][5], "Active");
+        assert_eq!(rows[0][6], "yes");
+        assert_eq!(rows[0][8], "group:sales team");
+        assert_eq!(rows[0][9], "true");
+        assert_eq!(rows[1][0], "amy.chen@example.com");
+        assert_eq!(rows[1][2], "Chén");
+        assert_eq!(rows[1][5], "Active");
+        assert_eq!(rows[1][8], "group:Support");
+        assert_eq!(rows[2][5], "Inactive");
+        // Nothing to fix by machine: kept as written.
+        assert_eq!(rows[1][3], "=1+2");
+        assert_eq!(rows[2][4], "1.23457E+11");
+        assert_eq!(rows[4][0], "Kim Lee");
+    }
+
+    #[test]
+    fn plain_bytes() {
+        for (s, want) in [
+            ("", true),
+            ("jane.doe@example.com", true),
+            ("Director, Sales & Marketing ~ EMEA", true),
+            ("abcdefgh\tij", false),
+            ("abcdefg\x7f", false),
+            ("abcdefghijklmnop\u{a0}", false),
+            ("Zoë", false),
+            ("\x1f", false),
+            ("~~~~~~~~ ~~~~~~~~", true),
+        ] {
+            let at = s.contains('@');
+            assert_eq!(super::scan_plain(s.as_bytes()).1, at, "{s:?}");
+            assert_eq!(super::scan_plain(s.as_bytes()).0, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn clean_rows_say_nothing() {
+        let csv = "primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,acme_license_learning_status,group:Sales Team,permission_curate_content,group_permission_view_reports,worker_status,country_code,work_phone_number,start_date,manager_primary_email_address\r\n\
+            jane.doe@example.com,Jane,Doe,\"Director, Sales\",E1001,Active,yes,yes,group:Sales Team,active,US,+1 (555) 010-9999,2024-03-15,boss@example.com\r\n\
+            zoe.muller@example.de,Zoë,Müller,Engineer,E1002,Active,no,,,inactive,DE,+49 30 1234567,15.03.2024,\r\n";
+        assert_eq!(row_findings(csv, &[]), vec![]);
     }
 }

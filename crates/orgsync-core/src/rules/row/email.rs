@@ -98,6 +98,9 @@ fn is_atext_symbol(c: char) -> bool {
 /// domain of at most 255 bytes with a dot and valid labels; at most 254 bytes in all; no spaces,
 /// commas or semicolons. Letters outside ASCII are accepted (internationalised addresses).
 pub(crate) fn validate(value: &str) -> Result<(), EmailProblem> {
+    if let Some(verdict) = validate_ascii(value) {
+        return verdict;
+    }
     let bytes = value.as_bytes();
     let ats = memchr::memchr_iter(b'@', bytes).count();
     if ats == 0 {
@@ -172,6 +175,109 @@ pub(crate) fn validate(value: &str) -> Result<(), EmailProblem> {
     Ok(())
 }
 
+/// Byte classes for the ASCII fast path: what may appear in a local part, in a domain.
+const LOCAL: u8 = 1;
+const DOMAIN: u8 = 2;
+static EMAIL_BYTES: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let alnum = c.is_ascii_alphanumeric();
+        let symbol = matches!(
+            c,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'/'
+                | b'='
+                | b'?'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
+                | b'~'
+        );
+        t[b] = if alnum || c == b'.' || c == b'-' {
+            LOCAL | DOMAIN
+        } else if symbol {
+            LOCAL
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+fn class(c: u8) -> u8 {
+    if c < 128 { EMAIL_BYTES[c as usize] } else { 0 }
+}
+
+/// [`validate`] for the common case, an ASCII address with one `@` and nothing odd, in one
+/// pass over each part. `None` hands anything unusual to the general path, which words the
+/// problem.
+fn validate_ascii(value: &str) -> Option<Result<(), EmailProblem>> {
+    let b = value.as_bytes();
+    let at = memchr::memchr(b'@', b)?;
+    let (local, domain) = (&b[..at], &b[at + 1..]);
+    if local.is_empty() || local.len() > 64 || b.len() > 254 {
+        return None;
+    }
+    // The local part: its characters, no dot first, last or doubled.
+    let mut prev = b'.';
+    for &c in local {
+        if class(c) & LOCAL == 0 || (c == b'.' && prev == b'.') {
+            return None;
+        }
+        prev = c;
+    }
+    if prev == b'.' {
+        return None;
+    }
+    // The domain: labels of 1–63 letters, digits and inner hyphens, at least two of them.
+    let (mut dots, mut label, mut tld_start) = (0usize, 0usize, 0usize);
+    prev = b'.';
+    for (k, &c) in domain.iter().enumerate() {
+        if class(c) & DOMAIN == 0 {
+            return None;
+        }
+        if c == b'.' {
+            if prev == b'.' || prev == b'-' {
+                return None;
+            }
+            dots += 1;
+            label = 0;
+            tld_start = k + 1;
+        } else {
+            if c == b'-' && prev == b'.' {
+                return None;
+            }
+            label += 1;
+            if label > 63 {
+                return None;
+            }
+        }
+        prev = c;
+    }
+    let tld = &domain[tld_start..];
+    if dots == 0
+        || prev == b'.'
+        || prev == b'-'
+        || tld.len() < 2
+        || tld.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    Some(Ok(()))
+}
+
 /// Whether the value is an address by [`validate`]'s strict test.
 pub(crate) fn is_valid(value: &str) -> bool {
     validate(value).is_ok()
@@ -186,7 +292,7 @@ pub(crate) fn normalize(value: &str) -> String {
 
 /// The local part and the domain of a valid address.
 pub(crate) fn split(value: &str) -> Option<(&str, &str)> {
-    let at = value.find('@')?;
+    let at = memchr::memchr(b'@', value.as_bytes())?;
     Some((&value[..at], &value[at + 1..]))
 }
 
@@ -321,23 +427,46 @@ const SUFFIX_TYPOS: &[(&str, &str)] = &[
 /// misspelt `.com`, `.net`, `.org` or `.co.uk`; `None` otherwise (the common case, decided
 /// without allocating).
 pub(crate) fn domain_typo(domain: &str) -> Option<String> {
-    // Lowercase into a stack buffer: every known typo is short.
+    // Every typo, whole or ending, ends in a label of 2–4 characters.
+    let last = match memchr::memrchr(b'.', domain.as_bytes()) {
+        Some(dot) => &domain[dot + 1..],
+        None => return None,
+    };
+    if !(2..=4).contains(&last.len()) {
+        return None;
+    }
+    // Whole misspelt domains: lowercase into a stack buffer (every entry is short) and look
+    // the domain up; only domains starting like one of the common providers can match.
     let mut buf = [0u8; 32];
-    if domain.len() <= buf.len() && domain.is_ascii() {
+    let first = domain.as_bytes().first().map(u8::to_ascii_lowercase);
+    if domain.len() <= buf.len()
+        && matches!(first, Some(b'a' | b'g' | b'h' | b'i' | b'o' | b't' | b'y'))
+    {
         let lower = &mut buf[..domain.len()];
         lower.copy_from_slice(domain.as_bytes());
         lower.make_ascii_lowercase();
-        let lower = std::str::from_utf8(lower).unwrap_or("");
-        if let Ok(i) = DOMAIN_TYPOS.binary_search_by(|(typo, _)| typo.cmp(&lower)) {
+        if let Ok(lower) = std::str::from_utf8(lower)
+            && let Ok(i) = DOMAIN_TYPOS.binary_search_by(|(typo, _)| typo.cmp(&lower))
+        {
             return Some(DOMAIN_TYPOS[i].1.to_string());
         }
     }
+    // Misspelt endings. A domain ending in a real `.com` or `.uk` can only be a doubled
+    // `.com.com` or a `.cp.uk`-like typo, so most addresses skip the loop.
     let bytes = domain.as_bytes();
+    let ends_with = |typo: &str| {
+        bytes.len() > typo.len()
+            && bytes[bytes.len() - typo.len()..].eq_ignore_ascii_case(typo.as_bytes())
+    };
+    let real_com = last.eq_ignore_ascii_case("com") && !ends_with(".com.com");
+    let real_uk = last.eq_ignore_ascii_case("uk") && !ends_with(".cp.uk") && !ends_with(".vo.uk");
+    if real_com || real_uk {
+        return None;
+    }
     for (typo, right) in SUFFIX_TYPOS {
-        let n = typo.len();
-        if bytes.len() > n && bytes[bytes.len() - n..].eq_ignore_ascii_case(typo.as_bytes()) {
+        if ends_with(typo) {
             // The rest of the domain stays as written; only the ending changes.
-            let head = &domain[..domain.len() - n];
+            let head = &domain[..domain.len() - typo.len()];
             return Some(format!("{head}{right}"));
         }
     }
