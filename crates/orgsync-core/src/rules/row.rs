@@ -68,11 +68,11 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
         let kind = &col.kind;
         let value = row.cell(i);
         let t = trimmed(value);
-        let identifier = kind.is_identifier();
-        // The new address of an email-change row is that row's action.
-        let action = kind.is_action()
-            || (file == FileKind::EmailChange
-                && matches!(kind, ColumnKind::Email(EmailRole::Invited)));
+        // The new address of an email-change row is that row's action, not who it is about.
+        let new_address =
+            file == FileKind::EmailChange && matches!(kind, ColumnKind::Email(EmailRole::Invited));
+        let identifier = kind.is_identifier() && !new_address;
+        let action = kind.is_action() || new_address;
         if identifier && facts.identifier_column.is_none() {
             facts.identifier_column = Some(i);
         }

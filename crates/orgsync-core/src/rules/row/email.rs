@@ -104,11 +104,7 @@ pub(crate) fn validate(value: &str) -> Result<(), EmailProblem> {
     let bytes = value.as_bytes();
     let ats = memchr::memchr_iter(b'@', bytes).count();
     if ats == 0 {
-        return Err(if value.contains(is_blank) {
-            EmailProblem::Space
-        } else {
-            EmailProblem::NoAt
-        });
+        return Err(EmailProblem::NoAt);
     }
     if ats > 1 {
         // Two addresses joined by a separator, or one mangled address.
@@ -503,7 +499,7 @@ mod tests {
         let bad = [
             ("", EmailProblem::NoAt),
             ("jane.doe", EmailProblem::NoAt),
-            ("Jane Doe", EmailProblem::Space),
+            ("Jane Doe", EmailProblem::NoAt),
             ("jane@example", EmailProblem::NoDot),
             ("@example.com", EmailProblem::NoLocal),
             ("jane@", EmailProblem::NoDomain),

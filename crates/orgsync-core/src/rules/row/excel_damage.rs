@@ -59,25 +59,31 @@ fn is_scientific(t: &str) -> bool {
     mantissa_ok && exp.len() >= 2 && exp[0] == b'+' && exp[1..].iter().all(u8::is_ascii_digit)
 }
 
-/// What kind of damage a value shows, if any.
-fn damage(kind: &ColumnKind, t: &str) -> Option<&'static str> {
+/// What kind of damage a value shows, if any, and whether the value itself is gone (rather
+/// than wrapped in something the uploader would keep).
+fn damage(kind: &ColumnKind, t: &str) -> Option<(&'static str, bool)> {
     let first = *t.as_bytes().first()?;
     match first {
-        b'#' if t.len() >= 2 && t.bytes().all(|b| b == b'#') => {
-            Some("shows only `#` signs: Excel wrote the column's display, too narrow for the value")
-        }
-        b'#' if ERRORS.iter().any(|e| t.eq_ignore_ascii_case(e)) => {
-            Some("is an Excel error value: the formula that made it failed")
-        }
-        b'=' if t.len() >= 3 && t.as_bytes()[1] == b'"' && t.ends_with('"') => Some(
-            "is wrapped in =\"…\", a spreadsheet formula trick to keep leading zeros; the uploader reads the formula text",
-        ),
-        b'\'' if t.len() >= 2 => Some(
-            "starts with an apostrophe, Excel's marker for \"text\" that should never reach the file",
-        ),
-        b'0'..=b'9' if holds_long_numbers(kind) && is_scientific(t) => Some(
+        b'#' if t.len() >= 2 && t.bytes().all(|b| b == b'#') => Some((
+            "shows only `#` signs: Excel wrote the column's display, too narrow for the value",
+            true,
+        )),
+        b'#' if ERRORS.iter().any(|e| t.eq_ignore_ascii_case(e)) => Some((
+            "is an Excel error value: the formula that made it failed",
+            true,
+        )),
+        b'=' if t.len() >= 3 && t.as_bytes()[1] == b'"' && t.ends_with('"') => Some((
+            "is wrapped in =\"…\", a spreadsheet trick to keep leading zeros; the uploader would store the formula text, not the value inside",
+            false,
+        )),
+        b'\'' if t.len() >= 2 => Some((
+            "starts with an apostrophe, Excel's marker for \"text\" that should never reach the file; the uploader would store it as part of the value",
+            false,
+        )),
+        b'0'..=b'9' if holds_long_numbers(kind) && is_scientific(t) => Some((
             "is in scientific notation: Excel treated a long number as a number and rounded it",
-        ),
+            true,
+        )),
         _ => None,
     }
 }
@@ -90,13 +96,18 @@ pub(super) fn check(
     t: &str,
     sink: &mut Sink<'_>,
 ) -> bool {
-    let Some(what) = damage(kind, t) else {
+    let Some((what, lost)) = damage(kind, t) else {
         return false;
+    };
+    let lost = if lost {
+        " The original value is lost in this file."
+    } else {
+        ""
     };
     sink(row.finding(
         Code::R010,
         Some(column),
-        format!("`{}` {what}. The original value is lost in this file.", excerpt(t)),
+        format!("`{}` {what}.{lost}", excerpt(t)),
         "Re-export from the source system; in Excel, format the column as Text (Home > Number > Text) before pasting or importing, and save as CSV UTF-8.",
     ));
     true

@@ -154,7 +154,11 @@ pub(super) fn check(
                 row.finding(
                     Code::R007,
                     Some(column),
-                    format!("`{}` probably means `{after}`; this column takes `yes`, `no` or `group:<name>` tokens.", excerpt(t)),
+                    if applicability == Applicability::Safe {
+                        format!("Write `{after}` in lowercase, not `{}`.", excerpt(t))
+                    } else {
+                        format!("`{}` probably means `{after}`; this column takes `yes`, `no` or `group:<name>` tokens.", excerpt(t))
+                    },
                     TIP,
                 )
                 .fix(Fix::set_cell(applicability, value, after)),

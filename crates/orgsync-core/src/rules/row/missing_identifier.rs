@@ -24,6 +24,11 @@ pub(super) fn check(
             "This row has neither a primary_email_address nor a unique_id: the uploader cannot tell whom to delete.",
             "Fill in the person's email or id, or delete the row.",
         )
+    } else if ctx.header.kind == FileKind::EmailChange {
+        (
+            "This row has no current address in existing_email_address (and no unique_user_id): the uploader cannot tell whose address to change.",
+            "Put the person's current address in existing_email_address and the new one in invited_email_address.",
+        )
     } else {
         (
             "This row has no email address and no unique_user_id: the uploader cannot tell who it is about and rejects it.",
@@ -61,6 +66,12 @@ mod tests {
         // The last row is blank (F008), not R001.
         assert_eq!(codes(csv), vec![]);
         let csv = "primary_email_address,unique_id,preferred_first_name\r\n,,Ola\r\n";
+        assert_eq!(codes(csv), vec![(2, R001)]);
+    }
+
+    #[test]
+    fn email_change_rows_need_the_current_address() {
+        let csv = "existing_email_address,invited_email_address\r\n,new@example.com\r\nold@example.com,new2@example.com\r\n";
         assert_eq!(codes(csv), vec![(2, R001)]);
     }
 
