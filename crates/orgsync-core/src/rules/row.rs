@@ -506,3 +506,80 @@ mod tests {
         assert_eq!(row_findings(csv, &[]), vec![]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::test_support::*;
+    use crate::{FixOptions, Suggested};
+    use proptest::prelude::*;
+
+    /// A header with one column of every kind the row rules dispatch on.
+    const HEADER: &str = "primary_email_address,manager_primary_email_address,preferred_first_name,work_title,unique_user_id,acme_license_learning_status,group:Sales Team,permission_curate_content,group_permission_view_reports,reupload_user_profile,worker_status,country_code,work_phone_number,start_date,attribute_Office";
+
+    /// Cell text mixing what the rules look for: Excel leftovers, mojibake, group tokens,
+    /// blanks, separators, non-ASCII.
+    fn cell() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "a",
+            "Z",
+            "é",
+            "Ã",
+            "©",
+            "â€™",
+            "\u{FFFD}",
+            " ",
+            "\u{a0}",
+            "\u{200B}",
+            "\t",
+            "@",
+            ".",
+            ",",
+            ";",
+            "<",
+            ">",
+            "'",
+            "\"",
+            "=",
+            "+",
+            "-",
+            "#",
+            "!",
+            "|",
+            "(",
+            ")",
+            "1",
+            "E+",
+            "group:",
+            "Group:",
+            "yes",
+            "TRUE",
+            "Active",
+            "mailto:",
+            "gmial.com",
+            ".con",
+            "example.com",
+            "Sales Team",
+            "東",
+        ]);
+        prop::collection::vec(atoms, 0..8).prop_map(|v| v.concat())
+    }
+
+    fn quote(v: &str) -> String {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn any_cells_check_and_fix_stably(cells in prop::collection::vec(cell(), 15)) {
+            let row: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+            let csv = format!("{HEADER}\r\n{}\r\n", row.join(","));
+            let all = FixOptions { suggested: Suggested::All, ..FixOptions::default() };
+            for options in [FixOptions::default(), all] {
+                let once = fixed(&csv, &["Sales Team"], &options);
+                let twice = fixed(&once, &["Sales Team"], &options);
+                prop_assert_eq!(&once, &twice);
+            }
+        }
+    }
+}
