@@ -5,9 +5,10 @@ use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
-use encoding_rs::WINDOWS_1252;
 
-/// Windows-1252's characters for the bytes 0x80–0x9F (0 where the byte is unassigned).
+/// Windows-1252's characters for the bytes 0x80–0x9F (`\0` where the byte is unassigned; the
+/// WHATWG definition maps those five bytes to U+0081, U+008D … which the Latin-1 arm of
+/// [`cp1252_byte`] covers).
 const HIGH: [char; 32] = [
     '€', '\0', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\0', 'Ž', '\0', '\0', '‘',
     '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\0', 'ž', 'Ÿ',
@@ -56,13 +57,19 @@ fn looks_double_encoded(value: &str) -> bool {
 }
 
 /// The text as it was before it was decoded twice: encoded back to Windows-1252 bytes and read
-/// as UTF-8. `None` unless that gives clean text.
+/// as UTF-8. `None` unless every character has a Windows-1252 byte and that gives clean text.
+/// (The engine keeps `encoding_rs` out of its WebAssembly build, so this rule carries its own
+/// table; a test checks it against `encoding_rs`.)
 pub(super) fn redecode(value: &str) -> Option<String> {
-    let (bytes, _, unmappable) = WINDOWS_1252.encode(value);
-    if unmappable {
-        return None;
+    let mut bytes = Vec::with_capacity(value.len());
+    for c in value.chars() {
+        if c.is_ascii() {
+            bytes.push(c as u8);
+        } else {
+            bytes.push(cp1252_byte(c)?);
+        }
     }
-    let text = String::from_utf8(bytes.into_owned()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let clean = text != value && !text.contains(|c: char| c == '\u{FFFD}' || c.is_control());
     clean.then_some(text)
 }
@@ -130,6 +137,21 @@ mod tests {
         );
         assert_eq!(redecode("Itâ€™s").as_deref(), Some("It’s"));
         assert_eq!(redecode("José"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn encodes_like_encoding_rs(text in "\\PC{0,40}") {
+            let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+            // Where encoding_rs can encode the text, our bytes are the same, so re-decoding is too.
+            if !unmappable && !text.contains(|c: char| ('\u{80}'..='\u{9F}').contains(&c)) {
+                let ours = redecode(&text);
+                let theirs = String::from_utf8(bytes.into_owned())
+                    .ok()
+                    .filter(|t| *t != text && !t.contains(|c: char| c == '\u{FFFD}' || c.is_control()));
+                proptest::prop_assert_eq!(ours, theirs);
+            }
+        }
     }
 
     #[test]
