@@ -218,7 +218,7 @@ pub mod bench {
         for s in last {
             out.extend_from_slice(s.as_bytes());
         }
-        let _ = write!(out, ".{i}@acme-corp.com,{first},");
+        let _ = write!(out, ".{i}@acme.com,{first},");
         // Last name, capitalised.
         for (k, s) in last.iter().enumerate() {
             let bytes = s.as_bytes();
@@ -239,9 +239,21 @@ pub mod bench {
         } else {
             out.extend_from_slice(title.as_bytes());
         }
-        let sales = if (r >> 8).is_multiple_of(3) { "yes" } else { "" };
-        let eng = if (r >> 12).is_multiple_of(4) { "yes" } else { "" };
-        let curate = if (r >> 16).is_multiple_of(50) { "yes" } else { "" };
+        let sales = if (r >> 8).is_multiple_of(3) {
+            "yes"
+        } else {
+            ""
+        };
+        let eng = if (r >> 12).is_multiple_of(4) {
+            "yes"
+        } else {
+            ""
+        };
+        let curate = if (r >> 16).is_multiple_of(50) {
+            "yes"
+        } else {
+            ""
+        };
         let office = OFFICES[((r >> 20) % OFFICES.len() as u64) as usize];
         let _ = write!(out, ",E{i:07},Active,{sales},{eng},{curate},{office}\r\n");
     }
