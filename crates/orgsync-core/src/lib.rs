@@ -27,6 +27,8 @@ mod summary;
 
 pub use checker::Checker;
 pub use engine::FileKind;
+#[doc(hidden)]
+pub use engine::stages;
 pub use finding::{Applicability, Edit, Finding, Fix};
 pub use fixer::{FixChunk, Fixer};
 pub use header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile, classify};
