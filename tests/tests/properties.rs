@@ -349,7 +349,7 @@ fn options() -> Options {
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(128))]
 
     /// Any bytes at all give a report, and the fix pass runs over them, without a panic.
     #[test]
@@ -378,7 +378,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(64))]
 
     /// Fixing the corrected file again changes nothing.
     #[test]
