@@ -8,14 +8,35 @@ use crate::rules::text::{excerpt, is_invisible};
 
 use super::is_stray;
 
-/// The value with surrounding whitespace and invisible characters removed and control
-/// characters inside it taken out.
+/// The value with surrounding whitespace and invisible characters removed. Inside it, a line
+/// break, tab or no-break space becomes one plain space (so `Engineer,\r\nSecurity` keeps its
+/// words apart), and zero-width and other control characters are taken out.
 pub(crate) fn clean(value: &str) -> String {
-    value
-        .trim_matches(is_stray)
-        .chars()
-        .filter(|&c| !(c.is_control() || is_invisible(c)))
-        .collect()
+    let mut out = String::with_capacity(value.len());
+    let mut pending_space = false;
+    for c in value.trim_matches(is_stray).chars() {
+        if c == ' ' || c.is_whitespace() {
+            // Runs of spaces the admin typed stay as they are; only odd ones become spaces.
+            if c == ' ' {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(' ');
+            } else if !out.ends_with(' ') {
+                pending_space = true;
+            }
+        } else if c.is_control() || is_invisible(c) {
+            continue;
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'_>) {
@@ -68,6 +89,19 @@ mod tests {
                 ("\tJane", &[(R012, SAFE)], "Jane", "Jane"),
                 ("Jane\r\n", &[(R012, SAFE)], "Jane", "Jane"),
                 ("   ", &[(R012, SAFE)], "", ""),
+                ("Mary\u{a0}Ann", &[(R012, SAFE)], "Mary Ann", "Mary Ann"),
+                (
+                    "Engineer,\r\nSecurity",
+                    &[(R012, SAFE)],
+                    "Engineer, Security",
+                    "Engineer, Security",
+                ),
+                (
+                    "Data\tScience",
+                    &[(R012, SAFE)],
+                    "Data Science",
+                    "Data Science",
+                ),
             ],
         );
     }
