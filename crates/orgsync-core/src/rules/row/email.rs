@@ -98,9 +98,14 @@ fn is_atext_symbol(c: char) -> bool {
 /// domain of at most 255 bytes with a dot and valid labels; at most 254 bytes in all; no spaces,
 /// commas or semicolons. Letters outside ASCII are accepted (internationalised addresses).
 pub(crate) fn validate(value: &str) -> Result<(), EmailProblem> {
-    if let Some(verdict) = validate_ascii(value) {
-        return verdict;
+    if valid_ascii(value.as_bytes()) {
+        return Ok(());
     }
+    validate_general(value)
+}
+
+/// [`validate`] without the ASCII fast path: the checks one by one, naming the first that fails.
+fn validate_general(value: &str) -> Result<(), EmailProblem> {
     let bytes = value.as_bytes();
     let ats = memchr::memchr_iter(b'@', bytes).count();
     if ats == 0 {
@@ -171,15 +176,16 @@ pub(crate) fn validate(value: &str) -> Result<(), EmailProblem> {
     Ok(())
 }
 
-/// Byte classes for the ASCII fast path: what may appear in a local part, in a domain.
+/// Byte classes for the ASCII fast path: what may appear in a local part, in a domain, and
+/// the letters and digits that may appear anywhere.
 const LOCAL: u8 = 1;
 const DOMAIN: u8 = 2;
-static EMAIL_BYTES: [u8; 128] = {
-    let mut t = [0u8; 128];
+const ALNUM: u8 = 4;
+static EMAIL_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        let alnum = c.is_ascii_alphanumeric();
         let symbol = matches!(
             c,
             b'!' | b'#'
@@ -200,7 +206,9 @@ static EMAIL_BYTES: [u8; 128] = {
                 | b'}'
                 | b'~'
         );
-        t[b] = if alnum || c == b'.' || c == b'-' {
+        t[b] = if c.is_ascii_alphanumeric() {
+            LOCAL | DOMAIN | ALNUM
+        } else if c == b'.' || c == b'-' {
             LOCAL | DOMAIN
         } else if symbol {
             LOCAL
@@ -212,66 +220,74 @@ static EMAIL_BYTES: [u8; 128] = {
     t
 };
 
-fn class(c: u8) -> u8 {
-    if c < 128 { EMAIL_BYTES[c as usize] } else { 0 }
+/// [`validate`]'s verdict for the common case, an ASCII address with nothing odd, in one pass
+/// over its bytes: `true` only for an address [`validate`] accepts. `false` hands the value to
+/// the general path, which words the problem (or accepts a non-ASCII address).
+pub(crate) fn valid_ascii(b: &[u8]) -> bool {
+    ascii_parts(b).is_some()
 }
 
-/// [`validate`] for the common case, an ASCII address with one `@` and nothing odd, in one
-/// pass over each part. `None` hands anything unusual to the general path, which words the
-/// problem.
-fn validate_ascii(value: &str) -> Option<Result<(), EmailProblem>> {
-    let b = value.as_bytes();
-    let at = memchr::memchr(b'@', b)?;
-    let (local, domain) = (&b[..at], &b[at + 1..]);
-    if local.is_empty() || local.len() > 64 || b.len() > 254 {
+/// Whether `b` is an ASCII address [`validate`] accepts on a domain [`domain_typo`] has nothing
+/// to say about: the row rules' fast path for an email cell, one pass over the bytes.
+pub(crate) fn clean_ascii(b: &[u8]) -> bool {
+    let Some((at, tld)) = ascii_parts(b) else {
+        return false;
+    };
+    !may_be_typo_parts(&b[at + 1..], &b[tld..])
+}
+
+/// The checks of [`valid_ascii`]; on success, where the `@` and the top-level domain are.
+fn ascii_parts(b: &[u8]) -> Option<(usize, usize)> {
+    if b.len() > 254 {
         return None;
     }
-    // The local part: its characters, no dot first, last or doubled.
+    // The local part, up to the first `@`: its characters, no dot first, last or doubled.
+    let mut at = None;
     let mut prev = b'.';
-    for &c in local {
-        if class(c) & LOCAL == 0 || (c == b'.' && prev == b'.') {
-            return None;
+    for (k, &c) in b.iter().enumerate() {
+        let class = EMAIL_BYTES[usize::from(c)];
+        if class & ALNUM == 0 {
+            if c == b'@' {
+                at = Some(k);
+                break;
+            }
+            if class & LOCAL == 0 || (c == b'.' && prev == b'.') {
+                return None;
+            }
         }
         prev = c;
     }
-    if prev == b'.' {
+    let at = at?;
+    if at == 0 || at > 64 || prev == b'.' {
         return None;
     }
     // The domain: labels of 1–63 letters, digits and inner hyphens, at least two of them.
-    let (mut dots, mut label, mut tld_start) = (0usize, 0usize, 0usize);
+    let d = &b[at + 1..];
+    let (mut dots, mut label_start) = (0usize, 0usize);
     prev = b'.';
-    for (k, &c) in domain.iter().enumerate() {
-        if class(c) & DOMAIN == 0 {
-            return None;
-        }
-        if c == b'.' {
-            if prev == b'.' || prev == b'-' {
-                return None;
-            }
-            dots += 1;
-            label = 0;
-            tld_start = k + 1;
-        } else {
-            if c == b'-' && prev == b'.' {
-                return None;
-            }
-            label += 1;
-            if label > 63 {
-                return None;
+    for (k, &c) in d.iter().enumerate() {
+        if EMAIL_BYTES[usize::from(c)] & ALNUM == 0 {
+            match c {
+                b'.' => {
+                    if prev == b'.' || prev == b'-' || k - label_start > 63 {
+                        return None;
+                    }
+                    dots += 1;
+                    label_start = k + 1;
+                }
+                b'-' if prev != b'.' => {}
+                _ => return None,
             }
         }
         prev = c;
     }
-    let tld = &domain[tld_start..];
-    if dots == 0
-        || prev == b'.'
-        || prev == b'-'
-        || tld.len() < 2
-        || tld.iter().all(u8::is_ascii_digit)
-    {
-        return None;
-    }
-    Some(Ok(()))
+    // The top-level domain: 2–63 characters, not ending in `-`, not all digits.
+    let tld = &d[label_start..];
+    let ok = dots > 0
+        && (2..=63).contains(&tld.len())
+        && prev != b'-'
+        && !tld.iter().all(u8::is_ascii_digit);
+    ok.then_some((at, at + 1 + label_start))
 }
 
 /// Whether the value is an address by [`validate`]'s strict test.
@@ -419,10 +435,93 @@ const SUFFIX_TYPOS: &[(&str, &str)] = &[
     (".xom", ".com"),
 ];
 
+/// A hash of a domain's length and first three and last bytes, ASCII-lowercased: the key of
+/// [`TYPO_BITS`] (every entry of [`DOMAIN_TYPOS`] has more than three bytes).
+const fn typo_hash(b: &[u8]) -> u32 {
+    let n = b.len();
+    if n < 4 {
+        return 0;
+    }
+    let key = (b[0].to_ascii_lowercase() as u64)
+        | ((b[1].to_ascii_lowercase() as u64) << 8)
+        | ((b[2].to_ascii_lowercase() as u64) << 16)
+        | ((b[n - 1].to_ascii_lowercase() as u64) << 24)
+        | ((n as u64) << 32);
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as u32
+}
+
+/// A 1024-bit set of the [`DOMAIN_TYPOS`]' hashes: a domain whose bit is clear is in no entry.
+static TYPO_BITS: [u64; 16] = {
+    let mut bits = [0u64; 16];
+    let mut i = 0;
+    while i < DOMAIN_TYPOS.len() {
+        let h = typo_hash(DOMAIN_TYPOS[i].0.as_bytes()) & 1023;
+        bits[(h >> 6) as usize] |= 1 << (h & 63);
+        i += 1;
+    }
+    bits
+};
+
+/// Whether [`domain_typo`] could find anything: `false` is certain, from the last label and a
+/// hash of the whole domain, so the common clean domain costs a few dozen instructions.
+fn may_be_domain_typo(domain: &str) -> bool {
+    let b = domain.as_bytes();
+    match memchr::memrchr(b'.', b) {
+        Some(dot) => may_be_typo_parts(b, &b[dot + 1..]),
+        None => false,
+    }
+}
+
+/// [`may_be_domain_typo`] for a domain `b` whose last label (after its last dot) is `last`.
+fn may_be_typo_parts(b: &[u8], last: &[u8]) -> bool {
+    if !(2..=4).contains(&last.len()) {
+        return false;
+    }
+    // Whole misspelt domains (the table's entries are short and start like a provider).
+    if b.len() <= 32
+        && matches!(
+            b[0].to_ascii_lowercase(),
+            b'a' | b'g' | b'h' | b'i' | b'o' | b't' | b'y'
+        )
+    {
+        let h = typo_hash(b) & 1023;
+        if TYPO_BITS[(h >> 6) as usize] & (1 << (h & 63)) != 0 {
+            return true;
+        }
+    }
+    // Misspelt endings: the domain's last label is the ending's last label.
+    let ends_with =
+        |typo: &[u8]| b.len() > typo.len() && b[b.len() - typo.len()..].eq_ignore_ascii_case(typo);
+    let mut tail = [0u8; 4];
+    for (slot, c) in tail.iter_mut().zip(last) {
+        *slot = c.to_ascii_lowercase();
+    }
+    match &tail {
+        b"com\0" => b.len() > 8 && b[b.len() - 8] == b'.' && ends_with(b".com.com"),
+        b"uk\0\0" => ends_with(b".cp.uk") || ends_with(b".vo.uk"),
+        _ => SUFFIX_TAILS.contains(&tail),
+    }
+}
+
+/// The last labels of [`SUFFIX_TYPOS`] other than `com` and `uk` (which
+/// [`may_be_domain_typo`] checks by the whole ending), NUL-padded; a test keeps it in step.
+const SUFFIX_TAILS: [[u8; 4]; 16] = [
+    *b"c0m\0", *b"cmo\0", *b"uj\0\0", *b"ukk\0", *b"ul\0\0", *b"comm", *b"con\0", *b"coom",
+    *b"cpm\0", *b"ner\0", *b"nte\0", *b"ocm\0", *b"ogr\0", *b"orgg", *b"vom\0", *b"xom\0",
+];
+
 /// The domain meant when `domain` is a known misspelling of a common mail domain or ends in a
 /// misspelt `.com`, `.net`, `.org` or `.co.uk`; `None` otherwise (the common case, decided
 /// without allocating).
 pub(crate) fn domain_typo(domain: &str) -> Option<String> {
+    if !may_be_domain_typo(domain) {
+        return None;
+    }
+    domain_typo_precise(domain)
+}
+
+/// [`domain_typo`] without the quick filter: the tables, looked up.
+fn domain_typo_precise(domain: &str) -> Option<String> {
     // Every typo, whole or ending, ends in a label of 2–4 characters.
     let last = match memchr::memrchr(b'.', domain.as_bytes()) {
         Some(dot) => &domain[dot + 1..],
@@ -575,6 +674,111 @@ mod tests {
         ];
         for (d, want) in cases {
             assert_eq!(domain_typo(d).as_deref(), want, "{d}");
+        }
+    }
+
+    #[test]
+    fn every_typo_passes_the_filter() {
+        for (typo, _) in DOMAIN_TYPOS {
+            assert!(may_be_domain_typo(typo), "{typo}");
+            assert!(may_be_domain_typo(&typo.to_uppercase()), "{typo}");
+        }
+        for (typo, _) in SUFFIX_TYPOS {
+            let d = format!("acme{typo}");
+            assert!(may_be_domain_typo(&d), "{d}");
+            assert!(may_be_domain_typo(&d.to_uppercase()), "{d}");
+        }
+        for d in ["acme.com", "example.co.uk", "beispiel.de", "acme.io"] {
+            assert!(!may_be_domain_typo(d), "{d}");
+        }
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Address-like text: the characters and pieces the validators treat differently.
+        fn address() -> impl Strategy<Value = String> {
+            let atoms = prop::sample::select(vec![
+                "a",
+                "Z",
+                "0",
+                "9",
+                ".",
+                "..",
+                "-",
+                "_",
+                "+",
+                "'",
+                "@",
+                "@",
+                "@acme.com",
+                "acme",
+                ".com",
+                ".co.uk",
+                ".c",
+                ".123",
+                "gmial",
+                "gmail",
+                "hotmial",
+                " ",
+                ",",
+                ";",
+                "<",
+                ">",
+                "\"",
+                "é",
+                "\u{a0}",
+                "\u{200B}",
+                "\t",
+                "xn--",
+                "-.",
+                ".-",
+                "(",
+                "!",
+                "#",
+            ]);
+            prop::collection::vec(atoms, 0..12).prop_map(|v| v.concat())
+        }
+
+        fn domain() -> impl Strategy<Value = String> {
+            let atoms = prop::sample::select(vec![
+                "a", "G", "o", "y", "h", "i", "t", "m", "l", ".", "com", "con", "COM", "co", "uk",
+                "uj", "cp", "vo", "gmial", "gmail", "hotmial", "yaho", "outlok", "-", "é", "1",
+                "org", "orgg", "net", "ner", "icloud", "iclod",
+            ]);
+            prop::collection::vec(atoms, 0..8).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            /// The fast path never accepts what the general path rejects, and on ASCII text it
+            /// accepts exactly what the general path accepts.
+            #[test]
+            fn fast_validation_agrees(s in address()) {
+                let general = validate_general(&s);
+                if valid_ascii(s.as_bytes()) {
+                    prop_assert_eq!(general, Ok(()));
+                }
+                if s.is_ascii() {
+                    prop_assert_eq!(valid_ascii(s.as_bytes()), general.is_ok());
+                }
+                prop_assert_eq!(validate(&s).is_ok(), general.is_ok());
+            }
+
+            #[test]
+            fn typo_filter_agrees(d in domain()) {
+                prop_assert_eq!(domain_typo(&d), domain_typo_precise(&d));
+            }
+
+            #[test]
+            fn clean_ascii_is_valid_without_typo(s in address()) {
+                if clean_ascii(s.as_bytes()) {
+                    prop_assert_eq!(validate_general(&s), Ok(()));
+                    let (_, d) = split(&s).unwrap_or_default();
+                    prop_assert_eq!(domain_typo_precise(d), None);
+                }
+            }
         }
     }
 
