@@ -54,6 +54,8 @@ pub(crate) struct Header {
     pub row: u64,
     pub line: u64,
     pub kind: FileKind,
+    /// How the row rules check each column, worked out once for the file.
+    pub row_plan: crate::rules::row::Plan,
 }
 
 impl Header {
@@ -79,11 +81,13 @@ impl Header {
         } else {
             FileKind::Users
         };
+        let row_plan = crate::rules::row::Plan::new(&columns, kind);
         Header {
             columns,
             row,
             line,
             kind,
+            row_plan,
         }
     }
 

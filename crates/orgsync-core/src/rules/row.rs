@@ -15,7 +15,7 @@
 
 use super::{Ctx, Sink};
 use crate::engine::{FileKind, Row};
-use crate::header::{ColumnKind, EmailRole};
+use crate::header::{ColumnKind, EmailRole, Profile};
 
 mod admin_without_license;
 mod attribute_value;
@@ -60,88 +60,130 @@ struct Facts {
     inactive: Option<usize>,
 }
 
+/// How a column's cells are checked, decided once per file from the header (see [`Plan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fast {
+    /// Any email column: a clean ASCII address on a domain that is no known misspelling.
+    Email,
+    /// `unique_user_id`, `new_unique_user_id`, `unique_id`: letters and digits.
+    Id,
+    /// A license column: exactly `Active` or `Inactive`.
+    License,
+    /// A `group:` column: exactly `yes` or `no`.
+    Group,
+    /// A `permission_*` column: exactly `yes` (grants) or `no`.
+    Permission,
+    /// Free text: printable ASCII with no blank at either end and a first character that
+    /// neither R010 nor R014 looks at; `no_at` also asks for no `@` (R019 in name columns).
+    Text { no_at: bool },
+    /// No fast path: every cell takes the general path.
+    General,
+}
+
+/// One column's part of the plan.
+#[derive(Debug, Clone, Copy)]
+struct ColumnPlan {
+    fast: Fast,
+    /// A non-blank cell identifies the row's user.
+    identifier: bool,
+    /// A non-blank cell asks the uploader to do something.
+    action: bool,
+}
+
+/// What the row rules need from the header, worked out once per file when the header is read:
+/// the header-only facts the row-level rules use, and per column which fast path its cells
+/// take. A cell the fast path accepts is one on which no rule would report anything; any other
+/// cell goes through the general path, which decides and words the findings, so the plan only
+/// changes how fast clean cells pass, never what is reported.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    columns: Vec<ColumnPlan>,
+    identifier_column: Option<usize>,
+    action_columns: bool,
+    license_columns: bool,
+}
+
+impl Plan {
+    /// The plan for a header's columns in a file of this kind.
+    pub(crate) fn new(columns: &[crate::engine::Column], file: FileKind) -> Plan {
+        let mut plan = Plan::default();
+        for (i, col) in columns.iter().enumerate() {
+            let kind = &col.kind;
+            // The new address of an email-change row is that row's action, not who it is about.
+            let new_address = file == FileKind::EmailChange
+                && matches!(kind, ColumnKind::Email(EmailRole::Invited));
+            let identifier = kind.is_identifier() && !new_address;
+            let action = kind.is_action() || new_address;
+            if identifier && plan.identifier_column.is_none() {
+                plan.identifier_column = Some(i);
+            }
+            plan.action_columns |= action;
+            plan.license_columns |= matches!(kind, ColumnKind::License { .. });
+            let fast = match kind {
+                ColumnKind::Email(_) => Fast::Email,
+                ColumnKind::UniqueUserId | ColumnKind::NewUniqueUserId | ColumnKind::UniqueId => {
+                    Fast::Id
+                }
+                ColumnKind::License { .. } => Fast::License,
+                ColumnKind::Group { .. } => Fast::Group,
+                ColumnKind::Permission(_) => Fast::Permission,
+                ColumnKind::FirstName | ColumnKind::LastName | ColumnKind::WorkTitle => {
+                    Fast::Text { no_at: true }
+                }
+                ColumnKind::Attribute { .. } | ColumnKind::Blank | ColumnKind::Unknown => {
+                    Fast::Text { no_at: false }
+                }
+                ColumnKind::Profile(
+                    Profile::DepartmentName
+                    | Profile::JobFunction
+                    | Profile::JobLevel
+                    | Profile::WorkerType
+                    | Profile::ProfileDescription,
+                ) => Fast::Text { no_at: false },
+                ColumnKind::Profile(_) | ColumnKind::GroupPermission(_) | ColumnKind::Reupload => {
+                    Fast::General
+                }
+            };
+            plan.columns.push(ColumnPlan {
+                fast,
+                identifier,
+                action,
+            });
+        }
+        plan
+    }
+}
+
 /// Runs every per-row rule on one (non-blank) row.
 pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
-    let mut facts = Facts::default();
+    let plan = &ctx.header.row_plan;
+    let mut facts = Facts {
+        identifier_column: plan.identifier_column,
+        action_columns: plan.action_columns,
+        license_columns: plan.license_columns,
+        ..Facts::default()
+    };
     let file = ctx.header.kind;
-    for (i, col) in ctx.header.columns.iter().enumerate() {
-        let kind = &col.kind;
-        let value = row.cell(i);
-        let t = trimmed(value);
-        // The new address of an email-change row is that row's action, not who it is about.
-        let new_address =
-            file == FileKind::EmailChange && matches!(kind, ColumnKind::Email(EmailRole::Invited));
-        let identifier = kind.is_identifier() && !new_address;
-        let action = kind.is_action() || new_address;
-        if identifier && facts.identifier_column.is_none() {
-            facts.identifier_column = Some(i);
-        }
-        facts.action_columns |= action;
-        if let ColumnKind::License { .. } = kind {
-            facts.license_columns = true;
-        }
-        if value.is_empty() {
+    // Cells past the header's columns belong to no rule here; cells past the row's end are
+    // empty, and an empty cell says nothing.
+    let text = row.text.as_bytes();
+    let mut start = 0;
+    for (i, (col, &end)) in plan.columns.iter().zip(row.ends).enumerate() {
+        let cell = text.get(start..end).unwrap_or_default();
+        let cell_start = start;
+        start = end;
+        if cell.is_empty() {
             continue;
         }
-        facts.identified |= identifier && !t.is_empty();
-        facts.acts |= action && !t.is_empty();
-
-        // R010 and R014 look only at cells starting with one of a few characters.
-        let first = t.as_bytes().first().copied().unwrap_or(b' ');
-        if matches!(first, b'#' | b'=' | b'\'' | b'0'..=b'9')
-            && excel_damage::check(row, i, kind, t, sink)
-        {
+        if fast_cell(col.fast, cell, i, &mut facts) {
+            // The fast path accepts only values without surrounding blanks.
+            facts.identified |= col.identifier;
+            facts.acts |= col.action;
             continue;
         }
-        if matches!(first, b'=' | b'+' | b'-' | b'@') {
-            formula_like::check(row, i, t, sink);
-        }
-        let scan = Scan::of(value);
-        let mut cleaned_email = false;
-        if let ColumnKind::Email(role) = kind {
-            cleaned_email = email_cell(row, i, *role, value, t, sink);
-        }
-        if !cleaned_email && (scan.unusual() || t.len() != value.len()) {
-            stray_whitespace::check(row, i, value, sink);
-        }
-        if scan.non_ascii() {
-            mojibake::check(row, i, value, sink);
-        }
-        if t.is_empty() {
-            continue;
-        }
-        match kind {
-            ColumnKind::License { .. } => match license_value::check(row, i, value, t, sink) {
-                Some(license_value::License::Active) => facts.active = true,
-                Some(license_value::License::Inactive) => {
-                    facts.inactive.get_or_insert(i);
-                }
-                None => {}
-            },
-            ColumnKind::Group { .. } => {
-                yes_no_value::check(row, i, value, t, sink);
-            }
-            ColumnKind::Permission(_) => {
-                let grants = yes_no_value::check(row, i, value, t, sink) == Some(true);
-                if grants {
-                    facts.admin.get_or_insert(i);
-                }
-            }
-            ColumnKind::GroupPermission(_) => {
-                let grants = group_permission_value::check(ctx, row, i, value, t, sink);
-                if grants {
-                    facts.admin.get_or_insert(i);
-                }
-            }
-            ColumnKind::UniqueUserId | ColumnKind::NewUniqueUserId | ColumnKind::UniqueId => {
-                unique_id::check(row, i, t, sink);
-            }
-            ColumnKind::Reupload => reupload_value::check(row, i, value, t, sink),
-            ColumnKind::Profile(p) => attribute_value::check(row, i, *p, t, sink),
-            ColumnKind::FirstName | ColumnKind::LastName | ColumnKind::WorkTitle if scan.at => {
-                swapped_columns::name_holds_email(row, i, t, sink);
-            }
-            _ => {}
+        if let Some(value) = row.text.get(cell_start..end) {
+            let kind = &ctx.header.columns[i].kind;
+            general_cell(ctx, row, i, kind, col, value, &mut facts, sink);
         }
     }
     missing_identifier::check(ctx, row, facts.identifier_column, facts.identified, sink);
@@ -155,6 +197,128 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
     }
     if let Some(col) = facts.inactive {
         inactive_user::check(row, col, sink);
+    }
+}
+
+/// The fast path: whether no rule can report anything on this non-empty cell, updating the
+/// facts the general path would (an `Active` license, a grant). `false` means "not sure", and
+/// the cell goes through [`general_cell`].
+fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts) -> bool {
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    match fast {
+        Fast::Email => {
+            // R010 and R014 look at these first characters; a clean address rarely has one.
+            first.is_ascii_alphanumeric() && email::clean_ascii(b)
+        }
+        Fast::Id => b.iter().all(u8::is_ascii_alphanumeric),
+        Fast::License => match b {
+            b"Active" => {
+                facts.active = true;
+                true
+            }
+            b"Inactive" => {
+                facts.inactive.get_or_insert(i);
+                true
+            }
+            _ => false,
+        },
+        Fast::Group => matches!(b, b"yes" | b"no"),
+        Fast::Permission => match b {
+            b"yes" => {
+                facts.admin.get_or_insert(i);
+                true
+            }
+            b"no" => true,
+            _ => false,
+        },
+        Fast::Text { no_at } => {
+            // Not a character R010 or R014 starts with, no blank at either end.
+            first.is_ascii_graphic()
+                && !matches!(first, b'#' | b'=' | b'\'' | b'+' | b'-' | b'@')
+                && last.is_ascii_graphic()
+                && {
+                    let (plain, at) = scan_plain(b);
+                    plain && !(no_at && at)
+                }
+        }
+        Fast::General => false,
+    }
+}
+
+/// The general path for one non-empty cell: every rule that applies to its column, in turn.
+#[allow(clippy::too_many_arguments)]
+fn general_cell(
+    ctx: &Ctx<'_>,
+    row: &Row<'_>,
+    i: usize,
+    kind: &ColumnKind,
+    col: &ColumnPlan,
+    value: &str,
+    facts: &mut Facts,
+    sink: &mut Sink<'_>,
+) {
+    let t = trimmed(value);
+    facts.identified |= col.identifier && !t.is_empty();
+    facts.acts |= col.action && !t.is_empty();
+
+    // R010 and R014 look only at cells starting with one of a few characters.
+    let first = t.as_bytes().first().copied().unwrap_or(b' ');
+    if matches!(first, b'#' | b'=' | b'\'' | b'0'..=b'9')
+        && excel_damage::check(row, i, kind, t, sink)
+    {
+        return;
+    }
+    if matches!(first, b'=' | b'+' | b'-' | b'@') {
+        formula_like::check(row, i, t, sink);
+    }
+    let scan = Scan::of(value);
+    let mut cleaned_email = false;
+    if let ColumnKind::Email(role) = kind {
+        cleaned_email = email_cell(row, i, *role, value, t, sink);
+    }
+    if !cleaned_email && (scan.unusual() || t.len() != value.len()) {
+        stray_whitespace::check(row, i, value, sink);
+    }
+    if scan.non_ascii() {
+        mojibake::check(row, i, value, sink);
+    }
+    if t.is_empty() {
+        return;
+    }
+    match kind {
+        ColumnKind::License { .. } => match license_value::check(row, i, value, t, sink) {
+            Some(license_value::License::Active) => facts.active = true,
+            Some(license_value::License::Inactive) => {
+                facts.inactive.get_or_insert(i);
+            }
+            None => {}
+        },
+        ColumnKind::Group { .. } => {
+            yes_no_value::check(row, i, value, t, sink);
+        }
+        ColumnKind::Permission(_) => {
+            let grants = yes_no_value::check(row, i, value, t, sink) == Some(true);
+            if grants {
+                facts.admin.get_or_insert(i);
+            }
+        }
+        ColumnKind::GroupPermission(_) => {
+            let grants = group_permission_value::check(ctx, row, i, value, t, sink);
+            if grants {
+                facts.admin.get_or_insert(i);
+            }
+        }
+        ColumnKind::UniqueUserId | ColumnKind::NewUniqueUserId | ColumnKind::UniqueId => {
+            unique_id::check(row, i, t, sink);
+        }
+        ColumnKind::Reupload => reupload_value::check(row, i, value, t, sink),
+        ColumnKind::Profile(p) => attribute_value::check(row, i, *p, t, sink),
+        ColumnKind::FirstName | ColumnKind::LastName | ColumnKind::WorkTitle if scan.at => {
+            swapped_columns::name_holds_email(row, i, t, sink);
+        }
+        _ => {}
     }
 }
 
@@ -222,24 +386,55 @@ fn scan_plain(bytes: &[u8]) -> (bool, bool) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let (mut bad, mut at) = (0u64, 0u64);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // A byte ≥ 0x80, < 0x20 or == 0x7F; each test is exact once high bits are ruled out,
-        // and a word with high bits is unusual anyway.
-        bad |= (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
-        at |= zero_byte(x ^ (ONES * u64::from(b'@')));
+    // A byte ≥ 0x80, < 0x20 or == 0x7F; each test is exact once high bits are ruled out, and a
+    // word with high bits is unusual anyway.
+    let bad =
+        |x: u64| (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
+    let at = |x: u64| zero_byte(x ^ (ONES * u64::from(b'@')));
+    let word = |i: usize| {
+        bytes
+            .get(i..i + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let half = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+    };
+    let n = bytes.len();
+    let (mut b, mut a) = (0u64, 0u64);
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            let x = word(i);
+            b |= bad(x);
+            a |= at(x);
+            i += 8;
+        }
+        // The last bytes: one more word overlapping the ones before (the tests are per byte,
+        // so seeing a byte twice changes nothing).
+        if i < n {
+            let x = word(n - 8);
+            b |= bad(x);
+            a |= at(x);
+        }
+    } else if n >= 4 {
+        // Two overlapping halves.
+        let x = half(0) | (half(n - 4) << 32);
+        b = bad(x);
+        a = at(x);
+    } else {
+        // Padded with spaces, which are plain and not `@`.
+        let x = bytes
+            .iter()
+            .rev()
+            .fold(ONES * 0x20, |w, &c| (w << 8) | u64::from(c));
+        b = bad(x);
+        a = at(x);
     }
-    let mut plain = bad == 0;
-    let mut has_at = at != 0;
-    for &b in chunks.remainder() {
-        plain &= (0x20..0x7F).contains(&b);
-        has_at |= b == b'@';
-    }
-    (plain, has_at)
+    (b == 0, a != 0)
 }
 
 /// Whether a character is a blank R012 removes from the ends of a value.
@@ -566,6 +761,104 @@ mod properties {
 
     fn quote(v: &str) -> String {
         format!("\"{}\"", v.replace('"', "\"\""))
+    }
+
+    /// Runs one cell through the fast path and, separately, the general path: the facts each
+    /// gathered and the general path's findings.
+    fn both_paths(
+        column: usize,
+        value: &str,
+    ) -> (bool, super::Facts, super::Facts, Vec<crate::Finding>) {
+        use crate::engine::{Header, Row};
+        let names: Vec<String> = HEADER.split(',').map(str::to_string).collect();
+        let header = Header::new(names, 1, 1);
+        let options = crate::Options {
+            known_groups: vec!["Sales Team".to_string()],
+            ..crate::Options::default()
+        };
+        let ctx = crate::rules::Ctx {
+            header: &header,
+            options: &options,
+        };
+        let ends = [value.len()];
+        let row = Row {
+            record: 0,
+            row: 2,
+            line: 2,
+            text: value,
+            ends: &ends,
+            legacy: false,
+            quote_problem: None,
+            blank_line: false,
+        };
+        let col = header.row_plan.columns[column];
+        let mut fast = super::Facts::default();
+        let accepted = super::fast_cell(col.fast, value.as_bytes(), 0, &mut fast);
+        if accepted {
+            fast.identified |= col.identifier;
+            fast.acts |= col.action;
+        }
+        let mut general = super::Facts::default();
+        let mut found = Vec::new();
+        if !value.is_empty() {
+            let kind = &header.columns[column].kind;
+            super::general_cell(&ctx, &row, 0, kind, &col, value, &mut general, &mut |f| {
+                found.push(f)
+            });
+        }
+        (accepted, fast, general, found)
+    }
+
+    /// Values the fast paths accept, and near misses.
+    fn value() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "Active",
+            "Inactive",
+            "active",
+            "yes",
+            "no",
+            "Yes",
+            "y",
+            "E1001",
+            "0",
+            "1.2E+11",
+            "jane",
+            ".",
+            "@",
+            "@acme.com",
+            "@gmial.com",
+            "@acme.con",
+            " ",
+            "\u{a0}",
+            "é",
+            "Ã©",
+            "'",
+            "=",
+            "+",
+            "-",
+            "#",
+            "#N/A",
+            "Manager, Sales",
+            "group:",
+            "Sales Team",
+            "\t",
+            "x",
+        ]);
+        prop::collection::vec(atoms, 0..5).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Whatever the fast path accepts, the general path finds nothing on, gathering the
+        /// same facts: the fast path changes the speed only.
+        #[test]
+        fn fast_path_agrees_with_general(column in 0usize..15, v in value()) {
+            let (accepted, fast, general, found) = both_paths(column, &v);
+            if accepted {
+                prop_assert!(found.is_empty(), "{:?} in column {}: {:?}", v, column, found);
+                prop_assert_eq!(format!("{fast:?}"), format!("{general:?}"));
+            }
+        }
     }
 
     proptest! {
