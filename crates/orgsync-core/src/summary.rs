@@ -81,8 +81,13 @@ pub struct Actions {
     reupload_column: Option<usize>,
 }
 
+/// The cell without surrounding spaces; most cells have none, and that is checked first.
 fn value(cell: &str) -> &str {
-    cell.trim()
+    let b = cell.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
 }
 
 impl Actions {
@@ -149,17 +154,9 @@ impl Actions {
                 continue;
             }
             let (on, off) = match slot.kind {
-                Kind::License => (
-                    v.eq_ignore_ascii_case("active"),
-                    v.eq_ignore_ascii_case("inactive"),
-                ),
-                Kind::Group | Kind::Permission => {
-                    (v.eq_ignore_ascii_case("yes"), v.eq_ignore_ascii_case("no"))
-                }
-                Kind::GroupPermission => (
-                    v.eq_ignore_ascii_case("yes") || has_group_token(v),
-                    v.eq_ignore_ascii_case("no"),
-                ),
+                Kind::License => (is(v, "Active"), is(v, "Inactive")),
+                Kind::Group | Kind::Permission => (is(v, "yes"), is(v, "no")),
+                Kind::GroupPermission => (is(v, "yes") || has_group_token(v), is(v, "no")),
             };
             slot.tally.add += u64::from(on);
             slot.tally.remove += u64::from(off);
@@ -230,6 +227,12 @@ impl Actions {
     pub fn permissions(&self) -> BTreeMap<String, Tally> {
         self.map(&[Kind::Permission, Kind::GroupPermission])
     }
+}
+
+/// Whether the value is `canonical` in any case; the exact spelling, by far the most common,
+/// is compared first.
+fn is(v: &str, canonical: &str) -> bool {
+    v == canonical || v.eq_ignore_ascii_case(canonical)
 }
 
 /// Whether a `group_permission_*` cell names at least one group (`group:Sales`).

@@ -132,35 +132,48 @@ impl Domains {
         i
     }
 
-    pub(super) fn observe(&mut self, record: u32, row: &Row<'_>, buf: &mut String) {
+    /// Counts the addresses of every email column but `done`, whose address the caller
+    /// already counted.
+    pub(super) fn observe(
+        &mut self,
+        record: u32,
+        row: &Row<'_>,
+        done: Option<usize>,
+        buf: &mut String,
+    ) {
         for k in 0..self.columns.len() {
             let column = self.columns[k];
             let value = row.cell(column);
-            if value.is_empty() {
+            if value.is_empty() || Some(column) == done {
                 continue;
             }
             let lower = lowered(value, buf);
             let Some((_, domain)) = similar::split(lower) else {
                 continue;
             };
-            self.total += 1;
             let i = self.intern(domain);
-            let Some(stat) = self.stats.get_mut(i as usize) else {
-                continue;
-            };
-            stat.count += 1;
-            if let Some(seen) = stat.seen.as_mut() {
-                if seen.len() < MAX_OCCURRENCES_PER_DOMAIN && self.remembered < MAX_OCCURRENCES {
-                    self.remembered += 1;
-                    seen.push(Occurrence {
-                        record,
-                        column: column as u32,
-                        value: value.into(),
-                    });
-                } else {
-                    self.remembered -= seen.len();
-                    stat.seen = None;
-                }
+            self.count(i, record, column, value);
+        }
+    }
+
+    /// Counts one address of domain `i` (from `intern`), found in `value`.
+    pub(super) fn count(&mut self, i: u32, record: u32, column: usize, value: &str) {
+        self.total += 1;
+        let Some(stat) = self.stats.get_mut(i as usize) else {
+            return;
+        };
+        stat.count += 1;
+        if let Some(seen) = stat.seen.as_mut() {
+            if seen.len() < MAX_OCCURRENCES_PER_DOMAIN && self.remembered < MAX_OCCURRENCES {
+                self.remembered += 1;
+                seen.push(Occurrence {
+                    record,
+                    column: column as u32,
+                    value: value.into(),
+                });
+            } else {
+                self.remembered -= seen.len();
+                stat.seen = None;
             }
         }
     }

@@ -181,10 +181,11 @@ pub(crate) struct Cross {
     domains: domain_typo::Domains,
     attributes: attribute_case_variants::Attributes,
     buf: String,
-    buf2: String,
+    bytes: Vec<u8>,
 }
 
 /// A hash that is never 0 (0 means "no value").
+#[inline]
 fn key(bytes: &[u8]) -> u64 {
     xxh3_64(bytes).max(1)
 }
@@ -194,6 +195,7 @@ fn is_trim(c: char) -> bool {
 }
 
 /// The cell without surrounding whitespace or invisible characters.
+#[inline]
 pub(super) fn trimmed(cell: &str) -> &str {
     let b = cell.as_bytes();
     if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
@@ -202,17 +204,34 @@ pub(super) fn trimmed(cell: &str) -> &str {
     cell.trim_matches(is_trim)
 }
 
-/// The cell trimmed and lowercased, borrowed when it already is.
+/// The cell trimmed and lowercased, in `buf`.
+#[inline]
 pub(super) fn lowered<'a>(cell: &'a str, buf: &'a mut String) -> &'a str {
     let t = trimmed(cell);
-    if t.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        return t;
-    }
     buf.clear();
-    for c in t.chars() {
-        buf.extend(c.to_lowercase());
+    if t.is_ascii() {
+        // A copy and a vectorised lowercase beat looking for capitals first.
+        buf.push_str(t);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(t.chars().flat_map(char::to_lowercase));
     }
     buf
+}
+
+/// Appends `s` lowercased.
+#[inline]
+fn push_lower(out: &mut Vec<u8>, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.extend_from_slice(s.as_bytes());
+        out[start..].make_ascii_lowercase();
+    } else {
+        let mut tmp = [0u8; 4];
+        for c in s.chars().flat_map(char::to_lowercase) {
+            out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+        }
+    }
 }
 
 fn row_hash(row: &Row<'_>) -> u64 {
@@ -254,16 +273,18 @@ impl Cross {
         let users = ctx.header.kind == FileKind::Users;
 
         // The identifying email, with the parts X004 needs.
+        let mut email_col = cols.email;
         let mut cell = cols.email.map_or("", |c| row.cell(c));
         if trimmed(cell).is_empty()
             && let Some(alt) = cols.email_alt
         {
             cell = row.cell(alt);
+            email_col = Some(alt);
             if !trimmed(cell).is_empty() {
                 self.email_alt.set(r);
             }
         }
-        if cols.email.is_some() {
+        if let Some(col) = email_col {
             let lower = lowered(cell, &mut self.buf);
             let h = if lower.is_empty() {
                 0
@@ -271,20 +292,26 @@ impl Cross {
                 key(lower.as_bytes())
             };
             push_at(&mut self.email, r, h, 0);
+            let (local, domain) = match similar::split(lower) {
+                Some((local, domain)) => {
+                    let d = self.domains.intern(domain);
+                    self.domains.count(d, record, col, cell);
+                    let local = if users {
+                        key(similar::local_key_bytes(local, &mut self.bytes))
+                    } else {
+                        0
+                    };
+                    (local, d)
+                }
+                None => (0, domain_typo::NONE),
+            };
             if users {
-                let (local, domain) = match similar::split(lower) {
-                    Some((local, domain)) => (
-                        key(similar::local_key(local, &mut self.buf2).as_bytes()),
-                        self.domains.intern(domain),
-                    ),
-                    None => (0, domain_typo::NONE),
-                };
                 push_at(&mut self.local, r, local, 0);
                 push_at(&mut self.domain, r, domain, domain_typo::NONE);
             }
         }
         // R004 counts the domains of every email column.
-        self.domains.observe(record, row, &mut self.buf);
+        self.domains.observe(record, row, email_col, &mut self.buf);
 
         if let Some(c) = cols.id {
             let t = trimmed(row.cell(c));
@@ -312,11 +339,12 @@ impl Cross {
             let h = if first.is_empty() || last.is_empty() {
                 0
             } else {
-                self.buf.clear();
-                for c in first.chars().chain(['\u{1f}']).chain(last.chars()) {
-                    self.buf.extend(c.to_lowercase());
-                }
-                key(self.buf.as_bytes())
+                let b = &mut self.bytes;
+                b.clear();
+                push_lower(b, first);
+                b.push(0x1f);
+                push_lower(b, last);
+                key(b)
             };
             push_at(&mut self.name, r, h, 0);
         }
@@ -401,16 +429,71 @@ impl Builder<'_> {
 }
 
 /// The values held by two or more records, ascending (0, "no value", excluded).
+///
+/// This runs over every record once per key, so it is the costliest step of `finish`. Keys are
+/// uniform hashes, so their top 32 bits are sorted first (a three-pass radix sort on 4 bytes a
+/// record, half the memory traffic of sorting the keys themselves); equal top bits are rare
+/// (about a hundred pairs in a million distinct keys) and only keys sharing them are then
+/// compared in full.
 fn duplicated(keys: &[u64]) -> Vec<u64> {
-    let mut v: Vec<u64> = keys.iter().copied().filter(|&k| k != 0).collect();
-    v.sort_unstable();
+    let mut tops: Vec<u32> = keys
+        .iter()
+        .filter(|&&k| k != 0)
+        .map(|&k| (k >> 32) as u32)
+        .collect();
+    radix_sort(&mut tops);
+    let mut shared_tops: Vec<u32> = Vec::new();
+    for w in tops.windows(2) {
+        if w[0] == w[1] && shared_tops.last() != Some(&w[0]) {
+            shared_tops.push(w[0]);
+        }
+    }
+    drop(tops);
+    if shared_tops.is_empty() {
+        return Vec::new();
+    }
+    let mut candidates: Vec<u64> = keys
+        .iter()
+        .copied()
+        .filter(|&k| k != 0 && shared_tops.binary_search(&((k >> 32) as u32)).is_ok())
+        .collect();
+    candidates.sort_unstable();
     let mut d: Vec<u64> = Vec::new();
-    for w in v.windows(2) {
+    for w in candidates.windows(2) {
         if w[0] == w[1] && d.last() != Some(&w[0]) {
             d.push(w[0]);
         }
     }
     d
+}
+
+/// Sorts `u32`s: three counting passes of 11 bits (a pass is skipped when every value falls
+/// in one bucket, as for a file of identical rows).
+fn radix_sort(v: &mut Vec<u32>) {
+    let mut tmp = vec![0u32; v.len()];
+    for shift in [0u32, 11, 22] {
+        let mut counts = [0usize; 2048];
+        for &x in v.iter() {
+            counts[((x >> shift) & 0x7FF) as usize] += 1;
+        }
+        if counts.contains(&v.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &x in v.iter() {
+            let b = ((x >> shift) & 0x7FF) as usize;
+            if let Some(slot) = tmp.get_mut(counts[b]) {
+                *slot = x;
+            }
+            counts[b] += 1;
+        }
+        std::mem::swap(v, &mut tmp);
+    }
 }
 
 /// Every `(value, record)` pair whose value two or more records hold, sorted by value then

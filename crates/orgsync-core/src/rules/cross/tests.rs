@@ -632,3 +632,35 @@ fn lines_follow_multiline_records() {
     assert_eq!(x, vec![(Some(2), Some(2)), (Some(4), Some(5))]);
     assert_passes_agree(&text);
 }
+
+#[test]
+fn duplicated_finds_exactly_the_shared_keys() {
+    use super::duplicated;
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut keys: Vec<u64> = (0..50_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        })
+        .collect();
+    keys[10] = keys[400];
+    keys[11] = keys[400];
+    // Same top 32 bits, different keys: not shared.
+    keys[20] = (keys[30] & !0xFFFF_FFFF) | 7;
+    keys[21] = 0;
+    keys[22] = 0;
+    let mut naive = keys.clone();
+    naive.retain(|&k| k != 0);
+    naive.sort_unstable();
+    let mut want: Vec<u64> = naive
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    want.dedup();
+    assert_eq!(duplicated(&keys), want);
+    assert_eq!(duplicated(&[5, 5, 5, 0, 0]), vec![5]);
+    assert!(duplicated(&[]).is_empty());
+}
