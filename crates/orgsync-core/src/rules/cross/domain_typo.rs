@@ -7,7 +7,7 @@
 //! `manager_primary_email_address`):
 //! - the *main* domain carries more than half of the addresses, and at least 5 of them, and is
 //!   not a public mail domain (a misspelt `gmail.com` is the per-row half's business);
-//! - a *rare* domain carries at most 5% as many addresses as the main one;
+//! - a *rare* domain carries at most 2 addresses, or at most 5% as many as the main one;
 //! - a rare domain is reported when it is shaped like a domain (letters, digits, `-` and dots,
 //!   with a dot) and is 1 edit away from the main domain, or 2 when the main domain has at
 //!   least 6 characters (Damerau–Levenshtein: a swap of two letters is one edit).
@@ -211,7 +211,8 @@ impl Domains {
             let Some(seen) = s.seen.as_ref() else {
                 continue;
             };
-            if s.count * 20 > main.count || !domain_shaped(&s.name) {
+            let rare = s.count <= 2 || s.count * 20 <= main.count;
+            if !rare || !domain_shaped(&s.name) {
                 continue;
             }
             let edits = strsim::damerau_levenshtein(&s.name, &main.name);

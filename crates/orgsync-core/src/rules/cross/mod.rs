@@ -380,8 +380,9 @@ impl Cross {
         id_email_conflict::finish(&mut b);
         if kind == FileKind::Users {
             let org = self.domains.org_domains();
-            possible_duplicate_profile::finish(&mut b, &org);
-            same_name_different_email::finish(&mut b);
+            let profiles = possible_duplicate_profile::keys(&self, &org);
+            possible_duplicate_profile::finish(&mut b, &profiles);
+            same_name_different_email::finish(&mut b, &profiles);
         }
         if matches!(kind, FileKind::EmailChange | FileKind::IdChange) {
             change_collision::finish(&mut b, kind);

@@ -36,15 +36,11 @@ fn mix(local: u64, class: u64) -> u64 {
         .max(1)
 }
 
-/// `org` lists the domain-table indexes of the org's domains, ascending.
-pub(super) fn finish(b: &mut Builder<'_>, org: &[u32]) {
-    let c = b.cross;
-    let Some(email_col) = c.cols.email else {
-        return;
-    };
+/// Per record, the key under which similar addresses meet (0 = none). `org` lists the
+/// domain-table indexes of the org's domains, ascending.
+pub(super) fn keys(c: &super::Cross, org: &[u32]) -> Vec<u64> {
     const ORG: u64 = u64::MAX;
-    let keys: Vec<u64> = c
-        .local
+    c.local
         .iter()
         .zip(&c.domain)
         .map(|(&local, &d)| {
@@ -56,9 +52,16 @@ pub(super) fn finish(b: &mut Builder<'_>, org: &[u32]) {
                 mix(local, u64::from(d))
             }
         })
-        .collect();
-    let pairs = shared(&keys);
-    drop(keys);
+        .collect()
+}
+
+/// `keys` comes from [`keys`].
+pub(super) fn finish(b: &mut Builder<'_>, keys: &[u64]) {
+    let c = b.cross;
+    let Some(email_col) = c.cols.email else {
+        return;
+    };
+    let pairs = shared(keys);
     for run in pairs.chunk_by(|a, b| a.0 == b.0) {
         let first = run[0].1 as usize;
         let first_email = c.email[first];

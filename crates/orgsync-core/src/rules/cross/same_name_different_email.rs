@@ -6,7 +6,9 @@ use super::{Builder, Mention, shared};
 use crate::finding::Finding;
 use crate::registry::Code;
 
-pub(super) fn finish(b: &mut Builder<'_>) {
+/// `profiles` are X004's keys per record: namesakes whose addresses are all similar are X004's
+/// business (or were confirmed there), so they are not reported twice.
+pub(super) fn finish(b: &mut Builder<'_>, profiles: &[u64]) {
     let c = b.cross;
     if c.name.is_empty() || c.cols.email.is_none() {
         return;
@@ -23,6 +25,11 @@ pub(super) fn finish(b: &mut Builder<'_>) {
         };
         let first_email = c.email[first as usize];
         if members.iter().all(|&r| c.email[r as usize] == first_email) {
+            continue;
+        }
+        let profile = |r: u32| profiles.get(r as usize).copied().unwrap_or(0);
+        let first_profile = profile(first);
+        if first_profile != 0 && members.iter().all(|&r| profile(r) == first_profile) {
             continue;
         }
         let g = b.group(Code::X005, c.cols.first, &members);

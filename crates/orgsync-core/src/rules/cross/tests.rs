@@ -412,6 +412,14 @@ fn x005_same_name_different_email() {
             ],
             &[],
         ),
+        // Similar addresses are X004's business: not reported twice.
+        (
+            &[
+                "jane.doe@acme.com,E1,Jane,Doe,Active",
+                "janedoe@acme.com,E2,Jane,Doe,Active",
+            ],
+            &[],
+        ),
         // A missing last name is not a name to compare.
         (
             &[
@@ -498,6 +506,23 @@ fn r004_domain_near_the_main_one() {
         "{fixed_text}"
     );
     assert_eq!(fixed(&text, false), text);
+    // The documented example: a small file.
+    let text = csv(&[
+        "primary_email_address",
+        "jane.doe@acme.com",
+        "john.roe@acme.com",
+        "mary.major@acme.com",
+        "kate.smith@acme.com",
+        "tom.baker@acme.com",
+        "ann.lee@acme.cmo",
+    ]);
+    let r = run(&text);
+    assert_eq!(rows(&r, Code::R004), vec![7]);
+    assert!(
+        found(&r, Code::R004)[0]
+            .2
+            .contains("which 83% of the file's addresses use")
+    );
     // No main domain: half the file each.
     let mut lines = vec!["primary_email_address".to_string()];
     lines.extend((0..10).map(|i| format!("a{i}@acme.com")));
@@ -663,4 +688,25 @@ fn duplicated_finds_exactly_the_shared_keys() {
     assert_eq!(duplicated(&keys), want);
     assert_eq!(duplicated(&[5, 5, 5, 0, 0]), vec![5]);
     assert!(duplicated(&[]).is_empty());
+}
+
+#[test]
+fn both_passes_agree_on_the_golden_inputs() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/cases");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut checked = 0;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if !(name.starts_with("cross-") || name.starts_with("summary-")) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(e.path().join("input.csv")) else {
+            continue;
+        };
+        assert_passes_agree(&text);
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked}");
 }
