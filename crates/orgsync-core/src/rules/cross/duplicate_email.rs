@@ -4,7 +4,7 @@
 //! earlier row of the group (every cell equal) carries a safe fix dropping it; the earliest of
 //! the copies is kept, so nothing the file asks for is lost.
 
-use super::{Builder, Mention, groups};
+use super::{Builder, Mention, runs};
 use crate::finding::{Applicability, Edit, Finding, Fix};
 use crate::registry::Code;
 
@@ -15,9 +15,9 @@ pub(super) const COPY: u32 = 2;
 
 pub(super) fn finish(b: &mut Builder<'_>) {
     if let Some(col) = b.cross.cols.email {
-        let pairs = std::mem::take(&mut b.email_pairs);
-        finish_duplicates(b, Code::X001, &pairs, col);
-        b.email_pairs = pairs;
+        let records = std::mem::take(&mut b.email_shared);
+        finish_duplicates(b, Code::X001, &records, &b.cross.email, col);
+        b.email_shared = records;
     }
 }
 
@@ -25,12 +25,13 @@ pub(super) fn finish(b: &mut Builder<'_>) {
 pub(super) fn finish_duplicates(
     b: &mut Builder<'_>,
     code: Code,
-    pairs: &[(u64, u32)],
+    shared: &[u32],
+    keys: &[u64],
     column: usize,
 ) {
     let c = b.cross;
-    for records in groups(pairs) {
-        let g = b.group(code, Some(column), &records);
+    for records in runs(shared, keys) {
+        let g = b.group(code, Some(column), records);
         // The earliest row of each set of identical rows is kept; the others are copies of it.
         let mut by_content: Vec<(u64, u32)> = records
             .iter()
@@ -43,7 +44,7 @@ pub(super) fn finish_duplicates(
             copy_of.extend(run[1..].iter().map(|&(_, r)| (r, kept)));
         }
         copy_of.sort_unstable();
-        for &r in &records {
+        for &r in records {
             let mut flags = 0;
             let mut other = 0;
             if code == Code::X001 && c.email_alt.get(r as usize) {

@@ -10,9 +10,9 @@ use crate::registry::Code;
 
 pub(super) fn finish(b: &mut Builder<'_>) {
     if let Some(col) = b.cross.cols.id {
-        let pairs = std::mem::take(&mut b.id_pairs);
-        finish_duplicates(b, Code::X002, &pairs, col);
-        b.id_pairs = pairs;
+        let records = std::mem::take(&mut b.id_shared);
+        finish_duplicates(b, Code::X002, &records, &b.cross.id, col);
+        b.id_shared = records;
     }
 }
 

@@ -2,7 +2,7 @@
 //! two different ids. Rows where the other identifier is blank are not in conflict and are left
 //! out of the group.
 
-use super::{Builder, Mention};
+use super::{Builder, Mention, runs};
 use crate::engine::FileKind;
 use crate::finding::Finding;
 use crate::registry::Code;
@@ -20,22 +20,29 @@ pub(super) fn finish(b: &mut Builder<'_>) {
     let (Some(email_col), Some(id_col)) = (c.cols.email, c.cols.id) else {
         return;
     };
-    let id_pairs = std::mem::take(&mut b.id_pairs);
-    let email_pairs = std::mem::take(&mut b.email_pairs);
+    let id_shared = std::mem::take(&mut b.id_shared);
+    let email_shared = std::mem::take(&mut b.email_shared);
     // One id, several emails.
-    conflicts(b, &id_pairs, &c.email, id_col, 0);
+    conflicts(b, &id_shared, &c.id, &c.email, id_col, 0);
     // One email, several ids.
-    conflicts(b, &email_pairs, &c.id, email_col, BY_EMAIL);
-    b.id_pairs = id_pairs;
-    b.email_pairs = email_pairs;
+    conflicts(b, &email_shared, &c.email, &c.id, email_col, BY_EMAIL);
+    b.id_shared = id_shared;
+    b.email_shared = email_shared;
 }
 
-fn conflicts(b: &mut Builder<'_>, pairs: &[(u64, u32)], other: &[u64], column: usize, flag: u32) {
+fn conflicts(
+    b: &mut Builder<'_>,
+    shared: &[u32],
+    keys: &[u64],
+    other: &[u64],
+    column: usize,
+    flag: u32,
+) {
     let c = b.cross;
-    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+    for run in runs(shared, keys) {
         let members: Vec<u32> = run
             .iter()
-            .map(|&(_, r)| r)
+            .copied()
             .filter(|&r| other.get(r as usize).is_some_and(|&k| k != 0))
             .collect();
         let Some(&first) = members.first() else {

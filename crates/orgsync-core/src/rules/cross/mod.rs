@@ -10,9 +10,8 @@
 //! 40 bytes a row for a file using every column, and nothing for absent columns: no `String`
 //! per row, no hash map per key.
 //!
-//! At [`Cross::finish`] each key vector is copied and sorted (`sort_unstable` on `u64`) to find
-//! the values held by two or more records; only those records are gathered into `(hash,
-//! record)` pairs and grouped. The resulting [`Plan`] keeps one small [`Entry`] per involved
+//! At [`Cross::finish`] the top bits of each key vector are radix-sorted to find the values
+//! held by two or more records; only those records are gathered, sorted by value and grouped. The resulting [`Plan`] keeps one small [`Entry`] per involved
 //! (row, finding) and one [`Group`] per duplicated value, holding the group's size and its first
 //! few rows only (the rows a message names). A million identical rows therefore cost a few
 //! words each in the plan, and a clean file costs nothing.
@@ -371,13 +370,16 @@ impl Cross {
                 ..Plan::default()
             },
             cross: &self,
-            email_pairs: shared(&self.email),
-            id_pairs: shared(&self.id),
+            email_shared: shared(&self.email),
+            id_shared: shared(&self.id),
         };
         let kind = self.kind.unwrap_or(ctx.header.kind);
         duplicate_email::finish(&mut b);
         duplicate_unique_id::finish(&mut b);
         id_email_conflict::finish(&mut b);
+        // The pairs can be large (a file of identical rows): free them before the next rules.
+        b.email_shared = Vec::new();
+        b.id_shared = Vec::new();
         if kind == FileKind::Users {
             let org = self.domains.org_domains();
             let profiles = possible_duplicate_profile::keys(&self, &org);
@@ -402,14 +404,19 @@ struct Builder<'a> {
     plan: Plan,
     cross: &'a Cross,
     /// `shared` of the emails and of the ids, which several rules read.
-    email_pairs: Vec<(u64, u32)>,
-    id_pairs: Vec<(u64, u32)>,
+    email_shared: Vec<u32>,
+    id_shared: Vec<u32>,
 }
 
 impl Builder<'_> {
     /// Starts a group of rows sharing a value; `records` ascending.
     fn group(&mut self, code: Code, column: Option<usize>, records: &[u32]) -> u32 {
         let id = self.plan.groups.len() as u32;
+        // One entry per record follows. For a large group reserve exactly: doubling a large
+        // plan's entries would briefly hold twice their memory.
+        if records.len() >= 4096 {
+            self.plan.entries.reserve_exact(records.len());
+        }
         self.plan.groups.push(Group {
             code,
             column,
@@ -497,28 +504,28 @@ fn radix_sort(v: &mut Vec<u32>) {
     }
 }
 
-/// Every `(value, record)` pair whose value two or more records hold, sorted by value then
-/// record. Empty (and cheap) for a file without duplicates.
-fn shared(keys: &[u64]) -> Vec<(u64, u32)> {
+/// Every record whose value two or more records hold, sorted by value then record (4 bytes a
+/// record: a file of a million identical rows costs 4 MB here). Empty, and cheap, for a file
+/// without duplicates.
+fn shared(keys: &[u64]) -> Vec<u32> {
     let dups = duplicated(keys);
     if dups.is_empty() {
         return Vec::new();
     }
-    let mut pairs: Vec<(u64, u32)> = keys
+    let mut records: Vec<u32> = keys
         .iter()
         .enumerate()
         .filter(|&(_, &k)| k != 0 && dups.binary_search(&k).is_ok())
-        .map(|(r, &k)| (k, r as u32))
+        .map(|(r, _)| r as u32)
         .collect();
-    pairs.sort_unstable();
-    pairs
+    // Stable: records are already ascending within each value.
+    records.sort_by_key(|&r| keys[r as usize]);
+    records
 }
 
-/// The records of each group of `shared` pairs.
-fn groups(pairs: &[(u64, u32)]) -> impl Iterator<Item = Vec<u32>> + '_ {
-    pairs
-        .chunk_by(|a, b| a.0 == b.0)
-        .map(|g| g.iter().map(|&(_, r)| r).collect())
+/// The groups of `shared` records: runs holding one value, records ascending.
+fn runs<'a>(records: &'a [u32], keys: &'a [u64]) -> impl Iterator<Item = &'a [u32]> + 'a {
+    records.chunk_by(move |&a, &b| keys[a as usize] == keys[b as usize])
 }
 
 /// Rows sharing a value (a group of a cross-row finding).

@@ -13,7 +13,7 @@
 //! taken as confirmed and left out; a group whose later rows are all confirmed is not reported.
 
 use super::domain_typo::NONE;
-use super::{Builder, Mention, shared};
+use super::{Builder, Mention, runs, shared};
 use crate::finding::{Applicability, Finding, Fix};
 use crate::registry::Code;
 
@@ -61,20 +61,20 @@ pub(super) fn finish(b: &mut Builder<'_>, keys: &[u64]) {
     let Some(email_col) = c.cols.email else {
         return;
     };
-    let pairs = shared(keys);
-    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-        let first = run[0].1 as usize;
+    let records = shared(keys);
+    for run in runs(&records, keys) {
+        let first = run[0] as usize;
         let first_email = c.email[first];
         let later = |r: usize| c.email.get(r).is_some_and(|&e| e != first_email);
         if !run
             .iter()
-            .any(|&(_, r)| later(r as usize) && !c.reupload_true.get(r as usize))
+            .any(|&r| later(r as usize) && !c.reupload_true.get(r as usize))
         {
             continue;
         }
         let members: Vec<u32> = run
             .iter()
-            .map(|&(_, r)| r)
+            .copied()
             .filter(|&r| r as usize == first || !c.reupload_true.get(r as usize))
             .collect();
         let first_domain = c.domain[first];

@@ -2,7 +2,7 @@
 //! different email addresses. Often two namesakes, sometimes one person with two addresses;
 //! worth a look, nothing is wrong. Rows without an email or without both names are not compared.
 
-use super::{Builder, Mention, shared};
+use super::{Builder, Mention, runs, shared};
 use crate::finding::Finding;
 use crate::registry::Code;
 
@@ -13,11 +13,11 @@ pub(super) fn finish(b: &mut Builder<'_>, profiles: &[u64]) {
     if c.name.is_empty() || c.cols.email.is_none() {
         return;
     }
-    let pairs = shared(&c.name);
-    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+    let records = shared(&c.name);
+    for run in runs(&records, &c.name) {
         let members: Vec<u32> = run
             .iter()
-            .map(|&(_, r)| r)
+            .copied()
             .filter(|&r| c.email.get(r as usize).is_some_and(|&e| e != 0))
             .collect();
         let Some(&first) = members.first() else {
