@@ -1,8 +1,9 @@
 //! X001 duplicate-email: the same email address (trimmed, any case) on two or more rows.
 //!
-//! Every row of the group is reported, naming the others. A row that is an exact copy of an
-//! earlier row of the group (every cell equal) carries a safe fix dropping it; the earliest of
-//! the copies is kept, so nothing the file asks for is lost.
+//! Every row of the group is reported, naming the others. A row that repeats an earlier row of
+//! the group (every cell equal once the safe fixes are applied: trimmed, case ignored where the
+//! value ignores case, trailing empty cells ignored) carries a safe fix dropping it; the
+//! earliest is kept, so nothing the file asks for is lost.
 
 use super::{Builder, Mention, runs};
 use crate::finding::{Applicability, Edit, Finding, Fix};
@@ -10,7 +11,8 @@ use crate::registry::Code;
 
 /// The row's email came from the second email column.
 pub(super) const ALT: u32 = 1;
-/// The row is an exact copy of an earlier row of the group (`Entry::other`).
+/// The row is a copy of an earlier row of the group (`Entry::other`): the same cells once the
+/// safe fixes are applied (see `row_hash`).
 pub(super) const COPY: u32 = 2;
 
 pub(super) fn finish(b: &mut Builder<'_>) {
@@ -21,7 +23,7 @@ pub(super) fn finish(b: &mut Builder<'_>) {
     }
 }
 
-/// Groups records sharing a key and marks the exact copies (X001 and X002).
+/// Groups records sharing a key and marks the copies (X001 and X002).
 pub(super) fn finish_duplicates(
     b: &mut Builder<'_>,
     code: Code,
@@ -59,7 +61,7 @@ pub(super) fn finish_duplicates(
     }
 }
 
-/// The drop fix of an exact copy.
+/// The drop fix of a copy.
 pub(super) fn drop_copy(m: &Mention<'_>) -> Fix {
     Fix::new(
         Applicability::Safe,
@@ -79,7 +81,7 @@ pub(super) fn finding(m: &Mention<'_>) -> Finding {
         Code::X001,
         if m.flags & COPY != 0 {
             format!(
-                "This row is an exact copy of row {}: the same email address with the same cells.",
+                "This row repeats row {}: the same email address with the same values in every cell.",
                 m.other_row
             )
         } else {

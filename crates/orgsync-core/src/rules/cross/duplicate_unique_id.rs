@@ -22,7 +22,7 @@ pub(super) fn finding(m: &Mention<'_>) -> Finding {
         Code::X002,
         if m.flags & COPY != 0 {
             format!(
-                "This row is an exact copy of row {}: the same {name} with the same cells.",
+                "This row repeats row {}: the same {name} with the same values in every cell.",
                 m.other_row
             )
         } else {

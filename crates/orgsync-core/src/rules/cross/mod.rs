@@ -181,6 +181,8 @@ pub(crate) struct Cross {
     attributes: attribute_case_variants::Attributes,
     buf: String,
     bytes: Vec<u8>,
+    /// Per column: whether its values ignore case (`folds_case`).
+    fold: Vec<bool>,
 }
 
 /// A hash that is never 0 (0 means "no value").
@@ -233,12 +235,37 @@ fn push_lower(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-fn row_hash(row: &Row<'_>) -> u64 {
-    let mut h = xxh3_64(row.text.as_bytes());
-    for &e in row.ends {
-        h = (h.rotate_left(5) ^ e as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+/// A hash of the row as the corrected file will hold it, so that rows the safe fixes make
+/// equal count as copies in the first run (fixing twice then changes nothing more): each cell
+/// trimmed (R012), cells whose values ignore case (emails, licences, `yes`/`no`, `true`)
+/// lowercased (R005, R006, R011), and missing or empty trailing cells ignored (F007).
+fn row_hash(row: &Row<'_>, fold: &[bool], buf: &mut Vec<u8>) -> u64 {
+    buf.clear();
+    for i in 0..row.len() {
+        let cell = trimmed(row.cell(i)).as_bytes();
+        let start = buf.len();
+        buf.extend_from_slice(cell);
+        if fold.get(i).copied().unwrap_or(false) {
+            buf[start..].make_ascii_lowercase();
+        }
+        buf.push(0x1f);
     }
-    h.max(1)
+    while buf.last() == Some(&0x1f) {
+        buf.pop();
+    }
+    key(buf)
+}
+
+/// Whether a column's values ignore case (see `row_hash`).
+fn folds_case(kind: &ColumnKind) -> bool {
+    matches!(
+        kind,
+        ColumnKind::Email(_)
+            | ColumnKind::License { .. }
+            | ColumnKind::Group { .. }
+            | ColumnKind::Permission(_)
+            | ColumnKind::Reupload
+    )
 }
 
 fn push_at<T: Copy>(v: &mut Vec<T>, record: usize, value: T, empty: T) {
@@ -252,6 +279,12 @@ impl Cross {
     pub(crate) fn new(ctx: &Ctx<'_>) -> Cross {
         Cross {
             cols: Columns::new(ctx),
+            fold: ctx
+                .header
+                .columns
+                .iter()
+                .map(|c| folds_case(&c.kind))
+                .collect(),
             kind: Some(ctx.header.kind),
             header_row: ctx.header.row,
             domains: domain_typo::Domains::new(ctx),
@@ -356,7 +389,8 @@ impl Cross {
             }
         }
         if cols.email.is_some() || cols.id.is_some() {
-            push_at(&mut self.row, r, row_hash(row), 0);
+            let h = row_hash(row, &self.fold, &mut self.bytes);
+            push_at(&mut self.row, r, h, 0);
         }
         self.attributes.observe(record, row);
     }
