@@ -12,7 +12,6 @@ use crate::options::{FixOptions, Options};
 use crate::registry::Code;
 use crate::report::{Plan, Report};
 use crate::rules::{self, Ctx};
-use encoding_rs::WINDOWS_1252;
 use std::sync::Arc;
 
 /// Output produced so far; drain it with [`Fixer::take_output`] as you go.
@@ -95,9 +94,6 @@ impl Fixer {
             // No header at all: the reports still list the file-level problems.
             self.st.start(None);
         }
-        if let Some(enc) = self.st.utf16 {
-            self.st.out.corrected = to_utf16(&self.st.out.corrected, enc);
-        }
         self.st.out
     }
 }
@@ -143,7 +139,7 @@ impl State {
         }
         let binary = sniffed.binary.is_some();
         if sniffed.bom && !binary {
-            self.out.corrected.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
+            self.emit_corrected("\u{FEFF}".as_bytes());
         }
         // Findings CSV header.
         write_row(
@@ -201,25 +197,46 @@ impl State {
         self.write_corrected(&cells, false);
     }
 
+    /// Appends UTF-8 text to the corrected file, in UTF-16 when the file stays UTF-16 (F001's
+    /// fix turned off), so every chunk handed out is already in the output's encoding.
+    fn emit_corrected(&mut self, utf8: &[u8]) {
+        match self.utf16 {
+            Some(enc) => {
+                let text = String::from_utf8_lossy(utf8);
+                for unit in text.encode_utf16() {
+                    let bytes = if enc == Encoding::Utf16Be {
+                        unit.to_be_bytes()
+                    } else {
+                        unit.to_le_bytes()
+                    };
+                    self.out.corrected.extend_from_slice(&bytes);
+                }
+            }
+            None => self.out.corrected.extend_from_slice(utf8),
+        }
+    }
+
     fn write_corrected(&mut self, cells: &[String], legacy: bool) {
         let legacy_bytes = legacy && !self.code_on(Code::F001);
+        let mut line = Vec::with_capacity(cells.iter().map(|c| c.len() + 1).sum::<usize>() + 2);
         let mut first = true;
         for (i, cell) in cells.iter().enumerate() {
             if !self.keep.get(i).copied().unwrap_or(true) {
                 continue;
             }
             if !first {
-                self.out.corrected.push(self.delimiter);
+                line.push(self.delimiter);
             }
             first = false;
             let bytes = if legacy_bytes {
-                WINDOWS_1252.encode(cell).0.into_owned()
+                crate::codec::encode_1252(cell)
             } else {
                 cell.as_bytes().to_vec()
             };
-            write_field(&mut self.out.corrected, &bytes, self.delimiter);
+            write_field(&mut line, &bytes, self.delimiter);
         }
-        self.out.corrected.extend_from_slice(self.terminator);
+        line.extend_from_slice(self.terminator);
+        self.emit_corrected(&line);
     }
 
     fn write_finding(&mut self, f: &Finding, header: Option<&Header>) {
@@ -290,7 +307,8 @@ impl Handler for State {
             self.write_finding(&f, None);
             self.write_report_row(row, &[&f], None);
             if !self.on(&f) {
-                self.out.corrected.extend_from_slice(self.terminator);
+                let terminator = self.terminator;
+                self.emit_corrected(terminator);
             }
             return;
         };
@@ -442,19 +460,4 @@ pub(crate) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n') => format!("'{cell}").into(),
         _ => cell.into(),
     }
-}
-
-fn to_utf16(utf8: &[u8], enc: Encoding) -> Vec<u8> {
-    let text = String::from_utf8_lossy(utf8);
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
-    let mut out = Vec::with_capacity(text.len() * 2 + 2);
-    for unit in std::iter::once(0xFEFFu16).chain(text.encode_utf16()) {
-        let bytes = if enc == Encoding::Utf16Be {
-            unit.to_be_bytes()
-        } else {
-            unit.to_le_bytes()
-        };
-        out.extend_from_slice(&bytes);
-    }
-    out
 }

@@ -232,13 +232,34 @@ pub(crate) fn is_invisible(c: char) -> bool {
     )
 }
 
-/// Removes what H002 removes: surrounding whitespace, invisible characters, line breaks.
+/// Removes what H002 removes: surrounding whitespace, zero-width characters and line breaks.
+/// Inside the header a no-break space or a line break (with any spaces next to it) becomes one
+/// plain space, so `group:Sales\u{a0}Team` corrects to `group:Sales Team`, not `group:SalesTeam`.
 pub(crate) fn strip_header_whitespace(raw: &str) -> String {
-    raw.chars()
-        .filter(|&c| !is_invisible(c) && c != '\r' && c != '\n')
-        .collect::<String>()
-        .trim()
-        .to_string()
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_space = false;
+    for c in raw.chars() {
+        let spacing = matches!(c, '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\r' | '\n');
+        if spacing {
+            pending_space = true;
+            while out.ends_with(' ') {
+                out.pop();
+            }
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if pending_space {
+            if c == ' ' {
+                continue;
+            }
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
 }
 
 /// The header as H001 and H002 would correct it: known names and the fixed parts of pattern
@@ -398,5 +419,22 @@ mod tests {
             normalize_header("PERMISSION_MANAGE_IT_SETTINGS"),
             "permission_manage_it_settings"
         );
+    }
+
+    #[test]
+    fn inner_no_break_spaces_and_line_breaks_become_one_space() {
+        assert_eq!(
+            strip_header_whitespace("group:Sales\u{a0}Team"),
+            "group:Sales Team"
+        );
+        assert_eq!(
+            strip_header_whitespace("group:Sales \r\n Team"),
+            "group:Sales Team"
+        );
+        assert_eq!(
+            strip_header_whitespace("\u{feff}work_title\u{200b}\r\n"),
+            "work_title"
+        );
+        assert_eq!(strip_header_whitespace(" \u{a0} "), "");
     }
 }

@@ -13,9 +13,11 @@
 #![deny(missing_docs)]
 
 mod checker;
+mod codec;
 mod engine;
 mod finding;
 mod fixer;
+mod groups;
 mod header;
 mod input;
 mod options;
@@ -24,17 +26,22 @@ mod registry;
 mod report;
 mod rules;
 mod summary;
+mod template;
 
 pub use checker::Checker;
 pub use engine::FileKind;
+#[doc(hidden)]
+pub use engine::stages;
 pub use finding::{Applicability, Edit, Finding, Fix};
 pub use fixer::{FixChunk, Fixer};
+pub use groups::groups_from_export;
 pub use header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile, classify};
 pub use input::Encoding;
 pub use options::{FixOptions, Options, Suggested};
 pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
 pub use report::{FileInfo, Report, Summary};
 pub use summary::Actions;
+pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
 
 /// Checks a whole file held in memory.
 pub fn check(bytes: &[u8], options: Options) -> Report {

@@ -108,7 +108,7 @@ pub(crate) fn bad_quoting(row: &Row<'_>, problem: QuoteProblem) -> Finding {
         Code::F006,
         Some(column),
         message,
-        "Quote the whole cell and double any quote inside it (\"\" ), or remove the stray quote; saving from Excel does this for you.",
+        "Put quotes around the whole cell and double every quote inside it (`\"\"`), or remove the stray quote; saving from Excel does this for you.",
     )
 }
 
@@ -228,4 +228,253 @@ pub(crate) fn deletion_file(header: &Header) -> Finding {
     f.row = Some(header.row);
     f.line = Some(header.line);
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::finding::{Applicability, Edit};
+    use crate::options::{FixOptions, Options};
+    use crate::registry::{Code, Severity};
+    use crate::rules::header::testing::{run, run_bytes};
+
+    const HEAD: &str = "primary_email_address,preferred_first_name,preferred_last_name";
+
+    fn utf16le(text: &str, bom: bool) -> Vec<u8> {
+        let mut out = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+        out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    }
+
+    /// (file bytes, code, expected count, fix applicability of the first, corrected file or "")
+    type Case = (Vec<u8>, Code, usize, Option<Applicability>, &'static str);
+
+    fn cases() -> Vec<Case> {
+        let clean = format!("{HEAD}\r\nana.silva@example.com,Ana,Silva\r\n");
+        vec![
+            // A clean file: none of the F rules fire.
+            (clean.clone().into_bytes(), Code::F001, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F002, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F004, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F005, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F006, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F007, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F008, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F009, 0, None, ""),
+            (clean.clone().into_bytes(), Code::F011, 0, None, ""),
+            // F001: UTF-16 with a BOM (Excel's "Unicode Text", tab separated) becomes UTF-8, with
+            // a UTF-8 mark so Excel still reads the accents right.
+            (
+                utf16le(&format!("{}\r\nzoë@example.com\tZoë\tMüller\r\n", HEAD.replace(',', "\t")), true),
+                Code::F001,
+                1,
+                Some(Applicability::Safe),
+                "\u{feff}primary_email_address,preferred_first_name,preferred_last_name\r\nzoë@example.com,Zoë,Müller\r\n",
+            ),
+            // F001: Windows-1252 bytes (é = 0xE9) are a suggestion, not applied by default.
+            (
+                [format!("{HEAD}\r\nrene@example.com,Ren").as_bytes(), &[0xE9], b",Dubois\r\n"].concat(),
+                Code::F001,
+                1,
+                Some(Applicability::Suggested),
+                "",
+            ),
+            // F002: the BOM is reported, harmless, and kept.
+            (
+                [&[0xEF, 0xBB, 0xBF][..], clean.as_bytes()].concat(),
+                Code::F002,
+                1,
+                None,
+                "\u{feff}primary_email_address,preferred_first_name,preferred_last_name\r\nana.silva@example.com,Ana,Silva\r\n",
+            ),
+            // F003: a workbook is not a CSV.
+            (b"PK\x03\x04\x14\x00\x06\x00rest of an xlsx".to_vec(), Code::F003, 1, None, ""),
+            (vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], Code::F003, 1, None, ""),
+            // F004: semicolons (European Excel) become commas; commas inside cells get quoted.
+            (
+                "primary_email_address;work_title\r\nana@example.com;Lead, Sales\r\nbo@example.com;Analyst\r\n".into(),
+                Code::F004,
+                1,
+                Some(Applicability::Safe),
+                "primary_email_address,work_title\r\nana@example.com,\"Lead, Sales\"\r\nbo@example.com,Analyst\r\n",
+            ),
+            // F005: nothing, or a header alone.
+            (Vec::new(), Code::F005, 1, None, ""),
+            (format!("{HEAD}\r\n").into_bytes(), Code::F005, 1, None, ""),
+            (b"\r\n\r\n".to_vec(), Code::F005, 1, None, ""),
+            // F006: a stray quote.
+            (
+                format!("{HEAD}\r\nana@example.com,Ana \"AJ,Silva\r\n").into_bytes(),
+                Code::F006,
+                1,
+                None,
+                "",
+            ),
+            // F007: trailing empty fields are dropped; a short row is padded; a shifted row is not touched.
+            (
+                format!("{HEAD}\r\nana@example.com,Ana,Silva,,\r\n").into_bytes(),
+                Code::F007,
+                1,
+                Some(Applicability::Safe),
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Ana,Silva\r\n",
+            ),
+            (
+                format!("{HEAD}\r\nana@example.com,Ana\r\n").into_bytes(),
+                Code::F007,
+                1,
+                Some(Applicability::Safe),
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Ana,\r\n",
+            ),
+            (
+                format!("{HEAD}\r\nana@example.com,Silva,Ana,x\r\n").into_bytes(),
+                Code::F007,
+                1,
+                None,
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Silva,Ana,x\r\n",
+            ),
+            // F008: blank rows, and rows of empty fields, are dropped.
+            (
+                format!("{HEAD}\r\nana@example.com,Ana,Silva\r\n\r\n,,\r\nbo@example.com,Bo,Li\r\n").into_bytes(),
+                Code::F008,
+                2,
+                Some(Applicability::Safe),
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Ana,Silva\r\nbo@example.com,Bo,Li\r\n",
+            ),
+            // F009: mixed line endings become CRLF.
+            (
+                format!("{HEAD}\nana@example.com,Ana,Silva\r\nbo@example.com,Bo,Li\n").into_bytes(),
+                Code::F009,
+                1,
+                Some(Applicability::Safe),
+                "primary_email_address,preferred_first_name,preferred_last_name\r\nana@example.com,Ana,Silva\r\nbo@example.com,Bo,Li\r\n",
+            ),
+            // A file with LF only is not mixed.
+            (format!("{HEAD}\nana@example.com,Ana,Silva\n").into_bytes(), Code::F009, 0, None, ""),
+            // F011: the deletion format.
+            (
+                b"primary_email_address,unique_id\r\nana@example.com,\r\n,E1002\r\n".to_vec(),
+                Code::F011,
+                1,
+                None,
+                "",
+            ),
+            // Not deletion: an action column makes it a users file.
+            (
+                b"primary_email_address,unique_id,group:Sales\r\nana@example.com,E1,yes\r\n".to_vec(),
+                Code::F011,
+                0,
+                None,
+                "",
+            ),
+        ]
+    }
+
+    #[test]
+    fn table() {
+        for (i, (bytes, code, count, fix, corrected)) in cases().into_iter().enumerate() {
+            let r = run_bytes(&bytes, Options::default(), &FixOptions::default());
+            let found = r.of(code);
+            assert_eq!(
+                found.len(),
+                count,
+                "case {i} ({code}): {:#?}",
+                r.report.findings
+            );
+            if let Some(f) = found.first() {
+                assert_eq!(f.fix.as_ref().map(|x| x.applicability), fix, "case {i}");
+                assert_eq!(f.severity, code.rule().severity, "case {i}");
+            }
+            if !corrected.is_empty() {
+                assert_eq!(r.corrected, corrected, "case {i} ({code})");
+            }
+        }
+    }
+
+    #[test]
+    fn positions_and_words() {
+        let bytes = [
+            b"primary_email_address,preferred_first_name\r\na@example.com,Ana\r\nb@example.com,Ren"
+                .as_slice(),
+            &[0xE9],
+            b"\r\n",
+        ]
+        .concat();
+        let r = run_bytes(&bytes, Options::default(), &FixOptions::default());
+        let f = r.one(Code::F001);
+        assert_eq!(f.line, Some(3));
+        assert!(
+            f.message.contains("1 row is not UTF-8 (first at line 3)"),
+            "{}",
+            f.message
+        );
+        assert_eq!(r.report.file.encoding, "windows-1252");
+
+        let r = run("primary_email_address\r\n\"ana@example.com\r\n");
+        let f = r.one(Code::F006);
+        assert_eq!((f.row, f.column), (Some(2), Some(0)));
+        assert!(f.message.contains("never closes"));
+
+        let r = run("primary_email_address,work_title\r\na@x.com,Analyst,,\r\n");
+        let f = r.one(Code::F007);
+        assert_eq!((f.row, f.line, f.column), (Some(2), Some(2), Some(2)));
+        assert_eq!(f.fix.as_ref().unwrap().edit, Edit::Reshape);
+        assert!(f.message.contains("4 fields but the header has 2"));
+
+        let r = run("primary_email_address;work_title\r\na@x.com;Analyst\r\n");
+        assert!(r.one(Code::F004).message.contains("semicolon"));
+    }
+
+    #[test]
+    fn file_name_extension() {
+        let cases = [
+            ("users.csv", false),
+            ("USERS.CSV", false),
+            ("users.xlsx", true),
+            ("users.txt", true),
+            ("users", true),
+            ("-", false),
+        ];
+        for (name, fires) in cases {
+            let options = Options {
+                file_name: Some(name.to_string()),
+                ..Options::default()
+            };
+            let r = run_bytes(
+                b"primary_email_address\r\na@x.com\r\n",
+                options,
+                &FixOptions::default(),
+            );
+            assert_eq!(r.of(Code::F010).len(), usize::from(fires), "{name}");
+        }
+    }
+
+    #[test]
+    fn large_deletion_file_is_an_error() {
+        let mut csv = String::from("primary_email_address,unique_id\r\n");
+        for i in 0..10_001 {
+            csv.push_str(&format!("user{i}@example.com,\r\n"));
+        }
+        let r = run(&csv);
+        let mut sev: Vec<Severity> = r.of(Code::F011).iter().map(|f| f.severity).collect();
+        sev.sort();
+        assert_eq!(sev, [Severity::Error, Severity::Info]);
+    }
+
+    #[test]
+    fn suggested_legacy_decoding_applies_when_asked() {
+        let bytes = [
+            b"primary_email_address,preferred_first_name\r\nrene@example.com,Ren".as_slice(),
+            &[0xE9],
+            b"\r\n",
+        ]
+        .concat();
+        let all = FixOptions {
+            suggested: crate::options::Suggested::All,
+            ..FixOptions::default()
+        };
+        let r = run_bytes(&bytes, Options::default(), &all);
+        assert_eq!(
+            r.corrected,
+            "primary_email_address,preferred_first_name\r\nrene@example.com,René\r\n"
+        );
+    }
 }

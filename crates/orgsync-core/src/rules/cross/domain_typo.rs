@@ -1,7 +1,7 @@
 //! R004 email-domain-typo, the file-wide half: a domain used by a few rows that is one or two
 //! edits away from the domain most of the file's addresses use (`acme.con`, `acme.cmo`,
-//! `acmee.com` beside a file full of `acme.com`). The other half, known misspellings of public
-//! mail domains (`gmial.com`), is a per-row rule.
+//! `acmee.com` beside a file full of `acme.com`). The other half, known misspellings (`gmial.com`,
+//! a `.con` ending), is a per-row rule; domains it knows are left to it, so a cell gets one R004.
 //!
 //! Definitions, counted over every email column (identifying emails, `existing_email_address`,
 //! `manager_primary_email_address`):
@@ -28,6 +28,7 @@ use crate::engine::Row;
 use crate::finding::{Applicability, Finding, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
+use crate::rules::row::email;
 use std::collections::HashMap;
 
 /// "No domain" in the per-record domain vector.
@@ -212,7 +213,8 @@ impl Domains {
                 continue;
             };
             let rare = s.count <= 2 || s.count * 20 <= main.count;
-            if !rare || !domain_shaped(&s.name) {
+            // A known misspelling (`acme.con`) is the per-row half's: reported once, there.
+            if !rare || !domain_shaped(&s.name) || email::domain_typo(&s.name).is_some() {
                 continue;
             }
             let edits = strsim::damerau_levenshtein(&s.name, &main.name);

@@ -499,7 +499,7 @@ fn r004_domain_near_the_main_one() {
         let r = run(&acme(20, extra));
         assert_eq!(rows(&r, Code::R004), *expected, "{extra:?}");
     }
-    let text = acme(20, &["Jane@Acme.con,boss@acme.com"]);
+    let text = acme(20, &["Jane@Acmee.com,boss@acme.com"]);
     let fixed_text = fixed(&text, true);
     assert!(
         fixed_text.ends_with("Jane@acme.com,boss@acme.com\r\n"),
@@ -514,7 +514,7 @@ fn r004_domain_near_the_main_one() {
         "mary.major@acme.com",
         "kate.smith@acme.com",
         "tom.baker@acme.com",
-        "ann.lee@acme.cmo",
+        "ann.lee@acmr.com",
     ]);
     let r = run(&text);
     assert_eq!(rows(&r, Code::R004), vec![7]);
@@ -527,7 +527,7 @@ fn r004_domain_near_the_main_one() {
     let mut lines = vec!["primary_email_address".to_string()];
     lines.extend((0..10).map(|i| format!("a{i}@acme.com")));
     lines.extend((0..10).map(|i| format!("b{i}@globex.com")));
-    lines.push("c@acme.con".into());
+    lines.push("c@acmr.com".into());
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     assert!(rows(&run(&csv(&refs)), Code::R004).is_empty());
 }

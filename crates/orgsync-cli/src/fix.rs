@@ -1,0 +1,270 @@
+//! `orgsync fix`: two passes over the input (check, then fix), the outputs written as the fix
+//! pass produces them, and the corrected bytes re-checked as they are written, so the exit code
+//! is `check`'s on the corrected file without reading it back.
+
+use crate::check::{check_pass, exit_code};
+use crate::source::Source;
+use crate::{Failure, FixArgs, Result, flatten, known_groups, render};
+use orgsync_core::{Checker, Code, FixChunk, FixOptions, Fixer, Options, Report, Suggested};
+use owo_colors::OwoColorize;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// One output of the fix pass.
+struct Output {
+    path: Option<PathBuf>,
+    writer: Box<dyn Write>,
+}
+
+impl Output {
+    /// A file, or standard output for `-`.
+    fn create(path: &Path) -> Result<Output> {
+        if path.as_os_str() == "-" {
+            return Ok(Output {
+                path: None,
+                writer: Box::new(BufWriter::new(std::io::stdout().lock())),
+            });
+        }
+        let f = File::create(path).map_err(|e| Failure::io("write", path, &e))?;
+        Ok(Output {
+            path: Some(path.to_path_buf()),
+            writer: Box::new(BufWriter::with_capacity(1 << 20, f)),
+        })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        self.writer.write_all(bytes).map_err(|e| self.failure(&e))
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.writer.flush().map_err(|e| self.failure(&e))
+    }
+
+    fn failure(&self, e: &std::io::Error) -> Failure {
+        Failure::io(
+            "write",
+            self.path.as_deref().unwrap_or(Path::new("<stdout>")),
+            e,
+        )
+    }
+
+    fn label(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or("standard output".to_string(), |p| p.display().to_string())
+    }
+}
+
+/// `people.csv` → `people.corrected.csv`, beside it.
+fn default_output(input: &Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map_or("output".into(), |s| s.to_string_lossy());
+    input.with_file_name(format!("{stem}.corrected.csv"))
+}
+
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
+    let mut source = Source::new(&args.file);
+    let groups = known_groups(args.groups.as_ref())?;
+    let fix_options = FixOptions {
+        no_fix: flatten(&args.no_fix),
+        suggested: if args.suggested {
+            Suggested::All
+        } else if args.suggested_only.is_empty() {
+            Suggested::None
+        } else {
+            Suggested::Only(flatten(&args.suggested_only))
+        },
+    };
+    let out_path: PathBuf = match (&args.output, &source) {
+        (Some(p), _) => p.clone(),
+        (None, Source::Path(p)) => default_output(p),
+        (None, Source::Stdin(_)) => PathBuf::from("-"),
+    };
+    if let Source::Path(input) = &source {
+        let outputs = [
+            Some(&out_path),
+            args.report.as_ref(),
+            args.findings.as_ref(),
+            args.json.as_ref(),
+        ];
+        for p in outputs.into_iter().flatten() {
+            if same_file(input, p) {
+                return Err(Failure(format!(
+                    "refusing to write {} over the input file; choose another output name",
+                    p.display()
+                )));
+            }
+        }
+    }
+
+    // Pass 1: the check. The JSON report lists every finding; otherwise the counts suffice.
+    let options = Options {
+        file_name: source.name(),
+        known_groups: groups.clone(),
+        max_findings_per_code: if args.json.is_some() { None } else { Some(100) },
+    };
+    let report = check_pass(&mut source, options)?;
+    if let Some(path) = &args.json {
+        let mut out = Output::create(path)?;
+        out.write(report.to_json(true).as_bytes())?;
+        out.write(b"\n")?;
+        out.finish()?;
+    }
+    let not_csv = report.findings.iter().find(|f| f.code == Code::F003);
+
+    // Pass 2: the fix, streamed to the outputs and into a check of the corrected bytes.
+    let mut corrected = match not_csv {
+        Some(_) => None,
+        None => Some(Output::create(&out_path)?),
+    };
+    let mut error_report = args.report.as_deref().map(Output::create).transpose()?;
+    let mut findings = args.findings.as_deref().map(Output::create).transpose()?;
+    let recheck_name = corrected
+        .as_ref()
+        .and_then(|o| o.path.as_ref())
+        .map(|p| p.display().to_string());
+    let mut recheck = Checker::new(Options {
+        file_name: recheck_name,
+        known_groups: groups,
+        max_findings_per_code: Some(100),
+    });
+    let mut emit = |chunk: FixChunk| -> Result<()> {
+        if let Some(o) = corrected.as_mut() {
+            o.write(&chunk.corrected)?;
+            recheck.push(&chunk.corrected);
+        }
+        if let Some(o) = error_report.as_mut() {
+            o.write(&chunk.error_report)?;
+        }
+        if let Some(o) = findings.as_mut() {
+            o.write(&chunk.findings)?;
+        }
+        Ok(())
+    };
+    let mut fixer = Fixer::new(&report, &fix_options);
+    source.read("Fixing", &mut |chunk| {
+        fixer.push(chunk);
+        emit(fixer.take_output())?;
+        Ok(true)
+    })?;
+    emit(fixer.finish())?;
+    let corrected_label = corrected
+        .as_ref()
+        .and_then(|o| o.path.as_ref())
+        .map(|p| p.display().to_string());
+    let mut written = Vec::new();
+    for o in [corrected, error_report, findings].into_iter().flatten() {
+        if o.path.is_some() {
+            written.push(o.label());
+        }
+        o.finish()?;
+    }
+    if let Some(p) = &args.json {
+        written.push(p.display().to_string());
+    }
+    let after = recheck.finish();
+
+    let mut err = anstream::stderr();
+    if let Some(f) = not_csv {
+        let _ = writeln!(
+            err,
+            "{}{} {}: {}\n   {} {} {}",
+            "error".red().bold(),
+            "[F003]".bold(),
+            Code::F003.rule().name.bold(),
+            f.message,
+            "=".blue().bold(),
+            "help:".bold(),
+            f.tip
+        );
+        let _ = writeln!(
+            err,
+            "No corrected file written: {} is not a CSV file, so there is nothing to correct.",
+            source.label()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let _ = summarise(
+        &mut err,
+        &report,
+        &after,
+        &fix_options,
+        &written,
+        corrected_label.as_deref(),
+    );
+    Ok(exit_code(&after))
+}
+
+/// What changed, per rule, and what is left.
+fn summarise(
+    err: &mut dyn Write,
+    before: &Report,
+    after: &Report,
+    options: &FixOptions,
+    written: &[String],
+    corrected: Option<&str>,
+) -> std::io::Result<()> {
+    if !written.is_empty() {
+        writeln!(err, "{} {}", "Wrote".green().bold(), written.join(", "))?;
+    }
+    let mut codes: Vec<Code> = before.summary.by_code.keys().copied().collect();
+    for c in after.summary.by_code.keys() {
+        if !codes.contains(c) {
+            codes.push(*c);
+        }
+    }
+    codes.sort();
+    let count = |r: &Report, c: Code| r.summary.by_code.get(&c).copied().unwrap_or(0);
+    let suggested_left = |c: Code| {
+        after.findings.iter().any(|f| {
+            f.code == c
+                && f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability == orgsync_core::Applicability::Suggested)
+        })
+    };
+    for c in codes {
+        let (b, a) = (count(before, c), count(after, c));
+        let status = if a == 0 {
+            "fixed".green().to_string()
+        } else if options.no_fix.contains(&c) {
+            "not fixed (--no-fix)".dimmed().to_string()
+        } else if suggested_left(c) {
+            format!("suggested fixes not applied (--suggested-only {c})")
+                .yellow()
+                .to_string()
+        } else if a < b {
+            "partly fixed".yellow().to_string()
+        } else if c.rule().fix == orgsync_core::FixKind::None {
+            "no automatic fix".dimmed().to_string()
+        } else {
+            "left for you".dimmed().to_string()
+        };
+        writeln!(err, "  {c} {:<28} {b:>6} → {a:<6} {status}", c.rule().name)?;
+    }
+    let line = render::last_line(after);
+    match corrected {
+        Some(path) => {
+            writeln!(err, "In {path}: {line}")?;
+            if after.summary.errors + after.summary.warnings > 0 {
+                writeln!(err, "Run `orgsync check {path}` to see what is left.")?;
+            }
+        }
+        None => writeln!(err, "In the corrected file: {line}")?,
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! Blank Org Sync files to start from: a header row the uploader accepts, ready to fill in.
+//!
+//! Two templates:
+//!
+//! - **Users** (the default): `primary_email_address`, `preferred_first_name`,
+//!   `preferred_last_name`, `work_title`, `unique_user_id`, then one column per license header
+//!   given, then one `group:<name>` column per group given.
+//! - **Users and admins** (`admins`): the same columns, then the four permissions across all
+//!   groups (`permission_create_other_sub_admins_with_same_permissions`,
+//!   `permission_manage_custom_content`, `permission_curate_content`,
+//!   `permission_manage_it_settings`) and the four permissions limited to groups
+//!   (`group_permission_edit_groups`, `group_permission_manage_users_licenses`,
+//!   `group_permission_recommend_content`, `group_permission_view_reports`).
+//!
+//! License headers differ per account (`<budget group>_license_<license type>_status`, copied
+//! from a user export) and no public source gives a default, so a template has license columns
+//! only when the caller names them. The template is the header row alone, in CSV with CRLF line
+//! ends: an example row would be uploaded by mistake sooner or later.
+
+/// Which template to write.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateOptions {
+    /// Add the admin permission columns (the "Users and admins" template).
+    pub admins: bool,
+    /// License headers, exactly as in the account's user export
+    /// (e.g. `acme_license_learning_status`).
+    pub licenses: Vec<String>,
+    /// Group names; each becomes a `group:<name>` column. A leading `group:` is accepted and
+    /// not doubled.
+    pub groups: Vec<String>,
+}
+
+/// The columns every template starts with.
+pub const USER_COLUMNS: &[&str] = &[
+    "primary_email_address",
+    "preferred_first_name",
+    "preferred_last_name",
+    "work_title",
+    "unique_user_id",
+];
+
+/// The admin permission columns the "Users and admins" template adds.
+pub const ADMIN_COLUMNS: &[&str] = &[
+    "permission_create_other_sub_admins_with_same_permissions",
+    "permission_manage_custom_content",
+    "permission_curate_content",
+    "permission_manage_it_settings",
+    "group_permission_edit_groups",
+    "group_permission_manage_users_licenses",
+    "group_permission_recommend_content",
+    "group_permission_view_reports",
+];
+
+/// The template's header row as CSV text ending in CRLF.
+///
+/// ```
+/// use orgsync_core::{TemplateOptions, template};
+/// let csv = template(&TemplateOptions {
+///     licenses: vec!["acme_license_learning_status".into()],
+///     groups: vec!["Sales".into()],
+///     ..TemplateOptions::default()
+/// });
+/// assert_eq!(
+///     csv,
+///     "primary_email_address,preferred_first_name,preferred_last_name,work_title,\
+///      unique_user_id,acme_license_learning_status,group:Sales\r\n"
+/// );
+/// ```
+pub fn template(options: &TemplateOptions) -> String {
+    let mut headers: Vec<String> = USER_COLUMNS.iter().map(|s| s.to_string()).collect();
+    for license in &options.licenses {
+        push_unique(&mut headers, license.trim().to_string());
+    }
+    for group in &options.groups {
+        let name = group.trim();
+        let name = strip_group_prefix(name).unwrap_or(name).trim();
+        if !name.is_empty() {
+            push_unique(&mut headers, format!("group:{name}"));
+        }
+    }
+    if options.admins {
+        headers.extend(ADMIN_COLUMNS.iter().map(|s| s.to_string()));
+    }
+    let mut out = String::new();
+    for (i, h) in headers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(&mut out, h);
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// `group:Sales` → `Sales`, whatever the prefix's case.
+fn strip_group_prefix(s: &str) -> Option<&str> {
+    let prefix = s.get(..6)?;
+    prefix
+        .eq_ignore_ascii_case("group:")
+        .then(|| s.get(6..))
+        .flatten()
+}
+
+/// Adds a header unless it is empty or already there (group names compare case-insensitively,
+/// as the uploader's do; so do license headers, which differ only by the account's spelling).
+fn push_unique(headers: &mut Vec<String>, h: String) {
+    if h.is_empty() || headers.iter().any(|x| x.to_lowercase() == h.to_lowercase()) {
+        return;
+    }
+    headers.push(h);
+}
+
+/// Writes one CSV field, quoted when it must be (RFC 4180).
+fn push_field(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(admins: bool, licenses: &[&str], groups: &[&str]) -> TemplateOptions {
+        TemplateOptions {
+            admins,
+            licenses: licenses.iter().map(|s| s.to_string()).collect(),
+            groups: groups.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn users_template_is_the_user_columns() {
+        assert_eq!(
+            template(&TemplateOptions::default()),
+            "primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id\r\n"
+        );
+    }
+
+    #[test]
+    fn admins_template_adds_the_eight_permission_columns() {
+        let t = template(&opts(true, &["acme_license_learning_status"], &[]));
+        let cols: Vec<&str> = t.trim_end().split(',').collect();
+        assert_eq!(cols.len(), 5 + 1 + 8);
+        assert_eq!(cols[5], "acme_license_learning_status");
+        assert_eq!(&cols[6..], ADMIN_COLUMNS);
+    }
+
+    #[test]
+    fn groups_are_prefixed_once_deduplicated_and_quoted_when_needed() {
+        let t = template(&opts(
+            false,
+            &[],
+            &[
+                "Sales",
+                " group:Engineering ",
+                "sales",
+                "Group:R&D, EMEA",
+                "",
+            ],
+        ));
+        assert_eq!(
+            t,
+            "primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,\
+             group:Sales,group:Engineering,\"group:R&D, EMEA\"\r\n"
+        );
+    }
+
+    #[test]
+    fn the_template_checks_without_header_findings() {
+        let t = template(&opts(
+            true,
+            &["acme_license_learning_status"],
+            &["Sales", "Customer Success"],
+        ));
+        let report = crate::check(t.as_bytes(), crate::Options::default());
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| !f.code.as_str().starts_with('H') || f.severity != crate::Severity::Error),
+            "{:?}",
+            report.findings
+        );
+        assert_eq!(report.file.columns, 5 + 1 + 2 + 8);
+    }
+}

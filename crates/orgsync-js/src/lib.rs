@@ -1,0 +1,637 @@
+//! The JavaScript API of Org Sync Preflight: a wasm-bindgen façade over [`orgsync_core`].
+//!
+//! It converts JavaScript values to engine types and back, and turns a misuse of the API into a
+//! JavaScript `Error` with a clear message. It holds no rule logic: the same bytes give the same
+//! report here as in `orgsync check --format json`, because both call the same engine and the
+//! report crosses over as the engine's own JSON.
+//!
+//! The TypeScript types below describe exactly what the functions take and return; the hand-written
+//! `js/index.js` adds the `init` guard and the `Blob`/`File` helpers on top of this module.
+
+use js_sys::{Array, ArrayBuffer, JSON, Object, Reflect, Uint8Array};
+use orgsync_core as core;
+use orgsync_core::{Code, Suggested};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsError};
+
+/// Bytes copied into the engine at a time: large inputs never sit twice in memory.
+const CHUNK: u32 = 1 << 20;
+
+/// The shapes the functions take and return, as TypeScript (wasm-bindgen puts them in the
+/// generated `orgsync_js.d.ts`).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+const TYPES: &str = r#"
+/** Bytes of a CSV file, or its text (text is read as UTF-8). */
+export type Input = Uint8Array | ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string;
+
+export type Severity = "error" | "warning" | "info";
+export type Applicability = "safe" | "suggested";
+export type FileKind = "users" | "deletion" | "email-change" | "id-change";
+export type RuleCode =
+  | "F001" | "F002" | "F003" | "F004" | "F005" | "F006" | "F007" | "F008" | "F009" | "F010" | "F011"
+  | "H001" | "H002" | "H003" | "H004" | "H005" | "H006" | "H007" | "H008" | "H009" | "H010"
+  | "H011" | "H012" | "H013" | "H014" | "H015"
+  | "R001" | "R002" | "R003" | "R004" | "R005" | "R006" | "R007" | "R008" | "R009" | "R010"
+  | "R011" | "R012" | "R013" | "R014" | "R015" | "R016" | "R017" | "R018" | "R019" | "R020"
+  | "X001" | "X002" | "X003" | "X004" | "X005" | "X006" | "X007";
+
+/** Facts about the checked file. */
+export interface FileInfo {
+  /** The file name given in the options (`fileName`), or `null`. */
+  name: string | null;
+  encoding: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+  delimiter: "," | ";" | "\t" | "|";
+  bom: boolean;
+  line_ending: "crlf" | "lf" | "cr" | "none";
+  /** Records after the header (blank rows included). */
+  rows: number;
+  /** Columns in the header. */
+  columns: number;
+  kind: FileKind;
+  bytes: number;
+}
+
+/** What the file asks the uploader to do. */
+export interface Actions {
+  /** Rows that name a user. */
+  users: number;
+}
+
+/** Counts over every finding: exact even when `maxFindingsPerCode` capped the list. */
+export interface Summary {
+  errors: number;
+  warnings: number;
+  infos: number;
+  safe_fixes: number;
+  suggested_fixes: number;
+  by_code: Partial<Record<RuleCode, number>>;
+  /** Findings left out of `findings` by `maxFindingsPerCode` (still counted above). */
+  omitted: number;
+  actions: Actions;
+}
+
+/** An automatic correction: the cell (or row, or file form) before and after. */
+export interface Fix {
+  applicability: Applicability;
+  before: string;
+  after: string;
+}
+
+/** One problem found in the file. */
+export interface Finding {
+  code: RuleCode;
+  /** The rule's stable kebab-case name, e.g. `invalid-email`. */
+  rule: string;
+  severity: Severity;
+  /** Spreadsheet row: the header is row 1, the first record row 2; `null` for the whole file. */
+  row: number | null;
+  /** 1-based line of the file where that row starts. */
+  line: number | null;
+  /** The column's header as written in the file. */
+  column: string | null;
+  /** 1-based column number. */
+  column_index: number | null;
+  message: string;
+  tip: string;
+  fix: Fix | null;
+  /** Other rows involved (cross-row rules). */
+  related_rows?: number[];
+}
+
+/** The report of a check: the same object `orgsync check --format json` prints. */
+export interface Report {
+  file: FileInfo;
+  summary: Summary;
+  findings: Finding[];
+}
+
+/** A rule of the catalogue. */
+export interface Rule {
+  code: RuleCode;
+  name: string;
+  severity: Severity;
+  fix: "none" | "safe" | "suggested" | "safe-or-suggested";
+  /** The rule's documentation, in Markdown. */
+  doc: string;
+}
+
+export interface CheckOptions {
+  /** The file's name: reports show it and F010 checks its extension. */
+  fileName?: string;
+  /** Group names the account has (R008 checks group-permission tokens against them). */
+  knownGroups?: string[];
+  /** Keep at most this many findings of each code in `findings`; counts stay exact. */
+  maxFindingsPerCode?: number;
+}
+
+/** Which fixes the corrected file gets: codes (`"R012"`) or rule names (`"stray-whitespace"`). */
+export interface FixerOptions {
+  /** Fixes turned off, safe ones included. */
+  noFix?: string[];
+  /** Suggested fixes to apply: none (the default), all, or those of these codes. */
+  suggested?: "none" | "all" | string[];
+}
+
+export interface FixOptions extends CheckOptions, FixerOptions {}
+
+/** The fix pass's output. */
+export interface FixOutput {
+  /** The corrected file's exact bytes: UTF-8 (with the BOM if the input had one), or the input's
+   *  own encoding when F001's fix is turned off. Save it as it is. */
+  correctedCsv: Uint8Array<ArrayBuffer>;
+  /** The error report CSV (UTF-8): file-level problems, then each row with problems. */
+  errorReportCsv: string;
+  /** The findings CSV (UTF-8): one line per finding, the change log. */
+  findingsCsv: string;
+}
+
+/** Which blank template `template()` writes (as `orgsync template`). */
+export interface TemplateOptions {
+  /** Add the eight admin permission columns (the "Users and admins" template). */
+  admins?: boolean;
+  /** License headers exactly as in the account's user export, e.g. `acme_license_learning_status`. */
+  licenses?: string[];
+  /** Group names; each becomes a `group:<name>` column. */
+  groups?: string[];
+}
+
+export interface FixResult extends FixOutput {
+  /** The report of the input, as `check` gives it. */
+  report: Report;
+}
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = TYPES;
+
+/// Checks a whole file and returns its report.
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn check(
+    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    let opts = parse_options(options.as_ref(), false)?;
+    Ok(report_value(&run_check(&input, opts.check)?))
+}
+
+/// Checks a whole file, then writes the corrected CSV, the error report and the findings CSV.
+#[wasm_bindgen(unchecked_return_type = "FixResult")]
+pub fn fix(
+    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "FixOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsError> {
+    let opts = parse_options(options.as_ref(), true)?;
+    let report = run_check(&input, opts.check)?;
+    let mut fixer = core::Fixer::new(&report, &opts.fix);
+    feed(&input, |b| fixer.push(b))?;
+    let out = fix_output(fixer.finish());
+    set(&out, "report", report_value(&report));
+    Ok(out.into())
+}
+
+/// Every rule of the catalogue, in code order.
+#[wasm_bindgen(unchecked_return_type = "Rule[]")]
+pub fn rules() -> JsValue {
+    json(&serde_json::to_string(core::rules()).unwrap_or_else(|_| "[]".into()))
+}
+
+/// A blank Org Sync file: the template's header row as CSV text ending in CRLF.
+#[wasm_bindgen]
+pub fn template(
+    #[wasm_bindgen(unchecked_param_type = "TemplateOptions")] options: Option<JsValue>,
+) -> Result<String, JsError> {
+    let mut opts = core::TemplateOptions::default();
+    if let Some(obj) = options_object(options.as_ref())? {
+        for (key, v) in entries(&obj) {
+            match key.as_str() {
+                "admins" => {
+                    opts.admins = v.as_bool().ok_or_else(|| {
+                        JsError::new(&format!(
+                            "options.admins must be true or false, not {}",
+                            describe(&v)
+                        ))
+                    })?
+                }
+                "licenses" => opts.licenses = strings(&v, "options.licenses")?,
+                "groups" => opts.groups = strings(&v, "options.groups")?,
+                other => {
+                    return Err(JsError::new(&format!(
+                        "unknown option `{other}` (the template's options are admins, licenses, groups)"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(core::template(&opts))
+}
+
+/// The account's group names from a user export (its `group:` headers) or a list with one
+/// group name a line: the `knownGroups` option of a check.
+#[wasm_bindgen(js_name = groupsFromExport)]
+pub fn groups_from_export(
+    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
+) -> Result<Vec<String>, JsError> {
+    let mut bytes = Vec::new();
+    feed(&input, |b| bytes.extend_from_slice(b))?;
+    Ok(core::groups_from_export(&bytes))
+}
+
+/// A check fed in chunks, for large files: `push` each chunk, then `finish`.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Checker {
+    inner: Option<core::Checker>,
+    /// The finished report, kept for a [`Fixer`].
+    report: Option<core::Report>,
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// A checker with these options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
+    ) -> Result<Checker, JsError> {
+        let opts = parse_options(options.as_ref(), false)?;
+        Ok(Checker {
+            inner: Some(core::Checker::new(opts.check)),
+            report: None,
+        })
+    }
+
+    /// Feeds the next chunk of the file.
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Input")] chunk: JsValue,
+    ) -> Result<(), JsError> {
+        let Some(inner) = self.inner.as_mut() else {
+            return Err(JsError::new(
+                "this Checker is finished; make a new Checker for another file",
+            ));
+        };
+        feed(&chunk, |b| inner.push(b))
+    }
+
+    /// Ends the file and returns the report. The checker then serves as the `Fixer`'s plan.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        let Some(inner) = self.inner.take() else {
+            return Err(JsError::new("this Checker is already finished"));
+        };
+        let report = inner.finish();
+        let value = report_value(&report);
+        self.report = Some(report);
+        Ok(value)
+    }
+
+    /// Bytes fed so far.
+    #[wasm_bindgen(getter, js_name = bytesRead)]
+    pub fn bytes_read(&self) -> f64 {
+        match (&self.inner, &self.report) {
+            (Some(c), _) => c.bytes_read() as f64,
+            (None, Some(r)) => r.file.bytes as f64,
+            (None, None) => 0.0,
+        }
+    }
+
+    /// Records (rows after the header) read so far.
+    #[wasm_bindgen(getter, js_name = rowsRead)]
+    pub fn rows_read(&self) -> f64 {
+        match (&self.inner, &self.report) {
+            (Some(c), _) => c.rows_read() as f64,
+            (None, Some(r)) => r.file.rows as f64,
+            (None, None) => 0.0,
+        }
+    }
+}
+
+/// The fix pass fed in chunks: give it a finished [`Checker`] of the same file, `push` the same
+/// bytes again, take the output as it comes with `takeOutput`, and `finish`.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Fixer {
+    inner: Option<core::Fixer>,
+}
+
+#[wasm_bindgen]
+impl Fixer {
+    /// A fixer for the file `checker` checked, applying the fixes `options` turns on.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        checker: &Checker,
+        #[wasm_bindgen(unchecked_param_type = "FixerOptions")] options: Option<JsValue>,
+    ) -> Result<Fixer, JsError> {
+        let Some(report) = checker.report.as_ref() else {
+            return Err(JsError::new(
+                "a Fixer needs a finished Checker: call checker.finish() first",
+            ));
+        };
+        let opts = parse_fixer_options(options.as_ref())?;
+        Ok(Fixer {
+            inner: Some(core::Fixer::new(report, &opts)),
+        })
+    }
+
+    /// Feeds the next chunk of the same file.
+    pub fn push(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Input")] chunk: JsValue,
+    ) -> Result<(), JsError> {
+        let inner = self.inner_mut()?;
+        feed(&chunk, |b| inner.push(b))
+    }
+
+    /// The output written so far (and not taken yet).
+    #[wasm_bindgen(js_name = takeOutput, unchecked_return_type = "FixOutput")]
+    pub fn take_output(&mut self) -> Result<JsValue, JsError> {
+        Ok(fix_output(self.inner_mut()?.take_output()).into())
+    }
+
+    /// Ends the file and returns the rest of the output.
+    #[wasm_bindgen(unchecked_return_type = "FixOutput")]
+    pub fn finish(&mut self) -> Result<JsValue, JsError> {
+        let Some(inner) = self.inner.take() else {
+            return Err(JsError::new("this Fixer is already finished"));
+        };
+        Ok(fix_output(inner.finish()).into())
+    }
+
+    fn inner_mut(&mut self) -> Result<&mut core::Fixer, JsError> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| JsError::new("this Fixer is finished"))
+    }
+}
+
+fn run_check(input: &JsValue, options: core::Options) -> Result<core::Report, JsError> {
+    let mut checker = core::Checker::new(options);
+    feed(input, |b| checker.push(b))?;
+    Ok(checker.finish())
+}
+
+/// The report as a plain object: the engine's JSON, parsed by the JavaScript engine (faster and
+/// smaller than building the object field by field across the boundary).
+fn report_value(report: &core::Report) -> JsValue {
+    json(&report.to_json(false))
+}
+
+fn json(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+fn fix_output(chunk: core::FixChunk) -> Object {
+    let out = Object::new();
+    set(
+        &out,
+        "correctedCsv",
+        Uint8Array::from(chunk.corrected.as_slice()).into(),
+    );
+    set(&out, "errorReportCsv", utf8(chunk.error_report));
+    set(&out, "findingsCsv", utf8(chunk.findings));
+    out
+}
+
+fn utf8(bytes: Vec<u8>) -> JsValue {
+    match String::from_utf8(bytes) {
+        Ok(s) => s.into(),
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned().into(),
+    }
+}
+
+fn set(obj: &Object, key: &str, value: JsValue) {
+    // Setting a fresh key on a plain object cannot fail.
+    let _ = Reflect::set(obj, &key.into(), &value);
+}
+
+/// Calls `push` with the bytes of `input`, a megabyte at a time.
+fn feed(input: &JsValue, mut push: impl FnMut(&[u8])) -> Result<(), JsError> {
+    if let Some(text) = input.as_string() {
+        for piece in text.as_bytes().chunks(CHUNK as usize) {
+            push(piece);
+        }
+        return Ok(());
+    }
+    let bytes = if let Some(b) = input.dyn_ref::<Uint8Array>() {
+        b.clone()
+    } else if let Some(b) = input.dyn_ref::<ArrayBuffer>() {
+        Uint8Array::new(b)
+    } else if let Some(b) = input.dyn_ref::<js_sys::SharedArrayBuffer>() {
+        Uint8Array::new(b)
+    } else if ArrayBuffer::is_view(input) {
+        let view: &js_sys::DataView = input.unchecked_ref();
+        Uint8Array::new_with_byte_offset_and_length(
+            &view.buffer(),
+            view.byte_offset() as u32,
+            view.byte_length() as u32,
+        )
+    } else {
+        return Err(JsError::new(&format!(
+            "the input must be a Uint8Array, an ArrayBuffer or a string, not {}; for a Blob or File use checkFile()/fixFile()",
+            describe(input)
+        )));
+    };
+    let len = bytes.length();
+    let mut buf = vec![0u8; len.min(CHUNK) as usize];
+    let mut at = 0;
+    while at < len {
+        let end = len.min(at + CHUNK);
+        let piece = &mut buf[..(end - at) as usize];
+        bytes.subarray(at, end).copy_to(piece);
+        push(piece);
+        at = end;
+    }
+    Ok(())
+}
+
+/// What a misused value is, for error messages.
+fn describe(v: &JsValue) -> String {
+    if v.is_undefined() {
+        return "undefined".into();
+    }
+    if v.is_null() {
+        return "null".into();
+    }
+    if Array::is_array(v) {
+        return "an array".into();
+    }
+    let ty = v.js_typeof().as_string().unwrap_or_default();
+    if ty == "object" {
+        if let Some(name) = v
+            .dyn_ref::<Object>()
+            .map(|o| o.constructor().name())
+            .and_then(|n| n.as_string())
+            .filter(|n| !n.is_empty() && n != "Object")
+        {
+            return format!("a {name}");
+        }
+        return "an object".into();
+    }
+    format!("a {ty}")
+}
+
+#[derive(Default)]
+struct Opts {
+    check: core::Options,
+    fix: core::FixOptions,
+}
+
+const CHECK_KEYS: &str = "fileName, knownGroups, maxFindingsPerCode";
+
+/// Reads check options, and fix options too when `fix` is set. Keys holding `undefined` count as
+/// absent; any other unknown key is an error, so a typo never silently changes nothing.
+fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
+    let mut opts = Opts::default();
+    let Some(obj) = options_object(value)? else {
+        return Ok(opts);
+    };
+    for (key, v) in entries(&obj) {
+        match key.as_str() {
+            "fileName" => opts.check.file_name = Some(string(&v, "options.fileName")?),
+            "knownGroups" => opts.check.known_groups = strings(&v, "options.knownGroups")?,
+            "maxFindingsPerCode" => {
+                opts.check.max_findings_per_code = Some(count(&v, "options.maxFindingsPerCode")?)
+            }
+            "noFix" | "suggested" if fix => fix_option(&mut opts.fix, &key, &v)?,
+            "noFix" | "suggested" => {
+                return Err(JsError::new(&format!(
+                    "options.{key} chooses fixes: pass it to fix() or new Fixer(), not to a check"
+                )));
+            }
+            other => {
+                let known = if fix {
+                    format!("{CHECK_KEYS}, noFix, suggested")
+                } else {
+                    CHECK_KEYS.to_string()
+                };
+                return Err(JsError::new(&format!(
+                    "unknown option `{other}` (the options are {known})"
+                )));
+            }
+        }
+    }
+    Ok(opts)
+}
+
+fn parse_fixer_options(value: Option<&JsValue>) -> Result<core::FixOptions, JsError> {
+    let mut opts = core::FixOptions::default();
+    let Some(obj) = options_object(value)? else {
+        return Ok(opts);
+    };
+    for (key, v) in entries(&obj) {
+        match key.as_str() {
+            "noFix" | "suggested" => fix_option(&mut opts, &key, &v)?,
+            "fileName" | "knownGroups" | "maxFindingsPerCode" => {
+                return Err(JsError::new(&format!(
+                    "options.{key} belongs to the Checker: a Fixer re-uses the options its Checker had"
+                )));
+            }
+            other => {
+                return Err(JsError::new(&format!(
+                    "unknown option `{other}` (a Fixer's options are noFix, suggested)"
+                )));
+            }
+        }
+    }
+    Ok(opts)
+}
+
+fn fix_option(opts: &mut core::FixOptions, key: &str, v: &JsValue) -> Result<(), JsError> {
+    if key == "noFix" {
+        opts.no_fix = codes(v, "options.noFix")?;
+        return Ok(());
+    }
+    opts.suggested = match v.as_string().as_deref() {
+        Some("none") => Suggested::None,
+        Some("all") => Suggested::All,
+        _ if Array::is_array(v) => Suggested::Only(codes(v, "options.suggested")?),
+        _ => {
+            return Err(JsError::new(&format!(
+                "options.suggested must be \"none\", \"all\" or an array of rule codes, not {}",
+                describe(v)
+            )));
+        }
+    };
+    Ok(())
+}
+
+fn options_object(value: Option<&JsValue>) -> Result<Option<Object>, JsError> {
+    let Some(v) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
+        return Ok(None);
+    };
+    if !v.is_object() || Array::is_array(v) || v.is_function() {
+        return Err(JsError::new(&format!(
+            "options must be an object, not {}",
+            describe(v)
+        )));
+    }
+    Ok(Some(v.clone().unchecked_into()))
+}
+
+/// The object's own enumerable keys and values, skipping those set to `undefined`.
+fn entries(obj: &Object) -> Vec<(String, JsValue)> {
+    Object::keys(obj)
+        .iter()
+        .filter_map(|k| {
+            let v = Reflect::get(obj, &k).ok()?;
+            (!v.is_undefined()).then(|| (k.as_string().unwrap_or_default(), v))
+        })
+        .collect()
+}
+
+fn string(v: &JsValue, what: &str) -> Result<String, JsError> {
+    v.as_string()
+        .ok_or_else(|| JsError::new(&format!("{what} must be a string, not {}", describe(v))))
+}
+
+fn strings(v: &JsValue, what: &str) -> Result<Vec<String>, JsError> {
+    if !Array::is_array(v) {
+        return Err(JsError::new(&format!(
+            "{what} must be an array of strings, not {}",
+            describe(v)
+        )));
+    }
+    Array::from(v)
+        .iter()
+        .enumerate()
+        .map(|(i, item)| string(&item, &format!("{what}[{i}]")))
+        .collect()
+}
+
+fn codes(v: &JsValue, what: &str) -> Result<Vec<Code>, JsError> {
+    strings(v, what)?
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.parse::<Code>().map_err(|_| {
+                JsError::new(&format!(
+                    "{what}[{i}]: \"{s}\" is not a rule code or name (rules() lists them)"
+                ))
+            })
+        })
+        .collect()
+}
+
+fn count(v: &JsValue, what: &str) -> Result<usize, JsError> {
+    match v.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(n as usize),
+        _ => Err(JsError::new(&format!(
+            "{what} must be a whole number of 0 or more, not {}",
+            v.as_f64().map_or_else(|| describe(v), |n| n.to_string())
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `RuleCode` type lists exactly the engine's codes, so the declarations never go stale.
+    #[test]
+    fn rule_code_type_lists_every_code() {
+        let start = TYPES.find("export type RuleCode =").expect("RuleCode type");
+        let end = start + TYPES[start..].find(';').expect("end of RuleCode");
+        let listed: Vec<&str> = TYPES[start..end].split('"').skip(1).step_by(2).collect();
+        let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, all);
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the JavaScript API package (crates/orgsync-js/pkg): the wasm, wasm-bindgen's ES-module
+# glue (--target web, which browsers load from a plain <script type="module"> and bundlers
+# accept), the hand-written entry point and declarations, and package.json.
+#
+#   scripts/build-js.sh [--no-opt] [OUT_DIR]
+#
+# Needs the wasm32-unknown-unknown target and wasm-bindgen-cli 0.2.130 (installed when missing);
+# optimises with wasm-opt from the npm package binaryen@132 (tests/js's devDependencies).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+opt=1
+if [[ "${1:-}" == "--no-opt" ]]; then opt=0; shift; fi
+out="${1:-crates/orgsync-js/pkg}"
+want=0.2.130 # = the workspace's wasm-bindgen pin
+
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
+  rustup target add wasm32-unknown-unknown
+
+bindgen="${WASM_BINDGEN:-$(command -v wasm-bindgen || echo "$HOME/.cargo/bin/wasm-bindgen")}"
+if ! "$bindgen" --version 2>/dev/null | grep -qF " $want"; then
+  cargo install wasm-bindgen-cli --version "$want" --locked
+  bindgen="$HOME/.cargo/bin/wasm-bindgen"
+fi
+
+cargo build -p orgsync-js --target wasm32-unknown-unknown --profile release-js
+rm -rf "$out"
+"$bindgen" --target web --out-dir "$out" --out-name orgsync_js \
+  target/wasm32-unknown-unknown/release-js/orgsync_js.wasm
+
+if ((opt)); then
+  wasm_opt=tests/js/node_modules/.bin/wasm-opt
+  [[ -x "$wasm_opt" ]] || npm ci --prefix tests/js --no-audit --no-fund
+  # The features rustc enables by default for wasm32-unknown-unknown; no others.
+  "$wasm_opt" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-reference-types --enable-multivalue \
+    "$out/orgsync_js_bg.wasm" -o "$out/orgsync_js_bg.wasm"
+fi
+
+cp crates/orgsync-js/js/index.js crates/orgsync-js/js/index.d.ts "$out/"
+version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)"
+sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" crates/orgsync-js/js/package.json >"$out/package.json"
+
+wasm="$out/orgsync_js_bg.wasm"
+echo "built $out: wasm $(wc -c <"$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzip -9"

@@ -1,0 +1,24 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { api } from "./helpers.mjs";
+
+test("rules() lists the catalogue in code order", () => {
+  const rules = api.rules();
+  assert.ok(rules.length >= 53);
+  assert.deepEqual(Object.keys(rules[0]).sort(), ["code", "doc", "fix", "name", "severity"]);
+  const codes = rules.map((r) => r.code);
+  assert.deepEqual(codes, [...codes].sort());
+  const r002 = rules.find((r) => r.code === "R002");
+  assert.equal(r002.name, "invalid-email");
+  assert.equal(r002.severity, "error");
+  assert.equal(r002.fix, "none");
+  assert.match(r002.doc, /R002/);
+  assert.equal(rules.find((r) => r.code === "R005").fix, "safe-or-suggested");
+});
+
+test("rule names work wherever codes do", () => {
+  const bytes = new TextEncoder().encode("primary_email_address\r\n jane@example.com\r\n");
+  const byCode = api.fix(bytes, { noFix: ["R012"] });
+  const byName = api.fix(bytes, { noFix: ["stray-whitespace"] });
+  assert.deepEqual(byName, byCode);
+});
