@@ -318,9 +318,9 @@ impl Plan {
                     format!("{} addresses", thousands(count))
                 },
                 if edits == 1 {
-                    "one letter"
+                    "one keystroke"
                 } else {
-                    "two letters"
+                    "two keystrokes"
                 },
                 self.main,
                 self.share
