@@ -171,7 +171,6 @@ impl Checker {
                 file_findings,
                 cross: cross_plan,
                 line_ending,
-                non_empty: std::mem::take(&mut st.non_empty),
                 options: st.options.clone(),
             }),
         }
