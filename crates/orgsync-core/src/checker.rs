@@ -122,11 +122,9 @@ impl Checker {
             rules::columns::check(&ctx, &st.non_empty, p.records(), &mut |f| late.push(f));
             if let Some(cross) = st.cross.take() {
                 cross_plan = cross.finish(&ctx);
-                let mut cross_findings = Vec::new();
-                cross_plan.findings(&ctx, &mut |f| cross_findings.push(f));
-                for f in cross_findings {
-                    st.keep(f);
-                }
+                // Straight into `keep`: a file of a million duplicates has a million cross-row
+                // findings, and only the capped list may stay in memory.
+                cross_plan.findings(&ctx, &mut |f| st.keep(f));
             }
         }
         for f in late {
@@ -173,7 +171,6 @@ impl Checker {
                 file_findings,
                 cross: cross_plan,
                 line_ending,
-                non_empty: std::mem::take(&mut st.non_empty),
                 options: st.options.clone(),
             }),
         }

@@ -174,31 +174,37 @@ impl Parser {
         } else {
             None
         };
-        // Count the record's line breaks (inside quotes too) and note its ending style. Without
-        // a quote, the only line break is the terminator, the record's last byte.
+        // Count the record's line breaks (inside quotes too) for line numbers; only its
+        // terminator, at the very end, tells the file's line-ending style: Excel writes LF inside
+        // a multi-line cell and CRLF between rows, and that is not "mixed". Without a quote, the
+        // only line break is the terminator, the record's last byte.
         let mut i = if quoted {
             0
         } else {
             raw.len().saturating_sub(1)
         };
+        let n = raw.len();
         while let Some(p) = memchr::memchr2(b'\n', b'\r', &raw[i..]) {
             let at = i + p;
             if raw[at] == b'\r' {
                 if raw.get(at + 1) == Some(&b'\n') {
-                    self.endings.crlf += 1;
+                    if at + 2 == n {
+                        self.endings.crlf += 1;
+                    }
                     i = at + 2;
-                } else if at + 1 == raw.len() {
+                } else if at + 1 == n {
                     // A CR ending the record; whether an LF follows is seen with the next record.
                     self.after_cr = true;
                     self.line += 1;
                     i = at + 1;
                     continue;
                 } else {
-                    self.endings.cr += 1;
                     i = at + 1;
                 }
             } else {
-                self.endings.lf += 1;
+                if at + 1 == n {
+                    self.endings.lf += 1;
+                }
                 i = at + 1;
             }
             self.line += 1;
@@ -374,8 +380,17 @@ mod tests {
             recs,
             ["1:a|b", "2:<blank>", "3:multi\r\nline|c", "5:d|e\"f !"]
         );
-        assert_eq!(endings.crlf, 5);
+        // The CRLF inside the quoted cell is not a row ending.
+        assert_eq!(endings.crlf, 4);
         assert_eq!(endings.kinds(), 1);
+    }
+
+    #[test]
+    fn a_multi_line_cell_is_not_a_mixed_line_ending() {
+        // Excel: LF inside the cell, CRLF between rows.
+        let (recs, endings) = parse(&[b"a,b\r\n\"Manager,\nSales\",x\r\nc,d\r\n"]);
+        assert_eq!(recs, ["1:a|b", "2:Manager,\nSales|x", "4:c|d"]);
+        assert_eq!((endings.crlf, endings.lf, endings.cr), (3, 0, 0));
     }
 
     #[test]
