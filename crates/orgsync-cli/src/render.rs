@@ -336,41 +336,82 @@ pub(crate) fn last_line(report: &Report) -> String {
     }
 }
 
-/// The action summary in words. The summary's shape belongs to the engine; this walks whatever
-/// it holds: counts become "key n", per-name maps become "key: name n, …".
+/// The action summary in words: what the upload will do, one clause per kind of change.
 pub(crate) fn actions(report: &Report) -> Vec<String> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&report.summary.actions) else {
-        return Vec::new();
-    };
+    let a = &report.summary.actions;
     let mut parts = Vec::new();
-    for (key, value) in &map {
-        describe(&key.replace('_', " "), value, &mut parts);
+    if a.users() > 0 {
+        parts.push(format!("names {}", plural(a.users(), "user", "users")));
+    }
+    for (header, t) in a.licenses() {
+        let mut what = Vec::new();
+        if t.add > 0 {
+            what.push(format!(
+                "assigns {} to {}",
+                header,
+                plural(t.add, "user", "users")
+            ));
+        }
+        if t.remove > 0 {
+            what.push(format!(
+                "revokes {} from {}",
+                header,
+                plural(t.remove, "user", "users")
+            ));
+        }
+        parts.extend(what);
+    }
+    for (group, t) in a.groups() {
+        if t.add > 0 {
+            parts.push(format!(
+                "adds {} to group {group}",
+                plural(t.add, "user", "users")
+            ));
+        }
+        if t.remove > 0 {
+            parts.push(format!(
+                "removes {} from group {group}",
+                plural(t.remove, "user", "users")
+            ));
+        }
+    }
+    for (permission, t) in a.permissions() {
+        if t.add > 0 {
+            parts.push(format!(
+                "grants {permission} to {}",
+                plural(t.add, "user", "users")
+            ));
+        }
+        if t.remove > 0 {
+            parts.push(format!(
+                "removes {permission} from {}",
+                plural(t.remove, "user", "users")
+            ));
+        }
+    }
+    if a.email_changes() > 0 {
+        parts.push(format!(
+            "changes {}",
+            plural(a.email_changes(), "email address", "email addresss")
+        ));
+    }
+    if a.id_changes() > 0 {
+        parts.push(format!(
+            "changes {}",
+            plural(a.id_changes(), "unique_user_id", "unique_user_ids")
+        ));
+    }
+    if a.reupload_profiles() > 0 {
+        parts.push(format!(
+            "forces {}",
+            plural(
+                a.reupload_profiles(),
+                "profile creation",
+                "profile creations"
+            )
+        ));
     }
     parts
-}
-
-fn describe(key: &str, value: &serde_json::Value, parts: &mut Vec<String>) {
-    use serde_json::Value;
-    match value {
-        Value::Number(n) if n.as_u64() != Some(0) => parts.push(format!("{key} {n}")),
-        Value::Object(m) => {
-            let mut inner = Vec::new();
-            for (k, v) in m {
-                describe(k, v, &mut inner);
-            }
-            if !inner.is_empty() {
-                parts.push(format!("{key}: {}", inner.join(", ")));
-            }
-        }
-        Value::Array(items) if !items.is_empty() => {
-            let items: Vec<String> = items
-                .iter()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                .collect();
-            parts.push(format!("{key}: {}", items.join(", ")));
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

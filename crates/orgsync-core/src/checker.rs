@@ -122,11 +122,9 @@ impl Checker {
             rules::columns::check(&ctx, &st.non_empty, p.records(), &mut |f| late.push(f));
             if let Some(cross) = st.cross.take() {
                 cross_plan = cross.finish(&ctx);
-                let mut cross_findings = Vec::new();
-                cross_plan.findings(&ctx, &mut |f| cross_findings.push(f));
-                for f in cross_findings {
-                    st.keep(f);
-                }
+                // Straight into `keep`: a file of a million duplicates has a million cross-row
+                // findings, and only the capped list may stay in memory.
+                cross_plan.findings(&ctx, &mut |f| st.keep(f));
             }
         }
         for f in late {
@@ -173,7 +171,6 @@ impl Checker {
                 file_findings,
                 cross: cross_plan,
                 line_ending,
-                non_empty: std::mem::take(&mut st.non_empty),
                 options: st.options.clone(),
             }),
         }
@@ -242,10 +239,11 @@ impl Handler for State {
             self.keep(rules::file::blank_row(row));
             return;
         };
-        for (i, n) in self.non_empty.iter_mut().enumerate() {
-            if !row.cell(i).is_empty() {
-                *n += 1;
-            }
+        // A cell is non-empty when its end differs from the previous cell's: no slicing needed.
+        let mut prev = 0;
+        for (n, &end) in self.non_empty.iter_mut().zip(row.ends) {
+            *n += u64::from(end != prev);
+            prev = end;
         }
         let ctx = Ctx {
             header,

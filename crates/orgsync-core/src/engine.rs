@@ -54,6 +54,8 @@ pub(crate) struct Header {
     pub row: u64,
     pub line: u64,
     pub kind: FileKind,
+    /// How the row rules check each column, worked out once for the file.
+    pub row_plan: crate::rules::row::Plan,
 }
 
 impl Header {
@@ -79,11 +81,13 @@ impl Header {
         } else {
             FileKind::Users
         };
+        let row_plan = crate::rules::row::Plan::new(&columns, kind);
         Header {
             columns,
             row,
             line,
             kind,
+            row_plan,
         }
     }
 
@@ -358,5 +362,83 @@ pub(crate) fn reported_encoding(s: &Sniffed, legacy_rows: u64) -> Encoding {
         Encoding::Windows1252
     } else {
         s.encoding
+    }
+}
+
+/// The pipeline cut after each stage, for the benchmark's per-stage figures (not a stable API).
+///
+/// Each function streams `bytes` in 1 MiB chunks, as the CLI does, through the stages up to its
+/// own and returns a count so the work cannot be optimised away. Subtracting one stage's time from
+/// the next gives that stage's cost; the check pass minus [`rows`] is what the rules cost.
+#[doc(hidden)]
+pub mod stages {
+    use super::{Handler, Header, Pipeline, Row};
+    use crate::input::{Decoding, SNIFF_LEN, Sniffed, sniff};
+    use crate::parse::{Event, Parser};
+
+    const CHUNK: usize = 1 << 20;
+
+    /// Sniffing and decoding: the bytes of UTF-8 text the parser would get.
+    pub fn decode(bytes: &[u8]) -> u64 {
+        let s = sniff(&bytes[..bytes.len().min(SNIFF_LEN)]);
+        if s.binary.is_some() {
+            return 0;
+        }
+        let mut decoding = Decoding::new(&s);
+        let mut scratch = String::new();
+        let mut n = 0u64;
+        for chunk in bytes.chunks(CHUNK) {
+            decoding.feed(chunk, false, &mut scratch, &mut |t| n += t.len() as u64);
+        }
+        decoding.feed(&[], true, &mut scratch, &mut |t| n += t.len() as u64);
+        n
+    }
+
+    /// Decoding and parsing: the records and blank lines the parser hands on.
+    pub fn parse(bytes: &[u8]) -> u64 {
+        let s = sniff(&bytes[..bytes.len().min(SNIFF_LEN)]);
+        if s.binary.is_some() {
+            return 0;
+        }
+        let mut decoding = Decoding::new(&s);
+        let mut parser = Parser::new(s.delimiter);
+        let mut scratch = String::new();
+        let mut n = 0u64;
+        let mut count = |e: Event<'_>| {
+            if let Event::Record(r) = e {
+                n += r.ends.len() as u64;
+            }
+        };
+        for chunk in bytes.chunks(CHUNK) {
+            decoding.feed(chunk, false, &mut scratch, &mut |t| {
+                parser.feed(t, &mut count)
+            });
+        }
+        decoding.feed(&[], true, &mut scratch, &mut |t| parser.feed(t, &mut count));
+        parser.feed(&[], &mut count);
+        n
+    }
+
+    struct Count(u64);
+
+    impl Handler for Count {
+        fn sniffed(&mut self, _: &Sniffed, _: &[u8]) {}
+        fn header(&mut self, h: &Header) {
+            self.0 += h.columns.len() as u64;
+        }
+        fn row(&mut self, _: Option<&Header>, row: &Row<'_>) {
+            self.0 += row.len() as u64;
+        }
+    }
+
+    /// The whole pipeline up to the rules: rows split into UTF-8 cells, the header classified.
+    pub fn rows(bytes: &[u8]) -> u64 {
+        let mut p = Pipeline::new();
+        let mut h = Count(0);
+        for chunk in bytes.chunks(CHUNK) {
+            p.push(chunk, &mut h);
+        }
+        p.finish(&mut h);
+        h.0
     }
 }

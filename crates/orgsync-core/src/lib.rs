@@ -30,6 +30,8 @@ mod template;
 
 pub use checker::Checker;
 pub use engine::FileKind;
+#[doc(hidden)]
+pub use engine::stages;
 pub use finding::{Applicability, Edit, Finding, Fix};
 pub use fixer::{FixChunk, Fixer};
 pub use groups::groups_from_export;

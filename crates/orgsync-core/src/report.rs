@@ -109,6 +109,9 @@ impl Summary {
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
     pub sniffed: Option<Sniffed>,
+    /// The header as the check pass saw it; the fix pass reads its own, and the tests compare
+    /// the passes through this one.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub header: Option<Header>,
     /// File-level, header and whole-column findings: few, kept in full whatever the cap.
     pub file_findings: Vec<Finding>,
@@ -116,8 +119,6 @@ pub(crate) struct Plan {
     pub cross: cross::Plan,
     /// Dominant line ending of the input.
     pub line_ending: &'static str,
-    /// Non-empty cell counts per column, for the fix pass's view of the file.
-    pub non_empty: Vec<u64>,
     /// The options the check ran with; the fix pass re-runs the rules with the same.
     pub options: crate::options::Options,
 }

@@ -1,16 +1,347 @@
-//! The action summary: what the file asks the uploader to do, counted per column.
+//! The action summary: what the file asks the uploader to do, counted per column — the "what
+//! will this upload do" view.
+//!
+//! In the JSON report it is `summary.actions`:
+//!
+//! ```json
+//! {
+//!   "users": 120,
+//!   "licenses": {"acme_license_learning_status": {"assign": 100, "revoke": 3}},
+//!   "groups": {"Sales": {"add": 40, "remove": 2}},
+//!   "permissions": {
+//!     "permission_manage_custom_content": {"grant": 2, "remove": 0},
+//!     "group_permission_view_reports": {"grant": 1, "remove": 0}
+//!   },
+//!   "email_changes": 0,
+//!   "id_changes": 0,
+//!   "reupload_profiles": 1
+//! }
+//! ```
+//!
+//! - `users`: rows naming a user (a non-blank `primary_email_address`, `invited_email_address`,
+//!   `existing_email_address`, `unique_user_id`, or in a deletion file `unique_id`).
+//! - `licenses`: per license column (its header as H001/H002 would correct it), rows that assign
+//!   (`Active`) and revoke (`Inactive`) the license.
+//! - `groups`: per `group:` column, keyed by the group's name, rows adding (`yes`) and removing
+//!   (`no`) members.
+//! - `permissions`: per `permission_*` and `group_permission_*` column, rows granting (`yes`, or
+//!   one or more `group:<name>` tokens) and removing (`no`) the permission.
+//! - `email_changes` / `id_changes`: rows of an email-change or id-change file whose new value
+//!   differs from the current one.
+//! - `reupload_profiles`: rows with `reupload_user_profile` = `true`.
+//!
+//! Values count the way the corrected file reads them: any case, surrounding spaces ignored
+//! (`ACTIVE ` assigns). Other values (`y`, `maybe`) are findings, not actions, and are not
+//! counted. Maps are sorted by key, so the JSON is stable; two columns with the same header add
+//! up. Counting is a few byte comparisons per action cell; nothing is allocated per row.
 
-use crate::engine::Row;
+use crate::engine::{FileKind, Row};
+use crate::header::ColumnKind;
 use crate::rules::Ctx;
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 
-/// What the file asks for.
-#[derive(Debug, Clone, Default, Serialize)]
+/// Rows adding and removing one thing (a license, a group membership, a permission).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Rows that assign the license, add to the group, or grant the permission.
+    pub add: u64,
+    /// Rows that revoke the license, remove from the group, or remove the permission.
+    pub remove: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    License,
+    Group,
+    Permission,
+    GroupPermission,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    column: usize,
+    kind: Kind,
+    name: String,
+    tally: Tally,
+}
+
+/// What the file asks for. See the module documentation for the JSON shape.
+#[derive(Debug, Clone, Default)]
 pub struct Actions {
-    /// Rows that name a user.
-    pub users: u64,
+    users: u64,
+    email_changes: u64,
+    id_changes: u64,
+    reupload: u64,
+    ready: bool,
+    slots: Vec<Slot>,
+    identifiers: Vec<usize>,
+    change: Option<(usize, usize, bool)>,
+    reupload_column: Option<usize>,
+}
+
+/// The cell without surrounding spaces; most cells have none, and that is checked first.
+fn value(cell: &str) -> &str {
+    let b = cell.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
 }
 
 impl Actions {
-    pub(crate) fn observe(&mut self, _ctx: &Ctx<'_>, _row: &Row<'_>) {}
+    fn prepare(&mut self, ctx: &Ctx<'_>) {
+        self.ready = true;
+        let h = ctx.header;
+        for (i, c) in h.columns.iter().enumerate() {
+            let (kind, name) = match &c.kind {
+                ColumnKind::License { .. } => (Kind::License, c.name.clone()),
+                ColumnKind::Group { name } => (Kind::Group, name.clone()),
+                ColumnKind::Permission(_) => (Kind::Permission, c.name.clone()),
+                ColumnKind::GroupPermission(_) => (Kind::GroupPermission, c.name.clone()),
+                ColumnKind::Reupload => {
+                    self.reupload_column.get_or_insert(i);
+                    continue;
+                }
+                k if k.is_identifier() => {
+                    if h.kind == FileKind::Deletion || *k != ColumnKind::UniqueId {
+                        self.identifiers.push(i);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            self.slots.push(Slot {
+                column: i,
+                kind,
+                name,
+                tally: Tally::default(),
+            });
+        }
+        use crate::header::EmailRole;
+        self.change = match h.kind {
+            FileKind::EmailChange => h
+                .find(&ColumnKind::Email(EmailRole::Existing))
+                .zip(h.find(&ColumnKind::Email(EmailRole::Invited)))
+                .map(|(a, b)| (a, b, true)),
+            FileKind::IdChange => h
+                .find(&ColumnKind::UniqueUserId)
+                .zip(h.find(&ColumnKind::NewUniqueUserId))
+                .map(|(a, b)| (a, b, false)),
+            _ => None,
+        };
+    }
+
+    /// Counts one data row.
+    pub(crate) fn observe(&mut self, ctx: &Ctx<'_>, row: &Row<'_>) {
+        if !self.ready {
+            self.prepare(ctx);
+        }
+        if row.is_blank() {
+            return;
+        }
+        if self
+            .identifiers
+            .iter()
+            .any(|&i| !value(row.cell(i)).is_empty())
+        {
+            self.users += 1;
+        }
+        for slot in &mut self.slots {
+            let v = value(row.cell(slot.column));
+            if v.is_empty() {
+                continue;
+            }
+            let (on, off) = match slot.kind {
+                Kind::License => (is(v, "Active"), is(v, "Inactive")),
+                Kind::Group | Kind::Permission => (is(v, "yes"), is(v, "no")),
+                Kind::GroupPermission => (is(v, "yes") || has_group_token(v), is(v, "no")),
+            };
+            slot.tally.add += u64::from(on);
+            slot.tally.remove += u64::from(off);
+        }
+        if let Some((current, new, email)) = self.change {
+            let (a, b) = (value(row.cell(current)), value(row.cell(new)));
+            let differs = if email {
+                !a.eq_ignore_ascii_case(b)
+            } else {
+                a != b
+            };
+            if !a.is_empty() && !b.is_empty() && differs {
+                if email {
+                    self.email_changes += 1;
+                } else {
+                    self.id_changes += 1;
+                }
+            }
+        }
+        if let Some(c) = self.reupload_column
+            && value(row.cell(c)).eq_ignore_ascii_case("true")
+        {
+            self.reupload += 1;
+        }
+    }
+
+    /// Rows that name a user.
+    pub fn users(&self) -> u64 {
+        self.users
+    }
+
+    /// Rows changing a user's email address (email-change files).
+    pub fn email_changes(&self) -> u64 {
+        self.email_changes
+    }
+
+    /// Rows changing a user's `unique_user_id` (id-change files).
+    pub fn id_changes(&self) -> u64 {
+        self.id_changes
+    }
+
+    /// Rows with `reupload_user_profile` = `true`.
+    pub fn reupload_profiles(&self) -> u64 {
+        self.reupload
+    }
+
+    fn map(&self, kinds: &[Kind]) -> BTreeMap<String, Tally> {
+        let mut m: BTreeMap<String, Tally> = BTreeMap::new();
+        for s in self.slots.iter().filter(|s| kinds.contains(&s.kind)) {
+            let t = m.entry(s.name.clone()).or_default();
+            t.add += s.tally.add;
+            t.remove += s.tally.remove;
+        }
+        m
+    }
+
+    /// Per license column (corrected header): rows assigning (`add`) and revoking (`remove`).
+    pub fn licenses(&self) -> BTreeMap<String, Tally> {
+        self.map(&[Kind::License])
+    }
+
+    /// Per group name: rows adding (`add`) and removing (`remove`) members.
+    pub fn groups(&self) -> BTreeMap<String, Tally> {
+        self.map(&[Kind::Group])
+    }
+
+    /// Per permission column: rows granting (`add`) and removing (`remove`) it.
+    pub fn permissions(&self) -> BTreeMap<String, Tally> {
+        self.map(&[Kind::Permission, Kind::GroupPermission])
+    }
+}
+
+/// Whether the value is `canonical` in any case; the exact spelling, by far the most common,
+/// is compared first.
+fn is(v: &str, canonical: &str) -> bool {
+    v == canonical || v.eq_ignore_ascii_case(canonical)
+}
+
+/// Whether a `group_permission_*` cell names at least one group (`group:Sales`).
+fn has_group_token(v: &str) -> bool {
+    v.as_bytes()
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"group:"))
+}
+
+/// A tally under the words of its section.
+struct Named(Tally, &'static str, &'static str);
+
+impl Serialize for Named {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry(self.1, &self.0.add)?;
+        m.serialize_entry(self.2, &self.0.remove)?;
+        m.end()
+    }
+}
+
+struct Section(BTreeMap<String, Tally>, &'static str, &'static str);
+
+impl Serialize for Section {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, t) in &self.0 {
+            m.serialize_entry(k, &Named(*t, self.1, self.2))?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Actions {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(7))?;
+        m.serialize_entry("users", &self.users)?;
+        m.serialize_entry("licenses", &Section(self.licenses(), "assign", "revoke"))?;
+        m.serialize_entry("groups", &Section(self.groups(), "add", "remove"))?;
+        m.serialize_entry(
+            "permissions",
+            &Section(self.permissions(), "grant", "remove"),
+        )?;
+        m.serialize_entry("email_changes", &self.email_changes)?;
+        m.serialize_entry("id_changes", &self.id_changes)?;
+        m.serialize_entry("reupload_profiles", &self.reupload)?;
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, check};
+
+    fn actions(csv: &str) -> serde_json::Value {
+        let report = check(csv.as_bytes(), Options::default());
+        let json: serde_json::Value = serde_json::from_str(&report.to_json(false)).unwrap();
+        json["summary"]["actions"].clone()
+    }
+
+    #[test]
+    fn counts_every_kind_of_action() {
+        let a = actions(
+            "primary_email_address,unique_user_id,acme_license_learning_status,group:Sales,group:Engineering,permission_manage_custom_content,group_permission_view_reports,reupload_user_profile\r\n\
+             jane@acme.com,E1,Active,yes,no,yes,group:Sales group:Engineering,true\r\n\
+             john@acme.com,,ACTIVE ,yes,,no,no,\r\n\
+             ,E3,Inactive,,yes,,yes,\r\n\
+             ,,Inactive,no,,,,\r\n\
+             mary@acme.com,,maybe,y,,,,\r\n\
+             ,,,,,,,\r\n",
+        );
+        assert_eq!(
+            a,
+            serde_json::json!({
+                "users": 4,
+                "licenses": {"acme_license_learning_status": {"assign": 2, "revoke": 2}},
+                "groups": {"Engineering": {"add": 1, "remove": 1}, "Sales": {"add": 2, "remove": 1}},
+                "permissions": {
+                    "group_permission_view_reports": {"grant": 2, "remove": 1},
+                    "permission_manage_custom_content": {"grant": 1, "remove": 1}
+                },
+                "email_changes": 0,
+                "id_changes": 0,
+                "reupload_profiles": 1
+            })
+        );
+    }
+
+    #[test]
+    fn counts_changes() {
+        let a = actions(
+            "existing_email_address,invited_email_address\r\n\
+             jane@old.com,jane@new.com\r\n\
+             john@old.com,JOHN@old.com\r\n\
+             mary@old.com,\r\n",
+        );
+        assert_eq!(a["email_changes"], 2 - 1);
+        assert_eq!(a["users"], 3);
+        let a = actions("unique_user_id,new_unique_user_id\r\nE1,N1\r\nE2,E2\r\nE3,N3\r\n");
+        assert_eq!(a["id_changes"], 2);
+    }
+
+    #[test]
+    fn empty_summary_for_a_file_without_actions() {
+        let a = actions("primary_email_address\r\njane@acme.com\r\n");
+        assert_eq!(
+            a,
+            serde_json::json!({"users": 1, "licenses": {}, "groups": {}, "permissions": {},
+                "email_changes": 0, "id_changes": 0, "reupload_profiles": 0})
+        );
+    }
 }

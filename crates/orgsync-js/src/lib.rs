@@ -55,6 +55,18 @@ export interface FileInfo {
 export interface Actions {
   /** Rows that name a user. */
   users: number;
+  /** Per license column (its corrected header): rows assigning (`Active`) and revoking (`Inactive`). */
+  licenses: Record<string, { assign: number; revoke: number }>;
+  /** Per group name: rows adding (`yes`) and removing (`no`) members. */
+  groups: Record<string, { add: number; remove: number }>;
+  /** Per permission_* / group_permission_* column: rows granting and removing it. */
+  permissions: Record<string, { grant: number; remove: number }>;
+  /** Rows of an email-change file whose new address differs from the current one. */
+  email_changes: number;
+  /** Rows of an id-change file whose new id differs from the current one. */
+  id_changes: number;
+  /** Rows with `reupload_user_profile` = `true`. */
+  reupload_profiles: number;
 }
 
 /** Counts over every finding: exact even when `maxFindingsPerCode` capped the list. */

@@ -1,17 +1,878 @@
-//! R rules: one row's cells.
+//! R rules: one row's cells (R001–R019; the file-wide halves of R004 and R020 are cross-row).
+//!
+//! [`check`] walks the row's cells once, dispatching each non-empty cell on its column's kind,
+//! and gathers a few facts (is there an identifier, an admin grant, an `Active` license, any
+//! action) in plain booleans for the row-level rules at the end. Nothing is allocated for a
+//! clean cell: every rule first compares the value against what is right, and only builds
+//! strings when it reports.
+//!
+//! Rules that look at the same cell agree on who reports what:
+//! - R010 (Excel damage) silences every other rule on the cell: the value is lost, so whether it
+//!   is a valid email or license value no longer matters.
+//! - In email columns R003 owns surrounding blanks, so R012 stays quiet when R003 fires.
+//! - Value rules judge the value without its surrounding blanks (R012 reports those); their fix
+//!   still replaces the whole cell, so one fix settles both.
 
 use super::{Ctx, Sink};
-use crate::engine::Row;
+use crate::engine::{FileKind, Row};
+use crate::header::{ColumnKind, EmailRole, Profile};
 
-/// Runs every per-row rule on one row.
-pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
-    for (i, _col) in ctx.header.columns.iter().enumerate() {
-        let value = row.cell(i);
-        if value.is_empty() {
-            continue;
+mod admin_without_license;
+mod attribute_value;
+pub(crate) mod email;
+mod email_cleanup;
+mod email_domain_typo;
+mod excel_damage;
+mod formula_like;
+mod group_permission_value;
+mod inactive_user;
+mod invalid_email;
+mod license_value;
+mod missing_identifier;
+mod mojibake;
+mod no_op_row;
+mod reupload_value;
+mod stray_whitespace;
+mod swapped_columns;
+mod unique_id;
+mod unknown_group;
+mod yes_no_value;
+
+/// What the row-level rules (R001, R015, R016, R017) need to know about the row, gathered while
+/// its cells are checked.
+#[derive(Debug, Default)]
+struct Facts {
+    /// The header has an identifier column (else H003 has said so and R001 stays quiet).
+    identifier_column: Option<usize>,
+    /// The row has a value in an identifier column.
+    identified: bool,
+    /// The header has columns that ask for something.
+    action_columns: bool,
+    /// The row has a value in a column that asks for something.
+    acts: bool,
+    /// The first cell granting an admin permission.
+    admin: Option<usize>,
+    /// The header has license columns.
+    license_columns: bool,
+    /// A license cell says (or means) `Active`.
+    active: bool,
+    /// The first license cell saying (or meaning) `Inactive`.
+    inactive: Option<usize>,
+}
+
+/// How a column's cells are checked, decided once per file from the header (see [`Plan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fast {
+    /// Any email column: a clean ASCII address on a domain that is no known misspelling.
+    Email,
+    /// `unique_user_id`, `new_unique_user_id`, `unique_id`: letters and digits.
+    Id,
+    /// A license column: exactly `Active` or `Inactive`.
+    License,
+    /// A `group:` column: exactly `yes` or `no`.
+    Group,
+    /// A `permission_*` column: exactly `yes` (grants) or `no`.
+    Permission,
+    /// Free text: printable ASCII with no blank at either end and a first character that
+    /// neither R010 nor R014 looks at; `no_at` also asks for no `@` (R019 in name columns).
+    Text { no_at: bool },
+    /// No fast path: every cell takes the general path.
+    General,
+}
+
+/// One column's part of the plan.
+#[derive(Debug, Clone, Copy)]
+struct ColumnPlan {
+    fast: Fast,
+    /// A non-blank cell identifies the row's user.
+    identifier: bool,
+    /// A non-blank cell asks the uploader to do something.
+    action: bool,
+}
+
+/// What the row rules need from the header, worked out once per file when the header is read:
+/// the header-only facts the row-level rules use, and per column which fast path its cells
+/// take. A cell the fast path accepts is one on which no rule would report anything; any other
+/// cell goes through the general path, which decides and words the findings, so the plan only
+/// changes how fast clean cells pass, never what is reported.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    columns: Vec<ColumnPlan>,
+    identifier_column: Option<usize>,
+    action_columns: bool,
+    license_columns: bool,
+}
+
+impl Plan {
+    /// The plan for a header's columns in a file of this kind.
+    pub(crate) fn new(columns: &[crate::engine::Column], file: FileKind) -> Plan {
+        let mut plan = Plan::default();
+        for (i, col) in columns.iter().enumerate() {
+            let kind = &col.kind;
+            // The new address of an email-change row is that row's action, not who it is about.
+            let new_address = file == FileKind::EmailChange
+                && matches!(kind, ColumnKind::Email(EmailRole::Invited));
+            let identifier = kind.is_identifier() && !new_address;
+            let action = kind.is_action() || new_address;
+            if identifier && plan.identifier_column.is_none() {
+                plan.identifier_column = Some(i);
+            }
+            plan.action_columns |= action;
+            plan.license_columns |= matches!(kind, ColumnKind::License { .. });
+            let fast = match kind {
+                ColumnKind::Email(_) => Fast::Email,
+                ColumnKind::UniqueUserId | ColumnKind::NewUniqueUserId | ColumnKind::UniqueId => {
+                    Fast::Id
+                }
+                ColumnKind::License { .. } => Fast::License,
+                ColumnKind::Group { .. } => Fast::Group,
+                ColumnKind::Permission(_) => Fast::Permission,
+                ColumnKind::FirstName | ColumnKind::LastName | ColumnKind::WorkTitle => {
+                    Fast::Text { no_at: true }
+                }
+                ColumnKind::Attribute { .. } | ColumnKind::Blank | ColumnKind::Unknown => {
+                    Fast::Text { no_at: false }
+                }
+                ColumnKind::Profile(
+                    Profile::DepartmentName
+                    | Profile::JobFunction
+                    | Profile::JobLevel
+                    | Profile::WorkerType
+                    | Profile::ProfileDescription,
+                ) => Fast::Text { no_at: false },
+                ColumnKind::Profile(_) | ColumnKind::GroupPermission(_) | ColumnKind::Reupload => {
+                    Fast::General
+                }
+            };
+            plan.columns.push(ColumnPlan {
+                fast,
+                identifier,
+                action,
+            });
         }
-        stray_whitespace::check(row, i, value, sink);
+        plan
     }
 }
 
-mod stray_whitespace;
+/// Runs every per-row rule on one (non-blank) row.
+pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
+    let plan = &ctx.header.row_plan;
+    let mut facts = Facts {
+        identifier_column: plan.identifier_column,
+        action_columns: plan.action_columns,
+        license_columns: plan.license_columns,
+        ..Facts::default()
+    };
+    let file = ctx.header.kind;
+    // Cells past the header's columns belong to no rule here; cells past the row's end are
+    // empty, and an empty cell says nothing.
+    let text = row.text.as_bytes();
+    let mut start = 0;
+    for (i, (col, &end)) in plan.columns.iter().zip(row.ends).enumerate() {
+        let cell = text.get(start..end).unwrap_or_default();
+        let cell_start = start;
+        start = end;
+        if cell.is_empty() {
+            continue;
+        }
+        if fast_cell(col.fast, cell, i, &mut facts) {
+            // The fast path accepts only values without surrounding blanks.
+            facts.identified |= col.identifier;
+            facts.acts |= col.action;
+            continue;
+        }
+        if let Some(value) = row.text.get(cell_start..end) {
+            let kind = &ctx.header.columns[i].kind;
+            general_cell(ctx, row, i, kind, col, value, &mut facts, sink);
+        }
+    }
+    missing_identifier::check(ctx, row, facts.identifier_column, facts.identified, sink);
+    if facts.identified {
+        if let Some(col) = facts.admin {
+            admin_without_license::check(row, col, facts.license_columns, facts.active, sink);
+        }
+        if file != FileKind::Deletion && facts.action_columns && !facts.acts {
+            no_op_row::check(row, facts.identifier_column, file, sink);
+        }
+    }
+    if let Some(col) = facts.inactive {
+        inactive_user::check(row, col, sink);
+    }
+}
+
+/// The fast path: whether no rule can report anything on this non-empty cell, updating the
+/// facts the general path would (an `Active` license, a grant). `false` means "not sure", and
+/// the cell goes through [`general_cell`].
+fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts) -> bool {
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    match fast {
+        Fast::Email => {
+            // R010 and R014 look at these first characters; a clean address rarely has one.
+            first.is_ascii_alphanumeric() && email::clean_ascii(b)
+        }
+        Fast::Id => b.iter().all(u8::is_ascii_alphanumeric),
+        Fast::License => match b {
+            b"Active" => {
+                facts.active = true;
+                true
+            }
+            b"Inactive" => {
+                facts.inactive.get_or_insert(i);
+                true
+            }
+            _ => false,
+        },
+        Fast::Group => matches!(b, b"yes" | b"no"),
+        Fast::Permission => match b {
+            b"yes" => {
+                facts.admin.get_or_insert(i);
+                true
+            }
+            b"no" => true,
+            _ => false,
+        },
+        Fast::Text { no_at } => {
+            // Not a character R010 or R014 starts with, no blank at either end.
+            first.is_ascii_graphic()
+                && !matches!(first, b'#' | b'=' | b'\'' | b'+' | b'-' | b'@')
+                && last.is_ascii_graphic()
+                && {
+                    let (plain, at) = scan_plain(b);
+                    plain && !(no_at && at)
+                }
+        }
+        Fast::General => false,
+    }
+}
+
+/// The general path for one non-empty cell: every rule that applies to its column, in turn.
+#[allow(clippy::too_many_arguments)]
+fn general_cell(
+    ctx: &Ctx<'_>,
+    row: &Row<'_>,
+    i: usize,
+    kind: &ColumnKind,
+    col: &ColumnPlan,
+    value: &str,
+    facts: &mut Facts,
+    sink: &mut Sink<'_>,
+) {
+    let t = trimmed(value);
+    facts.identified |= col.identifier && !t.is_empty();
+    facts.acts |= col.action && !t.is_empty();
+
+    // R010 and R014 look only at cells starting with one of a few characters.
+    let first = t.as_bytes().first().copied().unwrap_or(b' ');
+    if matches!(first, b'#' | b'=' | b'\'' | b'0'..=b'9')
+        && excel_damage::check(row, i, kind, t, sink)
+    {
+        return;
+    }
+    if matches!(first, b'=' | b'+' | b'-' | b'@') {
+        formula_like::check(row, i, t, sink);
+    }
+    let scan = Scan::of(value);
+    let mut cleaned_email = false;
+    if let ColumnKind::Email(role) = kind {
+        cleaned_email = email_cell(row, i, *role, value, t, sink);
+    }
+    if !cleaned_email && (scan.unusual() || t.len() != value.len()) {
+        stray_whitespace::check(row, i, value, sink);
+    }
+    if scan.non_ascii() {
+        mojibake::check(row, i, value, sink);
+    }
+    if t.is_empty() {
+        return;
+    }
+    match kind {
+        ColumnKind::License { .. } => match license_value::check(row, i, value, t, sink) {
+            Some(license_value::License::Active) => facts.active = true,
+            Some(license_value::License::Inactive) => {
+                facts.inactive.get_or_insert(i);
+            }
+            None => {}
+        },
+        ColumnKind::Group { .. } => {
+            yes_no_value::check(row, i, value, t, sink);
+        }
+        ColumnKind::Permission(_) => {
+            let grants = yes_no_value::check(row, i, value, t, sink) == Some(true);
+            if grants {
+                facts.admin.get_or_insert(i);
+            }
+        }
+        ColumnKind::GroupPermission(_) => {
+            let grants = group_permission_value::check(ctx, row, i, value, t, sink);
+            if grants {
+                facts.admin.get_or_insert(i);
+            }
+        }
+        ColumnKind::UniqueUserId | ColumnKind::NewUniqueUserId | ColumnKind::UniqueId => {
+            unique_id::check(row, i, t, sink);
+        }
+        ColumnKind::Reupload => reupload_value::check(row, i, value, t, sink),
+        ColumnKind::Profile(p) => attribute_value::check(row, i, *p, t, sink),
+        ColumnKind::FirstName | ColumnKind::LastName | ColumnKind::WorkTitle if scan.at => {
+            swapped_columns::name_holds_email(row, i, t, sink);
+        }
+        _ => {}
+    }
+}
+
+/// The email rules of one cell. Returns whether R003 reported it (and so owns its blanks).
+fn email_cell(
+    row: &Row<'_>,
+    i: usize,
+    role: EmailRole,
+    value: &str,
+    t: &str,
+    sink: &mut Sink<'_>,
+) -> bool {
+    if email::is_valid(value) {
+        email_domain_typo::check(row, i, value, value, sink);
+        return false;
+    }
+    if let Some(clean) = email::cleanup(value) {
+        email_domain_typo::check(row, i, value, &clean, sink);
+        email_cleanup::check(row, i, value, clean, sink);
+        return true;
+    }
+    if t.is_empty() {
+        return false;
+    }
+    let problem = email::validate(t).err();
+    match role {
+        EmailRole::Manager => attribute_value::manager_email(row, i, t, problem, sink),
+        _ => invalid_email::check(row, i, t, problem, sink),
+    }
+    swapped_columns::email_holds_name(row, i, t, sink);
+    false
+}
+
+/// What one pass over a cell's bytes shows, so the rules that care only about unusual bytes
+/// (R012, R013) or an `@` (R019) skip the common clean cell without looking at it again.
+#[derive(Debug, Clone, Copy)]
+struct Scan {
+    /// Only printable ASCII and spaces.
+    plain: bool,
+    non_ascii: bool,
+    at: bool,
+}
+
+impl Scan {
+    fn of(value: &str) -> Scan {
+        let bytes = value.as_bytes();
+        let (plain, at) = scan_plain(bytes);
+        Scan {
+            plain,
+            non_ascii: !plain && !value.is_ascii(),
+            at,
+        }
+    }
+    fn non_ascii(self) -> bool {
+        self.non_ascii
+    }
+    fn unusual(self) -> bool {
+        !self.plain
+    }
+}
+
+/// Whether every byte is printable ASCII or a space (0x20–0x7E), and whether one is `@`;
+/// eight bytes at a time.
+fn scan_plain(bytes: &[u8]) -> (bool, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // A byte ≥ 0x80, < 0x20 or == 0x7F; each test is exact once high bits are ruled out, and a
+    // word with high bits is unusual anyway.
+    let bad =
+        |x: u64| (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
+    let at = |x: u64| zero_byte(x ^ (ONES * u64::from(b'@')));
+    let word = |i: usize| {
+        bytes
+            .get(i..i + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let half = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+    };
+    let n = bytes.len();
+    let (mut b, mut a) = (0u64, 0u64);
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            let x = word(i);
+            b |= bad(x);
+            a |= at(x);
+            i += 8;
+        }
+        // The last bytes: one more word overlapping the ones before (the tests are per byte,
+        // so seeing a byte twice changes nothing).
+        if i < n {
+            let x = word(n - 8);
+            b |= bad(x);
+            a |= at(x);
+        }
+    } else if n >= 4 {
+        // Two overlapping halves.
+        let x = half(0) | (half(n - 4) << 32);
+        b = bad(x);
+        a = at(x);
+    } else {
+        // Padded with spaces, which are plain and not `@`.
+        let x = bytes
+            .iter()
+            .rev()
+            .fold(ONES * 0x20, |w, &c| (w << 8) | u64::from(c));
+        b = bad(x);
+        a = at(x);
+    }
+    (b == 0, a != 0)
+}
+
+/// Whether a character is a blank R012 removes from the ends of a value.
+pub(super) fn is_stray(c: char) -> bool {
+    c.is_whitespace() || crate::rules::text::is_invisible(c) || c.is_control()
+}
+
+/// The value without surrounding blanks; a slice of it, with a fast path for the common case.
+pub(super) fn trimmed(value: &str) -> &str {
+    let b = value.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => value,
+        (None, _) | (_, None) => value,
+        _ => value.trim_matches(is_stray),
+    }
+}
+
+/// Whether `value` equals one of `words`, ignoring ASCII case.
+pub(super) fn one_of(value: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| value.eq_ignore_ascii_case(w))
+}
+
+/// Case-insensitive comparison of any text, without allocating.
+pub(super) fn eq_fold(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// Comparison ignoring case, spaces and punctuation (`Sales-Team` = `sales team`).
+pub(super) fn eq_loose(a: &str, b: &str) -> bool {
+    let key = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    let (ka, kb) = (key(a), key(b));
+    !ka.is_empty() && ka == kb
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Runs small CSV texts through the real check and fix passes.
+
+    use crate::{Applicability, Code, Finding, FixOptions, Fixer, Options, Report, Suggested};
+
+    /// Checks `csv` with these known groups.
+    pub(crate) fn report(csv: &str, groups: &[&str]) -> Report {
+        let options = Options {
+            known_groups: groups.iter().map(|g| g.to_string()).collect(),
+            ..Options::default()
+        };
+        crate::check(csv.as_bytes(), options)
+    }
+
+    /// The findings of a check whose code is an R code.
+    pub(crate) fn row_findings(csv: &str, groups: &[&str]) -> Vec<Finding> {
+        report(csv, groups)
+            .findings
+            .into_iter()
+            .filter(|f| f.code.as_str().starts_with('R'))
+            .collect()
+    }
+
+    /// The corrected file's text.
+    pub(crate) fn fixed(csv: &str, groups: &[&str], options: &FixOptions) -> String {
+        let report = report(csv, groups);
+        let mut fixer = Fixer::new(&report, options);
+        fixer.push(csv.as_bytes());
+        String::from_utf8(fixer.finish().corrected).unwrap_or_default()
+    }
+
+    /// Splits one CSV line (quoted fields allowed, no line breaks inside).
+    pub(crate) fn fields(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => out.push(std::mem::take(&mut cur)),
+                _ => cur.push(c),
+            }
+        }
+        out.push(cur);
+        out
+    }
+
+    /// What happened to one cell: the codes reported on it (with the fix's applicability), and
+    /// the cell in the corrected file with safe fixes only and with every fix.
+    #[derive(Debug, PartialEq, Eq)]
+    pub(crate) struct Outcome {
+        pub codes: Vec<(Code, Option<Applicability>)>,
+        pub safe: String,
+        pub all: String,
+    }
+
+    fn quote(v: &str) -> String {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    }
+
+    /// Checks one cell under `header`, in a row that also has an identifier (column 0).
+    pub(crate) fn cell(header: &str, value: &str, groups: &[&str]) -> Outcome {
+        let id = if header == "unique_user_id" {
+            "primary_email_address,"
+        } else {
+            "unique_user_id,"
+        };
+        let id_value = if header == "unique_user_id" {
+            "jane.doe@example.com"
+        } else {
+            "E1001"
+        };
+        let csv = format!("{id}{header}\r\n{id_value},{}\r\n", quote(value));
+        let codes = row_findings(&csv, groups)
+            .into_iter()
+            .filter(|f| f.column == Some(1))
+            .map(|f| (f.code, f.fix.map(|x| x.applicability)))
+            .collect();
+        let second = |text: String| {
+            let line = text.split("\r\n").nth(1).unwrap_or("").to_string();
+            fields(&line).get(1).cloned().unwrap_or_default()
+        };
+        let safe = second(fixed(&csv, groups, &FixOptions::default()));
+        let all = second(fixed(
+            &csv,
+            groups,
+            &FixOptions {
+                suggested: Suggested::All,
+                ..FixOptions::default()
+            },
+        ));
+        Outcome { codes, safe, all }
+    }
+
+    /// Shorthands for the tables.
+    pub(crate) const SAFE: Option<Applicability> = Some(Applicability::Safe);
+    pub(crate) const SUGG: Option<Applicability> = Some(Applicability::Suggested);
+    pub(crate) const NONE: Option<Applicability> = None;
+
+    /// One table row: the cell, the codes expected on it, the cell fixed with safe fixes, and
+    /// with every fix.
+    pub(crate) type Case<'a> = (
+        &'a str,
+        &'a [(Code, Option<Applicability>)],
+        &'a str,
+        &'a str,
+    );
+
+    /// Runs a table of `(cell, expected codes, fixed with safe fixes, fixed with all fixes)`.
+    pub(crate) fn table(header: &str, groups: &[&str], cases: &[Case<'_>]) {
+        for (value, codes, safe, all) in cases {
+            let got = cell(header, value, groups);
+            let want = Outcome {
+                codes: codes.to_vec(),
+                safe: safe.to_string(),
+                all: all.to_string(),
+            };
+            assert_eq!(got, want, "{header} = {value:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::*;
+    use crate::{Applicability, Code, FixOptions, Suggested};
+
+    /// A file where most rules fire, some cells more than once.
+    const MESSY: &str = "primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,acme_license_learning_status,group:Sales Team,permission_curate_content,group_permission_view_reports,reupload_user_profile,worker_status,start_date\r\n\
+        \" <Jane.Doe@gmial.com>;\",Jane,DOE ,Account Executive,E1001,ACTIVE ,Yes,no,Group:sales team,TRUE,Active,2024-03-15\r\n\
+        amy.chen@example.con,Amy,ChÃ©n,=1+2,E-1002,yes,y,Yes,support,yes,retired,3/15/2024\r\n\
+        raj@example.com,,,,1.23457E+11,inactive,,,,false,,\r\n\
+        ,Ola,Nordmann,Engineer,,Active,no,,,,,\r\n\
+        Kim Lee,kim.lee@example.com,Lee,,E1005,,,,,,,\r\n";
+
+    fn all() -> FixOptions {
+        FixOptions {
+            suggested: Suggested::All,
+            ..FixOptions::default()
+        }
+    }
+
+    #[test]
+    fn fixing_twice_equals_fixing_once() {
+        for options in [FixOptions::default(), all()] {
+            let once = fixed(MESSY, &["Support"], &options);
+            let twice = fixed(&once, &["Support"], &options);
+            assert_eq!(once, twice);
+        }
+    }
+
+    #[test]
+    fn the_corrected_file_rechecks_without_safe_fixes() {
+        for options in [FixOptions::default(), all()] {
+            let once = fixed(MESSY, &["Support"], &options);
+            let left: Vec<Code> = row_findings(&once, &["Support"])
+                .into_iter()
+                .filter(|f| {
+                    f.fix
+                        .as_ref()
+                        .is_some_and(|x| x.applicability == Applicability::Safe)
+                })
+                .map(|f| f.code)
+                .collect();
+            assert_eq!(left, Vec::<Code>::new(), "{once}");
+        }
+    }
+
+    #[test]
+    fn every_suggestion_applied() {
+        let out = fixed(MESSY, &["Support"], &all());
+        let rows: Vec<Vec<String>> = out.split("\r\n").skip(1).map(fields).collect();
+        assert_eq!(rows[0][0], "Jane.Doe@gmail.com");
+        assert_eq!(rows[0][2], "DOE");
+        assert_eq!(rows[0][5], "Active");
+        assert_eq!(rows[0][6], "yes");
+        assert_eq!(rows[0][8], "group:sales team");
+        assert_eq!(rows[0][9], "true");
+        assert_eq!(rows[1][0], "amy.chen@example.com");
+        assert_eq!(rows[1][2], "Chén");
+        assert_eq!(rows[1][5], "Active");
+        assert_eq!(rows[1][8], "group:Support");
+        assert_eq!(rows[2][5], "Inactive");
+        // Nothing to fix by machine: kept as written.
+        assert_eq!(rows[1][3], "=1+2");
+        assert_eq!(rows[2][4], "1.23457E+11");
+        assert_eq!(rows[4][0], "Kim Lee");
+    }
+
+    #[test]
+    fn plain_bytes() {
+        for (s, want) in [
+            ("", true),
+            ("jane.doe@example.com", true),
+            ("Director, Sales & Marketing ~ EMEA", true),
+            ("abcdefgh\tij", false),
+            ("abcdefg\x7f", false),
+            ("abcdefghijklmnop\u{a0}", false),
+            ("Zoë", false),
+            ("\x1f", false),
+            ("~~~~~~~~ ~~~~~~~~", true),
+        ] {
+            let at = s.contains('@');
+            assert_eq!(super::scan_plain(s.as_bytes()).1, at, "{s:?}");
+            assert_eq!(super::scan_plain(s.as_bytes()).0, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn clean_rows_say_nothing() {
+        let csv = "primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,acme_license_learning_status,group:Sales Team,permission_curate_content,group_permission_view_reports,worker_status,country_code,work_phone_number,start_date,manager_primary_email_address\r\n\
+            jane.doe@example.com,Jane,Doe,\"Director, Sales\",E1001,Active,yes,yes,group:Sales Team,active,US,+1 (555) 010-9999,2024-03-15,boss@example.com\r\n\
+            zoe.muller@example.de,Zoë,Müller,Engineer,E1002,Active,no,,,inactive,DE,+49 30 1234567,15.03.2024,\r\n";
+        assert_eq!(row_findings(csv, &[]), vec![]);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::test_support::*;
+    use crate::{FixOptions, Suggested};
+    use proptest::prelude::*;
+
+    /// A header with one column of every kind the row rules dispatch on.
+    const HEADER: &str = "primary_email_address,manager_primary_email_address,preferred_first_name,work_title,unique_user_id,acme_license_learning_status,group:Sales Team,permission_curate_content,group_permission_view_reports,reupload_user_profile,worker_status,country_code,work_phone_number,start_date,attribute_Office";
+
+    /// Cell text mixing what the rules look for: Excel leftovers, mojibake, group tokens,
+    /// blanks, separators, non-ASCII.
+    fn cell() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "a",
+            "Z",
+            "é",
+            "Ã",
+            "©",
+            "â€™",
+            "\u{FFFD}",
+            " ",
+            "\u{a0}",
+            "\u{200B}",
+            "\t",
+            "@",
+            ".",
+            ",",
+            ";",
+            "<",
+            ">",
+            "'",
+            "\"",
+            "=",
+            "+",
+            "-",
+            "#",
+            "!",
+            "|",
+            "(",
+            ")",
+            "1",
+            "E+",
+            "group:",
+            "Group:",
+            "yes",
+            "TRUE",
+            "Active",
+            "mailto:",
+            "gmial.com",
+            ".con",
+            "example.com",
+            "Sales Team",
+            "東",
+        ]);
+        prop::collection::vec(atoms, 0..8).prop_map(|v| v.concat())
+    }
+
+    fn quote(v: &str) -> String {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    }
+
+    /// Runs one cell through the fast path and, separately, the general path: the facts each
+    /// gathered and the general path's findings.
+    fn both_paths(
+        column: usize,
+        value: &str,
+    ) -> (bool, super::Facts, super::Facts, Vec<crate::Finding>) {
+        use crate::engine::{Header, Row};
+        let names: Vec<String> = HEADER.split(',').map(str::to_string).collect();
+        let header = Header::new(names, 1, 1);
+        let options = crate::Options {
+            known_groups: vec!["Sales Team".to_string()],
+            ..crate::Options::default()
+        };
+        let ctx = crate::rules::Ctx {
+            header: &header,
+            options: &options,
+        };
+        let ends = [value.len()];
+        let row = Row {
+            record: 0,
+            row: 2,
+            line: 2,
+            text: value,
+            ends: &ends,
+            legacy: false,
+            quote_problem: None,
+            blank_line: false,
+        };
+        let col = header.row_plan.columns[column];
+        let mut fast = super::Facts::default();
+        let accepted = super::fast_cell(col.fast, value.as_bytes(), 0, &mut fast);
+        if accepted {
+            fast.identified |= col.identifier;
+            fast.acts |= col.action;
+        }
+        let mut general = super::Facts::default();
+        let mut found = Vec::new();
+        if !value.is_empty() {
+            let kind = &header.columns[column].kind;
+            super::general_cell(&ctx, &row, 0, kind, &col, value, &mut general, &mut |f| {
+                found.push(f)
+            });
+        }
+        (accepted, fast, general, found)
+    }
+
+    /// Values the fast paths accept, and near misses.
+    fn value() -> impl Strategy<Value = String> {
+        let atoms = prop::sample::select(vec![
+            "Active",
+            "Inactive",
+            "active",
+            "yes",
+            "no",
+            "Yes",
+            "y",
+            "E1001",
+            "0",
+            "1.2E+11",
+            "jane",
+            ".",
+            "@",
+            "@acme.com",
+            "@gmial.com",
+            "@acme.con",
+            " ",
+            "\u{a0}",
+            "é",
+            "Ã©",
+            "'",
+            "=",
+            "+",
+            "-",
+            "#",
+            "#N/A",
+            "Manager, Sales",
+            "group:",
+            "Sales Team",
+            "\t",
+            "x",
+        ]);
+        prop::collection::vec(atoms, 0..5).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Whatever the fast path accepts, the general path finds nothing on, gathering the
+        /// same facts: the fast path changes the speed only.
+        #[test]
+        fn fast_path_agrees_with_general(column in 0usize..15, v in value()) {
+            let (accepted, fast, general, found) = both_paths(column, &v);
+            if accepted {
+                prop_assert!(found.is_empty(), "{:?} in column {}: {:?}", v, column, found);
+                prop_assert_eq!(format!("{fast:?}"), format!("{general:?}"));
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn any_cells_check_and_fix_stably(cells in prop::collection::vec(cell(), 15)) {
+            let row: Vec<String> = cells.iter().map(|c| quote(c)).collect();
+            let csv = format!("{HEADER}\r\n{}\r\n", row.join(","));
+            let all = FixOptions { suggested: Suggested::All, ..FixOptions::default() };
+            for options in [FixOptions::default(), all] {
+                let once = fixed(&csv, &["Sales Team"], &options);
+                let twice = fixed(&once, &["Sales Team"], &options);
+                prop_assert_eq!(&once, &twice);
+            }
+        }
+    }
+}

@@ -4,20 +4,39 @@ use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::rules::Sink;
-use crate::rules::text::is_invisible;
+use crate::rules::text::{excerpt, is_invisible};
 
-fn is_stray(c: char) -> bool {
-    c.is_whitespace() || is_invisible(c) || c.is_control()
-}
+use super::is_stray;
 
-/// The value with surrounding whitespace and invisible characters removed and control
-/// characters inside it taken out.
+/// The value with surrounding whitespace and invisible characters removed. Inside it, a line
+/// break, tab or no-break space becomes one plain space (so `Engineer,\r\nSecurity` keeps its
+/// words apart), and zero-width and other control characters are taken out.
 pub(crate) fn clean(value: &str) -> String {
-    value
-        .trim_matches(is_stray)
-        .chars()
-        .filter(|&c| !(c.is_control() || is_invisible(c)))
-        .collect()
+    let mut out = String::with_capacity(value.len());
+    let mut pending_space = false;
+    for c in value.trim_matches(is_stray).chars() {
+        if c == ' ' || c.is_whitespace() {
+            // Runs of spaces the admin typed stay as they are; only odd ones become spaces.
+            if c == ' ' {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(' ');
+            } else if !out.ends_with(' ') {
+                pending_space = true;
+            }
+        } else if c.is_control() || is_invisible(c) {
+            continue;
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'_>) {
@@ -39,9 +58,51 @@ pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'
         row.finding(
             Code::R012,
             Some(column),
-            "This cell has spaces, tabs, no-break spaces or invisible characters around or inside its value.",
+            format!(
+                "`{}` has spaces, tabs, no-break spaces or invisible characters around or inside its value.",
+                excerpt(value.trim_matches(is_stray))
+            ),
             "Excel's TRIM() does not remove no-break spaces; use Find & Replace, or take the corrected file.",
         )
         .fix(Fix::set_cell(Applicability::Safe, value, after)),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Code::*;
+    use crate::rules::row::test_support::*;
+
+    #[test]
+    fn stray_whitespace_table() {
+        table(
+            "preferred_first_name",
+            &[],
+            &[
+                ("Jane", &[], "Jane", "Jane"),
+                ("Mary Ann", &[], "Mary Ann", "Mary Ann"),
+                ("Zoë", &[], "Zoë", "Zoë"),
+                (" Jane", &[(R012, SAFE)], "Jane", "Jane"),
+                ("Jane  ", &[(R012, SAFE)], "Jane", "Jane"),
+                ("\u{a0}Jane\u{a0}", &[(R012, SAFE)], "Jane", "Jane"),
+                ("Ja\u{200B}ne", &[(R012, SAFE)], "Jane", "Jane"),
+                ("\tJane", &[(R012, SAFE)], "Jane", "Jane"),
+                ("Jane\r\n", &[(R012, SAFE)], "Jane", "Jane"),
+                ("   ", &[(R012, SAFE)], "", ""),
+                ("Mary\u{a0}Ann", &[(R012, SAFE)], "Mary Ann", "Mary Ann"),
+                (
+                    "Engineer,\r\nSecurity",
+                    &[(R012, SAFE)],
+                    "Engineer, Security",
+                    "Engineer, Security",
+                ),
+                (
+                    "Data\tScience",
+                    &[(R012, SAFE)],
+                    "Data Science",
+                    "Data Science",
+                ),
+            ],
+        );
+    }
 }

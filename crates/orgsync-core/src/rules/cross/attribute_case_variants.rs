@@ -1,0 +1,279 @@
+//! R020 attribute-case-variants: a custom `attribute_*` column holds values that differ only by
+//! case or spacing (`Sydney Office`, `Sydney office`, `Sydney  Office`); the uploader keeps
+//! them as different values. Each less frequent spelling is reported on every row holding it,
+//! with a suggested fix to the column's most frequent spelling (the first one seen on a tie).
+//!
+//! "Spacing" means runs of spaces inside the value. A spelling that equals the most frequent
+//! one once trimmed is left to R012 (stray whitespace), which fixes it safely.
+//!
+//! Bounds: per column at most 5,000 distinct values are tracked; a column with more is taken as
+//! free text (names, ids, descriptions) and R020 gives up on it. A spelling is remembered on at
+//! most 1,000 rows (200,000 in all); a spelling used on more rows is taken as deliberate and
+//! never reported, so both passes agree.
+
+use super::{Sink, lowered, trimmed};
+use crate::engine::Row;
+use crate::finding::{Applicability, Finding, Fix};
+use crate::header::ColumnKind;
+use crate::registry::Code;
+use crate::rules::Ctx;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use xxhash_rust::xxh3::xxh3_64;
+
+const MAX_VALUES: usize = 5_000;
+const MAX_ROWS_PER_VALUE: usize = 1_000;
+const MAX_ROWS: usize = 200_000;
+
+/// A hasher for keys that already are hashes.
+#[derive(Debug, Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[derive(Debug)]
+struct Value {
+    text: Box<str>,
+    count: u64,
+    /// Every row holding this spelling, until there are too many (then `None`).
+    records: Option<Vec<u32>>,
+}
+
+#[derive(Debug)]
+struct Column {
+    index: usize,
+    values: Vec<Value>,
+    by_hash: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
+    last: usize,
+    gave_up: bool,
+}
+
+/// Distinct values per attribute column while rows stream past.
+#[derive(Debug, Default)]
+pub(super) struct Attributes {
+    columns: Vec<Column>,
+    remembered: usize,
+}
+
+impl Attributes {
+    pub(super) fn new(ctx: &Ctx<'_>) -> Attributes {
+        Attributes {
+            columns: ctx
+                .header
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| matches!(c.kind, ColumnKind::Attribute { .. }))
+                .map(|(index, _)| Column {
+                    index,
+                    values: Vec::new(),
+                    by_hash: HashMap::default(),
+                    last: 0,
+                    gave_up: false,
+                })
+                .collect(),
+            remembered: 0,
+        }
+    }
+
+    pub(super) fn observe(&mut self, record: u32, row: &Row<'_>) {
+        for col in &mut self.columns {
+            let cell = row.cell(col.index);
+            if cell.is_empty() || col.gave_up {
+                continue;
+            }
+            // Columns mostly repeat a few values: compare with the last one before hashing.
+            let i = if col.values.get(col.last).is_some_and(|v| *v.text == *cell) {
+                col.last
+            } else {
+                let h = xxh3_64(cell.as_bytes());
+                match col.by_hash.get(&h) {
+                    // A different value with the same hash (vanishingly rare) is not tracked.
+                    Some(&i) if *col.values[i as usize].text != *cell => continue,
+                    Some(&i) => i as usize,
+                    None if col.values.len() < MAX_VALUES => {
+                        col.values.push(Value {
+                            text: cell.into(),
+                            count: 0,
+                            records: Some(Vec::new()),
+                        });
+                        col.by_hash.insert(h, (col.values.len() - 1) as u32);
+                        col.values.len() - 1
+                    }
+                    None => {
+                        col.gave_up = true;
+                        self.remembered -= col
+                            .values
+                            .iter()
+                            .filter_map(|v| v.records.as_ref().map(Vec::len))
+                            .sum::<usize>();
+                        col.values = Vec::new();
+                        col.by_hash = HashMap::default();
+                        continue;
+                    }
+                }
+            };
+            col.last = i;
+            let v = &mut col.values[i];
+            v.count += 1;
+            if let Some(records) = v.records.as_mut() {
+                if records.len() < MAX_ROWS_PER_VALUE && self.remembered < MAX_ROWS {
+                    records.push(record);
+                    self.remembered += 1;
+                } else {
+                    self.remembered -= records.len();
+                    v.records = None;
+                }
+            }
+        }
+    }
+
+    pub(super) fn finish(self) -> Plan {
+        let mut plan = Plan::default();
+        for col in self.columns {
+            if col.gave_up {
+                continue;
+            }
+            let k = plan.columns.len() as u32;
+            let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, v) in col.values.iter().enumerate() {
+                by_key.entry(spelling_key(&v.text)).or_default().push(i);
+            }
+            let mut column = ColumnPlan {
+                index: col.index,
+                variants: Vec::new(),
+                lookup: HashMap::new(),
+            };
+            let mut keys: Vec<&Vec<usize>> = by_key.values().filter(|g| g.len() > 1).collect();
+            keys.sort_unstable();
+            for group in keys {
+                // The most frequent spelling; the first seen on a tie.
+                let Some(&target) = group
+                    .iter()
+                    .max_by_key(|&&i| (col.values[i].count, std::cmp::Reverse(i)))
+                else {
+                    continue;
+                };
+                let t = &col.values[target];
+                for &i in group {
+                    let v = &col.values[i];
+                    let Some(records) = v.records.as_ref() else {
+                        continue;
+                    };
+                    if i == target || trimmed(&v.text) == &*t.text {
+                        continue;
+                    }
+                    let id = column.variants.len() as u32;
+                    column.lookup.insert(v.text.clone(), id);
+                    column.variants.push(Variant {
+                        text: v.text.clone(),
+                        target: t.text.clone(),
+                        target_count: t.count,
+                        count: v.count,
+                    });
+                    plan.occurrences.extend(records.iter().map(|&r| (r, k, id)));
+                }
+            }
+            if !column.variants.is_empty() {
+                plan.columns.push(column);
+            }
+        }
+        plan.occurrences.sort_unstable();
+        plan
+    }
+}
+
+/// Values meet under this key when they differ only by case or spacing.
+fn spelling_key(value: &str) -> String {
+    let mut buf = String::new();
+    let lower = lowered(value, &mut buf);
+    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(Debug)]
+struct Variant {
+    text: Box<str>,
+    target: Box<str>,
+    target_count: u64,
+    count: u64,
+}
+
+#[derive(Debug)]
+struct ColumnPlan {
+    index: usize,
+    variants: Vec<Variant>,
+    /// Spelling → variant.
+    lookup: HashMap<Box<str>, u32>,
+}
+
+/// What R020 decided.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    columns: Vec<ColumnPlan>,
+    /// (record, column in `columns`, variant), by record.
+    occurrences: Vec<(u32, u32, u32)>,
+}
+
+impl Plan {
+    pub(super) fn findings(&self, _ctx: &Ctx<'_>, plan: &super::Plan, sink: &mut Sink<'_>) {
+        for &(record, k, id) in &self.occurrences {
+            let column = &self.columns[k as usize];
+            let v = &column.variants[id as usize];
+            let (row, line) = plan.position(record);
+            let mut f = finding(&v.text, v, column.index);
+            f.row = Some(row);
+            f.line = Some(line);
+            sink(f);
+        }
+    }
+
+    pub(super) fn row_findings(&self, row: &Row<'_>, sink: &mut Sink<'_>) {
+        for column in &self.columns {
+            let cell = row.cell(column.index);
+            if let Some(&id) = column.lookup.get(cell) {
+                let mut f = finding(cell, &column.variants[id as usize], column.index);
+                f.row = Some(row.row);
+                f.line = Some(row.line);
+                sink(f);
+            }
+        }
+    }
+}
+
+fn finding(value: &str, v: &Variant, column: usize) -> Finding {
+    let excerpt = super::super::text::excerpt;
+    let mut f = Finding::new(
+        Code::R020,
+        format!(
+            "`{}` ({} in this column) differs only by case or spacing from `{}` ({}); the uploader keeps them as two different values.",
+            excerpt(value),
+            rows(v.count),
+            excerpt(&v.target),
+            rows(v.target_count),
+        ),
+        "Use one spelling throughout the column (the suggested fix writes the most frequent one); Excel's Find & Replace with \"Match case\" does it by hand.",
+    )
+    .fix(Fix::set_cell(Applicability::Suggested, value, &*v.target));
+    f.column = Some(column);
+    f
+}
+
+fn rows(n: u64) -> String {
+    if n == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{} rows", super::thousands(n))
+    }
+}

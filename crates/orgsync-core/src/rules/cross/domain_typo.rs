@@ -1,0 +1,362 @@
+//! R004 email-domain-typo, the file-wide half: a domain used by a few rows that is one or two
+//! edits away from the domain most of the file's addresses use (`acme.con`, `acme.cmo`,
+//! `acmee.com` beside a file full of `acme.com`). The other half, known misspellings (`gmial.com`,
+//! a `.con` ending), is a per-row rule; domains it knows are left to it, so a cell gets one R004.
+//!
+//! Definitions, counted over every email column (identifying emails, `existing_email_address`,
+//! `manager_primary_email_address`):
+//! - the *main* domain carries more than half of the addresses, and at least 5 of them, and is
+//!   not a public mail domain (a misspelt `gmail.com` is the per-row half's business);
+//! - a *rare* domain carries at most 2 addresses, or at most 5% as many as the main one;
+//! - a rare domain is reported when it is shaped like a domain (letters, digits, `-` and dots,
+//!   with a dot) and is 1 edit away from the main domain, or 2 when the main domain has at
+//!   least 6 characters (Damerau–Levenshtein: a swap of two letters is one edit).
+//!
+//! Bounds: at most 10,000 distinct domains are counted (later new ones are ignored), and each
+//! domain's occurrences are remembered only up to 1,000 (100,000 in all); a domain whose
+//! occurrences were not all remembered is never reported, so both passes agree.
+//!
+//! This module also names the *org's domains* for X004: domains carrying at least 5% of the
+//! addresses and at least 2, public mail domains excepted, when there are two or more of them.
+//! With 60 `acme.com`, 30 `acme.co.uk` and 10 `gmail.com` addresses the org's domains are
+//! `acme.com` and `acme.co.uk`; with 95 `acme.com`, 4 `acme.de` and 1 `acme.fr` they are
+//! `acme.com` and `acme.de`; a file with one domain has none (X004 then compares within a
+//! domain only).
+
+use super::{Ctx, Sink, lowered, similar, thousands};
+use crate::engine::Row;
+use crate::finding::{Applicability, Finding, Fix};
+use crate::header::ColumnKind;
+use crate::registry::Code;
+use crate::rules::row::email;
+use std::collections::HashMap;
+
+/// "No domain" in the per-record domain vector.
+pub(super) const NONE: u32 = u32::MAX;
+const MAX_DOMAINS: usize = 10_000;
+const MAX_OCCURRENCES_PER_DOMAIN: usize = 1_000;
+const MAX_OCCURRENCES: usize = 100_000;
+
+/// Public mail domains: never the org's, never a "main" domain here.
+const PUBLIC: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "protonmail.com",
+    "proton.me",
+    "gmx.com",
+    "gmx.de",
+    "web.de",
+    "mail.com",
+    "yandex.ru",
+    "qq.com",
+    "163.com",
+];
+
+fn is_public(domain: &str) -> bool {
+    PUBLIC.contains(&domain)
+}
+
+fn domain_shaped(d: &str) -> bool {
+    d.contains('.')
+        && !d.starts_with('.')
+        && !d.ends_with('.')
+        && d.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+#[derive(Debug)]
+struct Occurrence {
+    record: u32,
+    column: u32,
+    value: Box<str>,
+}
+
+#[derive(Debug)]
+struct Stat {
+    name: Box<str>,
+    count: u64,
+    /// Every occurrence so far, until there are too many (then `None`).
+    seen: Option<Vec<Occurrence>>,
+}
+
+/// Domain counts while rows stream past.
+#[derive(Debug, Default)]
+pub(super) struct Domains {
+    columns: Vec<usize>,
+    index: HashMap<Box<str>, u32>,
+    stats: Vec<Stat>,
+    /// Addresses counted (including those of domains past the cap).
+    total: u64,
+    remembered: usize,
+    /// The last domain interned: files mostly repeat one domain.
+    last: Option<u32>,
+}
+
+impl Domains {
+    pub(super) fn new(ctx: &Ctx<'_>) -> Domains {
+        Domains {
+            columns: email_columns(ctx),
+            ..Domains::default()
+        }
+    }
+
+    /// The domain's index in the table, adding it while there is room.
+    pub(super) fn intern(&mut self, domain: &str) -> u32 {
+        if let Some(i) = self.last
+            && *self.stats[i as usize].name == *domain
+        {
+            return i;
+        }
+        let i = match self.index.get(domain) {
+            Some(&i) => i,
+            None if self.stats.len() < MAX_DOMAINS => {
+                let i = self.stats.len() as u32;
+                self.stats.push(Stat {
+                    name: domain.into(),
+                    count: 0,
+                    seen: Some(Vec::new()),
+                });
+                self.index.insert(domain.into(), i);
+                i
+            }
+            None => return NONE,
+        };
+        self.last = Some(i);
+        i
+    }
+
+    /// Counts the addresses of every email column but `done`, whose address the caller
+    /// already counted.
+    pub(super) fn observe(
+        &mut self,
+        record: u32,
+        row: &Row<'_>,
+        done: Option<usize>,
+        buf: &mut String,
+    ) {
+        for k in 0..self.columns.len() {
+            let column = self.columns[k];
+            let value = row.cell(column);
+            if value.is_empty() || Some(column) == done {
+                continue;
+            }
+            let lower = lowered(value, buf);
+            let Some((_, domain)) = similar::split(lower) else {
+                continue;
+            };
+            let i = self.intern(domain);
+            self.count(i, record, column, value);
+        }
+    }
+
+    /// Counts one address of domain `i` (from `intern`), found in `value`.
+    pub(super) fn count(&mut self, i: u32, record: u32, column: usize, value: &str) {
+        self.total += 1;
+        let Some(stat) = self.stats.get_mut(i as usize) else {
+            return;
+        };
+        stat.count += 1;
+        if let Some(seen) = stat.seen.as_mut() {
+            if seen.len() < MAX_OCCURRENCES_PER_DOMAIN && self.remembered < MAX_OCCURRENCES {
+                self.remembered += 1;
+                seen.push(Occurrence {
+                    record,
+                    column: column as u32,
+                    value: value.into(),
+                });
+            } else {
+                self.remembered -= seen.len();
+                stat.seen = None;
+            }
+        }
+    }
+
+    /// The org's domains (see the module docs), as table indexes, ascending.
+    pub(super) fn org_domains(&self) -> Vec<u32> {
+        let org: Vec<u32> = (0..self.stats.len() as u32)
+            .filter(|&i| {
+                let s = &self.stats[i as usize];
+                s.count >= 2 && s.count * 20 >= self.total && !is_public(&s.name)
+            })
+            .collect();
+        if org.len() >= 2 { org } else { Vec::new() }
+    }
+
+    pub(super) fn finish(self) -> Plan {
+        let mut plan = Plan {
+            columns: self.columns,
+            ..Plan::default()
+        };
+        let Some(main) = self
+            .stats
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, s)| (s.count, std::cmp::Reverse(*i)))
+            .map(|(_, s)| s)
+        else {
+            return plan;
+        };
+        if main.count * 2 <= self.total || main.count < 5 || is_public(&main.name) {
+            return plan;
+        }
+        let max_edits = if main.name.chars().count() >= 6 { 2 } else { 1 };
+        for s in &self.stats {
+            let Some(seen) = s.seen.as_ref() else {
+                continue;
+            };
+            let rare = s.count <= 2 || s.count * 20 <= main.count;
+            // A known misspelling (`acme.con`) is the per-row half's: reported once, there.
+            if !rare || !domain_shaped(&s.name) || email::domain_typo(&s.name).is_some() {
+                continue;
+            }
+            let edits = strsim::damerau_levenshtein(&s.name, &main.name);
+            if edits == 0 || edits > max_edits {
+                continue;
+            }
+            plan.typos.insert(s.name.clone(), (s.count, edits));
+            plan.occurrences
+                .extend(seen.iter().map(|o| (o.record, o.column, o.value.clone())));
+        }
+        plan.occurrences.sort_unstable();
+        plan.share = main.count * 100 / self.total.max(1);
+        plan.main = main.name.clone();
+        plan
+    }
+}
+
+/// Every email column R004 reads.
+fn email_columns(ctx: &Ctx<'_>) -> Vec<usize> {
+    ctx.header
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.kind, ColumnKind::Email(_)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What R004's file-wide half decided.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    columns: Vec<usize>,
+    main: Box<str>,
+    /// Percent of the file's addresses on the main domain.
+    share: u64,
+    /// Rare domain → (addresses, edits away from the main domain).
+    typos: HashMap<Box<str>, (u64, usize)>,
+    /// Every occurrence of a reported domain: (record, column, cell), by record.
+    occurrences: Vec<(u32, u32, Box<str>)>,
+}
+
+impl Plan {
+    pub(super) fn findings(&self, _ctx: &Ctx<'_>, plan: &super::Plan, sink: &mut Sink<'_>) {
+        for (record, column, value) in &self.occurrences {
+            let mut buf = String::new();
+            let lower = lowered(value, &mut buf);
+            let Some((_, domain)) = similar::split(lower) else {
+                continue;
+            };
+            let Some(&(count, edits)) = self.typos.get(domain) else {
+                continue;
+            };
+            let (row, line) = plan.position(*record);
+            let mut f = self.finding(value, domain, count, edits, *column as usize);
+            f.row = Some(row);
+            f.line = Some(line);
+            sink(f);
+        }
+    }
+
+    pub(super) fn row_findings(&self, _ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
+        if self.typos.is_empty() {
+            return;
+        }
+        let mut buf = String::new();
+        for &column in &self.columns {
+            let value = row.cell(column);
+            if value.is_empty() {
+                continue;
+            }
+            let lower = lowered(value, &mut buf);
+            let Some((_, domain)) = similar::split(lower) else {
+                continue;
+            };
+            let Some(&(count, edits)) = self.typos.get(domain) else {
+                continue;
+            };
+            let mut f = self.finding(value, domain, count, edits, column);
+            f.row = Some(row.row);
+            f.line = Some(row.line);
+            sink(f);
+        }
+    }
+
+    fn finding(
+        &self,
+        value: &str,
+        domain: &str,
+        count: u64,
+        edits: usize,
+        column: usize,
+    ) -> Finding {
+        let mut f = Finding::new(
+            Code::R004,
+            format!(
+                "The domain `{}` ({} in this file) is {} away from `{}`, which {}% of the file's addresses use: probably a typo.",
+                super::super::text::excerpt(domain),
+                if count == 1 {
+                    "1 address".to_string()
+                } else {
+                    format!("{} addresses", thousands(count))
+                },
+                if edits == 1 {
+                    "one keystroke"
+                } else {
+                    "two keystrokes"
+                },
+                self.main,
+                self.share
+            ),
+            "Correct the domain in this cell (the suggested fix does); if it is right after all, leave it.",
+        );
+        f.column = Some(column);
+        if let Some(after) = replace_domain(value, &self.main) {
+            f = f.fix(Fix::set_cell(Applicability::Suggested, value, after));
+        }
+        f
+    }
+}
+
+/// The cell with the part after its last `@` (surrounding spaces kept) replaced by `domain`.
+fn replace_domain(value: &str, domain: &str) -> Option<String> {
+    let at = value.rfind('@')?;
+    let rest = &value[at + 1..];
+    let tail = &rest[rest.trim_end().len()..];
+    Some(format!("{}{domain}{tail}", &value[..at + 1]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_domain;
+
+    #[test]
+    fn domain_replacement_keeps_the_rest() {
+        assert_eq!(
+            replace_domain("Jane.Doe@Acme.con", "acme.com").as_deref(),
+            Some("Jane.Doe@acme.com")
+        );
+        assert_eq!(
+            replace_domain(" jane@acme.cmo  ", "acme.com").as_deref(),
+            Some(" jane@acme.com  ")
+        );
+        assert_eq!(replace_domain("jane", "acme.com"), None);
+    }
+}

@@ -1,0 +1,461 @@
+//! Properties of the two passes on any input.
+//!
+//! Inputs are built to look like what Excel and HR systems write: a header drawn from the known
+//! columns, cells drawn from a pool of realistic dirty values (stray spaces, case variants, bad
+//! emails, `ACTIVE`, `Yes`, formulas, quotes, commas and line breaks inside cells, accents),
+//! written with a chosen delimiter, line ending, byte-order mark and encoding. Each row carries a
+//! unique id in an `attribute_row_id` column so the corrected file's rows can be traced back.
+//!
+//! `PROPTEST_CASES=N` runs more cases than the default.
+
+use orgsync_core::{Code, Edit, FixOptions, Options, Report};
+use orgsync_tests::run;
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+/// The id column every generated file carries.
+const ID: &str = "attribute_row_id";
+
+/// The columns a generated header draws from (besides the email and id columns it always has).
+const OPTIONAL: &[&str] = &[
+    "preferred_first_name",
+    "preferred_last_name",
+    "work_title",
+    "unique_user_id",
+    "acme_license_learning_status",
+    "license_english_status",
+    "group:Sales",
+    "group:Engineering",
+    "permission_curate_content",
+    "group_permission_view_reports",
+    "reupload_user_profile",
+    "attribute_office",
+    "department_name",
+    "worker_status",
+    "country_code",
+    "manager_primary_email_address",
+    "Primary_Email_Address",
+    " work_title",
+    "Group:Support",
+    "attribute_cost center",
+    "email",
+    "",
+];
+
+/// Realistic values for a column, clean and dirty.
+fn pool(header: &str) -> &'static [&'static str] {
+    let h = header.trim().to_ascii_lowercase();
+    if h.contains("email") {
+        &[
+            "jane.doe@example.com",
+            "john.smith@example.com",
+            "ana.lopez@example.com",
+            " jane.doe@example.com ",
+            "JOHN.SMITH@EXAMPLE.COM",
+            "mailto:ana@example.com",
+            "<li.wei@example.com>",
+            "li.wei@gmial.com",
+            "jane.doe@example.con",
+            "jane@@example.com",
+            "jane doe@example.com",
+            "a@example.com;b@example.com",
+            "jane.doe@example.com.",
+            "jane.doe",
+            "józef@example.com",
+            "j.o.h.n.smith+lms@example.com",
+            "",
+        ]
+    } else if h.contains("license") {
+        &[
+            "Active", "Active", "Inactive", "ACTIVE", "active", " Active", "yes", "1", "true",
+            "assigned", "revoked", "no", "Actve", "",
+        ]
+    } else if h.starts_with("group_permission") {
+        &[
+            "group:Sales",
+            "Group:Sales",
+            "Sales",
+            "group:Sales;group:Engineering",
+            "group:Sales group:Engineering",
+            "group:Marketing",
+            "yes",
+            "No",
+            "",
+        ]
+    } else if h.starts_with("group:") || h.starts_with("permission_") {
+        &[
+            "yes", "no", "Yes", "YES", "No", "y", "n", "true", "x", "1", " yes", "", "",
+        ]
+    } else if h == "unique_user_id" {
+        &[
+            "E1001",
+            "E1002",
+            "E-1003",
+            "1.23457E+11",
+            "=\"00123\"",
+            "'00123",
+            "#N/A",
+            "E 1004",
+            "",
+        ]
+    } else if h == "reupload_user_profile" {
+        &["true", "TRUE", "True", "yes", "1", "false", ""]
+    } else if h == "worker_status" {
+        &["active", "inactive", "Active", "on leave", ""]
+    } else if h == "country_code" {
+        &["AU", "us", "GBR", "D", ""]
+    } else {
+        &[
+            "Jane",
+            "Smith",
+            "Manager, Sales",
+            "O'Brien",
+            "José",
+            "Zoë Müller",
+            "Ã©ric",
+            " Jane",
+            "Jane ",
+            "\u{00A0}Ann",
+            "Ann\u{200B}",
+            "=HYPERLINK(\"http://x\")",
+            "+SUM(A1:A2)",
+            "-",
+            "@home",
+            "\"Quoted\" name",
+            "Line\nbreak",
+            "Sydney Office",
+            "sydney office",
+            "Sydney  Office",
+            "#REF!",
+            "jane.doe@example.com",
+            "",
+        ]
+    }
+}
+
+/// A generated file: its text, and the id of each spreadsheet row after the header (`None` for
+/// a blank row).
+#[derive(Debug, Clone)]
+struct Generated {
+    bytes: Vec<u8>,
+    ids: Vec<Option<String>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Form {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Windows1252,
+}
+
+fn quote(cell: &str, delimiter: char) -> String {
+    if cell.contains([delimiter, '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Builds an Org Sync-like file from the generator's choices.
+fn build(
+    columns: Vec<&'static str>,
+    picks: Vec<Vec<usize>>,
+    blanks: Vec<bool>,
+    duplicate: Option<usize>,
+    delimiter: char,
+    endings: u8,
+    form: Form,
+) -> Generated {
+    let mut header = vec!["primary_email_address", ID];
+    header.extend(columns);
+    let eol = |i: usize| match endings {
+        0 => "\r\n",
+        1 => "\n",
+        // Mixed, as when two files are pasted together.
+        _ if i.is_multiple_of(3) => "\n",
+        _ => "\r\n",
+    };
+    let mut text = String::new();
+    let line: Vec<String> = header.iter().map(|h| quote(h, delimiter)).collect();
+    text.push_str(&line.join(&delimiter.to_string()));
+    text.push_str(eol(0));
+    let mut ids = Vec::new();
+    let mut rows: Vec<String> = Vec::new();
+    for (r, pick) in picks.iter().enumerate() {
+        let id = format!("r{r}");
+        let cells: Vec<String> = header
+            .iter()
+            .enumerate()
+            .map(|(c, h)| {
+                if *h == ID {
+                    id.clone()
+                } else {
+                    let p = pool(h);
+                    quote(p[pick[c % pick.len()] % p.len()], delimiter)
+                }
+            })
+            .collect();
+        rows.push(cells.join(&delimiter.to_string()));
+        ids.push(Some(id));
+    }
+    if let Some(d) = duplicate.filter(|_| !rows.is_empty()) {
+        // An exact copy of a row (the same id too), as when an export is pasted twice.
+        let d = d % rows.len();
+        rows.push(rows[d].clone());
+        ids.push(ids[d].clone());
+    }
+    let mut all_ids = Vec::new();
+    for (i, (row, id)) in rows.into_iter().zip(ids).enumerate() {
+        if blanks.get(i).copied().unwrap_or(false) {
+            text.push_str(eol(i + 1));
+            all_ids.push(None);
+        }
+        text.push_str(&row);
+        text.push_str(eol(i + 1));
+        all_ids.push(id);
+    }
+    let bytes = match form {
+        Form::Utf8 => text.into_bytes(),
+        Form::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+        Form::Utf16Le => {
+            let mut b = vec![0xFF, 0xFE];
+            for u in text.encode_utf16() {
+                b.extend_from_slice(&u.to_le_bytes());
+            }
+            b
+        }
+        Form::Windows1252 => {
+            // Characters Windows-1252 lacks become `?`, as Excel writes them.
+            windows_1252(&text)
+        }
+    };
+    Generated {
+        bytes,
+        ids: all_ids,
+    }
+}
+
+/// Windows-1252 bytes for the generator's text (its Latin-1 range, `?` for the rest).
+fn windows_1252(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| {
+            let u = c as u32;
+            if u < 0x80 || (0xA0..=0xFF).contains(&u) {
+                u as u8
+            } else {
+                b'?'
+            }
+        })
+        .collect()
+}
+
+fn generated() -> impl Strategy<Value = Generated> {
+    (
+        proptest::sample::subsequence(OPTIONAL, 0..8),
+        proptest::collection::vec(proptest::collection::vec(0usize..64, 1..24), 0..14),
+        proptest::collection::vec(proptest::bool::weighted(0.1), 0..16),
+        proptest::option::weighted(0.3, 0usize..14),
+        prop_oneof![4 => Just(','), 1 => Just(';'), 1 => Just('\t')],
+        0u8..3,
+        prop_oneof![
+            4 => Just(Form::Utf8),
+            1 => Just(Form::Utf8Bom),
+            1 => Just(Form::Utf16Le),
+            1 => Just(Form::Windows1252),
+        ],
+    )
+        .prop_map(|(cols, picks, blanks, dup, d, e, form)| {
+            build(cols, picks, blanks, dup, d, e, form)
+        })
+}
+
+fn config(cases: u32) -> Config {
+    // PROPTEST_CASES, when set, overrides the modest defaults that keep `cargo test` quick.
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(cases);
+    Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+fn safe_only() -> FixOptions {
+    FixOptions::default()
+}
+
+/// Spreadsheet rows (2 = the first after the header) that a fix which is on drops.
+fn dropped_rows(report: &Report, fix: &FixOptions) -> Vec<u64> {
+    report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.edit == Edit::DropRow && fix.applies_to(f.code, x))
+        })
+        .filter_map(|f| f.row)
+        .collect()
+}
+
+/// The `attribute_row_id` of each row of a corrected (comma-separated UTF-8) file.
+fn corrected_ids(corrected: &[u8]) -> Vec<String> {
+    let body = corrected
+        .strip_prefix(&[0xEF, 0xBB, 0xBF][..])
+        .unwrap_or(corrected);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(body);
+    let mut records = rdr.byte_records().map_while(Result::ok);
+    let Some(head) = records.next() else {
+        return Vec::new();
+    };
+    let Some(col) = head.iter().position(|h| h == ID.as_bytes()) else {
+        return Vec::new();
+    };
+    records
+        .map(|r| String::from_utf8_lossy(r.get(col).unwrap_or_default()).into_owned())
+        .collect()
+}
+
+/// Findings that carry a safe fix (the ones a corrected file must be free of).
+fn safe_fixable(report: &Report) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| safe_only().applies_to(f.code, x))
+        })
+        .map(|f| {
+            format!(
+                "{} row {:?} col {:?}: {} ({:?})",
+                f.code, f.row, f.column, f.message, f.fix
+            )
+        })
+        .collect()
+}
+
+fn options() -> Options {
+    Options {
+        known_groups: vec!["Sales".into(), "Engineering".into()],
+        ..Options::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// Any bytes at all give a report, and the fix pass runs over them, without a panic.
+    #[test]
+    fn any_bytes_give_a_report(bytes in proptest::collection::vec(any::<u8>(), 0..1500)) {
+        let report = run::check(&bytes, &Options::default(), 0);
+        let _ = report.to_json(false);
+        let _ = run::fix(&bytes, &report, &FixOptions { suggested: orgsync_core::Suggested::All, ..FixOptions::default() }, 0);
+    }
+
+    /// Generated files with random bytes flipped: half-valid CSV is the hard case for a parser.
+    #[test]
+    fn damaged_files_give_a_report(
+        g in generated(),
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+    ) {
+        let mut bytes = g.bytes;
+        for (at, b) in flips {
+            if !bytes.is_empty() {
+                let n = bytes.len();
+                bytes[at % n] = b;
+            }
+        }
+        let report = run::check(&bytes, &options(), 0);
+        let _ = run::fix(&bytes, &report, &FixOptions { suggested: orgsync_core::Suggested::All, ..FixOptions::default() }, 0);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// Fixing the corrected file again changes nothing.
+    #[test]
+    fn fixing_twice_equals_fixing_once(g in generated()) {
+        let (_, once) = run::check_and_fix(&g.bytes, &options(), &safe_only());
+        let (_, twice) = run::check_and_fix(&once.corrected, &options(), &safe_only());
+        prop_assert_eq!(
+            String::from_utf8_lossy(&once.corrected),
+            String::from_utf8_lossy(&twice.corrected)
+        );
+    }
+
+    /// The corrected file has nothing left that a safe fix would change.
+    #[test]
+    fn corrected_file_has_no_safe_fixable_finding(g in generated()) {
+        let (_, out) = run::check_and_fix(&g.bytes, &options(), &safe_only());
+        let again = run::check(&out.corrected, &options(), 0);
+        let left = safe_fixable(&again);
+        prop_assert!(
+            left.is_empty(),
+            "corrected file:\n{}\nstill has safe-fixable findings:\n{}",
+            String::from_utf8_lossy(&out.corrected),
+            left.join("\n")
+        );
+    }
+
+    /// Every row reaches the corrected file, in order, except the rows a fix drops.
+    #[test]
+    fn rows_are_kept_in_order(g in generated()) {
+        let (report, out) = run::check_and_fix(&g.bytes, &options(), &safe_only());
+        // A shifted row (F007 with cells past the header) or a quoting problem can move the id
+        // out of its column; such files are not about row order.
+        prop_assume!(!report.summary.by_code.contains_key(&Code::F006));
+        let dropped = dropped_rows(&report, &safe_only());
+        let expected: Vec<String> = g
+            .ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !dropped.contains(&(*i as u64 + 2)))
+            .filter_map(|(_, id)| id.clone())
+            .collect();
+        let got: Vec<String> = corrected_ids(&out.corrected)
+            .into_iter()
+            .filter(|id| !id.is_empty())
+            .collect();
+        prop_assert_eq!(got, expected);
+    }
+
+    /// However the bytes are cut into chunks, the report is the same. The files are repeated past
+    /// the 64 KiB the engine looks at before it starts, so the cuts fall in the streaming part.
+    #[test]
+    fn any_chunking_gives_the_same_report(
+        g in generated(),
+        cuts in proptest::collection::vec(any::<usize>(), 1..12),
+    ) {
+        let mut bytes = g.bytes.clone();
+        if g.bytes.len() > 8 {
+            // Repeat the records (not the header, nor the BOM) to pass 64 KiB.
+            let body_start = if g.bytes.starts_with(&[0xFF, 0xFE]) {
+                // UTF-16LE: the first line feed is the pair 0A 00 at an even offset.
+                (0..g.bytes.len() / 2)
+                    .find(|&i| g.bytes[2 * i] == b'\n' && g.bytes[2 * i + 1] == 0)
+                    .map_or(0, |i| 2 * i + 2)
+            } else {
+                g.bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1)
+            };
+            let body = &g.bytes[body_start..];
+            if body.len() > 4 {
+                while bytes.len() < 70 * 1024 {
+                    bytes.extend_from_slice(body);
+                }
+            }
+        }
+        let n = bytes.len().max(1);
+        let cuts: Vec<usize> = cuts.iter().map(|c| c % n).collect();
+        let whole = run::check(&bytes, &options(), 0);
+        let split = run::check_split(&bytes, &options(), &cuts);
+        prop_assert!(whole.to_json(false) == split.to_json(false), "cuts {:?}", cuts);
+    }
+}
