@@ -17,63 +17,35 @@ pub fn sev(s: Severity) -> Sev {
     }
 }
 
-/// Labels for the action summary's fields; a field the page does not know yet is shown with its
-/// name made readable, so the page never hides what the engine counts.
-const ACTION_LABELS: &[(&str, &str)] = &[
-    ("users", "Users named"),
-    ("new_users", "New users"),
-    ("invitations", "Invitations (license set to Active)"),
-    ("revocations", "Revocations (license set to Inactive)"),
-    ("group_additions", "Added to group"),
-    ("group_removals", "Removed from group"),
-    ("permission_grants", "Permission granted"),
-    ("permission_removals", "Permission removed"),
-    ("email_changes", "Email changes"),
-    ("id_changes", "User id changes"),
-];
-
-fn action_label(key: &str) -> String {
-    ACTION_LABELS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, label)| label.to_string())
-        .unwrap_or_else(|| {
-            let words = key.replace('_', " ");
-            let mut chars = words.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        })
-}
-
-/// Flattens the engine's action summary into lines: a count per field, and a line per entry of
-/// per-group or per-permission maps ("Added to group: Sales").
+/// "What this upload will do", in the admin's words, from the engine's action summary: every
+/// count the engine makes, zero or not (the page hides the zeros).
 fn action_lines(actions: &orgsync_core::Actions) -> Vec<ActionLine> {
-    let mut lines = Vec::new();
-    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(actions) else {
-        return lines;
-    };
-    for (key, value) in fields {
-        let label = action_label(&key);
-        match value {
-            serde_json::Value::Number(n) => lines.push(ActionLine {
-                label,
-                count: n.as_u64().unwrap_or(0),
-            }),
-            serde_json::Value::Object(entries) => {
-                for (name, n) in entries {
-                    if let Some(count) = n.as_u64() {
-                        lines.push(ActionLine {
-                            label: format!("{label}: {name}"),
-                            count,
-                        });
-                    }
-                }
-            }
-            _ => {}
-        }
+    let line = |label: String, count: u64| ActionLine { label, count };
+    let mut lines = vec![line("Users named".into(), actions.users())];
+    for (header, t) in actions.licenses() {
+        lines.push(line(format!("Invitations: {header} set to Active"), t.add));
+        lines.push(line(
+            format!("Revocations: {header} set to Inactive"),
+            t.remove,
+        ));
     }
+    for (group, t) in actions.groups() {
+        lines.push(line(format!("Added to group “{group}”"), t.add));
+        lines.push(line(format!("Removed from group “{group}”"), t.remove));
+    }
+    for (permission, t) in actions.permissions() {
+        lines.push(line(format!("Granted {permission}"), t.add));
+        lines.push(line(format!("Removed {permission}"), t.remove));
+    }
+    lines.push(line(
+        "Email address changes".into(),
+        actions.email_changes(),
+    ));
+    lines.push(line("User id changes".into(), actions.id_changes()));
+    lines.push(line(
+        "Profiles re-uploaded (reupload_user_profile)".into(),
+        actions.reupload_profiles(),
+    ));
     lines
 }
 
@@ -222,7 +194,11 @@ mod tests {
         );
         assert!(!view.groups.is_empty(), "the sample has mistakes");
         assert!(!view.grid.is_empty());
-        assert!(view.actions.iter().any(|a| a.label == "Users named"));
+        assert!(
+            view.actions
+                .iter()
+                .any(|a| a.label == "Users named" && a.count > 0)
+        );
     }
 
     #[test]
@@ -237,11 +213,29 @@ mod tests {
     }
 
     #[test]
-    fn unknown_action_fields_get_readable_labels() {
-        assert_eq!(action_label("group_additions"), "Added to group");
+    fn the_action_summary_reads_as_sentences() {
+        let csv = "primary_email_address,acme_license_learning_status,group:Sales\r\n\
+                   a@example.com,Active,yes\r\nb@example.com,Inactive,no\r\nc@example.com,Active,\r\n";
+        let view = report_view(&orgsync_core::check(
+            csv.as_bytes(),
+            orgsync_core::Options::default(),
+        ));
+        let count = |label: &str| {
+            view.actions
+                .iter()
+                .find(|a| a.label == label)
+                .map(|a| a.count)
+        };
+        assert_eq!(count("Users named"), Some(3));
         assert_eq!(
-            action_label("rows_with_admin_rights"),
-            "Rows with admin rights"
+            count("Invitations: acme_license_learning_status set to Active"),
+            Some(2)
         );
+        assert_eq!(
+            count("Revocations: acme_license_learning_status set to Inactive"),
+            Some(1)
+        );
+        assert_eq!(count("Added to group “Sales”"), Some(1));
+        assert_eq!(count("Removed from group “Sales”"), Some(1));
     }
 }

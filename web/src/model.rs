@@ -328,7 +328,11 @@ pub fn bytes(n: u64) -> String {
 
 /// A duration for people: `850` ms → `850 ms`, `1234` → `1.2 s`.
 pub fn duration(ms: f64) -> String {
-    if ms < 1000.0 { format!("{:.0} ms", ms.max(0.0)) } else { format!("{:.1} s", ms / 1000.0) }
+    if ms < 1000.0 {
+        format!("{:.0} ms", ms.max(0.0))
+    } else {
+        format!("{:.1} s", ms / 1000.0)
+    }
 }
 
 /// "1 row" / "2 rows".
