@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// How many items of one group travel to the page (the group's count stays exact).
-pub const ITEMS_PER_GROUP: usize = 500;
+pub const ITEMS_PER_GROUP: usize = 200;
 /// How many rows the problem grid holds at most.
 pub const GRID_ROWS: usize = 200_000;
 
