@@ -159,6 +159,7 @@ describe('the page', () => {
     await shot(page, 'sample-viewport.png');
     await page.screenshot({ path: join(ROOT, 'docs/screenshot.png') });
     await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling on a phone-width window');
     await shot(page, 'sample-narrow.png', { fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 1280, height: 800 });
