@@ -82,23 +82,21 @@ impl FixChoices {
     /// How many fixes the corrected file will receive with these choices: (safe, suggested).
     pub fn applied(&self, rules: &[RuleCount]) -> (u64, u64) {
         rules.iter().fold((0, 0), |(safe, suggested), r| {
+            let count = |kind, n| if self.applies(&r.code, kind) { n } else { 0 };
             (
-                safe + if self.safe(&r.code) { r.safe } else { 0 },
-                suggested
-                    + if self.suggested(&r.code) {
-                        r.suggested
-                    } else {
-                        0
-                    },
+                safe + count(FixKind::Safe, r.safe),
+                suggested + count(FixKind::Suggested, r.suggested),
             )
         })
     }
 
-    /// Whether a fix of this kind on this rule is applied.
+    /// Whether a fix of this kind on this rule is applied. The engine turns a rule's fixes off
+    /// as a whole (`FixOptions::no_fix`), so turning a rule's safe fixes off also stops its
+    /// suggested ones; the counts say so.
     pub fn applies(&self, code: &str, kind: FixKind) -> bool {
         match kind {
             FixKind::Safe => self.safe(code),
-            FixKind::Suggested => self.suggested(code),
+            FixKind::Suggested => self.suggested(code) && self.safe(code),
         }
     }
 }
@@ -440,6 +438,11 @@ mod tests {
         assert_eq!(c.applied(&rules), (2, 3));
         c.set_all_suggested(false, &rules);
         assert_eq!(c.applied(&rules), (2, 0));
+        // A rule whose fixes are off applies none, suggested ones included (as the engine does).
+        c.set_suggested("R005", true);
+        assert_eq!(c.applied(&rules), (2, 5));
+        c.set_safe("R005", false);
+        assert_eq!(c.applied(&rules), (0, 0));
     }
 
     #[test]
