@@ -3,8 +3,10 @@
 // `orgsync check` on the same file in the same run, the page's progress updates, the browser's
 // peak memory, and the gzip size of the page's wasm.
 //
-//   node tests/e2e/bench.mjs [ROWS]      (after scripts/e2e.sh or trunk build --release and
-//                                         cargo build --release -p orgsync-cli)
+//   node tests/e2e/bench.mjs [ROWS | FILE.csv]   (after trunk build --release and
+//                                                cargo build --release -p orgsync-cli)
+// A FILE argument benchmarks that file (e.g. the one scripts/bench.sh writes into target/)
+// instead of generating one.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const DIST = join(ROOT, 'dist');
 const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/release/orgsync');
-const ROWS = Number(process.argv[2] ?? 1_000_000);
+const ARG = process.argv[2];
+const GIVEN = ARG && existsSync(ARG) ? resolve(ARG) : null;
+const ROWS = GIVEN ? null : Number(ARG ?? 1_000_000);
 
 const HEADER = 'primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,nwt_license_learning_status,group:Sales,group:Engineering,group:Customer Success\r\n';
 const FIRST = ['Amelia', 'Daniel', 'Priya', 'Lucas', 'Sofia', 'Kwame', 'Yuki', 'Mateo', 'Chloe', 'Omar'];
@@ -72,8 +76,8 @@ const work = mkdtempSync(join(tmpdir(), 'orgsync-bench-'));
 try {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/ is missing: trunk build --release');
   if (!existsSync(CLI)) throw new Error(`no CLI at ${CLI}: cargo build --release -p orgsync-cli`);
-  const file = join(work, 'bench-1m.csv');
-  await generate(file, ROWS);
+  const file = GIVEN ?? join(work, 'bench-1m.csv');
+  if (!GIVEN) await generate(file, ROWS);
   const bytes = statSync(file).size;
 
   const t0 = process.hrtime.bigint();
@@ -130,7 +134,8 @@ try {
     return { raw_kb: +(raw.length / 1024).toFixed(1), gzip_kb: +(gzipSync(raw, { level: 9 }).length / 1024).toFixed(1) };
   };
   const result = {
-    rows: ROWS,
+    file: GIVEN ?? `generated, ${ROWS} rows`,
+    rows: nativeJson.file.rows,
     file_mb: +(bytes / 1e6).toFixed(1),
     native_check_s: +(nativeMs / 1000).toFixed(2),
     // From the file input's change event to the summary in the DOM, measured in the page.
