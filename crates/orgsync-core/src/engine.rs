@@ -253,7 +253,9 @@ impl Pipeline {
     }
 
     fn start(&mut self, h: &mut dyn Handler) {
-        let s = sniff(&self.sample);
+        // Only the first SNIFF_LEN bytes decide, however large the first chunk: any chunking
+        // must give the same answer.
+        let s = sniff(&self.sample[..self.sample.len().min(SNIFF_LEN)]);
         self.sniffed = Some(s);
         h.sniffed(&s, &self.sample);
         if s.binary.is_none() {
