@@ -52,6 +52,8 @@ struct State {
     width: usize,
     /// Number of header columns in the error report.
     report_width: usize,
+    /// F014 for the row about to come, which the parser had to cut.
+    cut: Option<Finding>,
 }
 
 impl Fixer {
@@ -73,6 +75,7 @@ impl Fixer {
                 utf16: None,
                 width: 0,
                 report_width: 0,
+                cut: None,
             },
         }
     }
@@ -297,6 +300,13 @@ impl Handler for State {
         self.start(Some(header));
     }
 
+    fn cut(&mut self, f: Finding, header: bool) {
+        // The header's is among the plan's file-level findings already.
+        if !header {
+            self.cut = Some(f);
+        }
+    }
+
     fn row(&mut self, header: Option<&Header>, row: &Row<'_>) {
         if !self.started {
             self.start(None);
@@ -312,7 +322,10 @@ impl Handler for State {
             }
             return;
         };
-        let found = self.row_findings(header, row);
+        let mut found = self.row_findings(header, row);
+        if let Some(f) = self.cut.take() {
+            found.insert(0, f);
+        }
         for f in &found {
             self.write_finding(f, Some(header));
         }
