@@ -399,10 +399,10 @@ impl Parser {
         };
         // The cells' text is cut at a character boundary, and fields past it read as empty.
         let mut kept = self.out_len;
-        if let Err(e) = std::str::from_utf8(&self.out[..kept]) {
-            if e.error_len().is_none() {
-                kept = e.valid_up_to();
-            }
+        if let Err(e) = std::str::from_utf8(&self.out[..kept])
+            && e.error_len().is_none()
+        {
+            kept = e.valid_up_to();
         }
         for end in &mut self.ends[..self.ends_len] {
             *end = (*end).min(kept);
