@@ -320,12 +320,12 @@ pub fn classify(raw: &str) -> ColumnKind {
     if let Some(name) = group_name(&norm) {
         return ColumnKind::Group { name };
     }
-    if let Some(name) = norm.strip_prefix("attribute_") {
-        if !name.trim().is_empty() {
-            return ColumnKind::Attribute {
-                name: name.to_string(),
-            };
-        }
+    if let Some(name) = norm.strip_prefix("attribute_")
+        && !name.trim().is_empty()
+    {
+        return ColumnKind::Attribute {
+            name: name.to_string(),
+        };
     }
     if let Some((budget, license_type)) = split_license(&norm) {
         return ColumnKind::License {

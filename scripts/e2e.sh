@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the browser tests: installs the tools if needed, builds the CLI and the page, then drives
+# Debian's headless Chromium over the page served on 127.0.0.1 (tests/e2e/e2e.test.mjs).
+# Screenshots go to tests/e2e/artifacts/. REUSE_DIST=1 skips the page build.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/scripts/setup.sh"
+export PATH="$ROOT/tests/e2e/node_modules/.bin:$PATH"
+cd "$ROOT"
+cargo build -p orgsync-cli
+if [ "${REUSE_DIST:-0}" != "1" ] || [ ! -f dist/index.html ]; then
+  trunk build --release
+fi
+cd tests/e2e
+exec node --test --test-concurrency=1 e2e.test.mjs

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the page and serves it on this computer only: http://127.0.0.1:8080/ (PORT=… to change).
+# First run installs the tools (scripts/setup.sh); later runs skip that.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PORT="${PORT:-8080}"
+
+"$ROOT/scripts/setup.sh"
+# binaryen 132's wasm-opt first: Trunk uses it for release builds (Trunk.toml pins version_132).
+export PATH="$ROOT/tests/e2e/node_modules/.bin:$PATH"
+cd "$ROOT"
+trunk build --release
+exec node "$ROOT/tests/e2e/static-server.mjs" "$ROOT/dist" "$PORT"

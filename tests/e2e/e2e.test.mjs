@@ -1,0 +1,293 @@
+// Browser tests of the Org Sync Preflight page: Debian's headless Chromium, driven by
+// playwright-core, over dist/ served on 127.0.0.1. Every count the page shows is compared with
+// the CLI's JSON for the same file, and every download with the CLI's output.
+//
+// Run with scripts/e2e.sh (it builds the CLI and the page first).
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './static-server.mjs';
+import { CHROMIUM_ARGS } from './chromium-args.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const DIST = join(ROOT, 'dist');
+const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = join(HERE, 'artifacts');
+const FIXTURES = join(HERE, 'fixtures');
+const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
+const CLEAN = join(ROOT, 'samples/clean.csv');
+
+
+let server, origin, context, work;
+/** Every request any page made: { url, afterLoad }. */
+const requests = [];
+/** Console errors and uncaught exceptions, from the page and its worker. */
+const problems = [];
+
+/** Runs the CLI; returns { status, stdout }. Exit 1 (errors found) is a normal outcome. */
+function cli(args) {
+  const r = spawnSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0 && r.status !== 1) {
+    throw new Error(`orgsync ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
+  return r;
+}
+
+/** The CLI's JSON report of a file. */
+function cliReport(file) {
+  return JSON.parse(cli(['check', '--format', 'json', file]).stdout);
+}
+
+/** A fresh page, loaded, with its checker ready; requests after this point count as "after load". */
+async function openPage() {
+  const page = await context.newPage();
+  const track = (p) => {
+    p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  };
+  track(page);
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker: ${m.text()}`); }));
+  page.loaded = false;
+  page.on('request', (r) => requests.push({ url: r.url(), afterLoad: page.loaded }));
+  await page.goto(origin + '/');
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  await page.waitForLoadState('networkidle');
+  page.loaded = true;
+  return page;
+}
+
+/** Uploads a file through the file picker and waits for the summary. */
+async function check(page, file) {
+  await page.setInputFiles('[data-testid="file-input"]', file);
+  return summary(page);
+}
+
+async function summary(page) {
+  const s = page.locator('[data-testid="summary"]');
+  await s.waitFor({ timeout: 60_000 });
+  const n = async (a) => Number(await s.getAttribute(a));
+  return { errors: await n('data-errors'), warnings: await n('data-warnings'), infos: await n('data-infos'), rows: await n('data-rows') };
+}
+
+/** Asserts the page's counts and finding groups equal the CLI's JSON for the same file. */
+async function assertSameAsCli(page, file) {
+  const shown = await summary(page);
+  const json = cliReport(file);
+  assert.deepEqual(shown, {
+    errors: json.summary.errors,
+    warnings: json.summary.warnings,
+    infos: json.summary.infos,
+    rows: json.file.rows,
+  }, `counts for ${file}`);
+  const pageCodes = new Set(await page.locator('[data-testid="finding-group"]').evaluateAll((els) => els.map((e) => e.dataset.code)));
+  assert.deepEqual([...pageCodes].sort(), Object.keys(json.summary.by_code).sort(), `rules for ${file}`);
+  return json;
+}
+
+/** Clicks a download button and returns the saved file's path and suggested name. */
+async function download(page, testid) {
+  const [dl] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.click(`[data-testid="${testid}"]`),
+  ]);
+  const path = join(work, `${Date.now()}-${dl.suggestedFilename()}`);
+  await dl.saveAs(path);
+  return { path, name: dl.suggestedFilename() };
+}
+
+async function shot(page, name, options = {}) {
+  await page.screenshot({ path: join(ARTIFACTS, name), ...options });
+}
+
+before(async () => {
+  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run scripts/e2e.sh (or trunk build --release)');
+  assert.ok(existsSync(CLI), `the CLI is missing at ${CLI}: cargo build -p orgsync-cli`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  work = mkdtempSync(join(tmpdir(), 'orgsync-e2e-'));
+  server = await serve(DIST, 0);
+  origin = `http://127.0.0.1:${server.address().port}`;
+  context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 800 },
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the page', () => {
+  test('loads its own files only, with a CSP, and starts its worker', async () => {
+    const page = await openPage();
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp, /default-src 'self'/);
+    assert.doesNotMatch(csp, /'unsafe-eval'|'unsafe-inline'/);
+    const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+    assert.doesNotMatch(html, /(src|href)="\//, 'asset paths are relative');
+    await shot(page, 'landing.png');
+    await page.close();
+  });
+
+  test('the sample: counts equal the CLI, groups expand, keyboard moves between problems', async () => {
+    const page = await openPage();
+    await page.click('[data-testid="sample-button"]');
+    const json = await assertSameAsCli(page, SAMPLE);
+    assert.ok(json.summary.errors + json.summary.warnings > 0, 'the sample has mistakes');
+    const first = page.locator('[data-testid="finding-group"] summary').first();
+    await first.click();
+    await page.locator('[data-testid="finding-group"] details[open] table.items tbody tr').first().waitFor();
+    await page.keyboard.press('n');
+    await page.locator('.grid-row.selected').waitFor();
+    await page.keyboard.press('n');
+    await page.keyboard.press('p');
+    await shot(page, 'sample-1280.png', { fullPage: true });
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'sample-viewport.png');
+    await page.screenshot({ path: join(ROOT, 'docs/screenshot.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'sample-narrow.png', { fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot(page, 'sample-dark.png', { fullPage: true });
+    await page.close();
+  });
+
+  test('the sample: downloads equal the CLI fix outputs, and the corrected file re-checks clean of safe fixes', async () => {
+    const page = await openPage();
+    await page.click('[data-testid="sample-button"]');
+    await summary(page);
+    const corrected = await download(page, 'download-corrected');
+    assert.equal(corrected.name, 'sample-with-mistakes.corrected.csv');
+    const report = await download(page, 'download-report');
+    const findings = await download(page, 'download-findings');
+    const json = await download(page, 'download-json');
+    const out = join(work, 'cli');
+    mkdirSync(out, { recursive: true });
+    cli(['fix', SAMPLE, '-o', join(out, 'c.csv'), '--report', join(out, 'r.csv'), '--findings', join(out, 'f.csv'), '--json', join(out, 'j.json')]);
+    assert.ok(readFileSync(corrected.path).equals(readFileSync(join(out, 'c.csv'))), 'corrected CSV equals the CLI\'s');
+    assert.ok(readFileSync(report.path).equals(readFileSync(join(out, 'r.csv'))), 'error report equals the CLI\'s');
+    assert.ok(readFileSync(findings.path).equals(readFileSync(join(out, 'f.csv'))), 'findings CSV equals the CLI\'s');
+    assert.deepEqual(JSON.parse(readFileSync(json.path, 'utf8')).summary, JSON.parse(readFileSync(join(out, 'j.json'), 'utf8')).summary);
+    const again = cliReport(corrected.path);
+    assert.equal(again.summary.safe_fixes, 0, 'the corrected file has no safe fix left');
+    await page.close();
+  });
+
+  test('fix toggles change the counts and the corrected file as the CLI would', async () => {
+    const page = await openPage();
+    await page.click('[data-testid="sample-button"]');
+    await summary(page);
+    const total = page.locator('.fix-total');
+    const before = await total.textContent();
+    const rule = page.locator('[data-testid="fix-rule"]:has([data-testid="fix-safe"])').first();
+    const code = await rule.getAttribute('data-code');
+    await rule.locator('[data-testid="fix-safe"]').uncheck();
+    assert.notEqual(await total.textContent(), before, 'the fix count follows the toggle');
+    const off = await download(page, 'download-corrected');
+    const cliOff = join(work, 'cli-off.csv');
+    cli(['fix', SAMPLE, '-o', cliOff, '--no-fix', code]);
+    assert.ok(readFileSync(off.path).equals(readFileSync(cliOff)), `corrected CSV with ${code} off equals the CLI's`);
+    await rule.locator('[data-testid="fix-safe"]').check();
+    const suggestedAll = page.locator('[data-testid="all-suggested"]');
+    if (await suggestedAll.count()) {
+      await suggestedAll.check();
+      const all = await download(page, 'download-corrected');
+      const cliAll = join(work, 'cli-all.csv');
+      cli(['fix', SAMPLE, '-o', cliAll, '--suggested']);
+      assert.ok(readFileSync(all.path).equals(readFileSync(cliAll)), 'corrected CSV with every suggestion equals the CLI\'s');
+    }
+    await page.close();
+  });
+
+  test('a ;-separated UTF-8 file with a BOM', async () => {
+    const page = await openPage();
+    const file = join(FIXTURES, 'semicolon-bom.csv');
+    await check(page, file);
+    await assertSameAsCli(page, file);
+    const corrected = await download(page, 'download-corrected');
+    const cliOut = join(work, 'semi.csv');
+    cli(['fix', file, '-o', cliOut]);
+    assert.ok(readFileSync(corrected.path).equals(readFileSync(cliOut)));
+    assert.equal(cliReport(corrected.path).summary.safe_fixes, 0);
+    await page.close();
+  });
+
+  test('a UTF-16 tab-separated file (Excel "Unicode Text")', async () => {
+    const page = await openPage();
+    const file = join(FIXTURES, 'utf16-tab.csv');
+    await check(page, file);
+    await assertSameAsCli(page, file);
+    await shot(page, 'utf16.png', { fullPage: true });
+    await page.close();
+  });
+
+  test('a clean file shows the all-good state', async () => {
+    const page = await openPage();
+    const json = cliReport(CLEAN);
+    await check(page, CLEAN);
+    await assertSameAsCli(page, CLEAN);
+    if (json.summary.errors === 0 && json.summary.warnings === 0) {
+      await page.locator('[data-testid="all-good"]').waitFor();
+    }
+    await shot(page, 'clean.png', { fullPage: true });
+    await page.close();
+  });
+
+  test('a large file shows progress and can be cancelled', async () => {
+    const big = join(work, 'big.csv');
+    const line = 'someone.{i}@northwindtraders.com,Some,One,Engineer,ID{i},Active,yes,,\r\n';
+    const chunk = Array.from({ length: 10_000 }, (_, i) => line.replaceAll('{i}', String(i))).join('');
+    writeFileSync(big, 'primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,nwt_license_learning_status,group:Sales,group:Engineering,group:Customer Success\r\n' + chunk.repeat(60));
+    const page = await openPage();
+    await page.setInputFiles('[data-testid="file-input"]', big);
+    await page.locator('[data-testid="progress"]').waitFor();
+    await shot(page, 'progress.png');
+    await page.click('[data-testid="progress"] button');
+    await page.locator('[data-testid="progress"]').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('[data-testid="summary"]').count(), 0);
+    // The worker still answers after a cancel.
+    await page.click('[data-testid="sample-button"]');
+    await summary(page);
+    await page.close();
+  });
+
+  test('templates and the group glossary', async () => {
+    const page = await openPage();
+    await page.click('text=Templates');
+    await page.locator('textarea[placeholder="Sales EMEA"]').fill('Sales EMEA\nEngineering');
+    const tpl = await download(page, 'download-template');
+    const text = readFileSync(tpl.path, 'utf8');
+    assert.match(text, /^primary_email_address,/);
+    assert.match(text, /group:Sales EMEA,group:Engineering/);
+    await page.click('text=Known groups');
+    await page.setInputFiles('[data-testid="export-input"]', join(FIXTURES, 'user-export.csv'));
+    const items = page.locator('[data-testid="glossary"] li');
+    await items.first().waitFor();
+    assert.deepEqual(await items.allTextContents(), ['Vertrieb DACH', 'Entwicklung', 'Customer Success']);
+    await page.click('text=Use as known groups');
+    assert.match(await page.locator('[data-testid="known-groups"]').inputValue(), /Vertrieb DACH/);
+    await page.close();
+  });
+
+  test('privacy: no console error, no request to another origin, none after load', () => {
+    assert.deepEqual(problems, []);
+    const foreign = requests.filter((r) => !r.url.startsWith(origin + '/') && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'requests to another origin');
+    const late = requests.filter((r) => r.afterLoad && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+    assert.deepEqual(late, [], 'requests after the page had loaded');
+  });
+});

@@ -1,0 +1,241 @@
+//! The one module that reads the engine's types: it turns an [`orgsync_core::Report`] into the
+//! page's [`ReportView`] and the page's [`FixChoices`] into [`orgsync_core::FixOptions`].
+
+use orgsync_core::{Applicability, Code, Edit, FixOptions, Report, Severity, Suggested};
+
+use crate::model::FixChoices;
+use crate::view::{
+    self, ActionLine, Counts, FileFacts, FixKind, FixView, Flat, ReportView, RuleCount, Sev,
+};
+
+/// The page's severity for the engine's.
+pub fn sev(s: Severity) -> Sev {
+    match s {
+        Severity::Error => Sev::Error,
+        Severity::Warning => Sev::Warning,
+        Severity::Info => Sev::Info,
+    }
+}
+
+/// "What this upload will do", in the admin's words, from the engine's action summary: every
+/// count the engine makes, zero or not (the page hides the zeros).
+fn action_lines(actions: &orgsync_core::Actions) -> Vec<ActionLine> {
+    let line = |label: String, count: u64| ActionLine { label, count };
+    let mut lines = vec![line("Users named".into(), actions.users())];
+    for (header, t) in actions.licenses() {
+        lines.push(line(format!("Invitations: {header} set to Active"), t.add));
+        lines.push(line(
+            format!("Revocations: {header} set to Inactive"),
+            t.remove,
+        ));
+    }
+    for (group, t) in actions.groups() {
+        lines.push(line(format!("Added to group “{group}”"), t.add));
+        lines.push(line(format!("Removed from group “{group}”"), t.remove));
+    }
+    for (permission, t) in actions.permissions() {
+        lines.push(line(format!("Granted {permission}"), t.add));
+        lines.push(line(format!("Removed {permission}"), t.remove));
+    }
+    lines.push(line(
+        "Email address changes".into(),
+        actions.email_changes(),
+    ));
+    lines.push(line("User id changes".into(), actions.id_changes()));
+    lines.push(line(
+        "Profiles re-uploaded (reupload_user_profile)".into(),
+        actions.reupload_profiles(),
+    ));
+    lines
+}
+
+/// Builds what the page shows from a report.
+pub fn report_view(report: &Report) -> ReportView {
+    let flat: Vec<Flat> = report
+        .findings
+        .iter()
+        .map(|f| Flat {
+            code: f.code.as_str().to_string(),
+            name: f.code.rule().name.to_string(),
+            severity: sev(f.severity),
+            row: f.row,
+            column: f.column.map(|c| c as u32),
+            header: f
+                .column
+                .and_then(|c| report.column_name(c))
+                .map(str::to_string),
+            // The finding's cell value is known where its fix replaces the cell; a header
+            // finding is about the header text itself.
+            value: f
+                .fix
+                .as_ref()
+                .filter(|x| x.edit == Edit::SetCell)
+                .map(|x| x.before.clone())
+                .or_else(|| {
+                    (f.code.as_str().starts_with('H'))
+                        .then(|| {
+                            f.column
+                                .and_then(|c| report.column_name(c))
+                                .map(str::to_string)
+                        })
+                        .flatten()
+                }),
+            message: f.message.clone(),
+            tip: f.tip.clone(),
+            fix: f.fix.as_ref().map(|fix| FixView {
+                kind: match fix.applicability {
+                    Applicability::Safe => FixKind::Safe,
+                    Applicability::Suggested => FixKind::Suggested,
+                },
+                after: fix.after.clone(),
+            }),
+        })
+        .collect();
+    let s = &report.summary;
+    // Per-rule fix counts come from the kept findings (exact unless the report was capped).
+    let rules = s
+        .by_code
+        .iter()
+        .map(|(code, count)| {
+            let kept = report.findings.iter().filter(|f| f.code == *code);
+            let (mut safe, mut suggested) = (0, 0);
+            for f in kept {
+                match f.fix.as_ref().map(|x| x.applicability) {
+                    Some(Applicability::Safe) => safe += 1,
+                    Some(Applicability::Suggested) => suggested += 1,
+                    None => {}
+                }
+            }
+            RuleCount {
+                code: code.as_str().to_string(),
+                name: code.rule().name.to_string(),
+                severity: sev(code.rule().severity),
+                count: *count,
+                safe,
+                suggested,
+            }
+        })
+        .collect();
+    let (grid, grid_total) = view::grid(&flat);
+    let f = &report.file;
+    ReportView {
+        file: FileFacts {
+            name: f.name.clone().unwrap_or_default(),
+            bytes: f.bytes,
+            encoding: f.encoding.to_string(),
+            delimiter: f.delimiter.clone(),
+            rows: f.rows,
+            columns: f.columns,
+            kind: f.kind.as_str().to_string(),
+            headers: f.headers.clone(),
+        },
+        counts: Counts {
+            errors: s.errors,
+            warnings: s.warnings,
+            infos: s.infos,
+            safe_fixes: s.safe_fixes,
+            suggested_fixes: s.suggested_fixes,
+        },
+        actions: action_lines(&s.actions),
+        rules,
+        groups: view::group(&flat),
+        grid,
+        grid_total,
+        truncated: s.omitted > 0,
+    }
+}
+
+fn codes(list: &std::collections::BTreeSet<String>) -> Vec<Code> {
+    list.iter().filter_map(|c| c.parse().ok()).collect()
+}
+
+/// The engine's fix options for the page's choices.
+///
+/// The engine turns a rule's fixes off as a whole (`no_fix`), so a rule whose safe fixes are off
+/// applies none of its suggested ones either.
+pub fn fix_options(choices: &FixChoices) -> FixOptions {
+    FixOptions {
+        no_fix: codes(&choices.safe_off),
+        suggested: if choices.all_suggested {
+            Suggested::All
+        } else if choices.suggested_on.is_empty() {
+            Suggested::None
+        } else {
+            Suggested::Only(codes(&choices.suggested_on))
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_becomes_a_view_with_the_engines_counts() {
+        let bytes = include_bytes!("../../samples/sample-with-mistakes.csv");
+        let report = orgsync_core::check(
+            bytes,
+            orgsync_core::Options {
+                file_name: Some("sample.csv".into()),
+                ..Default::default()
+            },
+        );
+        let view = report_view(&report);
+        assert_eq!(view.counts.errors, report.summary.errors);
+        assert_eq!(view.counts.warnings, report.summary.warnings);
+        assert_eq!(view.file.rows, report.file.rows);
+        assert_eq!(
+            view.groups.iter().map(|g| g.count).sum::<u64>(),
+            report.findings.len() as u64
+        );
+        assert_eq!(
+            view.rules.iter().map(|r| r.count).sum::<u64>(),
+            report.findings.len() as u64
+        );
+        assert!(!view.groups.is_empty(), "the sample has mistakes");
+        assert!(!view.grid.is_empty());
+        assert!(
+            view.actions
+                .iter()
+                .any(|a| a.label == "Users named" && a.count > 0)
+        );
+    }
+
+    #[test]
+    fn fix_choices_map_to_engine_options() {
+        let mut choices = FixChoices::default();
+        assert_eq!(fix_options(&choices), FixOptions::default());
+        choices.set_safe("R012", false);
+        choices.set_suggested("R004", true);
+        let options = fix_options(&choices);
+        assert_eq!(options.no_fix, [Code::R012]);
+        assert_eq!(options.suggested, Suggested::Only(vec![Code::R004]));
+    }
+
+    #[test]
+    fn the_action_summary_reads_as_sentences() {
+        let csv = "primary_email_address,acme_license_learning_status,group:Sales\r\n\
+                   a@example.com,Active,yes\r\nb@example.com,Inactive,no\r\nc@example.com,Active,\r\n";
+        let view = report_view(&orgsync_core::check(
+            csv.as_bytes(),
+            orgsync_core::Options::default(),
+        ));
+        let count = |label: &str| {
+            view.actions
+                .iter()
+                .find(|a| a.label == label)
+                .map(|a| a.count)
+        };
+        assert_eq!(count("Users named"), Some(3));
+        assert_eq!(
+            count("Invitations: acme_license_learning_status set to Active"),
+            Some(2)
+        );
+        assert_eq!(
+            count("Revocations: acme_license_learning_status set to Inactive"),
+            Some(1)
+        );
+        assert_eq!(count("Added to group “Sales”"), Some(1));
+        assert_eq!(count("Removed from group “Sales”"), Some(1));
+    }
+}

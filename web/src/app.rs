@@ -1,0 +1,1179 @@
+//! The page's components. They hold signals and markup; the decisions live in [`crate::model`]
+//! and the judgement in the engine (through the worker).
+
+use std::sync::Arc;
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, File};
+
+use crate::client::Client;
+use crate::model::{self, Cursor, Download, Filters, FixChoices};
+use crate::protocol::{JobId, Reply, Request, Timing};
+use crate::view::{FindingGroup, FixKind, ProblemRow, ReportView, Sev};
+
+/// The bundled sample, with the mistakes admins typically make.
+const SAMPLE: &[u8] = include_bytes!("../../samples/sample-with-mistakes.csv");
+const SAMPLE_NAME: &str = "sample-with-mistakes.csv";
+/// Height of a grid row in pixels; the CSS uses the same number.
+const ROW_HEIGHT: f64 = 34.0;
+/// Height of the grid's viewport in pixels.
+const GRID_HEIGHT: f64 = 408.0;
+
+/// Where the page is.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    /// Waiting for a file.
+    Idle,
+    /// A check is running.
+    Checking {
+        name: String,
+        bytes: u64,
+        total: u64,
+        rows: u64,
+    },
+    /// A report is shown.
+    Done,
+    /// The check could not run.
+    Failed(String),
+}
+
+/// A download in preparation or ready.
+#[derive(Debug, Clone, PartialEq)]
+enum Downloads {
+    /// Nothing prepared for the current choices.
+    None,
+    /// The worker is producing them; the user asked for this one.
+    Preparing {
+        job: JobId,
+        want: Download,
+        bytes: u64,
+        total: u64,
+    },
+    /// Failed.
+    Failed(String),
+}
+
+/// The page's state, shared by context. Every field is a `Copy` handle.
+#[derive(Clone, Copy)]
+struct Ctx {
+    phase: RwSignal<Phase>,
+    report: RwSignal<Option<Arc<ReportView>>>,
+    choices: RwSignal<FixChoices>,
+    filters: RwSignal<Filters>,
+    cursor: RwSignal<Cursor>,
+    downloads: RwSignal<Downloads>,
+    known_groups: RwSignal<String>,
+    glossary: RwSignal<Option<Result<Vec<String>, String>>>,
+    ready: RwSignal<bool>,
+    /// Where the last check's time went.
+    timing: RwSignal<Option<Timing>>,
+    job: RwSignal<Option<JobId>>,
+    glossary_job: RwSignal<Option<JobId>>,
+    client: StoredValue<Option<Client>, LocalStorage>,
+    file: StoredValue<Option<File>, LocalStorage>,
+    /// The blobs of the last downloads and the choices they were made with.
+    blobs: StoredValue<Option<(FixChoices, Vec<Blob>)>, LocalStorage>,
+}
+
+impl Ctx {
+    fn send(&self, request: &Request, attachment: Option<&JsValue>) {
+        self.client.with_value(|c| {
+            if let Some(c) = c {
+                c.send(request, attachment)
+            }
+        });
+    }
+
+    fn new_job(&self) -> JobId {
+        self.client
+            .with_value(|c| c.as_ref().map_or(0, Client::job))
+    }
+
+    /// Starts checking a file, cancelling any check in flight.
+    fn check(&self, file: File) {
+        self.cancel();
+        let job = self.new_job();
+        let known_groups = model::parse_groups(&self.known_groups.get_untracked());
+        self.phase.set(Phase::Checking {
+            name: file.name(),
+            bytes: 0,
+            total: file.size() as u64,
+            rows: 0,
+        });
+        self.report.set(None);
+        self.filters.set(Filters::default());
+        self.cursor.set(Cursor::default());
+        self.choices.set(FixChoices::default());
+        self.downloads.set(Downloads::None);
+        self.blobs.set_value(None);
+        self.job.set(Some(job));
+        self.send(&Request::Check { job, known_groups }, Some(file.as_ref()));
+        self.file.set_value(Some(file));
+    }
+
+    /// Checks the current file again (after the known groups changed).
+    fn recheck(&self) {
+        if let Some(file) = self.file.get_value() {
+            self.check(file);
+        }
+    }
+
+    fn cancel(&self) {
+        if let Some(job) = self.job.get_untracked() {
+            self.send(&Request::Cancel { job }, None);
+            self.job.set(None);
+        }
+        if let Downloads::Preparing { job, .. } = self.downloads.get_untracked() {
+            self.send(&Request::Cancel { job }, None);
+            self.downloads.set(Downloads::None);
+        }
+    }
+
+    /// Asks for a download: served at once when the blobs for the current choices exist,
+    /// otherwise the worker re-reads the file through the engine's fixer first.
+    fn download(&self, want: Download) {
+        let choices = self.choices.get_untracked();
+        let ready = self.blobs.with_value(|b| match b {
+            Some((made_with, blobs)) if *made_with == choices => blobs.get(want.index()).cloned(),
+            _ => None,
+        });
+        let name = self
+            .report
+            .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
+            .unwrap_or_default();
+        if let Some(blob) = ready {
+            save(&blob, &want.file_name(&name));
+            return;
+        }
+        if matches!(self.downloads.get_untracked(), Downloads::Preparing { .. }) {
+            return;
+        }
+        let Some(file) = self.file.get_value() else {
+            return;
+        };
+        let job = self.new_job();
+        self.downloads.set(Downloads::Preparing {
+            job,
+            want,
+            bytes: 0,
+            total: file.size() as u64,
+        });
+        self.send(&Request::Fix { job, choices }, Some(file.as_ref()));
+    }
+
+    fn on_reply(&self, reply: Reply, attachment: JsValue) {
+        let current = self.job.get_untracked();
+        match reply {
+            Reply::Ready => self.ready.set(true),
+            Reply::Progress {
+                job,
+                bytes,
+                total,
+                rows,
+            } => {
+                if Some(job) == current {
+                    self.phase.update(|p| {
+                        if let Phase::Checking {
+                            bytes: b,
+                            total: t,
+                            rows: r,
+                            ..
+                        } = p
+                        {
+                            (*b, *t, *r) = (bytes, total, rows);
+                        }
+                    });
+                } else {
+                    self.downloads.update(|d| {
+                        if let Downloads::Preparing {
+                            job: j,
+                            bytes: b,
+                            total: t,
+                            ..
+                        } = d
+                            && *j == job
+                        {
+                            (*b, *t) = (bytes, total);
+                        }
+                    });
+                }
+            }
+            Reply::Checked {
+                job,
+                report,
+                timing,
+            } => {
+                if Some(job) == current {
+                    self.job.set(None);
+                    self.timing.set(Some(timing));
+                    self.report.set(Some(Arc::from(report)));
+                    self.phase.set(Phase::Done);
+                }
+            }
+            Reply::Fixed { job } => {
+                let Downloads::Preparing { job: j, want, .. } = self.downloads.get_untracked()
+                else {
+                    return;
+                };
+                if j != job {
+                    return;
+                }
+                let blobs: Vec<Blob> = js_sys::Array::from(&attachment)
+                    .iter()
+                    .filter_map(|b| b.dyn_into::<Blob>().ok())
+                    .collect();
+                let choices = self.choices.get_untracked();
+                self.downloads.set(Downloads::None);
+                if let Some(blob) = blobs.get(want.index()) {
+                    let name = self
+                        .report
+                        .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
+                        .unwrap_or_default();
+                    save(blob, &want.file_name(&name));
+                }
+                self.blobs.set_value(Some((choices, blobs)));
+            }
+            Reply::Glossary { job, groups } => {
+                if Some(job) == self.glossary_job.get_untracked() {
+                    self.glossary.set(Some(Ok(groups)));
+                }
+            }
+            Reply::Cancelled { .. } => {}
+            Reply::Failed { job, message } => {
+                if Some(job) == current {
+                    self.job.set(None);
+                    self.phase.set(Phase::Failed(message));
+                } else if Some(job) == self.glossary_job.get_untracked() {
+                    self.glossary.set(Some(Err(message)));
+                } else if matches!(self.downloads.get_untracked(), Downloads::Preparing { job: j, .. } if j == job)
+                {
+                    self.downloads.set(Downloads::Failed(message));
+                }
+            }
+        }
+    }
+}
+
+/// Hands a blob to the browser as a download.
+fn save(blob: &Blob, name: &str) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
+        return;
+    };
+    let document = document();
+    if let Ok(anchor) = document.create_element("a") {
+        let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
+        anchor.set_href(&url);
+        anchor.set_download(name);
+        anchor.set_hidden(true);
+        if let Some(body) = document.body() {
+            let _ = body.append_child(&anchor);
+            anchor.click();
+            let _ = body.remove_child(&anchor);
+        }
+    }
+    // The browser has taken its own reference by now; revoking later keeps memory bounded
+    // without racing the download's start.
+    let revoke = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    let _ = window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+}
+
+/// Offers a text as a download.
+fn save_text(text: &str, name: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    if let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) {
+        save(&blob, name);
+    }
+}
+
+fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+/// The first file of a file input's or a drop's list.
+fn first_file(files: Option<web_sys::FileList>) -> Option<File> {
+    files.and_then(|f| f.get(0))
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = Ctx {
+        phase: RwSignal::new(Phase::Idle),
+        report: RwSignal::new(None),
+        choices: RwSignal::new(FixChoices::default()),
+        filters: RwSignal::new(Filters::default()),
+        cursor: RwSignal::new(Cursor::default()),
+        downloads: RwSignal::new(Downloads::None),
+        known_groups: RwSignal::new(String::new()),
+        glossary: RwSignal::new(None),
+        ready: RwSignal::new(false),
+        timing: RwSignal::new(None),
+        job: RwSignal::new(None),
+        glossary_job: RwSignal::new(None),
+        client: StoredValue::new_local(None),
+        file: StoredValue::new_local(None),
+        blobs: StoredValue::new_local(None),
+    };
+    provide_context(ctx);
+    match Client::spawn(
+        move |reply, attachment| ctx.on_reply(reply, attachment),
+        move |message| {
+            ctx.job.set(None);
+            ctx.phase
+                .set(Phase::Failed(format!("The checker stopped: {message}")));
+        },
+    ) {
+        Ok(client) => ctx.client.set_value(Some(client)),
+        Err(_) => ctx.phase.set(Phase::Failed(
+            "This browser cannot start the checker (Web Workers are off).".into(),
+        )),
+    }
+    // The body says when the checker is ready, so tests and portals know when the page is live.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ =
+                body.set_attribute("data-ready", if ctx.ready.get() { "true" } else { "false" });
+        }
+    });
+
+    view! {
+        <a class="skip" href="#main">"Skip to the checker"</a>
+        <header class="top">
+            <div class="wrap top-inner">
+                <span class="brand" aria-hidden="true">"✓"</span>
+                <span class="brand-name">"Org Sync Preflight"</span>
+                <span class="badge-local" title="Nothing is uploaded: the file is read by this page, on this computer.">
+                    "Runs on your computer"
+                </span>
+            </div>
+        </header>
+        <main id="main" class="wrap">
+            <Intro/>
+            <DropZone/>
+            <Status/>
+            <Results/>
+            <Tools/>
+        </main>
+        <footer class="wrap foot">
+            <p>
+                "Org Sync Preflight checks LinkedIn Learning bulk-user CSV files (Org Sync, “Add users by CSV”). "
+                "It is not made by LinkedIn. The page works offline once loaded; its security policy forbids it to contact any other site."
+            </p>
+        </footer>
+    }
+}
+
+#[component]
+fn Intro() -> impl IntoView {
+    let ctx = ctx();
+    view! {
+        // Once a file is checked the explanation steps aside; the privacy promise stays.
+        <section class="intro" class:compact=move || ctx.phase.get() != Phase::Idle aria-labelledby="intro-title">
+            <h1 id="intro-title">"Check your user CSV before you upload it"</h1>
+            <p class="lead">
+                "Drop the file you are about to upload to LinkedIn Learning. In seconds you see what the uploader would reject, "
+                "what the upload will do (invitations, revocations, groups, admin rights), and you can download a corrected file and an error report."
+            </p>
+            <p class="privacy">
+                <svg class="lock" aria-hidden="true" viewBox="0 0 16 16" width="16" height="16">
+                    <path fill="currentColor" d="M8 1a3.5 3.5 0 0 0-3.5 3.5V7H4a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-.5V4.5A3.5 3.5 0 0 0 8 1Zm-2 3.5a2 2 0 1 1 4 0V7H6V4.5Z"/>
+                </svg>
+                <strong>"Your file stays on this computer."</strong>
+                " It is read by this page in your browser. Nothing is uploaded, stored or sent anywhere — not even to us."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn DropZone() -> impl IntoView {
+    let ctx = ctx();
+    let over = RwSignal::new(false);
+    let input = NodeRef::<html::Input>::new();
+    let on_pick = move |_| {
+        if let Some(input) = input.get() {
+            if let Some(file) = first_file(input.files()) {
+                ctx.check(file);
+            }
+            // Clearing lets the same file be chosen again after an edit.
+            input.set_value("");
+        }
+    };
+    let on_drop = move |ev: ev::DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        if let Some(file) = first_file(ev.data_transfer().and_then(|d| d.files())) {
+            ctx.check(file);
+        }
+    };
+    let on_sample = move |_| {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(SAMPLE));
+        let options = web_sys::FilePropertyBag::new();
+        options.set_type("text/csv");
+        if let Ok(file) =
+            File::new_with_u8_array_sequence_and_options(&parts, SAMPLE_NAME, &options)
+        {
+            ctx.check(file);
+        }
+    };
+    view! {
+        <section
+            class="drop"
+            class:over=move || over.get()
+            class:compact=move || ctx.phase.get() != Phase::Idle
+            aria-label="Choose a file to check"
+            on:dragover=move |ev: ev::DragEvent| {
+                ev.prevent_default();
+                over.set(true);
+            }
+            on:dragleave=move |_| over.set(false)
+            on:drop=on_drop
+        >
+            <div class="drop-icon" aria-hidden="true">"⇪"</div>
+            <p class="drop-title">{move || if ctx.phase.get() == Phase::Idle { "Drop your Org Sync CSV here" } else { "Drop another file to check it" }}</p>
+            <p class="drop-sub">"CSV, semicolon or tab separated, UTF-8, UTF-16 or Windows-1252 — any size."</p>
+            <div class="drop-actions">
+                <label class="button primary">
+                    "Choose a file…"
+                    <input
+                        class="visually-hidden"
+                        type="file"
+                        accept=".csv,.txt,.tsv,text/csv,text/plain"
+                        data-testid="file-input"
+                        node_ref=input
+                        on:change=on_pick
+                    />
+                </label>
+                <button type="button" class="button" data-testid="sample-button" on:click=on_sample>
+                    "Try a sample file"
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// Progress while checking, or the reason a check failed.
+#[component]
+fn Status() -> impl IntoView {
+    let ctx = ctx();
+    move || match ctx.phase.get() {
+        Phase::Checking {
+            name,
+            bytes,
+            total,
+            rows,
+        } => {
+            let pct = model::percent(bytes, total);
+            view! {
+                <section class="card progress" data-testid="progress" aria-live="polite">
+                    <div class="progress-head">
+                        <span>"Checking " <strong>{name}</strong></span>
+                        <button type="button" class="button small" on:click=move |_| {
+                            ctx.cancel();
+                            ctx.phase.set(Phase::Idle);
+                        }>"Cancel"</button>
+                    </div>
+                    <div
+                        class="bar"
+                        role="progressbar"
+                        aria-label="Checking progress"
+                        aria-valuemin="0"
+                        aria-valuemax="100"
+                        aria-valuenow=format!("{pct:.0}")
+                    >
+                        <div class="bar-fill" style:width=format!("{pct:.1}%")></div>
+                    </div>
+                    <p class="muted">
+                        {format!("{} of {} · {} read", model::bytes(bytes), model::bytes(total), model::plural(rows, "row", "rows"))}
+                    </p>
+                </section>
+            }
+            .into_any()
+        }
+        Phase::Failed(message) => view! {
+            <section class="card failed" role="alert">
+                <h2>"The file could not be checked"</h2>
+                <p>{message}</p>
+            </section>
+        }
+        .into_any(),
+        Phase::Idle | Phase::Done => ().into_any(),
+    }
+}
+
+#[component]
+fn Results() -> impl IntoView {
+    let ctx = ctx();
+    move || {
+        ctx.report.get().map(|report| {
+            view! {
+                <Summary report=report.clone()/>
+                <div class="pair">
+                    <Actions report=report.clone()/>
+                    <Fixes report=report.clone()/>
+                </div>
+                <Findings report=report.clone()/>
+                <Grid report=report/>
+            }
+        })
+    }
+}
+
+#[component]
+fn Summary(report: Arc<ReportView>) -> impl IntoView {
+    let c = report.counts;
+    let f = &report.file;
+    let facts = [
+        ("Encoding", f.encoding.clone()),
+        ("Delimiter", delimiter_name(&f.delimiter)),
+        ("Rows", model::thousands(f.rows)),
+        ("Columns", model::thousands(f.columns)),
+        ("Kind", f.kind.clone()),
+        ("Size", model::bytes(f.bytes)),
+    ];
+    let ctx = ctx();
+    let timing = ctx.timing.get_untracked();
+    let all_good = report.all_good();
+    let headline = if all_good {
+        "Ready to upload: nothing to fix.".to_string()
+    } else {
+        format!(
+            "{} and {} found.",
+            model::plural(c.errors, "error", "errors"),
+            model::plural(c.warnings, "warning", "warnings")
+        )
+    };
+    view! {
+        <section
+            class="card summary"
+            class:good=all_good
+            data-testid="summary"
+            data-errors=c.errors.to_string()
+            data-warnings=c.warnings.to_string()
+            data-infos=c.infos.to_string()
+            data-rows=f.rows.to_string()
+            data-check-ms=timing.map(|t| format!("{:.0}", t.total_ms)).unwrap_or_default()
+            data-engine-ms=timing.map(|t| format!("{:.0}", t.engine_ms)).unwrap_or_default()
+            data-read-ms=timing.map(|t| format!("{:.0}", t.read_ms)).unwrap_or_default()
+            data-view-ms=timing.map(|t| format!("{:.0}", t.view_ms)).unwrap_or_default()
+            aria-labelledby="summary-title"
+        >
+            <div class="summary-head">
+                <div>
+                    <p class="eyebrow">"Checked " <strong>{f.name.clone()}</strong></p>
+                    <h2 id="summary-title">{headline}</h2>
+                    {all_good.then(|| view! {
+                        <p class="good-note" data-testid="all-good">
+                            "The uploader should accept every row. "
+                            {if c.infos > 0 { "The notes below are for your information only." } else { "" }}
+                        </p>
+                    })}
+                </div>
+                <ul class="counts" aria-label="Findings by severity">
+                    <li class="count error"><span class="n">{model::thousands(c.errors)}</span>" "<span class="l">{if c.errors == 1 { "error" } else { "errors" }}</span></li>
+                    <li class="count warning"><span class="n">{model::thousands(c.warnings)}</span>" "<span class="l">{if c.warnings == 1 { "warning" } else { "warnings" }}</span></li>
+                    <li class="count info"><span class="n">{model::thousands(c.infos)}</span>" "<span class="l">{if c.infos == 1 { "note" } else { "notes" }}</span></li>
+                </ul>
+            </div>
+            <dl class="facts">
+                {facts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+                {timing.map(|t| view! { <div><dt>"Checked in"</dt><dd>{model::duration(t.total_ms)}</dd></div> })}
+            </dl>
+        </section>
+    }
+}
+
+fn delimiter_name(d: &str) -> String {
+    match d {
+        "," => "comma (,)".into(),
+        ";" => "semicolon (;)".into(),
+        "\t" | "\\t" | "tab" => "tab".into(),
+        "|" => "pipe (|)".into(),
+        other => other.to_string(),
+    }
+}
+
+#[component]
+fn Actions(report: Arc<ReportView>) -> impl IntoView {
+    let lines: Vec<_> = report
+        .actions
+        .iter()
+        .filter(|a| a.count > 0)
+        .cloned()
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="actions-title">
+            <h2 id="actions-title">"What this upload will do"</h2>
+            {if lines.is_empty() {
+                view! { <p class="muted">"The file asks for no change."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="actions">
+                        <tbody>
+                            {lines.into_iter().map(|a| view! {
+                                <tr><th scope="row">{a.label}</th><td class="num">{model::thousands(a.count)}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Fixes(report: Arc<ReportView>) -> impl IntoView {
+    let ctx = ctx();
+    let rules: Vec<_> = report
+        .rules
+        .iter()
+        .filter(|r| r.safe + r.suggested > 0)
+        .cloned()
+        .collect();
+    let rules_all = StoredValue::new(report.rules.clone());
+    let applied =
+        Memo::new(move |_| rules_all.with_value(|rules| ctx.choices.get().applied(rules)));
+    let any_suggested = rules.iter().any(|r| r.suggested > 0);
+    let all_on = Memo::new(move |_| {
+        rules_all.with_value(|rules| ctx.choices.get().every_suggested_on(rules))
+    });
+    let has_fixes = !rules.is_empty();
+    view! {
+        <section class="card" aria-labelledby="fixes-title">
+            <h2 id="fixes-title">"Fixes and downloads"</h2>
+            {has_fixes.then(|| view! {
+                <p class="fix-total" aria-live="polite">
+                    {move || {
+                        let (safe, suggested) = applied.get();
+                        format!(
+                            "The corrected file will receive {} and {}.",
+                            model::plural(safe, "safe fix", "safe fixes"),
+                            model::plural(suggested, "suggested fix", "suggested fixes"),
+                        )
+                    }}
+                </p>
+            })}
+            {any_suggested.then(|| view! {
+                <label class="check all">
+                    <input
+                        type="checkbox"
+                        data-testid="all-suggested"
+                        prop:checked=move || all_on.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            rules_all.with_value(|rules| ctx.choices.update(|c| c.set_all_suggested(on, rules)));
+                        }
+                    />
+                    " Apply every suggested fix (review them first)"
+                </label>
+            })}
+            {has_fixes.then(|| view! {
+                <table class="fix-table">
+                    <thead><tr><th scope="col">"Rule"</th><th scope="col">"Safe fixes"</th><th scope="col">"Suggested fixes"</th></tr></thead>
+                    <tbody>
+                        {rules.into_iter().map(|r| {
+                            let code = r.code.clone();
+                            let code2 = r.code.clone();
+                            let code3 = r.code.clone();
+                            let code4 = r.code.clone();
+                            view! {
+                                <tr data-testid="fix-rule" data-code=r.code.clone()>
+                                    <th scope="row"><span class=format!("sev {}", r.severity.as_str())>{r.code.clone()}</span>" "{r.name.clone()}</th>
+                                    <td>
+                                        {(r.safe > 0).then(|| view! {
+                                            <label class="check">
+                                                <input type="checkbox" data-testid="fix-safe"
+                                                    prop:checked=move || ctx.choices.get().safe(&code)
+                                                    on:change=move |ev| { let on = event_target_checked(&ev); ctx.choices.update(|c| c.set_safe(&code2, on)); }
+                                                />
+                                                {format!(" {}", model::thousands(r.safe))}
+                                            </label>
+                                        })}
+                                    </td>
+                                    <td>
+                                        {(r.suggested > 0).then(|| view! {
+                                            <label class="check">
+                                                <input type="checkbox" data-testid="fix-suggested"
+                                                    prop:checked=move || ctx.choices.get().suggested(&code3)
+                                                    on:change=move |ev| { let on = event_target_checked(&ev); ctx.choices.update(|c| c.set_suggested(&code4, on)); }
+                                                />
+                                                {format!(" {}", model::thousands(r.suggested))}
+                                            </label>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <div class="downloads">
+                <DownloadButton what=Download::Corrected label="Corrected CSV" testid="download-corrected" primary=true/>
+                <DownloadButton what=Download::Report label="Error report" testid="download-report" primary=false/>
+                <DownloadButton what=Download::Findings label="Findings CSV" testid="download-findings" primary=false/>
+                <DownloadButton what=Download::Json label="JSON report" testid="download-json" primary=false/>
+            </div>
+            {move || match ctx.downloads.get() {
+                Downloads::Preparing { bytes, total, .. } => view! {
+                    <p class="muted" aria-live="polite">{format!("Preparing the downloads… {:.0}%", model::percent(bytes, total))}</p>
+                }.into_any(),
+                Downloads::Failed(message) => view! { <p class="error-text" role="alert">{message}</p> }.into_any(),
+                Downloads::None => ().into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DownloadButton(
+    what: Download,
+    label: &'static str,
+    testid: &'static str,
+    primary: bool,
+) -> impl IntoView {
+    let ctx = ctx();
+    view! {
+        <button
+            type="button"
+            class="button"
+            class:primary=primary
+            data-testid=testid
+            disabled=move || matches!(ctx.downloads.get(), Downloads::Preparing { .. })
+            on:click=move |_| ctx.download(what)
+        >
+            <span aria-hidden="true">"↓ "</span>{label}
+        </button>
+    }
+}
+
+#[component]
+fn Findings(report: Arc<ReportView>) -> impl IntoView {
+    let ctx = ctx();
+    let stored = StoredValue::new(report.clone());
+    let columns = model::columns_with_findings(&report);
+    let rules: Vec<_> = report.rules.clone();
+    let visible = Memo::new(move |_| {
+        let filters = ctx.filters.get();
+        stored.with_value(|r| {
+            r.groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| filters.keeps(g))
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        })
+    });
+    let sev_toggle = move |sev: Sev, count: u64| {
+        view! {
+            <label class=format!("chip {}", sev.as_str())>
+                <input type="checkbox"
+                    prop:checked=move || !ctx.filters.get().hidden.contains(&sev)
+                    on:change=move |_| ctx.filters.update(|f| f.toggle(sev))
+                />
+                {format!(" {}", match sev {
+                    Sev::Error => model::plural(count, "error", "errors"),
+                    Sev::Warning => model::plural(count, "warning", "warnings"),
+                    Sev::Info => model::plural(count, "note", "notes"),
+                })}
+            </label>
+        }
+    };
+    let c = report.counts;
+    let truncated = report.truncated;
+    view! {
+        <section class="card" aria-labelledby="findings-title">
+            <h2 id="findings-title">"Findings"</h2>
+            {(report.groups.is_empty()).then(|| view! { <p class="muted">"No findings."</p> })}
+            {(!report.groups.is_empty()).then(|| view! {
+                <div class="filters" role="group" aria-label="Filter findings">
+                    {sev_toggle(Sev::Error, c.errors)}
+                    {sev_toggle(Sev::Warning, c.warnings)}
+                    {sev_toggle(Sev::Info, c.infos)}
+                    <label class="select">
+                        <span>"Rule"</span>
+                        <select data-testid="filter-rule" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            ctx.filters.update(|f| f.code = (!v.is_empty()).then_some(v));
+                        }>
+                            <option value="">"All rules"</option>
+                            {rules.into_iter().map(|r| view! { <option value=r.code.clone()>{format!("{} {} ({})", r.code, r.name, model::thousands(r.count))}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="select">
+                        <span>"Column"</span>
+                        <select data-testid="filter-column" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            ctx.filters.update(|f| f.column = (!v.is_empty()).then_some(v));
+                        }>
+                            <option value="">"All columns"</option>
+                            {columns.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+            })}
+            {truncated.then(|| view! {
+                <p class="muted">"This file has very many findings; the page lists the first ones of each rule. The counts are exact, and the findings CSV lists every finding."</p>
+            })}
+            <ul class="groups">
+                <For each=move || visible.get() key=|i| *i let(i)>
+                    {stored.with_value(|r| view! { <Group group=r.groups[i].clone()/> })}
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Group(group: FindingGroup) -> impl IntoView {
+    let ctx = ctx();
+    let code = group.code.clone();
+    let where_ = group
+        .column
+        .clone()
+        .map(|c| format!(" in {c}"))
+        .unwrap_or_default();
+    let shown = group.items.len() as u64;
+    let more = group.count.saturating_sub(shown);
+    // A group's rows are built only while it is open: a big file has thousands per group.
+    let open = RwSignal::new(false);
+    let details = NodeRef::<html::Details>::new();
+    let items = StoredValue::new(group.items);
+    let rows = move || {
+        open.get().then(|| {
+            items.with_value(|items| {
+                items
+                    .iter()
+                    .cloned()
+                    .map(|item| {
+                        let code = code.clone();
+                        let fix = item.fix.map(|fix| {
+                            let kind = fix.kind;
+                            let label = match kind {
+                                FixKind::Safe => "safe",
+                                FixKind::Suggested => "suggested",
+                            };
+                            view! {
+                                <span class="fix" class:off=move || !ctx.choices.get().applies(&code, kind)>
+                                    <span class="arrow" aria-hidden="true">"→ "</span>
+                                    <code>{if fix.after.is_empty() { "(removed)".to_string() } else { model::show_invisible(&fix.after) }}</code>
+                                    <span class="fix-kind">{label}</span>
+                                </span>
+                            }
+                        });
+                        view! {
+                            <tr>
+                                <td class="num">{item.row.map(model::thousands).unwrap_or_else(|| "file".into())}</td>
+                                <td>{item.value.as_deref().filter(|v| !v.is_empty()).map(|v| view! { <code class="value">{model::show_invisible(v)}</code> })}</td>
+                                <td>{fix}</td>
+                                <td>{item.message}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    view! {
+        <li class=format!("group {}", group.severity.as_str()) data-testid="finding-group" data-code=group.code.clone()>
+            <details node_ref=details on:toggle=move |_| {
+                if let Some(d) = details.get_untracked() {
+                    open.set(d.open());
+                }
+            }>
+                <summary>
+                    <span class=format!("sev {}", group.severity.as_str())>{group.code.clone()}</span>
+                    <span class="group-title">{group.name.clone()}{where_}</span>
+                    <span class="group-count">{model::plural(group.count, "row", "rows")}</span>
+                    <span class="visually-hidden">{format!(", {}", group.severity.as_str())}</span>
+                </summary>
+                <div class="group-body">
+                    <ul class="messages">
+                        {group.messages.iter().map(|(m, n)| view! { <li><strong>{model::plural(*n, "row", "rows")}</strong>": "{m.clone()}</li> }).collect_view()}
+                    </ul>
+                    {(!group.tip.is_empty()).then(|| view! { <p class="tip"><strong>"Tip: "</strong>{group.tip.clone()}</p> })}
+                    <table class="items">
+                        <thead><tr><th scope="col">"Row"</th><th scope="col">"Value"</th><th scope="col">"Fix"</th><th scope="col">"Message"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    {(more > 0).then(|| view! { <p class="muted">{format!("…and {} more: download the findings CSV for the full list.", model::thousands(more))}</p> })}
+                </div>
+            </details>
+        </li>
+    }
+}
+
+/// The grid of rows with problems, virtualised: only the rows in view exist in the DOM.
+#[component]
+fn Grid(report: Arc<ReportView>) -> impl IntoView {
+    let ctx = ctx();
+    let stored = StoredValue::new(report.clone());
+    // The columns that have findings, as (index, header); the grid shows only these.
+    let columns: Vec<(u32, String)> = {
+        let mut idx: Vec<u32> = report
+            .grid
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.column))
+            .collect();
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter()
+            .take(12)
+            .map(|i| {
+                (
+                    i,
+                    report
+                        .file
+                        .headers
+                        .get(i as usize)
+                        .cloned()
+                        .unwrap_or_else(|| format!("column {}", i + 1)),
+                )
+            })
+            .collect()
+    };
+    let columns = StoredValue::new(columns);
+    let rows = Memo::new(move |_| {
+        let filters = ctx.filters.get();
+        stored.with_value(|r| {
+            (0..r.grid.len())
+                .filter(|&i| !filters.active() || filters.keeps_row(&r.grid[i], r))
+                .collect::<Vec<usize>>()
+        })
+    });
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport = NodeRef::<html::Div>::new();
+    let window_rows = Memo::new(move |_| {
+        let rows = rows.get();
+        let (start, end) =
+            model::visible_range(scroll_top.get(), GRID_HEIGHT, ROW_HEIGHT, rows.len(), 8);
+        (start..end).map(|pos| (pos, rows[pos])).collect::<Vec<_>>()
+    });
+    // Inline style attributes are forbidden by the page's CSP; `style:` sets CSSOM properties,
+    // which the CSP allows.
+    let template = move || {
+        let n = columns.with_value(|c| c.len());
+        format!("5.5rem 7rem repeat({n}, minmax(11rem, 1fr))")
+    };
+    let move_cursor = move |forward: bool| {
+        let len = rows.with_untracked(|r| r.len());
+        let cursor = ctx.cursor.get_untracked();
+        let next = if forward {
+            cursor.next(len)
+        } else {
+            cursor.prev(len)
+        };
+        ctx.cursor.set(next);
+        if let (Some(at), Some(el)) = (next.at, viewport.get_untracked()) {
+            let top = at as f64 * ROW_HEIGHT;
+            let current = el.scroll_top() as f64;
+            if top < current || top + ROW_HEIGHT > current + GRID_HEIGHT - ROW_HEIGHT {
+                el.set_scroll_top((top - GRID_HEIGHT / 2.0).max(0.0) as i32);
+            }
+        }
+    };
+    // n / p (and j / k) move between problem rows anywhere on the page, except while typing.
+    let handle = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            "n" | "j" => {
+                ev.prevent_default();
+                move_cursor(true);
+            }
+            "p" | "k" => {
+                ev.prevent_default();
+                move_cursor(false);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+    let total = report.grid_total;
+    let held = report.grid.len() as u64;
+    view! {
+        <section class="card" aria-labelledby="grid-title">
+            <div class="grid-head">
+                <h2 id="grid-title">"Rows with problems"</h2>
+                <div class="grid-nav">
+                    <span class="muted" aria-live="polite">{move || {
+                        let n = rows.get().len() as u64;
+                        match ctx.cursor.get().at {
+                            Some(at) => format!("{} of {}", model::thousands(at as u64 + 1), model::thousands(n)),
+                            None => model::plural(n, "row", "rows"),
+                        }
+                    }}</span>
+                    <button type="button" class="button small" data-testid="prev-problem" on:click=move |_| move_cursor(false) aria-keyshortcuts="p">"↑ Previous"</button>
+                    <button type="button" class="button small" data-testid="next-problem" on:click=move |_| move_cursor(true) aria-keyshortcuts="n">"↓ Next"</button>
+                </div>
+            </div>
+            <p class="muted small">"Press " <kbd>"n"</kbd> " and " <kbd>"p"</kbd> " to move between problems. Offending cells are highlighted."
+                {(held < total).then(|| format!(" Showing the first {} of {} rows.", model::thousands(held), model::thousands(total)))}
+            </p>
+            {(total == 0).then(|| view! { <p class="muted">"No row has a problem."</p> })}
+            <div class="grid" role="grid" aria-rowcount=move || rows.get().len() + 1>
+                <div class="grid-row grid-header" role="row" style:grid-template-columns=template>
+                    <span role="columnheader">"Row"</span>
+                    <span role="columnheader">"Rules"</span>
+                    {columns.with_value(|c| c.iter().map(|(_, h)| view! { <span role="columnheader" title=h.clone()>{h.clone()}</span> }).collect_view())}
+                </div>
+                <div class="grid-viewport" node_ref=viewport
+                    style:height=move || format!("{}px", (rows.get().len() as f64 * ROW_HEIGHT).min(GRID_HEIGHT))
+                    on:scroll=move |_| {
+                        if let Some(el) = viewport.get_untracked() {
+                            scroll_top.set(el.scroll_top() as f64);
+                        }
+                    }
+                >
+                    <div class="grid-space" style:height=move || format!("{}px", rows.get().len() as f64 * ROW_HEIGHT)>
+                        <For each=move || window_rows.get() key=|(pos, i)| (*pos, *i) let((pos, i))>
+                            {
+                                let row: ProblemRow = stored.with_value(|r| r.grid[i].clone());
+                                let selected = move || ctx.cursor.get().at == Some(pos);
+                                let codes: Vec<String> = {
+                                    let mut all: Vec<String> = row.codes.clone();
+                                    for c in row.cells.iter().flat_map(|c| c.codes.iter()) {
+                                        if !all.contains(c) { all.push(c.clone()); }
+                                    }
+                                    all
+                                };
+                                view! {
+                                    <div class="grid-row" role="row" class:selected=selected aria-selected=move || selected().to_string()
+                                        style:grid-template-columns=template style:top=format!("{}px", pos as f64 * ROW_HEIGHT)
+                                        on:click=move |_| ctx.cursor.set(Cursor { at: Some(pos) })
+                                    >
+                                        <span role="rowheader" class=format!("rownum {}", row.severity.as_str())>{model::thousands(row.row)}</span>
+                                        <span role="gridcell" class="codes">{codes.join(" ")}</span>
+                                        {columns.with_value(|cols| cols.iter().map(|(col, _)| {
+                                            match row.cells.iter().find(|c| c.column == *col) {
+                                                Some(cell) => view! {
+                                                    <span role="gridcell" class=format!("cell bad {}", cell.severity.as_str()) title=cell.codes.join(", ")>{model::show_invisible(&cell.value)}</span>
+                                                }.into_any(),
+                                                None => view! { <span role="gridcell" class="cell"></span> }.into_any(),
+                                            }
+                                        }).collect_view())}
+                                    </div>
+                                }
+                            }
+                        </For>
+                    </div>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Templates and the group glossary: tools that work without a checked file.
+#[component]
+fn Tools() -> impl IntoView {
+    let ctx = ctx();
+    let admins = RwSignal::new(false);
+    let licenses = RwSignal::new(String::new());
+    let groups = RwSignal::new(String::new());
+    let export_input = NodeRef::<html::Input>::new();
+    let on_template = move |_| {
+        let options = orgsync_core::TemplateOptions {
+            admins: admins.get_untracked(),
+            licenses: model::parse_list(&licenses.get_untracked()),
+            groups: model::parse_list(&groups.get_untracked()),
+        };
+        let name = if options.admins {
+            "orgsync-users-and-admins-template.csv"
+        } else {
+            "orgsync-users-template.csv"
+        };
+        save_text(
+            &orgsync_core::template(&options),
+            name,
+            "text/csv;charset=utf-8",
+        );
+    };
+    let on_export = move |_| {
+        let Some(input) = export_input.get() else {
+            return;
+        };
+        if let Some(file) = first_file(input.files()) {
+            let job = ctx.new_job();
+            ctx.glossary_job.set(Some(job));
+            ctx.glossary.set(None);
+            ctx.send(&Request::Glossary { job }, Some(file.as_ref()));
+        }
+        input.set_value("");
+    };
+    let use_glossary = move |_| {
+        if let Some(Ok(list)) = ctx.glossary.get_untracked() {
+            ctx.known_groups.set(list.join("\n"));
+        }
+    };
+    view! {
+        <section class="tools" aria-label="Tools">
+            <details class="card">
+                <summary><h2>"Known groups"</h2><span class="muted">" — for rule R008, from a user export or typed"</span></summary>
+                <div class="tool-grid">
+                    <div>
+                        <p>"Drop nothing: choose a " <strong>"user export"</strong> " (Admin Center → People → Download all users). Its " <code>"group:"</code> " columns are your account's group names."</p>
+                        <label class="button">
+                            "Read groups from a user export…"
+                            <input class="visually-hidden" type="file" accept=".csv,text/csv" data-testid="export-input" node_ref=export_input on:change=on_export/>
+                        </label>
+                        {move || match ctx.glossary.get() {
+                            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"That export has no group: columns."</p> }.into_any(),
+                            Some(Ok(list)) => view! {
+                                <div>
+                                    <p>{model::plural(list.len() as u64, "group", "groups")} ":"</p>
+                                    <ul class="glossary" data-testid="glossary">{list.iter().map(|g| view! { <li>{g.clone()}</li> }).collect_view()}</ul>
+                                    <button type="button" class="button small" on:click=use_glossary>"Use as known groups"</button>
+                                </div>
+                            }.into_any(),
+                            Some(Err(message)) => view! { <p class="error-text" role="alert">{message}</p> }.into_any(),
+                            None => ().into_any(),
+                        }}
+                    </div>
+                    <div>
+                        <label class="field">
+                            <span>"Known group names, one per line"</span>
+                            <textarea rows="6" data-testid="known-groups"
+                                prop:value=move || ctx.known_groups.get()
+                                on:input=move |ev| ctx.known_groups.set(event_target_value(&ev))
+                            ></textarea>
+                        </label>
+                        <button type="button" class="button small" on:click=move |_| ctx.recheck()
+                            disabled=move || ctx.report.get().is_none()>"Check again with these groups"</button>
+                    </div>
+                </div>
+            </details>
+            <details class="card">
+                <summary><h2>"Templates"</h2><span class="muted">" — an empty file with the right headers"</span></summary>
+                <div class="tool-grid">
+                    <fieldset>
+                        <legend>"Template"</legend>
+                        <label class="check"><input type="radio" name="tpl" prop:checked=move || !admins.get() on:change=move |_| admins.set(false)/>" Users"</label>
+                        <label class="check"><input type="radio" name="tpl" prop:checked=move || admins.get() on:change=move |_| admins.set(true)/>" Users and admins"</label>
+                    </fieldset>
+                    <label class="field">
+                        <span>"License headers (copy them from a user export), one per line"</span>
+                        <textarea rows="3" placeholder="Sales_license_LinkedIn Learning_status" on:input=move |ev| licenses.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <label class="field">
+                        <span>"Group names, one per line"</span>
+                        <textarea rows="3" placeholder="Sales EMEA" on:input=move |ev| groups.set(event_target_value(&ev))></textarea>
+                    </label>
+                </div>
+                <button type="button" class="button primary" data-testid="download-template" on:click=on_template>"↓ Download template"</button>
+            </details>
+        </section>
+    }
+}

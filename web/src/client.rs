@@ -1,0 +1,90 @@
+//! The page's side of the worker: spawns it, sends requests with their attachment, and hands
+//! each reply to a callback.
+
+use std::cell::Cell;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{MessageEvent, Worker};
+
+use crate::protocol::{JobId, Reply, Request};
+
+/// Trunk writes this loader next to the page (`data-loader-shim`); it runs the worker's
+/// wasm-bindgen glue as a classic script, which works in every browser.
+const LOADER: &str = "./worker_loader.js";
+
+/// A running worker.
+#[derive(Debug)]
+pub struct Client {
+    worker: Worker,
+    next_job: Cell<JobId>,
+    // Kept so the handlers live as long as the worker.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Client {
+    /// Spawns the worker. `on_reply` receives each reply and its attachment (`undefined` when
+    /// there is none); `on_crash` is told when the worker fails outside any job.
+    pub fn spawn(
+        on_reply: impl Fn(Reply, JsValue) + 'static,
+        on_crash: impl Fn(String) + 'static,
+    ) -> Result<Self, JsValue> {
+        let worker = Worker::new(LOADER)?;
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            let text = js_sys::Reflect::get(&data, &"text".into())
+                .ok()
+                .and_then(|t| t.as_string())
+                .unwrap_or_default();
+            let attachment =
+                js_sys::Reflect::get(&data, &"attachment".into()).unwrap_or(JsValue::UNDEFINED);
+            match Reply::from_text(&text) {
+                Ok(reply) => on_reply(reply, attachment),
+                Err(error) => web_sys::console::error_1(
+                    &format!("orgsync: unreadable worker reply: {error}").into(),
+                ),
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let message = event
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map(|e| e.message())
+                .unwrap_or_else(|| "the checker stopped unexpectedly".into());
+            on_crash(message);
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Client {
+            worker,
+            next_job: Cell::new(1),
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    /// A new job number.
+    pub fn job(&self) -> JobId {
+        let job = self.next_job.get();
+        self.next_job.set(job.wrapping_add(1));
+        job
+    }
+
+    /// Sends a request with an optional attachment (the `File`).
+    pub fn send(&self, request: &Request, attachment: Option<&JsValue>) {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"text".into(), &request.to_text().into());
+        if let Some(attachment) = attachment {
+            let _ = js_sys::Reflect::set(&message, &"attachment".into(), attachment);
+        }
+        if let Err(error) = self.worker.post_message(&message) {
+            web_sys::console::error_2(&"orgsync: cannot reach the worker".into(), &error);
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

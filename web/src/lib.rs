@@ -1,0 +1,21 @@
+//! The Org Sync Preflight web page.
+//!
+//! Two binaries share this library: `web` (the page, a Leptos client-side app) and `worker` (the
+//! Web Worker that reads the file and runs the engine). The page never reads a file's bytes and
+//! holds no validation logic: it sends the `File` handle to the worker and renders the
+//! [`view::ReportView`] that comes back.
+//!
+//! - [`model`]: the page's state as plain types (fix choices, filters, keyboard cursor, virtual
+//!   list maths, formatting), tested natively.
+//! - [`view`]: the view model of a report and the adapter from the engine's report.
+//! - [`protocol`]: the messages between page and worker.
+//! - `app` and `client` (page) and `worker` (worker): the browser-only parts.
+
+pub mod adapter;
+pub mod model;
+pub mod protocol;
+pub mod view;
+
+pub mod app;
+pub mod client;
+pub mod worker;

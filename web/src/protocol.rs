@@ -1,0 +1,187 @@
+//! The messages between the page and its Web Worker.
+//!
+//! Each message is a small JSON text (so it crosses `postMessage` as one string, not as thousands
+//! of JavaScript objects) plus, where needed, one attachment that the browser structured-clones:
+//! the `File` the user chose (going in) or the `Blob`s of the downloads (coming out). A `File` is
+//! only a handle, so the worker reads the bytes itself, slice by slice, and the page never holds
+//! the file's contents.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::FixChoices;
+use crate::view::ReportView;
+
+/// A job number chosen by the page; replies carry it so a late reply to a cancelled or replaced
+/// job can be ignored.
+pub type JobId = u32;
+
+/// Where a check's time went in the worker, in milliseconds (shown on the page and read by the
+/// browser benchmark).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// Reading the file's slices (FileReaderSync and the copy into wasm memory).
+    pub read_ms: f64,
+    /// The engine: `push` and `finish`.
+    pub engine_ms: f64,
+    /// Building the page's view of the report.
+    pub view_ms: f64,
+    /// From the request to the reply, yields to the event loop included.
+    pub total_ms: f64,
+}
+
+/// What the page asks the worker to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Check the attached `File`. The known groups feed rule R008.
+    Check {
+        /// The job number.
+        job: JobId,
+        /// Group names the admin supplied (from a user export or typed).
+        known_groups: Vec<String>,
+    },
+    /// Re-read the attached `File` (the one last checked) and produce the corrected CSV, the error
+    /// report, the findings CSV and the JSON report with these fix choices.
+    Fix {
+        /// The job number.
+        job: JobId,
+        /// Which rules' fixes to apply.
+        choices: FixChoices,
+    },
+    /// Read the group names from the attached user export.
+    Glossary {
+        /// The job number.
+        job: JobId,
+    },
+    /// Stop the job with this number at the next slice.
+    Cancel {
+        /// The job number.
+        job: JobId,
+    },
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reply {
+    /// The worker's wasm has loaded and it takes requests.
+    Ready,
+    /// How far a job has read.
+    Progress {
+        /// The job number.
+        job: JobId,
+        /// Bytes read so far.
+        bytes: u64,
+        /// The file's size in bytes.
+        total: u64,
+        /// Records read so far.
+        rows: u64,
+    },
+    /// A check finished.
+    Checked {
+        /// The job number.
+        job: JobId,
+        /// What the page shows.
+        report: Box<ReportView>,
+        /// Where the worker's time went.
+        timing: Timing,
+    },
+    /// The downloads are ready; the attachment is an array of four `Blob`s in the order of
+    /// [`crate::model::Download::ALL`].
+    Fixed {
+        /// The job number.
+        job: JobId,
+    },
+    /// The group names of a user export.
+    Glossary {
+        /// The job number.
+        job: JobId,
+        /// Group names, in the export's column order.
+        groups: Vec<String>,
+    },
+    /// The job stopped because the page cancelled it.
+    Cancelled {
+        /// The job number.
+        job: JobId,
+    },
+    /// The job could not run (the file could not be read, or the engine refused it).
+    Failed {
+        /// The job number.
+        job: JobId,
+        /// What to tell the user.
+        message: String,
+    },
+}
+
+impl Request {
+    /// Encodes the message for `postMessage`.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).expect("a request always serializes")
+    }
+
+    /// Decodes a message received by the worker.
+    pub fn from_text(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+impl Reply {
+    /// Encodes the message for `postMessage`.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).expect("a reply always serializes")
+    }
+
+    /// Decodes a message received by the page.
+    pub fn from_text(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The job a reply belongs to (`None` for [`Reply::Ready`]).
+    pub fn job(&self) -> Option<JobId> {
+        match self {
+            Reply::Ready => None,
+            Reply::Progress { job, .. }
+            | Reply::Checked { job, .. }
+            | Reply::Fixed { job, .. }
+            | Reply::Glossary { job, .. }
+            | Reply::Cancelled { job }
+            | Reply::Failed { job, .. } => Some(*job),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_round_trip_as_json_text() {
+        let mut choices = FixChoices::default();
+        choices.set_suggested("R004", true);
+        let requests = [
+            Request::Check {
+                job: 1,
+                known_groups: vec!["Sales EMEA".into()],
+            },
+            Request::Fix { job: 2, choices },
+            Request::Glossary { job: 3 },
+            Request::Cancel { job: 1 },
+        ];
+        for request in requests {
+            assert_eq!(Request::from_text(&request.to_text()).unwrap(), request);
+        }
+    }
+
+    #[test]
+    fn replies_name_their_job() {
+        let reply = Reply::Progress {
+            job: 7,
+            bytes: 10,
+            total: 20,
+            rows: 1,
+        };
+        let back = Reply::from_text(&reply.to_text()).unwrap();
+        assert_eq!(back.job(), Some(7));
+        assert_eq!(Reply::Ready.job(), None);
+    }
+}

@@ -1,0 +1,417 @@
+//! What the page shows of a report: a view model built in the worker from the engine's
+//! [`orgsync_core::Report`] and sent to the page as JSON.
+//!
+//! It holds no judgement of its own: every count, message, tip and fix comes from the engine.
+//! This module only groups findings (by rule and column), picks the rows for the grid, and caps
+//! how many items travel to the page so a file with a million bad rows stays responsive.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// How many items of one group travel to the page (the group's count stays exact).
+pub const ITEMS_PER_GROUP: usize = 500;
+/// How many rows the problem grid holds at most.
+pub const GRID_ROWS: usize = 200_000;
+
+/// A finding's severity, as the page styles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sev {
+    /// The uploader will reject the file or the row, or data will be lost.
+    Error,
+    /// Probably not what the admin meant.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+impl Sev {
+    /// The word shown to the user and used as a CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sev::Error => "error",
+            Sev::Warning => "warning",
+            Sev::Info => "info",
+        }
+    }
+}
+
+/// How certain a fix is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixKind {
+    /// Applied unless the user turns the rule's safe fixes off.
+    Safe,
+    /// Applied only when the user opts in.
+    Suggested,
+}
+
+/// Facts about the file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileFacts {
+    /// The file name, where known.
+    pub name: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// The encoding the engine found.
+    pub encoding: String,
+    /// The delimiter the engine found, as text.
+    pub delimiter: String,
+    /// Records, header excluded.
+    pub rows: u64,
+    /// Columns in the header.
+    pub columns: u64,
+    /// What kind of file the engine took it for (users, deletion, …).
+    pub kind: String,
+    /// The header row, for the grid's column titles.
+    pub headers: Vec<String>,
+}
+
+/// The totals of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Error findings.
+    pub errors: u64,
+    /// Warning findings.
+    pub warnings: u64,
+    /// Info findings.
+    pub infos: u64,
+    /// Findings with a safe fix.
+    pub safe_fixes: u64,
+    /// Findings with a suggested fix.
+    pub suggested_fixes: u64,
+}
+
+/// One line of "what this upload will do".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionLine {
+    /// What, in the admin's words ("Invitations (license set to Active)").
+    pub label: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// Per-rule totals, for the filters and the fix toggles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleCount {
+    /// The rule's code (`R004`).
+    pub code: String,
+    /// The rule's name (`email-domain-typo`).
+    pub name: String,
+    /// The rule's severity.
+    pub severity: Sev,
+    /// Findings of this rule.
+    pub count: u64,
+    /// Of which carry a safe fix.
+    pub safe: u64,
+    /// Of which carry a suggested fix.
+    pub suggested: u64,
+}
+
+/// A fix as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixView {
+    /// Safe or suggested.
+    pub kind: FixKind,
+    /// The value after the fix (empty when the fix drops the row or column).
+    pub after: String,
+}
+
+/// One finding inside a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// The row as a spreadsheet numbers it (header = 1); `None` for file-level findings.
+    pub row: Option<u64>,
+    /// The cell's value, where the finding is about a cell.
+    pub value: Option<String>,
+    /// The finding's message.
+    pub message: String,
+    /// The fix, if any.
+    pub fix: Option<FixView>,
+}
+
+/// Findings of one rule in one column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingGroup {
+    /// The rule's code.
+    pub code: String,
+    /// The rule's name.
+    pub name: String,
+    /// The rule's severity.
+    pub severity: Sev,
+    /// The column's header, or `None` for file-level and row-level findings.
+    pub column: Option<String>,
+    /// How many findings the group has (exact, even when `items` is capped).
+    pub count: u64,
+    /// The most frequent messages with their counts ("412 rows: domain gmial.com").
+    pub messages: Vec<(String, u64)>,
+    /// The rule's tip.
+    pub tip: String,
+    /// The findings, at most [`ITEMS_PER_GROUP`].
+    pub items: Vec<Item>,
+}
+
+/// A cell of the problem grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemCell {
+    /// 0-based column index.
+    pub column: u32,
+    /// The cell's value as the engine quoted it.
+    pub value: String,
+    /// The worst severity of the findings on this cell.
+    pub severity: Sev,
+    /// The codes of the findings on this cell.
+    pub codes: Vec<String>,
+}
+
+/// A row of the problem grid: a record with at least one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemRow {
+    /// The row as a spreadsheet numbers it.
+    pub row: u64,
+    /// The worst severity on the row.
+    pub severity: Sev,
+    /// Codes of row-level findings (no particular cell).
+    pub codes: Vec<String>,
+    /// The offending cells, by column.
+    pub cells: Vec<ProblemCell>,
+}
+
+/// Everything the page shows of one check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportView {
+    /// File facts.
+    pub file: FileFacts,
+    /// Totals.
+    pub counts: Counts,
+    /// What the upload will do.
+    pub actions: Vec<ActionLine>,
+    /// Per-rule totals, by code.
+    pub rules: Vec<RuleCount>,
+    /// Findings grouped by rule and column, worst first.
+    pub groups: Vec<FindingGroup>,
+    /// Rows with problems, in file order, at most [`GRID_ROWS`].
+    pub grid: Vec<ProblemRow>,
+    /// Rows with problems in all (the grid may hold fewer).
+    pub grid_total: u64,
+    /// Whether the engine kept fewer findings than it counted.
+    pub truncated: bool,
+}
+
+impl ReportView {
+    /// Whether there is nothing to fix or look at: no error and no warning.
+    pub fn all_good(&self) -> bool {
+        self.counts.errors == 0 && self.counts.warnings == 0
+    }
+}
+
+/// A finding reduced to what grouping needs; built from the engine's finding by the adapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flat {
+    /// Rule code.
+    pub code: String,
+    /// Rule name.
+    pub name: String,
+    /// Severity.
+    pub severity: Sev,
+    /// Row (spreadsheet numbering), if any.
+    pub row: Option<u64>,
+    /// 0-based column index, if any.
+    pub column: Option<u32>,
+    /// Column header, if any.
+    pub header: Option<String>,
+    /// Cell value, if any.
+    pub value: Option<String>,
+    /// Message.
+    pub message: String,
+    /// Tip.
+    pub tip: String,
+    /// Fix.
+    pub fix: Option<FixView>,
+}
+
+/// Groups findings by (rule, column), worst severity first, then by code and column order.
+pub fn group(findings: &[Flat]) -> Vec<FindingGroup> {
+    let mut groups: BTreeMap<(Sev, String, Option<u32>), FindingGroup> = BTreeMap::new();
+    let mut messages: BTreeMap<(Sev, String, Option<u32>), BTreeMap<String, u64>> = BTreeMap::new();
+    for f in findings {
+        let key = (f.severity, f.code.clone(), f.column);
+        let g = groups.entry(key.clone()).or_insert_with(|| FindingGroup {
+            code: f.code.clone(),
+            name: f.name.clone(),
+            severity: f.severity,
+            column: f.header.clone(),
+            count: 0,
+            messages: Vec::new(),
+            tip: f.tip.clone(),
+            items: Vec::new(),
+        });
+        g.count += 1;
+        if g.items.len() < ITEMS_PER_GROUP {
+            g.items.push(Item {
+                row: f.row,
+                value: f.value.clone(),
+                message: f.message.clone(),
+                fix: f.fix.clone(),
+            });
+        }
+        *messages
+            .entry(key)
+            .or_default()
+            .entry(f.message.clone())
+            .or_default() += 1;
+    }
+    groups
+        .into_iter()
+        .map(|(key, mut g)| {
+            let mut top: Vec<(String, u64)> = messages
+                .remove(&key)
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            // Most frequent first; ties keep alphabetical order so the page is stable.
+            top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            top.truncate(3);
+            g.messages = top;
+            g
+        })
+        .collect()
+}
+
+/// The rows with findings, in row order, each with its offending cells.
+pub fn grid(findings: &[Flat]) -> (Vec<ProblemRow>, u64) {
+    let mut rows: BTreeMap<u64, ProblemRow> = BTreeMap::new();
+    for f in findings {
+        let Some(row) = f.row else { continue };
+        let r = rows.entry(row).or_insert_with(|| ProblemRow {
+            row,
+            severity: f.severity,
+            codes: Vec::new(),
+            cells: Vec::new(),
+        });
+        r.severity = r.severity.min(f.severity);
+        match f.column {
+            Some(column) => match r.cells.iter_mut().find(|c| c.column == column) {
+                Some(cell) => {
+                    cell.severity = cell.severity.min(f.severity);
+                    if !cell.codes.contains(&f.code) {
+                        cell.codes.push(f.code.clone());
+                    }
+                }
+                None => r.cells.push(ProblemCell {
+                    column,
+                    value: f.value.clone().unwrap_or_default(),
+                    severity: f.severity,
+                    codes: vec![f.code.clone()],
+                }),
+            },
+            None => {
+                if !r.codes.contains(&f.code) {
+                    r.codes.push(f.code.clone());
+                }
+            }
+        }
+    }
+    let total = rows.len() as u64;
+    let mut out: Vec<ProblemRow> = rows.into_values().take(GRID_ROWS).collect();
+    for r in &mut out {
+        r.cells.sort_by_key(|c| c.column);
+    }
+    (out, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(code: &str, sev: Sev, row: u64, column: u32, value: &str, message: &str) -> Flat {
+        Flat {
+            code: code.into(),
+            name: format!("rule-{code}"),
+            severity: sev,
+            row: Some(row),
+            column: Some(column),
+            header: Some(format!("col{column}")),
+            value: Some(value.into()),
+            message: message.into(),
+            tip: "tip".into(),
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn groups_by_rule_and_column_worst_first_with_top_messages() {
+        let findings = vec![
+            flat("R012", Sev::Warning, 2, 1, " a", "spaces"),
+            flat(
+                "R004",
+                Sev::Warning,
+                3,
+                0,
+                "x@gmial.com",
+                "domain gmial.com",
+            ),
+            flat(
+                "R004",
+                Sev::Warning,
+                4,
+                0,
+                "y@gmial.com",
+                "domain gmial.com",
+            ),
+            flat(
+                "R004",
+                Sev::Warning,
+                5,
+                0,
+                "z@hotmial.com",
+                "domain hotmial.com",
+            ),
+            flat("R005", Sev::Error, 2, 3, "ACTIVE", "not a status"),
+        ];
+        let groups = group(&findings);
+        let keys: Vec<(&str, Option<&str>, u64)> = groups
+            .iter()
+            .map(|g| (g.code.as_str(), g.column.as_deref(), g.count))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("R005", Some("col3"), 1),
+                ("R004", Some("col0"), 3),
+                ("R012", Some("col1"), 1)
+            ]
+        );
+        assert_eq!(
+            groups[1].messages,
+            [
+                ("domain gmial.com".to_string(), 2),
+                ("domain hotmial.com".to_string(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn grid_merges_findings_per_row_and_cell() {
+        let mut findings = vec![
+            flat("R012", Sev::Warning, 7, 2, " a", "spaces"),
+            flat("R005", Sev::Error, 7, 2, " a", "bad"),
+            flat("R004", Sev::Warning, 3, 0, "x@gmial.com", "typo"),
+        ];
+        findings.push(Flat {
+            column: None,
+            header: None,
+            value: None,
+            ..flat("R016", Sev::Info, 3, 0, "", "no-op")
+        });
+        let (rows, total) = grid(&findings);
+        assert_eq!(total, 2);
+        assert_eq!(rows[0].row, 3);
+        assert_eq!(rows[0].codes, ["R016"]);
+        assert_eq!(rows[1].severity, Sev::Error);
+        assert_eq!(rows[1].cells.len(), 1);
+        assert_eq!(rows[1].cells[0].codes, ["R012", "R005"]);
+        assert_eq!(rows[1].cells[0].severity, Sev::Error);
+    }
+}

@@ -1,0 +1,382 @@
+//! The Web Worker: reads the user's `File` in slices, feeds the engine, and answers the page.
+//! The file's bytes are only ever in the worker, one slice at a time.
+//!
+//! The worker keeps the last [`orgsync_core::Report`] so that the downloads, which re-read the
+//! file through the engine's `Fixer`, need no second check. It yields to its event loop between
+//! slices, so a `Cancel` message from the page is seen within one slice.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, File, MessageChannel, MessageEvent,
+};
+
+use crate::adapter;
+use crate::model::{Download, FixChoices};
+use crate::protocol::{JobId, Reply, Request, Timing};
+
+/// Bytes read per slice: big enough that per-slice overhead is negligible, small enough that
+/// progress moves and Cancel answers within a few milliseconds.
+const SLICE: u64 = 2 << 20;
+/// Slices being read ahead while the engine works on the current one: memory stays a few MiB.
+const READ_AHEAD: usize = 2;
+/// The engine keeps at most this many findings per rule for the page; counts stay exact.
+const MAX_FINDINGS_PER_CODE: usize = 20_000;
+/// A user export's group names are in its header, so a glossary reads at most this much.
+const GLOSSARY_BYTES: u64 = 16 << 20;
+/// Progress messages are sent at most this often (milliseconds).
+const PROGRESS_EVERY_MS: f64 = 50.0;
+/// The worker lets its event loop run (to see a Cancel) at least this often (milliseconds).
+const YIELD_EVERY_MS: f64 = 30.0;
+
+thread_local! {
+    static LAST_REPORT: RefCell<Option<orgsync_core::Report>> = const { RefCell::new(None) };
+    static CANCELLED: Cell<Option<JobId>> = const { Cell::new(None) };
+    static YIELDER: Yielder = Yielder::new();
+}
+
+/// Starts the worker: installs the message handler and tells the page it is ready.
+pub fn run() {
+    console_error_panic_hook::set_once();
+    let on_message =
+        Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| on_message(event));
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&Reply::Ready, None);
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Sends a reply, with an optional attachment (blobs) that the browser clones.
+fn post(reply: &Reply, attachment: Option<&JsValue>) {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"text".into(), &reply.to_text().into());
+    if let Some(attachment) = attachment {
+        let _ = js_sys::Reflect::set(&message, &"attachment".into(), attachment);
+    }
+    if let Err(error) = scope().post_message(&message) {
+        web_sys::console::error_2(&"orgsync worker: cannot post a reply".into(), &error);
+    }
+}
+
+fn on_message(event: MessageEvent) {
+    let data = event.data();
+    let text = js_sys::Reflect::get(&data, &"text".into())
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    let attachment =
+        js_sys::Reflect::get(&data, &"attachment".into()).unwrap_or(JsValue::UNDEFINED);
+    let request = match Request::from_text(&text) {
+        Ok(request) => request,
+        Err(error) => {
+            web_sys::console::error_1(
+                &format!("orgsync worker: unreadable request: {error}").into(),
+            );
+            return;
+        }
+    };
+    let file = attachment.dyn_into::<File>().ok();
+    match (request, file) {
+        (Request::Cancel { job }, _) => CANCELLED.with(|c| c.set(Some(job))),
+        (Request::Check { job, known_groups }, Some(file)) => {
+            wasm_bindgen_futures::spawn_local(async move {
+                finish(job, check(job, file, known_groups).await)
+            })
+        }
+        (Request::Fix { job, choices }, Some(file)) => wasm_bindgen_futures::spawn_local(
+            async move { finish(job, fix(job, file, choices).await) },
+        ),
+        (Request::Glossary { job }, Some(file)) => {
+            wasm_bindgen_futures::spawn_local(async move { finish(job, glossary(job, file).await) })
+        }
+        (request, None) => post(
+            &Reply::Failed {
+                job: request_job(&request),
+                message: "No file came with the request.".into(),
+            },
+            None,
+        ),
+    }
+}
+
+fn request_job(request: &Request) -> JobId {
+    match request {
+        Request::Check { job, .. }
+        | Request::Fix { job, .. }
+        | Request::Glossary { job }
+        | Request::Cancel { job } => *job,
+    }
+}
+
+/// Why a job ended early.
+enum Stop {
+    Cancelled,
+    Failed(String),
+}
+
+fn finish(job: JobId, outcome: Result<(), Stop>) {
+    match outcome {
+        Ok(()) => {}
+        Err(Stop::Cancelled) => post(&Reply::Cancelled { job }, None),
+        Err(Stop::Failed(message)) => post(&Reply::Failed { job, message }, None),
+    }
+}
+
+fn js_error(context: &str, error: JsValue) -> Stop {
+    let detail = error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_default();
+    Stop::Failed(format!("{context}: {detail}"))
+}
+
+/// Reads a `File` slice by slice into a reused buffer, reporting progress and honouring Cancel.
+///
+/// The next slices are requested (`Blob.arrayBuffer()`) before the current one goes to the
+/// engine, so the browser reads the disk while the engine works; [`READ_AHEAD`] slices at most
+/// are in flight.
+struct SliceReader {
+    job: JobId,
+    file: File,
+    /// Reads already started, in file order, with where each slice ends.
+    pending: VecDeque<(JsFuture, u64)>,
+    /// Where the next read to start begins.
+    next: u64,
+    offset: u64,
+    total: u64,
+    buffer: Vec<u8>,
+    last_progress: f64,
+    last_yield: f64,
+}
+
+impl SliceReader {
+    fn new(job: JobId, file: File, limit: Option<u64>) -> Result<Self, Stop> {
+        let size = file.size() as u64;
+        let total = limit.map_or(size, |l| l.min(size));
+        CANCELLED.with(|c| c.set(None));
+        let mut reader = SliceReader {
+            job,
+            file,
+            pending: VecDeque::new(),
+            next: 0,
+            offset: 0,
+            total,
+            buffer: Vec::new(),
+            last_progress: 0.0,
+            last_yield: 0.0,
+        };
+        reader.prefetch()?;
+        Ok(reader)
+    }
+
+    /// Starts reads until [`READ_AHEAD`] slices are in flight or the file is all requested.
+    fn prefetch(&mut self) -> Result<(), Stop> {
+        while self.pending.len() < READ_AHEAD && self.next < self.total {
+            let end = (self.next + SLICE).min(self.total);
+            let blob = self
+                .file
+                .slice_with_f64_and_f64(self.next as f64, end as f64)
+                .map_err(|e| js_error("The file could not be sliced", e))?;
+            self.pending
+                .push_back((JsFuture::from(blob.array_buffer()), end));
+            self.next = end;
+        }
+        Ok(())
+    }
+
+    /// The next slice, or `None` at the end of the file.
+    async fn next_slice(&mut self) -> Result<Option<&[u8]>, Stop> {
+        let Some((read, end)) = self.pending.pop_front() else {
+            return Ok(None);
+        };
+        let array_buffer = read
+            .await
+            .map_err(|e| js_error("The file could not be read (was it moved or changed?)", e))?;
+        let bytes = Uint8Array::new(&array_buffer);
+        self.buffer.resize(bytes.length() as usize, 0);
+        bytes.copy_to(&mut self.buffer);
+        self.offset = end;
+        self.prefetch()?;
+        Ok(Some(&self.buffer))
+    }
+
+    /// Tells the page how far we are (throttled, always at the end), then lets the worker's event
+    /// loop run so a Cancel can arrive.
+    async fn progress(&mut self, rows: u64) -> Result<(), Stop> {
+        let now = js_sys::Date::now();
+        if now - self.last_progress >= PROGRESS_EVERY_MS || self.offset >= self.total {
+            self.last_progress = now;
+            post(
+                &Reply::Progress {
+                    job: self.job,
+                    bytes: self.offset,
+                    total: self.total,
+                    rows,
+                },
+                None,
+            );
+        }
+        // Yielding costs a trip through the event loop; every few slices is enough for Cancel.
+        if now - self.last_yield >= YIELD_EVERY_MS {
+            yield_now().await;
+            self.last_yield = js_sys::Date::now();
+        }
+        if CANCELLED.with(|c| c.get()) == Some(self.job) {
+            Err(Stop::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+async fn check(job: JobId, file: File, known_groups: Vec<String>) -> Result<(), Stop> {
+    let now = || js_sys::Date::now();
+    let start = now();
+    let mut timing = Timing::default();
+    let mut checker = orgsync_core::Checker::new(orgsync_core::Options {
+        file_name: Some(file.name()),
+        known_groups,
+        max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
+    });
+    let mut slices = SliceReader::new(job, file, None)?;
+    loop {
+        let t = now();
+        let Some(slice) = slices.next_slice().await? else {
+            break;
+        };
+        let t_read = now();
+        checker.push(slice);
+        timing.read_ms += t_read - t;
+        timing.engine_ms += now() - t_read;
+        slices.progress(checker.rows_read()).await?;
+    }
+    let t = now();
+    let report = checker.finish();
+    let t_view = now();
+    timing.engine_ms += t_view - t;
+    let view = adapter::report_view(&report);
+    timing.view_ms = now() - t_view;
+    LAST_REPORT.with(|last| *last.borrow_mut() = Some(report));
+    timing.total_ms = now() - start;
+    post(
+        &Reply::Checked {
+            job,
+            report: Box::new(view),
+            timing,
+        },
+        None,
+    );
+    Ok(())
+}
+
+async fn fix(job: JobId, file: File, choices: FixChoices) -> Result<(), Stop> {
+    // The report is taken out while the fixer runs and put back afterwards, cancelled or not.
+    let Some(report) = LAST_REPORT.with(|last| last.borrow_mut().take()) else {
+        return Err(Stop::Failed("Check the file before downloading.".into()));
+    };
+    let outcome = fix_with(job, file, &report, &choices).await;
+    LAST_REPORT.with(|last| *last.borrow_mut() = Some(report));
+    outcome
+}
+
+async fn fix_with(
+    job: JobId,
+    file: File,
+    report: &orgsync_core::Report,
+    choices: &FixChoices,
+) -> Result<(), Stop> {
+    let mut fixer = orgsync_core::Fixer::new(report, &adapter::fix_options(choices));
+    let parts: [Array; 3] = [Array::new(), Array::new(), Array::new()];
+    let keep = |chunk: orgsync_core::FixChunk| {
+        for (part, bytes) in parts
+            .iter()
+            .zip([chunk.corrected, chunk.error_report, chunk.findings])
+        {
+            if !bytes.is_empty() {
+                part.push(&Uint8Array::from(bytes.as_slice()));
+            }
+        }
+    };
+    let mut slices = SliceReader::new(job, file, None)?;
+    while let Some(slice) = slices.next_slice().await? {
+        fixer.push(slice);
+        keep(fixer.take_output());
+        slices.progress(0).await?;
+    }
+    keep(fixer.finish());
+    // The same JSON the CLI writes (`Report::to_json`).
+    let json_part = Array::of1(&JsValue::from_str(&report.to_json(true)));
+    let blobs = Array::new();
+    for (download, part) in Download::ALL.iter().zip(parts.iter().chain([&json_part])) {
+        let options = BlobPropertyBag::new();
+        options.set_type(download.mime());
+        let blob = Blob::new_with_u8_array_sequence_and_options(part, &options)
+            .map_err(|e| js_error("The download could not be assembled", e))?;
+        blobs.push(&blob);
+    }
+    post(&Reply::Fixed { job }, Some(&blobs));
+    Ok(())
+}
+
+async fn glossary(job: JobId, file: File) -> Result<(), Stop> {
+    let mut slices = SliceReader::new(job, file, Some(GLOSSARY_BYTES))?;
+    let mut bytes = Vec::new();
+    while let Some(slice) = slices.next_slice().await? {
+        bytes.extend_from_slice(slice);
+    }
+    let groups = orgsync_core::groups_from_export(&bytes);
+    post(&Reply::Glossary { job, groups }, None);
+    Ok(())
+}
+
+/// Yields to the worker's event loop through a `MessageChannel`: unlike `setTimeout(0)`, it is
+/// not clamped to 4 ms, so yielding after every slice costs almost nothing.
+struct Yielder {
+    channel: Option<MessageChannel>,
+    waiting: std::rc::Rc<RefCell<VecDeque<js_sys::Function>>>,
+}
+
+impl Yielder {
+    fn new() -> Self {
+        let waiting: std::rc::Rc<RefCell<VecDeque<js_sys::Function>>> = Default::default();
+        let channel = MessageChannel::new().ok();
+        if let Some(channel) = &channel {
+            let queue = waiting.clone();
+            let wake = Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| {
+                if let Some(resolve) = queue.borrow_mut().pop_front() {
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                }
+            });
+            channel
+                .port1()
+                .set_onmessage(Some(wake.as_ref().unchecked_ref()));
+            wake.forget();
+        }
+        Yielder { channel, waiting }
+    }
+}
+
+async fn yield_now() {
+    let promise = YIELDER.with(|y| {
+        let channel = y.channel.as_ref()?;
+        let waiting = y.waiting.clone();
+        let port = channel.port2();
+        Some(js_sys::Promise::new(&mut move |resolve, _reject| {
+            waiting.borrow_mut().push_back(resolve);
+            let _ = port.post_message(&JsValue::UNDEFINED);
+        }))
+    });
+    if let Some(promise) = promise {
+        let _ = JsFuture::from(promise).await;
+    }
+}
