@@ -290,3 +290,271 @@ pub mod bench {
         w.flush()
     }
 }
+
+/// Hostile and broken inputs, made on the fly and written in pieces, so a test or the limits
+/// script can feed a 200 MB file to the engine without holding it.
+///
+/// Each case is a name (see [`hostile::CASES`]) and a function writing its bytes to any
+/// [`std::io::Write`]: a file on disk for the CLI, or [`hostile::Push`] straight into a
+/// [`Checker`] or a [`Fixer`].
+pub mod hostile {
+    use super::*;
+    use std::io::{self, Write};
+
+    /// Every case: name, whether it is big (over 100 MB: the test suite runs it only in
+    /// release, with `--include-ignored`), and what it is.
+    pub const CASES: &[(&str, bool, &str)] = &[
+        ("empty", false, "an empty file (0 bytes)"),
+        ("bom-only", false, "only a UTF-8 byte-order mark"),
+        ("delimiters-only", false, "1,000 lines of only commas"),
+        ("nul-bytes", false, "a CSV with NUL bytes in its first line"),
+        (
+            "nul-late",
+            false,
+            "a clean CSV with NUL bytes after its first 64 KiB",
+        ),
+        (
+            "utf16-bad-surrogates",
+            false,
+            "UTF-16LE with unpaired surrogates in cells",
+        ),
+        ("xlsx", false, "the start of an .xlsx workbook (a zip)"),
+        ("pdf", false, "the start of a PDF document"),
+        ("gzip", false, "a gzip-compressed CSV"),
+        (
+            "columns-20000",
+            false,
+            "a header and 10 rows of 20,000 columns",
+        ),
+        ("cell-10mb", false, "a row with a 10 MB cell"),
+        ("cell-40k", false, "a row with a 40,000-character cell"),
+        (
+            "line-200mb",
+            true,
+            "a 200 MB line without a line break after the header",
+        ),
+        (
+            "quote-never-closes",
+            false,
+            "a quote that never closes, 5 MB before the end",
+        ),
+        ("rows-20k-identical", false, "20,000 identical rows"),
+        (
+            "rows-20k-invalid",
+            false,
+            "20,000 rows, each with an invalid email and license",
+        ),
+        ("rows-1m-identical", true, "1,000,000 identical rows"),
+        (
+            "rows-1m-invalid",
+            true,
+            "1,000,000 rows, each with an invalid email and license",
+        ),
+    ];
+
+    const HEADER: &[u8] = b"primary_email_address,preferred_first_name,preferred_last_name,acme_license_learning_status\r\n";
+
+    /// Writes case `name`; `None` when there is no such case.
+    pub fn write(name: &str, w: &mut impl Write) -> Option<io::Result<()>> {
+        let mut w = io::BufWriter::with_capacity(1 << 20, w);
+        let r = match name {
+            "empty" => Ok(()),
+            "bom-only" => w.write_all(&[0xEF, 0xBB, 0xBF]),
+            "delimiters-only" => repeat(&mut w, b",,,,,,\r\n", 1000),
+            "nul-bytes" => w.write_all(b"primary_email_address,name\0\0\r\na@example.com,\0x\r\n"),
+            "nul-late" => (|| {
+                w.write_all(HEADER)?;
+                repeat(&mut w, b"ana.silva@example.com,Ana,Silva,Active\r\n", 2000)?;
+                w.write_all(b"bo.li@example.com,B\0o,Li,Active\r\n")
+            })(),
+            "utf16-bad-surrogates" => {
+                let text =
+                    "primary_email_address,preferred_first_name\r\nana@example.com,A\u{FFFD}na\r\n";
+                let mut bytes = vec![0xFF, 0xFE];
+                for u in text.encode_utf16() {
+                    // Each U+FFFD becomes a lone high surrogate, then a lone low one.
+                    if u == 0xFFFD {
+                        bytes.extend_from_slice(&0xD800u16.to_le_bytes());
+                        bytes.extend_from_slice(&b"x\0"[..]);
+                        bytes.extend_from_slice(&0xDC00u16.to_le_bytes());
+                    } else {
+                        bytes.extend_from_slice(&u.to_le_bytes());
+                    }
+                }
+                w.write_all(&bytes)
+            }
+            "xlsx" => {
+                w.write_all(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml")
+            }
+            "pdf" => {
+                w.write_all(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+            }
+            "gzip" => w.write_all(&[
+                0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4B, 0x4C, 0x4A, 0x06,
+                0x00, 0xC2, 0x41, 0x24, 0x35, 0x03, 0x00, 0x00, 0x00,
+            ]),
+            "columns-20000" => (|| {
+                w.write_all(b"primary_email_address")?;
+                for i in 1..20_000 {
+                    write!(w, ",attribute_c{i}")?;
+                }
+                w.write_all(b"\r\n")?;
+                for r in 0..10 {
+                    write!(w, "user{r}@example.com")?;
+                    for _ in 1..20_000 {
+                        w.write_all(b",x")?;
+                    }
+                    w.write_all(b"\r\n")?;
+                }
+                Ok(())
+            })(),
+            "cell-10mb" => long_cell(&mut w, 10_000_000),
+            "cell-40k" => long_cell(&mut w, 40_000),
+            "line-200mb" => (|| {
+                w.write_all(HEADER)?;
+                repeat(
+                    &mut w,
+                    b"ana.silva@example.com,Ana,Silva,Active;",
+                    200_000_000 / 39,
+                )
+            })(),
+            "quote-never-closes" => (|| {
+                w.write_all(HEADER)?;
+                w.write_all(b"ana.silva@example.com,Ana,Silva,Active\r\n")?;
+                w.write_all(b"bo.li@example.com,\"Bo,Li,Active\r\n")?;
+                repeat(
+                    &mut w,
+                    b"chen.wu@example.com,Chen,Wu,Active\r\n",
+                    5_000_000 / 36,
+                )
+            })(),
+            "rows-1m-identical" => identical(&mut w, 1_000_000),
+            "rows-20k-identical" => identical(&mut w, 20_000),
+            "rows-1m-invalid" => invalid(&mut w, 1_000_000),
+            "rows-20k-invalid" => invalid(&mut w, 20_000),
+            _ => return None,
+        };
+        Some(r.and_then(|()| w.flush()))
+    }
+
+    fn repeat(w: &mut impl Write, line: &[u8], n: usize) -> io::Result<()> {
+        for _ in 0..n {
+            w.write_all(line)?;
+        }
+        Ok(())
+    }
+
+    fn identical(w: &mut impl Write, rows: usize) -> io::Result<()> {
+        w.write_all(HEADER)?;
+        repeat(w, b"ana.silva@example.com,Ana,Silva,Active\r\n", rows)
+    }
+
+    fn invalid(w: &mut impl Write, rows: u32) -> io::Result<()> {
+        w.write_all(HEADER)?;
+        for i in 0..rows {
+            write!(w, "user{i}.example.com,Ana,Silva,Actve\r\n")?;
+        }
+        Ok(())
+    }
+
+    fn long_cell(w: &mut impl Write, chars: usize) -> io::Result<()> {
+        w.write_all(HEADER)?;
+        w.write_all(b"ana.silva@example.com,Ana,\"")?;
+        repeat(w, b"Silva ", chars / 6)?;
+        w.write_all(b"\",Active\r\nbo.li@example.com,Bo,Li,Active\r\n")
+    }
+
+    /// A writer that pushes what it is given into a [`Checker`].
+    #[derive(Debug)]
+    pub struct Push<'a>(pub &'a mut Checker);
+
+    impl Write for Push<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// How much the fix pass wrote, and the largest piece it held between two drains.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct FixSizes {
+        /// Bytes of the corrected file, the error report and the findings CSV.
+        pub corrected: u64,
+        pub error_report: u64,
+        pub findings: u64,
+        /// The most output held at once (corrected + reports) before the caller took it.
+        pub largest_held: u64,
+    }
+
+    /// A writer that pushes into a [`Fixer`] and drains its output after every piece, keeping
+    /// only sizes (and, when asked, the text of the corrected file and the reports).
+    #[derive(Debug)]
+    pub struct PushFix<'a> {
+        pub fixer: &'a mut Fixer,
+        pub sizes: FixSizes,
+        pub keep: Option<FixChunk>,
+    }
+
+    /// Counts (and keeps, when `keep` is set) a piece of the fixer's output.
+    fn drain(sizes: &mut FixSizes, keep: &mut Option<FixChunk>, chunk: FixChunk) {
+        let n = (chunk.corrected.len() + chunk.error_report.len() + chunk.findings.len()) as u64;
+        sizes.largest_held = sizes.largest_held.max(n);
+        sizes.corrected += chunk.corrected.len() as u64;
+        sizes.error_report += chunk.error_report.len() as u64;
+        sizes.findings += chunk.findings.len() as u64;
+        if let Some(k) = keep.as_mut() {
+            k.corrected.extend_from_slice(&chunk.corrected);
+            k.error_report.extend_from_slice(&chunk.error_report);
+            k.findings.extend_from_slice(&chunk.findings);
+        }
+    }
+
+    impl Write for PushFix<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.fixer.push(buf);
+            let chunk = self.fixer.take_output();
+            drain(&mut self.sizes, &mut self.keep, chunk);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Checks case `name`, streamed in 1 MiB pieces.
+    pub fn check(name: &str, options: Options) -> Report {
+        let mut c = Checker::new(options);
+        write(name, &mut Push(&mut c))
+            .expect("a known case")
+            .expect("writing to the checker cannot fail");
+        c.finish()
+    }
+
+    /// Runs the fix pass over case `name`, streamed; keeps the outputs' text when `keep`.
+    pub fn fix(
+        name: &str,
+        report: &Report,
+        fix: &FixOptions,
+        keep: bool,
+    ) -> (FixSizes, Option<FixChunk>) {
+        let mut f = Fixer::new(report, fix);
+        let mut p = PushFix {
+            fixer: &mut f,
+            sizes: FixSizes::default(),
+            keep: keep.then(FixChunk::default),
+        };
+        write(name, &mut p)
+            .expect("a known case")
+            .expect("writing to the fixer cannot fail");
+        let PushFix {
+            mut sizes,
+            mut keep,
+            ..
+        } = p;
+        drain(&mut sizes, &mut keep, f.finish());
+        (sizes, keep)
+    }
+}

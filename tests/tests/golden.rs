@@ -358,6 +358,9 @@ fn every_rule_is_covered_by_the_cases() {
             .map(|c| c.as_str())
             .collect::<Vec<_>>()
     };
+    // Rules whose inputs are too big for a golden case (16,385 columns; a 1 MiB row): their
+    // firing is asserted in tests/limits.rs instead.
+    fired.extend([Code::F013, Code::F014]);
     let (no_fire, no_quiet) = (list(&fired), list(&quiet));
     assert!(
         no_fire.is_empty() && no_quiet.is_empty(),

@@ -32,7 +32,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         file_name: source.name(),
         known_groups: known_groups(args.groups.as_ref())?,
         // The terminal shows a few findings per rule; the counts stay exact. JSON lists all.
-        max_findings_per_code: (human && !args.verbose).then_some(render::SHOWN_PER_RULE),
+        max_findings_per_code: args
+            .max_findings_per_code
+            .or((human && !args.verbose).then_some(render::SHOWN_PER_RULE)),
     };
     let report = check_pass(&mut source, options)?;
     let mut out = anstream::stdout().lock();

@@ -92,6 +92,11 @@ pub(crate) struct CheckArgs {
     /// Show every finding (the human format shows the first 5 of each rule).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Keep at most N findings of each rule in the report (counts stay exact). The JSON lists
+    /// every finding unless this is given; on a file where every row is wrong, a cap keeps
+    /// memory bounded (see RELIABILITY.md).
+    #[arg(long, value_name = "N")]
+    pub max_findings_per_code: Option<usize>,
     /// The CSV file to check; `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,

@@ -216,6 +216,14 @@ impl Handler for State {
         }
     }
 
+    fn cut(&mut self, f: Finding, header: bool) {
+        if header {
+            self.keep_file(f);
+        } else {
+            self.keep(f);
+        }
+    }
+
     fn header(&mut self, header: &Header) {
         self.non_empty = vec![0; header.columns.len()];
         let ctx = Ctx {
@@ -226,6 +234,7 @@ impl Handler for State {
         if header.kind == FileKind::Deletion {
             out.push(rules::file::deletion_file(header));
         }
+        out.extend(rules::file::too_many_columns(header));
         rules::header::check(&ctx, &mut |f| out.push(f));
         self.cross = Some(Cross::new(&ctx));
         for f in out {

@@ -168,6 +168,11 @@ pub(crate) trait Handler {
     /// A data row (after the header), or a blank row before the header (`row.record` is then
     /// `u64::MAX`).
     fn row(&mut self, header: Option<&Header>, row: &Row<'_>);
+    /// The record about to be handed on (as the header when `header` is set) was over the
+    /// parser's limits and was cut: `f` is its F014 finding.
+    fn cut(&mut self, f: crate::Finding, header: bool) {
+        let _ = (f, header);
+    }
 }
 
 /// The pipeline's state.
@@ -253,7 +258,9 @@ impl Pipeline {
     }
 
     fn start(&mut self, h: &mut dyn Handler) {
-        let s = sniff(&self.sample);
+        // Only the first SNIFF_LEN bytes decide, however large the first chunk: any chunking
+        // must give the same answer.
+        let s = sniff(&self.sample[..self.sample.len().min(SNIFF_LEN)]);
         self.sniffed = Some(s);
         h.sniffed(&s, &self.sample);
         if s.binary.is_none() {
@@ -302,9 +309,9 @@ struct RowState<'p> {
 impl RowState<'_> {
     fn event(&mut self, e: Event<'_>) {
         *self.rows += 1;
-        let (line, data, ends, quote_problem, blank_line) = match e {
-            Event::BlankLine { line } => (line, &[][..], &[][..], None, true),
-            Event::Record(r) => (r.line, r.data, r.ends, r.quote_problem, false),
+        let (line, data, ends, quote_problem, blank_line, cut) = match e {
+            Event::BlankLine { line } => (line, &[][..], &[][..], None, true, None),
+            Event::Record(r) => (r.line, r.data, r.ends, r.quote_problem, false, r.cut),
         };
         let (text, ends, legacy): (&str, &[usize], bool) = match std::str::from_utf8(data) {
             Ok(t) => (t, ends, false),
@@ -324,6 +331,11 @@ impl RowState<'_> {
             }
         };
         let header_seen = self.header.is_some();
+        if let Some(bytes) = cut {
+            let is_header = !header_seen && !text.is_empty();
+            let f = crate::rules::file::record_too_long(*self.rows, line, bytes, ends.len());
+            self.handler.cut(f, is_header);
+        }
         if !header_seen && !text.is_empty() {
             let names = (0..ends.len())
                 .map(|i| {

@@ -52,6 +52,8 @@ struct State {
     width: usize,
     /// Number of header columns in the error report.
     report_width: usize,
+    /// F014 for the row about to come, which the parser had to cut.
+    cut: Option<Finding>,
 }
 
 impl Fixer {
@@ -73,6 +75,7 @@ impl Fixer {
                 utf16: None,
                 width: 0,
                 report_width: 0,
+                cut: None,
             },
         }
     }
@@ -297,6 +300,13 @@ impl Handler for State {
         self.start(Some(header));
     }
 
+    fn cut(&mut self, f: Finding, header: bool) {
+        // The header's is among the plan's file-level findings already.
+        if !header {
+            self.cut = Some(f);
+        }
+    }
+
     fn row(&mut self, header: Option<&Header>, row: &Row<'_>) {
         if !self.started {
             self.start(None);
@@ -312,7 +322,10 @@ impl Handler for State {
             }
             return;
         };
-        let found = self.row_findings(header, row);
+        let mut found = self.row_findings(header, row);
+        if let Some(f) = self.cut.take() {
+            found.insert(0, f);
+        }
         for f in &found {
             self.write_finding(f, Some(header));
         }
@@ -455,9 +468,21 @@ fn write_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>, ne
 
 /// OWASP's advice for CSV injection: a cell a spreadsheet would run as a formula gets a leading
 /// apostrophe, so it shows as text.
+///
+/// Guarded: a cell starting with `=`, `+`, `-`, `@`, a tab, a carriage return or a line feed
+/// (OWASP's list, with LF, which some spreadsheets also take as a cell start), and a cell where
+/// such a sign follows leading blanks (`" =1+1"`: LibreOffice's "trim spaces" import and some
+/// viewers strip them) or is its full-width form (`＝`, `＋`, `－`, `＠`, which East Asian Excel
+/// input may turn into the ASCII sign). Quotes need nothing more: the CSV writer quotes and
+/// doubles them, so a value can never open a new cell that starts with a sign.
 pub(crate) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n') => format!("'{cell}").into(),
-        _ => cell.into(),
+    let rest = cell.trim_start();
+    let risky = matches!(cell.as_bytes().first(), Some(b'\t' | b'\r' | b'\n'))
+        || matches!(rest.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
+        || rest.starts_with(['\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}']);
+    if risky {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }

@@ -4,6 +4,18 @@
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
+/// The most bytes of one record (a row) the parser keeps: its raw text, and its cells' text.
+/// Excel's own limits (16,384 columns, 32,767 characters a cell) allow rows far longer than any
+/// Org Sync row; 1 MiB holds 32 cells of Excel's maximum size in 3-byte characters. A longer
+/// record, such as a 200 MB line with no line break or a quote that never closes, is cut: its
+/// first 1 MiB is read as the row, the rest is skipped (its line breaks still counted), and the
+/// row gets F014, so memory stays bounded whatever the file.
+pub(crate) const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// The most fields of one record the parser keeps: four times Excel's 16,384 columns, so a
+/// header of more columns than Excel allows is still read whole enough to say so (F013).
+pub(crate) const MAX_FIELDS: usize = 1 << 16;
+
 /// Counts of each line-ending style seen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct LineEndings {
@@ -40,6 +52,9 @@ pub(crate) struct RawRecord<'a> {
     pub ends: &'a [usize],
     /// A quoting problem in the record's raw text, if any.
     pub quote_problem: Option<QuoteProblem>,
+    /// The record was longer than [`MAX_RECORD_BYTES`] or had more than [`MAX_FIELDS`] fields and
+    /// was cut: its length in bytes (of the file's text after decoding).
+    pub cut: Option<u64>,
 }
 
 /// What was wrong with a record's quotes.
@@ -77,6 +92,60 @@ pub(crate) struct Parser {
     /// The previous record ended on `\r`, so a leading `\n` belongs to it.
     after_cr: bool,
     pub endings: LineEndings,
+    /// What `csv-core` writes once the record's cells or fields are over the limits (dropped).
+    spill: Vec<u8>,
+    spill_ends: Vec<usize>,
+    /// Cells or fields of the current record were dropped.
+    dropped: bool,
+    /// The current record's raw bytes past [`MAX_RECORD_BYTES`], when it is cut across chunks.
+    overflow: Option<Overflow>,
+}
+
+/// What is left of a cut record's raw bytes past the kept part: their number, their line breaks
+/// and the last two bytes (the terminator).
+#[derive(Debug, Clone, Copy)]
+struct Overflow {
+    len: u64,
+    breaks: u64,
+    last: [u8; 2],
+}
+
+impl Overflow {
+    /// Starts after the kept part, whose last bytes are `kept`.
+    fn new(kept: &[u8]) -> Overflow {
+        let n = kept.len();
+        Overflow {
+            len: 0,
+            breaks: 0,
+            last: [
+                n.checked_sub(2).map_or(0, |i| kept[i]),
+                n.checked_sub(1).map_or(0, |i| kept[i]),
+            ],
+        }
+    }
+
+    /// Counts line breaks as the parser does: `\r\n` once, a lone `\r` or `\n` once each.
+    fn feed(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.len += bytes.len() as u64;
+        let mut i = 0;
+        while let Some(p) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
+            let at = i + p;
+            let prev = if at == 0 { self.last[1] } else { bytes[at - 1] };
+            if bytes[at] == b'\r' || prev != b'\r' {
+                self.breaks += 1;
+            }
+            i = at + 1;
+        }
+        let n = bytes.len();
+        self.last = if n >= 2 {
+            [bytes[n - 2], bytes[n - 1]]
+        } else {
+            [self.last[1], bytes[0]]
+        };
+    }
 }
 
 impl Parser {
@@ -92,6 +161,32 @@ impl Parser {
             line: 0,
             after_cr: false,
             endings: LineEndings::default(),
+            spill: Vec::new(),
+            spill_ends: Vec::new(),
+            dropped: false,
+            overflow: None,
+        }
+    }
+
+    /// Keeps a piece of the current record's raw bytes (cut by the end of a chunk) for when the
+    /// record completes. Blank lines before the record are handed on at once; past
+    /// [`MAX_RECORD_BYTES`] only the bytes' line breaks and last bytes are kept.
+    fn keep_raw(&mut self, mut piece: &[u8], sink: &mut dyn FnMut(Event<'_>)) {
+        if self.raw.is_empty() && self.overflow.is_none() && !piece.is_empty() {
+            piece = &piece[self.emit_blanks(piece, true, sink)..];
+        }
+        if let Some(o) = self.overflow.as_mut() {
+            o.feed(piece);
+            return;
+        }
+        let room = MAX_RECORD_BYTES - self.raw.len();
+        if piece.len() <= room {
+            self.raw.extend_from_slice(piece);
+        } else {
+            self.raw.extend_from_slice(&piece[..room]);
+            let mut o = Overflow::new(&self.raw);
+            o.feed(&piece[room..]);
+            self.overflow = Some(o);
         }
     }
 
@@ -107,44 +202,69 @@ impl Parser {
         loop {
             // `csv-core` reads empty input as the end of the file: only give it that at the end.
             if pos == input.len() && !at_end {
-                self.raw.extend_from_slice(&input[start..pos]);
+                self.keep_raw(&input[start..pos], sink);
                 return;
             }
+            // Past the limits, `csv-core` writes into the spill buffers, which are dropped.
+            let out_full = self.out_len == self.out.len();
+            let ends_full = self.ends_len == self.ends.len();
             let (res, nin, nout, nend) = self.reader.read_record(
                 &input[pos..],
-                &mut self.out[self.out_len..],
-                &mut self.ends[self.ends_len..],
+                if out_full {
+                    &mut self.spill
+                } else {
+                    &mut self.out[self.out_len..]
+                },
+                if ends_full {
+                    &mut self.spill_ends
+                } else {
+                    &mut self.ends[self.ends_len..]
+                },
             );
             pos += nin;
             // `csv-core` gives ends relative to the record's start across calls already.
-            self.out_len += nout;
-            self.ends_len += nend;
+            if !out_full {
+                self.out_len += nout;
+            }
+            if !ends_full {
+                self.ends_len += nend;
+            }
+            self.dropped |= (out_full && nout > 0) || (ends_full && nend > 0);
             match res {
                 ReadRecordResult::InputEmpty => {
                     if at_end {
                         continue;
                     }
-                    self.raw.extend_from_slice(&input[start..pos]);
+                    self.keep_raw(&input[start..pos], sink);
                     return;
                 }
                 ReadRecordResult::OutputFull => {
                     let n = self.out.len();
-                    self.out.resize(n * 2, 0);
+                    if n < MAX_RECORD_BYTES {
+                        self.out.resize((n * 2).min(MAX_RECORD_BYTES), 0);
+                    } else if self.spill.is_empty() {
+                        self.spill = vec![0; 64 * 1024];
+                    }
                 }
                 ReadRecordResult::OutputEndsFull => {
                     let n = self.ends.len();
-                    self.ends.resize(n * 2, 0);
+                    if n < MAX_FIELDS {
+                        self.ends.resize((n * 2).min(MAX_FIELDS), 0);
+                    } else if self.spill_ends.is_empty() {
+                        self.spill_ends = vec![0; 4096];
+                    }
                 }
                 ReadRecordResult::Record => {
-                    if self.raw.is_empty() {
-                        self.emit(&input[start..pos], sink);
+                    if self.raw.is_empty() && self.overflow.is_none() {
+                        self.emit(&input[start..pos], None, at_end, sink);
                     } else {
                         // The record began in an earlier chunk.
-                        let mut raw = std::mem::take(&mut self.raw);
-                        raw.extend_from_slice(&input[start..pos]);
-                        self.emit(&raw, sink);
-                        raw.clear();
+                        self.keep_raw(&input[start..pos], sink);
+                        let raw = std::mem::take(&mut self.raw);
+                        let overflow = self.overflow.take();
+                        self.emit(&raw, overflow, at_end, sink);
                         self.raw = raw;
+                        self.raw.clear();
                     }
                     start = pos;
                 }
@@ -153,7 +273,7 @@ impl Parser {
                     let mut raw = std::mem::take(&mut self.raw);
                     raw.extend_from_slice(&input[start..pos]);
                     if !raw.is_empty() || self.after_cr {
-                        self.emit_leading_blanks(&raw, sink);
+                        self.emit_blanks(&raw, false, sink);
                     }
                     raw.clear();
                     self.raw = raw;
@@ -163,11 +283,33 @@ impl Parser {
         }
     }
 
-    /// Hands on a record whose raw bytes (leading blank lines included) are `raw`.
-    fn emit(&mut self, raw: &[u8], sink: &mut dyn FnMut(Event<'_>)) {
-        let start = self.emit_leading_blanks(raw, sink);
+    /// Hands on a record whose raw bytes (leading blank lines included) are `raw`, followed by
+    /// `overflow` when the record was cut across chunks; `at_end` says the end of the file
+    /// ended it.
+    fn emit(
+        &mut self,
+        raw: &[u8],
+        overflow: Option<Overflow>,
+        at_end: bool,
+        sink: &mut dyn FnMut(Event<'_>),
+    ) {
+        let start = self.emit_blanks(raw, false, sink);
         let raw = &raw[start..];
         let record_line = self.line + 1;
+        // A record over the limit is cut the same way whether it came in one chunk or many:
+        // the first MAX_RECORD_BYTES of its text are kept, the rest only counted.
+        let overflow = overflow.or_else(|| {
+            (raw.len() > MAX_RECORD_BYTES).then(|| {
+                let mut o = Overflow::new(&raw[..MAX_RECORD_BYTES]);
+                o.feed(&raw[MAX_RECORD_BYTES..]);
+                o
+            })
+        });
+        let raw = &raw[..raw.len().min(MAX_RECORD_BYTES)];
+        if overflow.is_some() || self.dropped {
+            self.emit_cut(raw, overflow, at_end, record_line, sink);
+            return;
+        }
         let quoted = memchr::memchr(b'"', raw).is_some();
         let problem = if quoted {
             quote_problem(raw, self.delimiter)
@@ -214,13 +356,73 @@ impl Parser {
             data: &self.out[..self.out_len],
             ends: &self.ends[..self.ends_len],
             quote_problem: problem,
+            cut: None,
         }));
         self.out_len = 0;
         self.ends_len = 0;
     }
 
-    /// Emits the blank lines at the start of `raw`; returns where the record begins.
-    fn emit_leading_blanks(&mut self, raw: &[u8], sink: &mut dyn FnMut(Event<'_>)) -> usize {
+    /// Hands on a record that was over the limits: its kept text `raw` (at most
+    /// [`MAX_RECORD_BYTES`]), what followed it, and its cells as far as they were kept.
+    fn emit_cut(
+        &mut self,
+        raw: &[u8],
+        overflow: Option<Overflow>,
+        at_end: bool,
+        record_line: u64,
+        sink: &mut dyn FnMut(Event<'_>),
+    ) {
+        let mut counter = Overflow::new(&[]);
+        counter.feed(raw);
+        let (mut breaks, mut len, mut last) = (counter.breaks, raw.len() as u64, counter.last);
+        if let Some(o) = overflow {
+            // `o` started from the kept part's last bytes, so a `\r\n` split between the two
+            // is counted once.
+            breaks += o.breaks;
+            len += o.len;
+            if o.len > 0 {
+                last = o.last;
+            }
+        }
+        self.line += breaks;
+        match last {
+            [b'\r', b'\n'] => self.endings.crlf += 1,
+            [_, b'\n'] => self.endings.lf += 1,
+            [_, b'\r'] => self.after_cr = true,
+            _ => {}
+        }
+        // Only the kept text is checked for quotes; a quote still open where it was cut is a
+        // problem only when the end of the file closed the record.
+        let problem = match quote_problem_reference(raw, self.delimiter) {
+            Some(QuoteProblem::Unterminated { .. }) if !at_end => None,
+            p => p,
+        };
+        // The cells' text is cut at a character boundary, and fields past it read as empty.
+        let mut kept = self.out_len;
+        if let Err(e) = std::str::from_utf8(&self.out[..kept])
+            && e.error_len().is_none()
+        {
+            kept = e.valid_up_to();
+        }
+        for end in &mut self.ends[..self.ends_len] {
+            *end = (*end).min(kept);
+        }
+        sink(Event::Record(RawRecord {
+            line: record_line,
+            data: &self.out[..kept],
+            ends: &self.ends[..self.ends_len],
+            quote_problem: problem,
+            cut: Some(len),
+        }));
+        self.out_len = 0;
+        self.ends_len = 0;
+        self.dropped = false;
+    }
+
+    /// Emits the blank lines at the start of `raw`; returns where the record begins. With
+    /// `partial`, `raw` is a piece cut by the end of a chunk: a `\r` ending it is a blank line
+    /// whether or not a `\n` follows, which the next piece tells (as after a record's `\r`).
+    fn emit_blanks(&mut self, raw: &[u8], partial: bool, sink: &mut dyn FnMut(Event<'_>)) -> usize {
         let mut i = 0;
         if self.after_cr {
             self.after_cr = false;
@@ -240,6 +442,10 @@ impl Parser {
                 b'\r' if raw.get(i + 1) == Some(&b'\n') => {
                     self.endings.crlf += 1;
                     i += 2;
+                }
+                b'\r' if partial && i + 1 == raw.len() => {
+                    self.after_cr = true;
+                    i += 1;
                 }
                 b'\r' => {
                     self.endings.cr += 1;
@@ -420,6 +626,63 @@ mod tests {
             let split = parse(&[&bytes[..cut], &bytes[cut..]]);
             proptest::prop_assert_eq!(whole, split);
         }
+    }
+
+    /// Records over the limits are cut the same way whatever the chunking, and the lines after
+    /// them keep their numbers.
+    #[test]
+    fn long_records_are_cut_the_same_in_any_chunks() {
+        let mut long = b"h1,h2\r\n\r\nx,\"".to_vec();
+        // A quoted cell over the limit, with CRLF, lone CR and LF line breaks inside.
+        while long.len() < MAX_RECORD_BYTES + 5000 {
+            long.extend_from_slice(b"ab\r\ncd\ref\n");
+        }
+        long.extend_from_slice(b"\"\r\n\r\n1,2\r\n");
+        let (whole, ew) = parse(&[&long]);
+        assert_eq!(whole.len(), 5, "{:?}", &whole[..1]);
+        assert_eq!(whole[0], "1:h1|h2");
+        assert_eq!(whole[1], "2:<blank>");
+        assert!(whole[2].starts_with("3:x|ab\r\ncd"));
+        // 3 breaks per 10 bytes inside the cell, then the blank line and the last record.
+        let breaks = (long.len() - 22) / 10 * 3;
+        assert_eq!(whole[3], format!("{}:<blank>", 4 + breaks));
+        assert_eq!(whole[4], format!("{}:1|2", 5 + breaks));
+        for cut in [
+            1,
+            9,
+            12,
+            MAX_RECORD_BYTES,
+            MAX_RECORD_BYTES + 9,
+            MAX_RECORD_BYTES + 10,
+            MAX_RECORD_BYTES + 11,
+            MAX_RECORD_BYTES + 12,
+            long.len() - 9,
+            long.len() - 5,
+        ] {
+            let (split, es) = parse(&[&long[..cut], &long[cut..]]);
+            assert_eq!(whole, split, "cut at {cut}");
+            assert_eq!(ew, es, "cut at {cut}");
+        }
+        let pieces: Vec<&[u8]> = long.chunks(4093).collect();
+        assert_eq!(parse(&pieces), (whole, ew));
+    }
+
+    #[test]
+    fn too_many_fields_are_cut() {
+        let mut line = vec![b','; MAX_FIELDS + 10];
+        line.extend_from_slice(b"\r\na,b\r\n");
+        let mut p = Parser::new(b',');
+        let mut seen = Vec::new();
+        let mut sink = |e: Event<'_>| {
+            if let Event::Record(r) = e {
+                seen.push((r.line, r.ends.len(), r.cut.is_some()));
+            }
+        };
+        for c in line.chunks(1000) {
+            p.feed(c, &mut sink);
+        }
+        p.feed(b"", &mut sink);
+        assert_eq!(seen, [(1, MAX_FIELDS, true), (2, 2, false)]);
     }
 
     #[test]

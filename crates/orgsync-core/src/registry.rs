@@ -122,6 +122,9 @@ catalogue! {
     F009, "mixed-line-endings", Info, Safe;
     F010, "not-csv-extension", Warning, None;
     F011, "deletion-file", Info, None;
+    F012, "cell-too-long", Error, None;
+    F013, "too-many-columns", Error, None;
+    F014, "row-too-long", Error, None;
     H001, "header-not-lowercase", Error, Safe;
     H002, "header-whitespace", Error, Safe;
     H003, "no-identifier-column", Error, None;

@@ -218,6 +218,96 @@ pub(crate) fn extension(name: &str) -> Option<Finding> {
     ))
 }
 
+/// Excel's most characters in a cell; a longer value cannot have come from a spreadsheet, and
+/// Excel cuts it when it opens the file.
+pub(crate) const MAX_CELL_CHARS: usize = 32_767;
+
+/// Excel's most columns (XFD).
+pub(crate) const MAX_COLUMNS: usize = 16_384;
+
+/// F012: cells longer than Excel's 32,767 characters. A row no longer than that in bytes cannot
+/// hold one, so the usual row costs one comparison.
+pub(crate) fn long_cells(row: &Row<'_>, sink: &mut dyn FnMut(Finding)) {
+    if row.text.len() <= MAX_CELL_CHARS {
+        return;
+    }
+    for (i, cell) in row.cells().enumerate() {
+        if cell.len() <= MAX_CELL_CHARS {
+            continue;
+        }
+        let chars = cell.chars().count();
+        if chars > MAX_CELL_CHARS {
+            sink(row.finding(
+                Code::F012,
+                Some(i),
+                format!(
+                    "This cell holds {} characters, starting `{}`; Excel holds at most 32,767 in a cell and cuts the rest when it opens the file.",
+                    thousands(chars as u64),
+                    super::text::excerpt(cell)
+                ),
+                "No Org Sync value is this long: a quote mark that never closes usually swallowed the rows after it. Look at this row in a text editor.",
+            ));
+        }
+    }
+}
+
+/// F013: a header with more columns than Excel allows.
+pub(crate) fn too_many_columns(header: &Header) -> Option<Finding> {
+    let n = header.columns.len();
+    if n <= MAX_COLUMNS {
+        return None;
+    }
+    let mut f = Finding::new(
+        Code::F013,
+        format!(
+            "The header has {} columns; Excel holds at most 16,384, and an Org Sync file needs a few dozen at most.",
+            thousands(n as u64)
+        ),
+        "This is not the export you meant, or its rows were joined into one line. Open it in a text editor and check the first line is the header.",
+    );
+    f.row = Some(header.row);
+    f.line = Some(header.line);
+    Some(f)
+}
+
+/// F014: a record over the parser's limits (1 MiB of text, 65,536 fields), which was cut.
+pub(crate) fn record_too_long(row: u64, line: u64, bytes: u64, fields: usize) -> Finding {
+    use crate::parse::{MAX_FIELDS, MAX_RECORD_BYTES};
+    let message = if bytes > MAX_RECORD_BYTES as u64 {
+        format!(
+            "This row is {} bytes long, more than the 1 MiB (1,048,576 bytes) a row may have; only its first 1 MiB was read, and the corrected file and the reports hold only that part.",
+            thousands(bytes)
+        )
+    } else {
+        format!(
+            "This row has more than {} fields; only the first {} were read, and the corrected file and the reports hold only those.",
+            thousands(MAX_FIELDS as u64),
+            thousands(fields as u64)
+        )
+    };
+    let mut f = Finding::new(
+        Code::F014,
+        message,
+        "Usually a quote mark opens a cell and never closes, or the file has no line breaks the uploader recognises. Open it in a text editor at this line and look for the stray quote or the missing line breaks.",
+    );
+    f.row = Some(row);
+    f.line = Some(line);
+    f
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// F011: the header is the user-deletion format.
 pub(crate) fn deletion_file(header: &Header) -> Finding {
     let mut f = Finding::new(

@@ -40,5 +40,6 @@ pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut 
     if let Some(f) = file::ragged(row, ctx.header.columns.len()) {
         sink(f);
     }
+    file::long_cells(row, sink);
     self::row::check(ctx, row, sink);
 }
