@@ -1,7 +1,7 @@
 //! The one module that reads the engine's types: it turns an [`orgsync_core::Report`] into the
 //! page's [`ReportView`] and the page's [`FixChoices`] into [`orgsync_core::FixOptions`].
 
-use orgsync_core::{Applicability, Code, Edit, FixOptions, Report, Severity, Suggested};
+use orgsync_core::{Applicability, Code, FixOptions, Report, Severity, Suggested};
 
 use crate::model::FixChoices;
 use crate::view::{
@@ -64,22 +64,17 @@ pub fn report_view(report: &Report) -> ReportView {
                 .column
                 .and_then(|c| report.column_name(c))
                 .map(str::to_string),
-            // The finding's cell value is known where its fix replaces the cell; a header
-            // finding is about the header text itself.
-            value: f
-                .fix
-                .as_ref()
-                .filter(|x| x.edit == Edit::SetCell)
-                .map(|x| x.before.clone())
-                .or_else(|| {
-                    (f.code.as_str().starts_with('H'))
-                        .then(|| {
-                            f.column
-                                .and_then(|c| report.column_name(c))
-                                .map(str::to_string)
-                        })
-                        .flatten()
-                }),
+            // A row finding carries its cell's value; a header finding is about the header
+            // text itself.
+            value: f.value.clone().or_else(|| {
+                (f.code.as_str().starts_with('H'))
+                    .then(|| {
+                        f.column
+                            .and_then(|c| report.column_name(c))
+                            .map(str::to_string)
+                    })
+                    .flatten()
+            }),
             message: f.message.clone(),
             tip: f.tip.clone(),
             fix: f.fix.as_ref().map(|fix| FixView {
@@ -92,27 +87,19 @@ pub fn report_view(report: &Report) -> ReportView {
         })
         .collect();
     let s = &report.summary;
-    // Per-rule fix counts come from the kept findings (exact unless the report was capped).
+    // Per-rule fix counts come from the engine's exact counts, whatever the cap.
     let rules = s
         .by_code
         .iter()
         .map(|(code, count)| {
-            let kept = report.findings.iter().filter(|f| f.code == *code);
-            let (mut safe, mut suggested) = (0, 0);
-            for f in kept {
-                match f.fix.as_ref().map(|x| x.applicability) {
-                    Some(Applicability::Safe) => safe += 1,
-                    Some(Applicability::Suggested) => suggested += 1,
-                    None => {}
-                }
-            }
+            let fixes = s.fixes_by_code.get(code).copied().unwrap_or_default();
             RuleCount {
                 code: code.as_str().to_string(),
                 name: code.rule().name.to_string(),
                 severity: sev(code.rule().severity),
                 count: *count,
-                safe,
-                suggested,
+                safe: fixes.safe,
+                suggested: fixes.suggested,
             }
         })
         .collect();

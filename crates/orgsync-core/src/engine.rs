@@ -155,6 +155,7 @@ impl<'a> Row<'a> {
         f.row = Some(self.row);
         f.line = Some(self.line);
         f.column = column;
+        f.value = column.map(|c| self.cell(c).to_string());
         f
     }
 }

@@ -110,6 +110,11 @@ pub struct Finding {
     pub tip: String,
     /// The automatic correction, if any.
     pub fix: Option<Fix>,
+    /// The cell's value as the file holds it, for findings about one cell of a row (not in the
+    /// JSON report, whose messages echo no more of a cell than needed; the page's grid and the
+    /// terminal show it).
+    #[serde(skip)]
+    pub value: Option<String>,
     /// Other rows involved (cross-row rules), as spreadsheet rows.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related_rows: Vec<u64>,
@@ -127,6 +132,7 @@ impl Finding {
             message: message.into(),
             tip: tip.into(),
             fix: None,
+            value: None,
             related_rows: Vec::new(),
         }
     }

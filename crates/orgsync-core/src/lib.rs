@@ -39,7 +39,7 @@ pub use header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile, cl
 pub use input::Encoding;
 pub use options::{FixOptions, Options, Suggested};
 pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
-pub use report::{FileInfo, Report, Summary};
+pub use report::{FileInfo, FixCounts, Report, Summary};
 pub use summary::Actions;
 pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
 

@@ -38,6 +38,15 @@ pub struct FileInfo {
     pub headers: Vec<String>,
 }
 
+/// How many findings of one code carry a fix, by applicability.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixCounts {
+    /// Findings with a safe fix.
+    pub safe: u64,
+    /// Findings with a suggested fix.
+    pub suggested: u64,
+}
+
 /// Counts over every finding (exact, even when the kept list is capped).
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -53,6 +62,9 @@ pub struct Summary {
     pub suggested_fixes: u64,
     /// Findings per code.
     pub by_code: BTreeMap<Code, u64>,
+    /// Per code, how many findings carry a safe and a suggested fix (exact beyond the cap; not in
+    /// the JSON report, which keeps the documented shape).
+    pub fixes_by_code: BTreeMap<Code, FixCounts>,
     /// Findings dropped from the list because of `max_findings_per_code` (still counted).
     pub omitted: u64,
     /// What the file asks the uploader to do.
@@ -92,8 +104,14 @@ impl Summary {
             Severity::Info => self.infos += 1,
         }
         match f.fix.as_ref().map(|x| x.applicability) {
-            Some(Applicability::Safe) => self.safe_fixes += 1,
-            Some(Applicability::Suggested) => self.suggested_fixes += 1,
+            Some(Applicability::Safe) => {
+                self.safe_fixes += 1;
+                self.fixes_by_code.entry(f.code).or_default().safe += 1;
+            }
+            Some(Applicability::Suggested) => {
+                self.suggested_fixes += 1;
+                self.fixes_by_code.entry(f.code).or_default().suggested += 1;
+            }
             None => {}
         }
         *self.by_code.entry(f.code).or_default() += 1;
