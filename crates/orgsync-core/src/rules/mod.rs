@@ -28,11 +28,12 @@ pub(crate) struct Ctx<'a> {
     pub options: &'a Options,
 }
 
-/// Every per-row rule, in the order both passes run them.
-pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut Sink<'_>) {
+/// Every per-row rule, in the order both passes run them. Returns whether every cell of the row
+/// took the row rules' fast path (see [`row::check`]), which the cross-row rules use.
+pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut Sink<'_>) -> bool {
     if row.is_blank() {
         sink(file::blank_row(row));
-        return;
+        return false;
     }
     if let Some(problem) = row.quote_problem {
         sink(file::bad_quoting(row, problem));
@@ -40,5 +41,5 @@ pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut 
     if let Some(f) = file::ragged(row, ctx.header.columns.len()) {
         sink(f);
     }
-    self::row::check(ctx, row, sink);
+    self::row::check(ctx, row, sink)
 }

@@ -154,8 +154,11 @@ impl Plan {
     }
 }
 
-/// Runs every per-row rule on one (non-blank) row.
-pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
+/// Runs every per-row rule on one (non-blank) row. Returns whether the row is clean: no more
+/// cells than the header has columns and every non-empty cell accepted by the fast path (so
+/// trimmed, and in license, group and permission columns exactly `Active`, `Inactive`, `yes` or
+/// `no`).
+pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) -> bool {
     let plan = &ctx.header.row_plan;
     let mut facts = Facts {
         identifier_column: plan.identifier_column,
@@ -168,6 +171,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
     // empty, and an empty cell says nothing.
     let text = row.text.as_bytes();
     let mut start = 0;
+    let mut clean = row.ends.len() <= plan.columns.len();
     for (i, (col, &end)) in plan.columns.iter().zip(row.ends).enumerate() {
         let cell = text.get(start..end).unwrap_or_default();
         let cell_start = start;
@@ -181,6 +185,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
             facts.acts |= col.action;
             continue;
         }
+        clean = false;
         if let Some(value) = row.text.get(cell_start..end) {
             let kind = &ctx.header.columns[i].kind;
             general_cell(ctx, row, i, kind, col, value, &mut facts, sink);
@@ -198,6 +203,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
     if let Some(col) = facts.inactive {
         inactive_user::check(row, col, sink);
     }
+    clean
 }
 
 /// The fast path: whether no rule can report anything on this non-empty cell, updating the
