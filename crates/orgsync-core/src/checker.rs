@@ -250,9 +250,9 @@ impl Handler for State {
             options: &self.options,
         };
         let mut out = Vec::new();
-        rules::check_row(&ctx, row, &mut |f| out.push(f));
+        let clean = rules::check_row(&ctx, row, &mut |f| out.push(f));
         if let Some(cross) = self.cross.as_mut() {
-            cross.observe(&ctx, row);
+            cross.observe(&ctx, row, clean);
         }
         self.actions.observe(&ctx, row);
         for f in out {

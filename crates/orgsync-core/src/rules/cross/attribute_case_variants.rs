@@ -19,7 +19,6 @@ use crate::registry::Code;
 use crate::rules::Ctx;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use xxhash_rust::xxh3::xxh3_64;
 
 const MAX_VALUES: usize = 5_000;
 const MAX_ROWS_PER_VALUE: usize = 1_000;
@@ -95,10 +94,14 @@ impl Attributes {
                 continue;
             }
             // Columns mostly repeat a few values: compare with the last one before hashing.
-            let i = if col.values.get(col.last).is_some_and(|v| *v.text == *cell) {
+            let i = if col
+                .values
+                .get(col.last)
+                .is_some_and(|v| super::hash::same(v.text.as_bytes(), cell.as_bytes()))
+            {
                 col.last
             } else {
-                let h = xxh3_64(cell.as_bytes());
+                let h = super::hash::hash(cell.as_bytes(), false);
                 match col.by_hash.get(&h) {
                     // A different value with the same hash (vanishingly rare) is not tracked.
                     Some(&i) if *col.values[i as usize].text != *cell => continue,
