@@ -29,8 +29,18 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// Every per-row rule, in the order both passes run them. Returns whether every cell of the row
-/// took the row rules' fast path (see [`row::check`]), which the cross-row rules use.
+/// took the row rules' fast path (see [`row::check_with`]), which the cross-row rules use.
 pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut Sink<'_>) -> bool {
+    check_row_with(ctx, row, sink, &mut row::Memo::default())
+}
+
+/// [`check_row`] with the fast path's memory of earlier rows (same findings, less work).
+pub(crate) fn check_row_with(
+    ctx: &Ctx<'_>,
+    row: &crate::engine::Row<'_>,
+    sink: &mut Sink<'_>,
+    memo: &mut row::Memo,
+) -> bool {
     if row.is_blank() {
         sink(file::blank_row(row));
         return false;
@@ -41,5 +51,5 @@ pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut 
     if let Some(f) = file::ragged(row, ctx.header.columns.len()) {
         sink(f);
     }
-    self::row::check(ctx, row, sink)
+    self::row::check_with(ctx, row, sink, memo)
 }
