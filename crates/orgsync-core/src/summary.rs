@@ -155,10 +155,14 @@ impl Actions {
         let ends = row.ends;
         let mut identified = false;
         for &(column, part) in &self.cells {
+            if identified && matches!(part, Part::Identifier) {
+                continue;
+            }
             let Some(&end) = ends.get(column) else {
                 break;
             };
-            let start = if column == 0 { 0 } else { ends[column - 1] };
+            // Column 0 starts at 0 (`get` of `usize::MAX` is `None`).
+            let start = ends.get(column.wrapping_sub(1)).copied().unwrap_or(0);
             if start == end {
                 continue;
             }

@@ -134,6 +134,31 @@ pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     r8(a, n - 8) == r8(b, n - 8)
 }
 
+/// The hash of `b` read byte by byte, leaving out the bytes `skip` names and stopping at the
+/// first byte `stop` names, ASCII capitals lowercased: the kept bytes are gathered into words
+/// as they come, so nothing is copied. (Not equal to [`hash`] of the same bytes.)
+#[inline(always)]
+pub(super) fn stream(b: &[u8], skip: impl Fn(u8) -> bool, stop: impl Fn(u8) -> bool) -> u64 {
+    let (mut h, mut w, mut k, mut n) = (S0, 0u64, 0u32, 0u64);
+    for &c in b {
+        if stop(c) {
+            break;
+        }
+        if skip(c) {
+            continue;
+        }
+        w |= u64::from(c) << (8 * k);
+        k += 1;
+        if k == 8 {
+            h = mix(h ^ fold(w), S1);
+            n += 8;
+            w = 0;
+            k = 0;
+        }
+    }
+    mix(h ^ fold(w) ^ S2, (n + u64::from(k)) ^ S1).max(1)
+}
+
 /// Adds a value (a hash, a length) to a running hash: `chain(chain(h, a), b)` differs from
 /// `chain(chain(h, b), a)`. Never 0.
 #[inline(always)]
