@@ -274,13 +274,42 @@ pub mod bench {
         out
     }
 
+    /// Which rows a benchmark file holds.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Variant {
+        /// Every value valid, every row different (the benchmark's file).
+        Clean,
+        /// The clean file's first row, repeated: every row a copy (X001, X002) of the first.
+        Identical,
+        /// Every cell of every row wrong in its own way (emails, names, ids, licenses,
+        /// yes/no cells, blanks), rows still different from each other: the most findings.
+        Invalid,
+    }
+
+    /// Appends data row `i` of an all-invalid file, CRLF-terminated.
+    pub fn write_invalid_row(out: &mut Vec<u8>, i: u64) {
+        let _ = write!(
+            out,
+            "user {i} at acme.com, =Jane{i},Doe{i}@acme.com,#N/A,E-{i}.0,ACTIVE ,Y,maybe,TRUE, London  office\r\n"
+        );
+    }
+
     /// Streams the file to a writer, a few thousand rows at a time.
     pub fn write_to(w: &mut impl Write, rows: u64) -> io::Result<()> {
+        write_variant_to(w, rows, Variant::Clean)
+    }
+
+    /// [`write_to`] for any variant.
+    pub fn write_variant_to(w: &mut impl Write, rows: u64, variant: Variant) -> io::Result<()> {
         let mut buf = Vec::with_capacity(1 << 20);
         buf.extend_from_slice(HEADER.as_bytes());
         buf.extend_from_slice(b"\r\n");
         for i in 0..rows {
-            write_row(&mut buf, i);
+            match variant {
+                Variant::Clean => write_row(&mut buf, i),
+                Variant::Identical => write_row(&mut buf, 0),
+                Variant::Invalid => write_invalid_row(&mut buf, i),
+            }
             if buf.len() >= 1 << 20 {
                 w.write_all(&buf)?;
                 buf.clear();

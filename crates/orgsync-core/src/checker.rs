@@ -37,6 +37,7 @@ struct State {
     cross: Option<Cross>,
     actions: Actions,
     non_empty: Vec<u64>,
+    memo: rules::row::Memo,
 }
 
 impl Checker {
@@ -53,6 +54,7 @@ impl Checker {
                 cross: None,
                 actions: Actions::default(),
                 non_empty: Vec::new(),
+                memo: rules::row::Memo::default(),
             },
         }
     }
@@ -259,9 +261,9 @@ impl Handler for State {
             options: &self.options,
         };
         let mut out = Vec::new();
-        rules::check_row(&ctx, row, &mut |f| out.push(f));
+        let clean = rules::check_row_with(&ctx, row, &mut |f| out.push(f), &mut self.memo);
         if let Some(cross) = self.cross.as_mut() {
-            cross.observe(&ctx, row);
+            cross.observe(&ctx, row, clean);
         }
         self.actions.observe(&ctx, row);
         for f in out {

@@ -59,9 +59,17 @@ enum Kind {
     GroupPermission,
 }
 
+/// What a column's cells count for.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// A non-blank cell names a user.
+    Identifier,
+    /// An action: the index of its tally in `slots`.
+    Slot(u32),
+}
+
 #[derive(Debug, Clone)]
 struct Slot {
-    column: usize,
     kind: Kind,
     name: String,
     tally: Tally,
@@ -76,7 +84,8 @@ pub struct Actions {
     reupload: u64,
     ready: bool,
     slots: Vec<Slot>,
-    identifiers: Vec<usize>,
+    /// The columns counted per row, ascending, with their part.
+    cells: Vec<(usize, Part)>,
     change: Option<(usize, usize, bool)>,
     reupload_column: Option<usize>,
 }
@@ -106,14 +115,14 @@ impl Actions {
                 }
                 k if k.is_identifier() => {
                     if h.kind == FileKind::Deletion || *k != ColumnKind::UniqueId {
-                        self.identifiers.push(i);
+                        self.cells.push((i, Part::Identifier));
                     }
                     continue;
                 }
                 _ => continue,
             };
+            self.cells.push((i, Part::Slot(self.slots.len() as u32)));
             self.slots.push(Slot {
-                column: i,
                 kind,
                 name,
                 tally: Tally::default(),
@@ -133,7 +142,8 @@ impl Actions {
         };
     }
 
-    /// Counts one data row.
+    /// Counts one data row: one pass over the columns that matter, each cell dispatched on its
+    /// column's part in [`Actions::cells`].
     pub(crate) fn observe(&mut self, ctx: &Ctx<'_>, row: &Row<'_>) {
         if !self.ready {
             self.prepare(ctx);
@@ -141,26 +151,60 @@ impl Actions {
         if row.is_blank() {
             return;
         }
-        if self
-            .identifiers
-            .iter()
-            .any(|&i| !value(row.cell(i)).is_empty())
-        {
-            self.users += 1;
-        }
-        for slot in &mut self.slots {
-            let v = value(row.cell(slot.column));
-            if v.is_empty() {
+        let text = row.text;
+        let ends = row.ends;
+        let mut identified = false;
+        for &(column, part) in &self.cells {
+            if identified && matches!(part, Part::Identifier) {
                 continue;
             }
-            let (on, off) = match slot.kind {
-                Kind::License => (is(v, "Active"), is(v, "Inactive")),
-                Kind::Group | Kind::Permission => (is(v, "yes"), is(v, "no")),
-                Kind::GroupPermission => (is(v, "yes") || has_group_token(v), is(v, "no")),
+            let Some(&end) = ends.get(column) else {
+                break;
             };
-            slot.tally.add += u64::from(on);
-            slot.tally.remove += u64::from(off);
+            // Column 0 starts at 0 (`get` of `usize::MAX` is `None`).
+            let start = ends.get(column.wrapping_sub(1)).copied().unwrap_or(0);
+            if start == end {
+                continue;
+            }
+            let Some(bytes) = text.as_bytes().get(start..end) else {
+                continue;
+            };
+            match part {
+                // A cell that starts with a visible character is not blank.
+                Part::Identifier => {
+                    identified = identified
+                        || bytes.first().is_some_and(u8::is_ascii_graphic)
+                        || !value(text.get(start..end).unwrap_or_default()).is_empty();
+                }
+                Part::Slot(k) => {
+                    let Some(slot) = self.slots.get_mut(k as usize) else {
+                        continue;
+                    };
+                    // The exact spellings first: they are nearly every cell.
+                    let yes_no = slot.kind != Kind::License;
+                    let (on, off) = match bytes.len() {
+                        6 if !yes_no && exact(bytes, b"Active") => (true, false),
+                        8 if !yes_no && exact(bytes, b"Inactive") => (false, true),
+                        3 if yes_no && exact(bytes, b"yes") => (true, false),
+                        2 if yes_no && exact(bytes, b"no") => (false, true),
+                        _ => {
+                            let kind = slot.kind;
+                            let v = value(text.get(start..end).unwrap_or_default());
+                            match kind {
+                                Kind::License => (is(v, "Active"), is(v, "Inactive")),
+                                Kind::Group | Kind::Permission => (is(v, "yes"), is(v, "no")),
+                                Kind::GroupPermission => {
+                                    (is(v, "yes") || has_group_token(v), is(v, "no"))
+                                }
+                            }
+                        }
+                    };
+                    slot.tally.add += u64::from(on);
+                    slot.tally.remove += u64::from(off);
+                }
+            }
         }
+        self.users += u64::from(identified);
         if let Some((current, new, email)) = self.change {
             let (a, b) = (value(row.cell(current)), value(row.cell(new)));
             let differs = if email {
@@ -227,6 +271,12 @@ impl Actions {
     pub fn permissions(&self) -> BTreeMap<String, Tally> {
         self.map(&[Kind::Permission, Kind::GroupPermission])
     }
+}
+
+/// Whether `b` is `lit`, compared byte by byte (no call to `memcmp` for a few bytes).
+#[inline(always)]
+fn exact<const N: usize>(b: &[u8], lit: &[u8; N]) -> bool {
+    b.len() == N && b.iter().zip(lit).all(|(x, y)| x == y)
 }
 
 /// Whether the value is `canonical` in any case; the exact spelling, by far the most common,

@@ -29,6 +29,7 @@ export type Applicability = "safe" | "suggested";
 export type FileKind = "users" | "deletion" | "email-change" | "id-change";
 export type RuleCode =
   | "F001" | "F002" | "F003" | "F004" | "F005" | "F006" | "F007" | "F008" | "F009" | "F010" | "F011"
+  | "F012" | "F013" | "F014"
   | "H001" | "H002" | "H003" | "H004" | "H005" | "H006" | "H007" | "H008" | "H009" | "H010"
   | "H011" | "H012" | "H013" | "H014" | "H015"
   | "R001" | "R002" | "R003" | "R004" | "R005" | "R006" | "R007" | "R008" | "R009" | "R010"

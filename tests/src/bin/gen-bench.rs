@@ -1,11 +1,15 @@
-//! Writes the benchmark's clean Org Sync file: `gen-bench OUT.csv [ROWS]` (default 1,000,000 rows).
+//! Writes the benchmark's clean Org Sync file: `gen-bench OUT.csv [ROWS] [clean|identical|invalid]`
+//! (default 1,000,000 clean rows; `identical` repeats the first row, `invalid` makes every cell
+//! wrong — the memory benchmarks' worst cases).
+
+use orgsync_tests::bench::Variant;
 
 use std::io::BufWriter;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        eprintln!("usage: gen-bench OUT.csv [ROWS]");
+        eprintln!("usage: gen-bench OUT.csv [ROWS] [clean|identical|invalid]");
         std::process::exit(2);
     };
     let rows: u64 = match args.next().map(|s| s.replace('_', "").parse()) {
@@ -16,8 +20,18 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let result = std::fs::File::create(&path)
-        .and_then(|f| orgsync_tests::bench::write_to(&mut BufWriter::new(f), rows));
+    let variant = match args.next().as_deref() {
+        None | Some("clean") => Variant::Clean,
+        Some("identical") => Variant::Identical,
+        Some("invalid") => Variant::Invalid,
+        Some(other) => {
+            eprintln!("gen-bench: unknown variant {other}: clean, identical or invalid");
+            std::process::exit(2);
+        }
+    };
+    let result = std::fs::File::create(&path).and_then(|f| {
+        orgsync_tests::bench::write_variant_to(&mut BufWriter::new(f), rows, variant)
+    });
     if let Err(e) = result {
         eprintln!("gen-bench: cannot write {path}: {e}");
         std::process::exit(2);

@@ -28,11 +28,22 @@ pub(crate) struct Ctx<'a> {
     pub options: &'a Options,
 }
 
-/// Every per-row rule, in the order both passes run them.
-pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut Sink<'_>) {
+/// Every per-row rule, in the order both passes run them. Returns whether every cell of the row
+/// took the row rules' fast path (see [`row::check_with`]), which the cross-row rules use.
+pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut Sink<'_>) -> bool {
+    check_row_with(ctx, row, sink, &mut row::Memo::default())
+}
+
+/// [`check_row`] with the fast path's memory of earlier rows (same findings, less work).
+pub(crate) fn check_row_with(
+    ctx: &Ctx<'_>,
+    row: &crate::engine::Row<'_>,
+    sink: &mut Sink<'_>,
+    memo: &mut row::Memo,
+) -> bool {
     if row.is_blank() {
         sink(file::blank_row(row));
-        return;
+        return false;
     }
     if let Some(problem) = row.quote_problem {
         sink(file::bad_quoting(row, problem));
@@ -41,5 +52,5 @@ pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut 
         sink(f);
     }
     file::long_cells(row, sink);
-    self::row::check(ctx, row, sink);
+    self::row::check_with(ctx, row, sink, memo)
 }

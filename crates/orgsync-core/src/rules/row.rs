@@ -154,9 +154,27 @@ impl Plan {
     }
 }
 
-/// Runs every per-row rule on one (non-blank) row.
-pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
+/// What the fast path remembers from row to row of one file: per email column, the last domain
+/// it accepted. Keyed on content only, so a pass may keep one or not: the findings are the same.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    domains: Vec<Vec<u8>>,
+}
+
+/// Runs every per-row rule on one (non-blank) row, remembering what the fast path learnt in
+/// `memo`. Returns whether the row is clean: no more cells than the header has columns and every
+/// non-empty cell accepted by the fast path (so trimmed, and in license, group and permission
+/// columns exactly `Active`, `Inactive`, `yes` or `no`).
+pub(crate) fn check_with(
+    ctx: &Ctx<'_>,
+    row: &Row<'_>,
+    sink: &mut Sink<'_>,
+    memo: &mut Memo,
+) -> bool {
     let plan = &ctx.header.row_plan;
+    if memo.domains.len() < plan.columns.len() {
+        memo.domains.resize(plan.columns.len(), Vec::new());
+    }
     let mut facts = Facts {
         identifier_column: plan.identifier_column,
         action_columns: plan.action_columns,
@@ -168,6 +186,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
     // empty, and an empty cell says nothing.
     let text = row.text.as_bytes();
     let mut start = 0;
+    let mut clean = row.ends.len() <= plan.columns.len();
     for (i, (col, &end)) in plan.columns.iter().zip(row.ends).enumerate() {
         let cell = text.get(start..end).unwrap_or_default();
         let cell_start = start;
@@ -175,12 +194,13 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
         if cell.is_empty() {
             continue;
         }
-        if fast_cell(col.fast, cell, i, &mut facts) {
+        if fast_cell(col.fast, cell, i, &mut facts, &mut memo.domains) {
             // The fast path accepts only values without surrounding blanks.
             facts.identified |= col.identifier;
             facts.acts |= col.action;
             continue;
         }
+        clean = false;
         if let Some(value) = row.text.get(cell_start..end) {
             let kind = &ctx.header.columns[i].kind;
             general_cell(ctx, row, i, kind, col, value, &mut facts, sink);
@@ -198,19 +218,24 @@ pub(crate) fn check(ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
     if let Some(col) = facts.inactive {
         inactive_user::check(row, col, sink);
     }
+    clean
 }
 
 /// The fast path: whether no rule can report anything on this non-empty cell, updating the
 /// facts the general path would (an `Active` license, a grant). `false` means "not sure", and
 /// the cell goes through [`general_cell`].
-fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts) -> bool {
+fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts, domains: &mut [Vec<u8>]) -> bool {
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
     match fast {
         Fast::Email => {
             // R010 and R014 look at these first characters; a clean address rarely has one.
-            first.is_ascii_alphanumeric() && email::clean_ascii(b)
+            first.is_ascii_alphanumeric()
+                && match domains.get_mut(i) {
+                    Some(last) => email::clean_ascii_on(b, last),
+                    None => email::clean_ascii(b),
+                }
         }
         Fast::Id => b.iter().all(u8::is_ascii_alphanumeric),
         Fast::License => match b {
@@ -793,7 +818,7 @@ mod properties {
         };
         let col = header.row_plan.columns[column];
         let mut fast = super::Facts::default();
-        let accepted = super::fast_cell(col.fast, value.as_bytes(), 0, &mut fast);
+        let accepted = super::fast_cell(col.fast, value.as_bytes(), 0, &mut fast, &mut []);
         if accepted {
             fast.identified |= col.identifier;
             fast.acts |= col.action;

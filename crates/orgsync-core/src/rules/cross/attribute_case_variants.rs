@@ -19,11 +19,12 @@ use crate::registry::Code;
 use crate::rules::Ctx;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use xxhash_rust::xxh3::xxh3_64;
 
 const MAX_VALUES: usize = 5_000;
 const MAX_ROWS_PER_VALUE: usize = 1_000;
 const MAX_ROWS: usize = 200_000;
+/// How many recent distinct values a column compares a cell with before hashing it.
+const RECENT: usize = 8;
 
 /// A hasher for keys that already are hashes.
 #[derive(Debug, Default, Clone, Copy)]
@@ -56,7 +57,10 @@ struct Column {
     index: usize,
     values: Vec<Value>,
     by_hash: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
-    last: usize,
+    /// The last few distinct values seen (indexes into `values`), compared before hashing.
+    recent: Vec<u32>,
+    /// Where the next value goes in `recent` once it is full.
+    next_recent: usize,
     gave_up: bool,
 }
 
@@ -80,7 +84,8 @@ impl Attributes {
                     index,
                     values: Vec::new(),
                     by_hash: HashMap::default(),
-                    last: 0,
+                    recent: Vec::new(),
+                    next_recent: 0,
                     gave_up: false,
                 })
                 .collect(),
@@ -94,12 +99,17 @@ impl Attributes {
             if cell.is_empty() || col.gave_up {
                 continue;
             }
-            // Columns mostly repeat a few values: compare with the last one before hashing.
-            let i = if col.values.get(col.last).is_some_and(|v| *v.text == *cell) {
-                col.last
+            // Columns mostly repeat a few values: compare with the last few before hashing.
+            let recent = col.recent.iter().copied().find(|&k| {
+                col.values
+                    .get(k as usize)
+                    .is_some_and(|v| super::hash::same(v.text.as_bytes(), cell.as_bytes()))
+            });
+            let i = if let Some(k) = recent {
+                k as usize
             } else {
-                let h = xxh3_64(cell.as_bytes());
-                match col.by_hash.get(&h) {
+                let h = super::hash::hash(cell.as_bytes(), false);
+                let i = match col.by_hash.get(&h) {
                     // A different value with the same hash (vanishingly rare) is not tracked.
                     Some(&i) if *col.values[i as usize].text != *cell => continue,
                     Some(&i) => i as usize,
@@ -121,11 +131,18 @@ impl Attributes {
                             .sum::<usize>();
                         col.values = Vec::new();
                         col.by_hash = HashMap::default();
+                        col.recent = Vec::new();
                         continue;
                     }
+                };
+                if col.recent.len() < RECENT {
+                    col.recent.push(i as u32);
+                } else {
+                    col.recent[col.next_recent] = i as u32;
+                    col.next_recent = (col.next_recent + 1) % RECENT;
                 }
+                i
             };
-            col.last = i;
             let v = &mut col.values[i];
             v.count += 1;
             if let Some(records) = v.records.as_mut() {

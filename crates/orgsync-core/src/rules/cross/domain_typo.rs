@@ -91,6 +91,8 @@ struct Stat {
 #[derive(Debug, Default)]
 pub(super) struct Domains {
     columns: Vec<usize>,
+    /// `columns` but the identifying one, which the caller counts.
+    others: Vec<usize>,
     index: HashMap<Box<str>, u32>,
     stats: Vec<Stat>,
     /// Addresses counted (including those of domains past the cap).
@@ -98,12 +100,23 @@ pub(super) struct Domains {
     remembered: usize,
     /// The last domain interned: files mostly repeat one domain.
     last: Option<u32>,
+    /// The last domain `intern_ascii` was given, as written (any case): it interns as `last`.
+    last_raw: Vec<u8>,
 }
 
 impl Domains {
-    pub(super) fn new(ctx: &Ctx<'_>) -> Domains {
+    /// `identifying`: the column whose addresses the caller counts itself (with `count`) when
+    /// they are not blank.
+    pub(super) fn new(ctx: &Ctx<'_>, identifying: Option<usize>) -> Domains {
+        let columns = email_columns(ctx);
         Domains {
-            columns: email_columns(ctx),
+            // A blank identifying cell holds no domain: `observe` never needs that column.
+            others: columns
+                .iter()
+                .copied()
+                .filter(|&c| Some(c) != identifying)
+                .collect(),
+            columns,
             ..Domains::default()
         }
     }
@@ -129,12 +142,40 @@ impl Domains {
             }
             None => return NONE,
         };
+        if self.last != Some(i) {
+            self.last_raw.clear();
+        }
         self.last = Some(i);
+        i
+    }
+
+    /// [`Domains::intern`] for the domain of an ASCII address, in any case: compared with the
+    /// last domain without lowercasing it first, which is what most rows need.
+    #[inline]
+    pub(super) fn intern_ascii(&mut self, domain: &[u8], buf: &mut String) -> u32 {
+        if let Some(i) = self.last
+            && super::hash::same(domain, &self.last_raw)
+        {
+            return i;
+        }
+        buf.clear();
+        buf.extend(domain.iter().map(|&b| char::from(b.to_ascii_lowercase())));
+        let i = self.intern(buf);
+        // `intern` set `last` to `i` unless the table is full.
+        if self.last == Some(i) {
+            self.last_raw.clear();
+            self.last_raw.extend_from_slice(domain);
+        }
         i
     }
 
     /// Counts the addresses of every email column but `done`, whose address the caller
     /// already counted.
+    /// Whether some email column besides the identifying one needs `observe`.
+    pub(super) fn has_others(&self) -> bool {
+        !self.others.is_empty()
+    }
+
     pub(super) fn observe(
         &mut self,
         record: u32,
@@ -142,23 +183,43 @@ impl Domains {
         done: Option<usize>,
         buf: &mut String,
     ) {
-        for k in 0..self.columns.len() {
-            let column = self.columns[k];
+        for k in 0..self.others.len() {
+            let column = self.others[k];
             let value = row.cell(column);
             if value.is_empty() || Some(column) == done {
                 continue;
             }
-            let lower = lowered(value, buf);
-            let Some((_, domain)) = similar::split(lower) else {
-                continue;
+            let t = super::trimmed(value);
+            let i = if t.is_ascii() {
+                let Some((_, domain)) = super::split_ascii(t.as_bytes()) else {
+                    continue;
+                };
+                self.intern_ascii(domain, buf)
+            } else {
+                let lower = lowered(value, buf);
+                let Some((_, domain)) = similar::split(lower) else {
+                    continue;
+                };
+                self.intern(domain)
             };
-            let i = self.intern(domain);
             self.count(i, record, column, value);
         }
     }
 
     /// Counts one address of domain `i` (from `intern`), found in `value`.
     pub(super) fn count(&mut self, i: u32, record: u32, column: usize, value: &str) {
+        self.count_with(i, record, column, || value);
+    }
+
+    /// [`Domains::count`], asking for the cell only when its occurrence is remembered.
+    #[inline]
+    pub(super) fn count_with<'v>(
+        &mut self,
+        i: u32,
+        record: u32,
+        column: usize,
+        value: impl FnOnce() -> &'v str,
+    ) {
         self.total += 1;
         let Some(stat) = self.stats.get_mut(i as usize) else {
             return;
@@ -170,7 +231,7 @@ impl Domains {
                 seen.push(Occurrence {
                     record,
                     column: column as u32,
-                    value: value.into(),
+                    value: value().into(),
                 });
             } else {
                 self.remembered -= seen.len();

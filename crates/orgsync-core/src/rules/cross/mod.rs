@@ -10,14 +10,22 @@
 //! 40 bytes a row for a file using every column, and nothing for absent columns: no `String`
 //! per row, no hash map per key.
 //!
-//! At [`Cross::finish`] the top bits of each key vector are radix-sorted to find the values
+//! Keys are [`hash`]es (wyhash's construction, ASCII case folded on the fly, so no lowercase
+//! copy of a cell is ever written). A clean row — every cell took the row rules' fast path — is
+//! handled by [`Cross::observe_clean`]: its cells are known trimmed printable ASCII, so each key
+//! is one hash of the cell as it stands, and the whole-row hash is one hash of the row's text and
+//! cell ends. Other rows take the general path, which trims, lowercases Unicode and writes the
+//! row out in corrected form first; both paths give the same key for the same value.
+//!
+//! At [`Cross::finish`] the top bits of each key vector mark a bit table to find the values
 //! held by two or more records; only those records are gathered, sorted by value and grouped. The resulting [`Plan`] keeps one small [`Entry`] per involved
 //! (row, finding) and one [`Group`] per duplicated value, holding the group's size and its first
 //! few rows only (the rows a message names). A million identical rows therefore cost a few
 //! words each in the plan, and a clean file costs nothing.
 //!
-//! Hash collisions between different values (64-bit xxh3) are possible in principle; at a
-//! million rows the chance of one is about one in fifty million per key.
+//! Hash collisions between different values are possible in principle (see [`hash`]): at a
+//! million rows the chance of one is about one in thirty million per key, and a collision can
+//! only make two rows look like duplicates.
 //!
 //! # The two passes agree
 //!
@@ -31,6 +39,7 @@ mod change_collision;
 mod domain_typo;
 mod duplicate_email;
 mod duplicate_unique_id;
+mod hash;
 mod id_email_conflict;
 mod possible_duplicate_profile;
 mod same_name_different_email;
@@ -42,7 +51,6 @@ use crate::engine::{FileKind, Row};
 use crate::finding::Finding;
 use crate::header::{ColumnKind, EmailRole};
 use crate::registry::Code;
-use xxhash_rust::xxh3::xxh3_64;
 
 /// How many other rows a cross-row finding names; the rest are counted ("and 12 more").
 const MAX_RELATED: usize = 20;
@@ -151,6 +159,18 @@ impl Lines {
     }
 }
 
+/// How a column's cells enter the row hash (see [`Cross::row_key`]): the form the corrected
+/// file would hold them in, up to case where the value ignores case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Canon {
+    /// Trimmed.
+    Raw,
+    /// Trimmed and lowercased (emails, `yes`/`no`, `true`).
+    Lower,
+    /// A license cell: `Active` or `Inactive` in any case, as written here; else lowercased.
+    License,
+}
+
 /// What the cross-row rules remember while rows stream past.
 #[derive(Debug, Default)]
 pub(crate) struct Cross {
@@ -181,14 +201,14 @@ pub(crate) struct Cross {
     attributes: attribute_case_variants::Attributes,
     buf: String,
     bytes: Vec<u8>,
-    /// Per column: whether its values ignore case (`folds_case`).
-    fold: Vec<bool>,
-}
-
-/// A hash that is never 0 (0 means "no value").
-#[inline]
-fn key(bytes: &[u8]) -> u64 {
-    xxh3_64(bytes).max(1)
+    ends: Vec<usize>,
+    /// Per column: how its cells enter the row hash.
+    canon: Vec<Canon>,
+    /// Every email column (their cells must be lowercase for a row to hash as written).
+    email_cols: Vec<usize>,
+    /// Whether the file's keys need a row hash, a name hash, X004's parts.
+    rows_hashed: bool,
+    users: bool,
 }
 
 fn is_trim(c: char) -> bool {
@@ -220,52 +240,88 @@ pub(super) fn lowered<'a>(cell: &'a str, buf: &'a mut String) -> &'a str {
     buf
 }
 
-/// Appends `s` lowercased.
+/// The hash of a trimmed value lowercased (0 for an empty one): ASCII is folded while hashed,
+/// other text is lowercased into `buf` first.
 #[inline]
-fn push_lower(out: &mut Vec<u8>, s: &str) {
-    if s.is_ascii() {
-        let start = out.len();
-        out.extend_from_slice(s.as_bytes());
-        out[start..].make_ascii_lowercase();
+fn lower_key(t: &str, buf: &mut String) -> u64 {
+    if t.is_empty() {
+        0
+    } else if t.is_ascii() {
+        hash::hash(t.as_bytes(), true)
     } else {
-        let mut tmp = [0u8; 4];
-        for c in s.chars().flat_map(char::to_lowercase) {
-            out.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
-        }
+        buf.clear();
+        buf.extend(t.chars().flat_map(char::to_lowercase));
+        hash::hash(buf.as_bytes(), false)
     }
 }
 
-/// A hash of the row as the corrected file will hold it, so that rows the safe fixes make
-/// equal count as copies in the first run (fixing twice then changes nothing more): each cell
-/// trimmed (R012), cells whose values ignore case (emails, licences, `yes`/`no`, `true`)
-/// lowercased (R005, R006, R011), and missing or empty trailing cells ignored (F007).
-fn row_hash(row: &Row<'_>, fold: &[bool], buf: &mut Vec<u8>) -> u64 {
-    buf.clear();
-    for i in 0..row.len() {
-        let cell = trimmed(row.cell(i)).as_bytes();
-        let start = buf.len();
-        buf.extend_from_slice(cell);
-        if fold.get(i).copied().unwrap_or(false) {
-            buf[start..].make_ascii_lowercase();
-        }
-        buf.push(0x1f);
+/// The hash of a trimmed value as it is (0 for an empty one).
+#[inline]
+fn exact_key(t: &str) -> u64 {
+    if t.is_empty() {
+        0
+    } else {
+        hash::hash(t.as_bytes(), false)
     }
-    while buf.last() == Some(&0x1f) {
-        buf.pop();
-    }
-    key(buf)
 }
 
-/// Whether a column's values ignore case (see `row_hash`).
-fn folds_case(kind: &ColumnKind) -> bool {
-    matches!(
-        kind,
+/// How a column's cells enter the row hash.
+fn canon(kind: &ColumnKind) -> Canon {
+    match kind {
+        ColumnKind::License { .. } => Canon::License,
         ColumnKind::Email(_)
-            | ColumnKind::License { .. }
-            | ColumnKind::Group { .. }
-            | ColumnKind::Permission(_)
-            | ColumnKind::Reupload
-    )
+        | ColumnKind::Group { .. }
+        | ColumnKind::Permission(_)
+        | ColumnKind::Reupload => Canon::Lower,
+        _ => Canon::Raw,
+    }
+}
+
+/// A local part as X004 compares it: `+tag` cut (unless it starts the part), dots removed,
+/// ASCII capitals lowercased; hashed as it is read, so nothing is copied. The non-ASCII path
+/// passes the part already lowercased.
+#[inline]
+fn local_key(local: &[u8]) -> u64 {
+    // A `+` first is part of the name, and then no later `+` starts a tag either.
+    let tags = local.first() != Some(&b'+');
+    hash::stream(local, |c| c == b'.', |c| tags && c == b'+')
+}
+
+/// Where the first `@` is, a word at a time.
+#[inline(always)]
+fn find_at(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+        let x = u64::from_le_bytes(w) ^ (ONES * u64::from(b'@'));
+        // The lowest flagged byte is exact (only bytes above a match can be flagged wrongly).
+        let z = x.wrapping_sub(ONES) & !x & HIGH;
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&c| c == b'@').map(|k| i + k)
+}
+
+/// An ASCII address split as [`similar::split`] splits its lowercase form: at the last `@`,
+/// both sides non-empty, no whitespace in the domain.
+#[inline]
+fn split_ascii(b: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut k = b.len();
+    while k > 0 {
+        k -= 1;
+        match b[k] {
+            b'@' => {
+                let (local, domain) = (&b[..k], &b[k + 1..]);
+                return (!local.is_empty() && !domain.is_empty()).then_some((local, domain));
+            }
+            b'\t'..=b'\r' | b' ' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn push_at<T: Copy>(v: &mut Vec<T>, record: usize, value: T, empty: T) {
@@ -277,66 +333,106 @@ fn push_at<T: Copy>(v: &mut Vec<T>, record: usize, value: T, empty: T) {
 
 impl Cross {
     pub(crate) fn new(ctx: &Ctx<'_>) -> Cross {
+        let cols = Columns::new(ctx);
+        let domains = domain_typo::Domains::new(ctx, cols.email);
+        let users = ctx.header.kind == FileKind::Users;
         Cross {
-            cols: Columns::new(ctx),
-            fold: ctx
+            rows_hashed: cols.email.is_some() || cols.id.is_some(),
+            users,
+            cols,
+            canon: ctx.header.columns.iter().map(|c| canon(&c.kind)).collect(),
+            email_cols: ctx
                 .header
                 .columns
                 .iter()
-                .map(|c| folds_case(&c.kind))
+                .enumerate()
+                .filter(|(_, c)| matches!(c.kind, ColumnKind::Email(_)))
+                .map(|(i, _)| i)
                 .collect(),
             kind: Some(ctx.header.kind),
             header_row: ctx.header.row,
-            domains: domain_typo::Domains::new(ctx),
+            domains,
             attributes: attribute_case_variants::Attributes::new(ctx),
             ..Cross::default()
         }
     }
 
-    /// Remembers what the rules need of one data row. Blank rows are skipped.
-    pub(crate) fn observe(&mut self, ctx: &Ctx<'_>, row: &Row<'_>) {
+    /// Remembers what the rules need of one data row. Blank rows are skipped. `clean`: the row
+    /// rules took their fast path on every cell (see [`Cross::row_key`]).
+    // Kept out of line: the profile then shows what the cross-row rules cost.
+    #[inline(never)]
+    pub(crate) fn observe(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, clean: bool) {
         if row.is_blank() || row.record > MAX_RECORD {
             return;
         }
         let record = row.record as u32;
+        if clean && self.observe_clean(ctx, row, record) {
+            return;
+        }
         let r = record as usize;
         self.lines.note(record, row.line);
         let cols = &self.cols;
-        let users = ctx.header.kind == FileKind::Users;
+        let users = self.users;
 
         // The identifying email, with the parts X004 needs.
         let mut email_col = cols.email;
         let mut cell = cols.email.map_or("", |c| row.cell(c));
-        if trimmed(cell).is_empty()
+        let mut t = trimmed(cell);
+        if t.is_empty()
             && let Some(alt) = cols.email_alt
         {
             cell = row.cell(alt);
             email_col = Some(alt);
-            if !trimmed(cell).is_empty() {
+            t = trimmed(cell);
+            if !t.is_empty() {
                 self.email_alt.set(r);
             }
         }
         if let Some(col) = email_col {
-            let lower = lowered(cell, &mut self.buf);
-            let h = if lower.is_empty() {
-                0
+            // A clean row's address passed the row rules' fast path: trimmed ASCII, one `@`,
+            // nothing but letters, digits, `-` and dots in the domain.
+            let parts = if clean {
+                find_at(t.as_bytes()).map(|at| t.as_bytes().split_at(at))
             } else {
-                key(lower.as_bytes())
+                None
+            };
+            let (h, local, domain) = if let Some((local, at_domain)) = parts
+                && let Some(domain) = at_domain.get(1..)
+            {
+                let h = hash::hash(t.as_bytes(), true);
+                let d = self.domains.intern_ascii(domain, &mut self.buf);
+                self.domains.count(d, record, col, cell);
+                let local = if users { local_key(local) } else { 0 };
+                (h, local, d)
+            } else if t.is_ascii() {
+                let h = lower_key(t, &mut self.buf);
+                match split_ascii(t.as_bytes()) {
+                    Some((local, domain)) => {
+                        let d = self.domains.intern_ascii(domain, &mut self.buf);
+                        self.domains.count(d, record, col, cell);
+                        let local = if users { local_key(local) } else { 0 };
+                        (h, local, d)
+                    }
+                    None => (h, 0, domain_typo::NONE),
+                }
+            } else {
+                let lower = lowered(cell, &mut self.buf);
+                let h = exact_key(lower);
+                match similar::split(lower) {
+                    Some((local, domain)) => {
+                        let d = self.domains.intern(domain);
+                        self.domains.count(d, record, col, cell);
+                        let local = if users {
+                            local_key(local.as_bytes())
+                        } else {
+                            0
+                        };
+                        (h, local, d)
+                    }
+                    None => (h, 0, domain_typo::NONE),
+                }
             };
             push_at(&mut self.email, r, h, 0);
-            let (local, domain) = match similar::split(lower) {
-                Some((local, domain)) => {
-                    let d = self.domains.intern(domain);
-                    self.domains.count(d, record, col, cell);
-                    let local = if users {
-                        key(similar::local_key_bytes(local, &mut self.bytes))
-                    } else {
-                        0
-                    };
-                    (local, d)
-                }
-                None => (0, domain_typo::NONE),
-            };
             if users {
                 push_at(&mut self.local, r, local, 0);
                 push_at(&mut self.domain, r, domain, domain_typo::NONE);
@@ -346,22 +442,14 @@ impl Cross {
         self.domains.observe(record, row, email_col, &mut self.buf);
 
         if let Some(c) = cols.id {
-            let t = trimmed(row.cell(c));
-            let h = if t.is_empty() { 0 } else { key(t.as_bytes()) };
-            push_at(&mut self.id, r, h, 0);
+            push_at(&mut self.id, r, exact_key(trimmed(row.cell(c))), 0);
         }
         if let Some(c) = cols.new {
-            let v = row.cell(c);
+            let t = trimmed(row.cell(c));
             let h = if ctx.header.kind == FileKind::EmailChange {
-                let lower = lowered(v, &mut self.buf);
-                if lower.is_empty() {
-                    0
-                } else {
-                    key(lower.as_bytes())
-                }
+                lower_key(t, &mut self.buf)
             } else {
-                let t = trimmed(v);
-                if t.is_empty() { 0 } else { key(t.as_bytes()) }
+                exact_key(t)
             };
             push_at(&mut self.new, r, h, 0);
         }
@@ -370,13 +458,15 @@ impl Cross {
             let last = trimmed(row.cell(l));
             let h = if first.is_empty() || last.is_empty() {
                 0
+            } else if clean {
+                // Printable ASCII: the fast path checked.
+                hash::chain(
+                    hash::hash(first.as_bytes(), true),
+                    hash::hash(last.as_bytes(), true),
+                )
             } else {
-                let b = &mut self.bytes;
-                b.clear();
-                push_lower(b, first);
-                b.push(0x1f);
-                push_lower(b, last);
-                key(b)
+                let a = lower_key(first, &mut self.buf);
+                hash::chain(a, lower_key(last, &mut self.buf))
             };
             push_at(&mut self.name, r, h, 0);
         }
@@ -388,11 +478,154 @@ impl Cross {
                 self.reupload_true.set(r);
             }
         }
-        if cols.email.is_some() || cols.id.is_some() {
-            let h = row_hash(row, &self.fold, &mut self.bytes);
+        if self.rows_hashed {
+            let h = self.row_key(row, clean);
             push_at(&mut self.row, r, h, 0);
         }
         self.attributes.observe(record, row);
+    }
+
+    /// [`Cross::observe`] for the common row: clean (every cell took the row rules' fast path,
+    /// so is trimmed printable ASCII, and an address is valid) with an identifying email. The
+    /// same keys as the general path, without trimming, ASCII checks or a second look at any
+    /// cell. Returns `false`, having done nothing, for any other row.
+    fn observe_clean(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, record: u32) -> bool {
+        let text = row.text.as_bytes();
+        let ends = row.ends;
+        let cell = |i: usize| -> &[u8] {
+            match ends.get(i) {
+                Some(&end) => {
+                    let start = if i == 0 { 0 } else { ends[i - 1] };
+                    text.get(start..end).unwrap_or_default()
+                }
+                None => &[],
+            }
+        };
+        let Some(col) = self.cols.email else {
+            return false;
+        };
+        let email = cell(col);
+        let Some(at) = find_at(email) else {
+            return false;
+        };
+        let (local, domain) = (&email[..at], &email[at + 1..]);
+        if local.is_empty() || domain.is_empty() {
+            return false;
+        }
+        let r = record as usize;
+        self.lines.note(record, row.line);
+        push_at(&mut self.email, r, hash::hash(email, true), 0);
+        let d = self.domains.intern_ascii(domain, &mut self.buf);
+        self.domains.count_with(d, record, col, || row.cell(col));
+        if self.users {
+            push_at(&mut self.local, r, local_key(local), 0);
+            push_at(&mut self.domain, r, d, domain_typo::NONE);
+        }
+        if self.domains.has_others() {
+            self.domains.observe(record, row, Some(col), &mut self.buf);
+        }
+        let cols = &self.cols;
+        let key = |b: &[u8], lower: bool| {
+            if b.is_empty() {
+                0
+            } else {
+                hash::hash(b, lower)
+            }
+        };
+        if let Some(c) = cols.id {
+            push_at(&mut self.id, r, key(cell(c), false), 0);
+        }
+        if let Some(c) = cols.new {
+            let lower = ctx.header.kind == FileKind::EmailChange;
+            push_at(&mut self.new, r, key(cell(c), lower), 0);
+        }
+        if let (Some(f), Some(l), true) = (cols.first, cols.last, self.users) {
+            let (first, last) = (cell(f), cell(l));
+            let h = if first.is_empty() || last.is_empty() {
+                0
+            } else {
+                hash::chain(hash::hash(first, true), hash::hash(last, true))
+            };
+            push_at(&mut self.name, r, h, 0);
+        }
+        // A non-empty `reupload_user_profile` cell never takes the fast path.
+        if cols.reupload.is_some() {
+            self.reupload_blank.set(r);
+        }
+        let as_is = self.email_cols.iter().all(|&c| !hash::has_capital(cell(c)));
+        let h = if as_is {
+            let mut n = ends.len();
+            // Trailing empty cells.
+            while n > 0 && ends[n - 1] == if n >= 2 { ends[n - 2] } else { 0 } {
+                n -= 1;
+            }
+            let ends = &ends[..n];
+            let end = ends.last().copied().unwrap_or(0);
+            hash::row(text.get(..end).unwrap_or_default(), ends)
+        } else {
+            self.row_key(row, false)
+        };
+        push_at(&mut self.row, r, h, 0);
+        self.attributes.observe(record, row);
+        true
+    }
+
+    /// A hash of the row as the corrected file will hold it, so that rows the safe fixes make
+    /// equal count as copies in the first run (fixing twice then changes nothing more): each
+    /// cell trimmed (R012), cells whose values ignore case (emails, licences, `yes`/`no`,
+    /// `true`) in one case (R005, R006, R011), and missing or empty trailing cells ignored
+    /// (F007).
+    ///
+    /// A clean row (every cell took the row rules' fast path, so is trimmed and, in license,
+    /// group and permission columns, exactly `Active`, `Inactive`, `yes` or `no`) whose email
+    /// cells hold no capital already is in that form: its text and cell ends are hashed as
+    /// they are. Other rows are written out in that form first. Cells are told apart by their
+    /// ends, not by a separator byte, so a cell holding that byte cannot pass for two cells.
+    fn row_key(&mut self, row: &Row<'_>, clean: bool) -> u64 {
+        let text = row.text.as_bytes();
+        let as_is = clean
+            && self
+                .email_cols
+                .iter()
+                .all(|&c| !hash::has_capital(row.cell(c).as_bytes()));
+        if as_is {
+            let mut n = row.ends.len();
+            // Trailing empty cells.
+            while n > 0 && row.ends[n - 1] == if n >= 2 { row.ends[n - 2] } else { 0 } {
+                n -= 1;
+            }
+            let ends = &row.ends[..n];
+            let end = ends.last().copied().unwrap_or(0);
+            return hash::row(text.get(..end).unwrap_or_default(), ends);
+        }
+        let (b, ends) = (&mut self.bytes, &mut self.ends);
+        b.clear();
+        ends.clear();
+        for i in 0..row.len() {
+            let t = trimmed(row.cell(i));
+            let start = b.len();
+            match self.canon.get(i).copied().unwrap_or(Canon::Raw) {
+                Canon::Raw => b.extend_from_slice(t.as_bytes()),
+                Canon::License if t.eq_ignore_ascii_case("active") => {
+                    b.extend_from_slice(b"Active");
+                }
+                Canon::License if t.eq_ignore_ascii_case("inactive") => {
+                    b.extend_from_slice(b"Inactive");
+                }
+                Canon::Lower | Canon::License => {
+                    b.extend_from_slice(t.as_bytes());
+                    b[start..].make_ascii_lowercase();
+                }
+            }
+            ends.push(b.len());
+        }
+        while ends.len() >= 2 && ends[ends.len() - 1] == ends[ends.len() - 2] {
+            ends.pop();
+        }
+        if ends.first() == Some(&0) && ends.len() == 1 {
+            ends.pop();
+        }
+        hash::row(b, ends)
     }
 
     /// Decides every cross-row finding.
@@ -473,32 +706,46 @@ impl Builder<'_> {
 /// The values held by two or more records, ascending (0, "no value", excluded).
 ///
 /// This runs over every record once per key, so it is the costliest step of `finish`. Keys are
-/// uniform hashes, so their top 32 bits are sorted first (a three-pass radix sort on 4 bytes a
-/// record, half the memory traffic of sorting the keys themselves); equal top bits are rare
-/// (about a hundred pairs in a million distinct keys) and only keys sharing them are then
-/// compared in full.
+/// uniform hashes, so their top bits pick a bit in a table 16 times larger than the number of
+/// keys: a first pass marks the bits seen once and those seen twice, a second gathers the keys
+/// whose bit was seen twice. Those are the duplicates and about one key in sixteen besides
+/// (bits shared by different values), sorted to tell them apart. A clean file of a million rows
+/// costs two passes and 4 MB of bits here, briefly.
 fn duplicated(keys: &[u64]) -> Vec<u64> {
-    let mut tops: Vec<u32> = keys
-        .iter()
-        .filter(|&&k| k != 0)
-        .map(|&k| (k >> 32) as u32)
-        .collect();
-    radix_sort(&mut tops);
-    let mut shared_tops: Vec<u32> = Vec::new();
-    for w in tops.windows(2) {
-        if w[0] == w[1] && shared_tops.last() != Some(&w[0]) {
-            shared_tops.push(w[0]);
-        }
-    }
-    drop(tops);
-    if shared_tops.is_empty() {
+    let n = keys.len();
+    if n < 2 {
         return Vec::new();
     }
+    // At least 64 bits, at most 2^31.
+    let log = ((n * 16).next_power_of_two().trailing_zeros()).clamp(6, 31);
+    let words = 1usize << (log - 6);
+    let mut once = vec![0u64; words];
+    let mut twice = vec![0u64; words];
+    let slot = |k: u64| {
+        let b = (k >> (64 - log)) as usize;
+        (b >> 6, 1u64 << (b & 63))
+    };
+    for &k in keys {
+        let (w, bit) = slot(k);
+        // A key of 0 ("no value") marks nothing.
+        let bit = if k == 0 { 0 } else { bit };
+        if let (Some(o), Some(t)) = (once.get(w).copied(), twice.get_mut(w)) {
+            *t |= o & bit;
+        }
+        if let Some(o) = once.get_mut(w) {
+            *o |= bit;
+        }
+    }
+    drop(once);
     let mut candidates: Vec<u64> = keys
         .iter()
         .copied()
-        .filter(|&k| k != 0 && shared_tops.binary_search(&((k >> 32) as u32)).is_ok())
+        .filter(|&k| {
+            let (w, bit) = slot(k);
+            k != 0 && twice.get(w).is_some_and(|&t| t & bit != 0)
+        })
         .collect();
+    drop(twice);
     candidates.sort_unstable();
     let mut d: Vec<u64> = Vec::new();
     for w in candidates.windows(2) {
@@ -507,35 +754,6 @@ fn duplicated(keys: &[u64]) -> Vec<u64> {
         }
     }
     d
-}
-
-/// Sorts `u32`s: three counting passes of 11 bits (a pass is skipped when every value falls
-/// in one bucket, as for a file of identical rows).
-fn radix_sort(v: &mut Vec<u32>) {
-    let mut tmp = vec![0u32; v.len()];
-    for shift in [0u32, 11, 22] {
-        let mut counts = [0usize; 2048];
-        for &x in v.iter() {
-            counts[((x >> shift) & 0x7FF) as usize] += 1;
-        }
-        if counts.contains(&v.len()) {
-            continue;
-        }
-        let mut sum = 0;
-        for c in counts.iter_mut() {
-            let n = *c;
-            *c = sum;
-            sum += n;
-        }
-        for &x in v.iter() {
-            let b = ((x >> shift) & 0x7FF) as usize;
-            if let Some(slot) = tmp.get_mut(counts[b]) {
-                *slot = x;
-            }
-            counts[b] += 1;
-        }
-        std::mem::swap(v, &mut tmp);
-    }
 }
 
 /// Every record whose value two or more records hold, sorted by value then record (4 bytes a
@@ -741,3 +959,45 @@ impl Plan {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+#[cfg(test)]
+mod local_tests {
+    #[test]
+    fn local_keys_meet_as_the_plain_rule_says() {
+        let parts = [
+            "a", ".", "+", "bc", "Jane", "doe", "0123456", ".x.", "++", "Z",
+        ];
+        let mut cases: Vec<String> = vec![String::new()];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in ["", "+", "long.name.here", "q"] {
+                        cases.push(format!("{a}{b}{c}{d}"));
+                    }
+                }
+            }
+        }
+        cases.push("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.0.1.2.3".into());
+        cases.push("a".repeat(70));
+        let plain = |s: &str| {
+            let b = s.to_ascii_lowercase().into_bytes();
+            let cut = if b.first() != Some(&b'+') {
+                b.iter().position(|&c| c == b'+').unwrap_or(b.len())
+            } else {
+                b.len()
+            };
+            b[..cut]
+                .iter()
+                .copied()
+                .filter(|&c| c != b'.')
+                .collect::<Vec<u8>>()
+        };
+        let mut by_key = std::collections::HashMap::new();
+        for s in &cases {
+            let key = super::local_key(s.as_bytes());
+            let want = plain(s);
+            let seen = by_key.entry(key).or_insert_with(|| want.clone());
+            assert_eq!(*seen, want, "{s}");
+        }
+    }
+}

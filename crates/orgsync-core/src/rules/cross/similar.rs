@@ -36,26 +36,6 @@ pub(crate) fn local_key<'a>(local: &'a str, buf: &'a mut String) -> &'a str {
 
 // `profile_key`, `similar` and `similar_across` are the string forms of the test X004 runs on
 // hashes; the user-export rules (P003) call them.
-/// [`local_key`] as bytes, for hashing: ASCII dots are removed byte by byte, which keeps any
-/// other character whole.
-#[inline]
-pub(crate) fn local_key_bytes<'a>(local: &'a str, buf: &'a mut Vec<u8>) -> &'a [u8] {
-    let b = local.as_bytes();
-    // Local parts are short: a plain scan beats setting up a vectorised search.
-    let untagged = match b.iter().position(|&c| c == b'+') {
-        Some(0) | None => b,
-        Some(i) => &b[..i],
-    };
-    if !untagged.contains(&b'.') {
-        return untagged;
-    }
-    buf.clear();
-    for part in untagged.split(|&c| c == b'.') {
-        buf.extend_from_slice(part);
-    }
-    buf
-}
-
 /// The key under which similar addresses meet: `janedoe@acme.com` for `Jane.Doe+x@ACME.com`.
 /// `None` for a value that is not shaped like an address.
 #[cfg_attr(not(test), allow(dead_code))]
