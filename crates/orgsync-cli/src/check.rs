@@ -43,7 +43,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         let cells = cells::lookup(&mut source, &report, &wanted)?;
         render::human(&mut out, &report, &cells, args.verbose)
     } else {
-        writeln!(out, "{}", report.to_json(true))
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut out);
+        report
+            .write_json(&mut buffered, true)
+            .and_then(|()| writeln!(buffered))
+            .and_then(|()| buffered.flush())
     };
     // A closed pipe (`| head`) is not a failure of the check.
     let _ = written.and_then(|()| out.flush());

@@ -120,7 +120,8 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.json {
         let mut out = Output::create(path)?;
-        out.write(report.to_json(true).as_bytes())?;
+        let written = report.write_json(&mut out.writer, true);
+        written.map_err(|e| out.failure(&e))?;
         out.write(b"\n")?;
         out.finish()?;
     }

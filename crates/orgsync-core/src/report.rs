@@ -159,6 +159,17 @@ impl Report {
         self.file.headers.get(column).map(String::as_str)
     }
 
+    /// Writes the JSON report to `out` as it is serialised, without building it in memory first
+    /// (a report with millions of findings would otherwise exist twice).
+    pub fn write_json<W: std::io::Write>(&self, out: W, pretty: bool) -> std::io::Result<()> {
+        let r = if pretty {
+            serde_json::to_writer_pretty(out, self)
+        } else {
+            serde_json::to_writer(out, self)
+        };
+        r.map_err(std::io::Error::from)
+    }
+
     /// The JSON report (the shape documented in the README), pretty or compact.
     pub fn to_json(&self, pretty: bool) -> String {
         let r = if pretty {
