@@ -4,6 +4,7 @@
 use crate::codec::{Utf16Decoder, decode_1252};
 use crate::engine::{Handler, Header, Pipeline, Row};
 use crate::header::ColumnKind;
+use crate::header::strip_group_prefix;
 use crate::input::{Encoding, Sniffed, sniff};
 
 /// The group names a user export or a group list holds, trimmed, without duplicates (compared
@@ -125,15 +126,6 @@ fn decode(bytes: &[u8]) -> String {
             }
         }
     }
-}
-
-/// `group:Sales` → `Sales`, whatever the prefix's case.
-fn strip_group_prefix(s: &str) -> Option<&str> {
-    let prefix = s.get(..6)?;
-    prefix
-        .eq_ignore_ascii_case("group:")
-        .then(|| s.get(6..))
-        .flatten()
 }
 
 #[cfg(test)]

@@ -308,6 +308,15 @@ pub(crate) fn split_license(s: &str) -> Option<(&str, &str)> {
     (!budget.is_empty() && !license_type.is_empty()).then_some((budget, license_type))
 }
 
+/// `group:Sales` → `Sales`, whatever the prefix's case.
+pub(crate) fn strip_group_prefix(s: &str) -> Option<&str> {
+    let prefix = s.get(..6)?;
+    prefix
+        .eq_ignore_ascii_case("group:")
+        .then(|| s.get(6..))
+        .flatten()
+}
+
 /// Classifies a header (raw text as in the file).
 pub fn classify(raw: &str) -> ColumnKind {
     let norm = normalize_header(raw);

@@ -17,6 +17,8 @@
 //! only when the caller names them. The template is the header row alone, in CSV with CRLF line
 //! ends: an example row would be uploaded by mistake sooner or later.
 
+use crate::header::strip_group_prefix;
+
 /// Which template to write.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TemplateOptions {
@@ -90,15 +92,6 @@ pub fn template(options: &TemplateOptions) -> String {
     }
     out.push_str("\r\n");
     out
-}
-
-/// `group:Sales` → `Sales`, whatever the prefix's case.
-fn strip_group_prefix(s: &str) -> Option<&str> {
-    let prefix = s.get(..6)?;
-    prefix
-        .eq_ignore_ascii_case("group:")
-        .then(|| s.get(6..))
-        .flatten()
 }
 
 /// Adds a header unless it is empty or already there (group names compare case-insensitively,
