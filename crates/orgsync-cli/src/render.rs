@@ -40,8 +40,9 @@ fn header_row(report: &Report) -> Option<u64> {
     Some(row)
 }
 
-/// The cells the shown findings need from the file: those a fix does not already quote and that
-/// are not header cells.
+/// The cells the shown findings need from the file: those a fix does not already quote, that
+/// are not header cells, and that the finding does not carry itself (cross-row findings, made
+/// at the end of the file, do not).
 pub(crate) fn wanted(report: &Report, all: bool) -> Wanted {
     let header = header_row(report);
     let mut w = Wanted::new();
@@ -50,7 +51,7 @@ pub(crate) fn wanted(report: &Report, all: bool) -> Wanted {
             let (Some(row), Some(col)) = (f.row, f.column) else {
                 continue;
             };
-            if Some(row) == header || quotes_cell(f) {
+            if Some(row) == header || quotes_cell(f) || f.value.is_some() {
                 continue;
             }
             let cols = w.entry(row).or_default();
@@ -229,7 +230,7 @@ fn finding(
         (Some(row), Some(col)) if Some(row) == header => {
             report.column_name(col).map(str::to_string)
         }
-        (Some(row), Some(col)) => cells.get(&(row, col)).cloned(),
+        (Some(row), Some(col)) => f.value.clone().or_else(|| cells.get(&(row, col)).cloned()),
         _ => None,
     };
     if let Some(v) = value {
