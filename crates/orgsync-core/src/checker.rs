@@ -54,7 +54,7 @@ impl Checker {
                 cross: None,
                 actions: Actions::default(),
                 non_empty: Vec::new(),
-                memo: rules::row::Memo::default(),
+                memo: rules::row::Memo::counting(),
             },
         }
     }
@@ -148,6 +148,7 @@ impl Checker {
             .filter(|f| is_file_level(f, header.as_ref()))
             .cloned()
             .collect();
+        st.actions.absorb(&st.memo.tally);
         st.summary.actions = std::mem::take(&mut st.actions);
         Report {
             file: FileInfo {
@@ -265,7 +266,7 @@ impl Handler for State {
         if let Some(cross) = self.cross.as_mut() {
             cross.observe(&ctx, row, clean);
         }
-        self.actions.observe(&ctx, row);
+        self.actions.observe(&ctx, row, clean);
         for f in out {
             self.keep(f);
         }

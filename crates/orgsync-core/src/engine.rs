@@ -122,12 +122,14 @@ impl<'a> Row<'a> {
         self.ends.len()
     }
 
-    /// The cell at `i`, or "" past the end.
+    /// The cell at `i`, or "" past the end. Also "" for a cell whose bounds split a character:
+    /// a damaged file can hold a cell ending in a lone UTF-8 lead byte next to one starting
+    /// with the continuation byte, which together read as one character of the row's text.
     pub(crate) fn cell(&self, i: usize) -> &'a str {
         match self.ends.get(i) {
             Some(&end) => {
                 let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                &self.text[start..end]
+                self.text.get(start..end).unwrap_or_default()
             }
             None => "",
         }

@@ -143,12 +143,17 @@ impl Actions {
     }
 
     /// Counts one data row: one pass over the columns that matter, each cell dispatched on its
-    /// column's part in [`Actions::cells`].
-    pub(crate) fn observe(&mut self, ctx: &Ctx<'_>, row: &Row<'_>) {
+    /// column's part in [`Actions::cells`]. `clean`: every cell took the row rules' fast path
+    /// (see [`Actions::observe_clean`]).
+    pub(crate) fn observe(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, clean: bool) {
         if !self.ready {
             self.prepare(ctx);
         }
         if row.is_blank() {
+            return;
+        }
+        if clean && self.change.is_none() {
+            self.observe_clean(row);
             return;
         }
         let text = row.text;
@@ -180,13 +185,15 @@ impl Actions {
                     let Some(slot) = self.slots.get_mut(k as usize) else {
                         continue;
                     };
-                    // The exact spellings first: they are nearly every cell.
-                    let yes_no = slot.kind != Kind::License;
+                    // The exact spellings the row rules' fast path accepts were counted there
+                    // (`rules::row::Memo::tally`, added up by `absorb`).
+                    let license = slot.kind == Kind::License;
+                    let yes_no = matches!(slot.kind, Kind::Group | Kind::Permission);
                     let (on, off) = match bytes.len() {
-                        6 if !yes_no && exact(bytes, b"Active") => (true, false),
-                        8 if !yes_no && exact(bytes, b"Inactive") => (false, true),
-                        3 if yes_no && exact(bytes, b"yes") => (true, false),
-                        2 if yes_no && exact(bytes, b"no") => (false, true),
+                        6 if license && exact(bytes, b"Active") => continue,
+                        8 if license && exact(bytes, b"Inactive") => continue,
+                        3 if yes_no && exact(bytes, b"yes") => continue,
+                        2 if yes_no && exact(bytes, b"no") => continue,
                         _ => {
                             let kind = slot.kind;
                             let v = value(text.get(start..end).unwrap_or_default());
@@ -224,6 +231,45 @@ impl Actions {
             && value(row.cell(c)).eq_ignore_ascii_case("true")
         {
             self.reupload += 1;
+        }
+    }
+
+    /// [`Actions::observe`] for a clean row: the row rules' fast path accepted every non-empty
+    /// cell, so its license, group and permission cells were counted there (see
+    /// [`Actions::absorb`]), the `group_permission_*` and `reupload_user_profile` cells (never
+    /// on the fast path) are empty, and a non-empty identifier starts with a visible
+    /// character: only whether the row names a user is left to count.
+    fn observe_clean(&mut self, row: &Row<'_>) {
+        let ends = row.ends;
+        for &(column, part) in &self.cells {
+            if !matches!(part, Part::Identifier) {
+                continue;
+            }
+            let Some(&end) = ends.get(column) else {
+                break;
+            };
+            let start = match column.checked_sub(1) {
+                Some(p) => ends.get(p).copied().unwrap_or(0),
+                None => 0,
+            };
+            if end != start {
+                self.users += 1;
+                return;
+            }
+        }
+    }
+
+    /// Adds the action cells the row rules' fast path counted, per column (`[0]` adds, `[1]`
+    /// removes): every row's `Active`, `Inactive`, `yes` and `no` cells written exactly so,
+    /// which [`Actions::observe`] skips.
+    pub(crate) fn absorb(&mut self, tally: &[[u64; 2]]) {
+        for &(column, part) in &self.cells {
+            if let (Part::Slot(k), Some(t)) = (part, tally.get(column))
+                && let Some(slot) = self.slots.get_mut(k as usize)
+            {
+                slot.tally.add += t[0];
+                slot.tally.remove += t[1];
+            }
         }
     }
 

@@ -159,6 +159,22 @@ impl Plan {
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     domains: Vec<Vec<u8>>,
+    /// Whether to count the actions the fast path accepts (the check pass's summary does).
+    counting: bool,
+    /// Per column, when `counting`: the cells the fast path accepted as exactly `Active` / `yes`
+    /// (`[0]`) and `Inactive` / `no` (`[1]`). The action summary adds these up instead of
+    /// reading those cells again (see `summary::Actions::absorb`).
+    pub(crate) tally: Vec<[u64; 2]>,
+}
+
+impl Memo {
+    /// A memo that also counts the actions the fast path accepts.
+    pub(crate) fn counting() -> Memo {
+        Memo {
+            counting: true,
+            ..Memo::default()
+        }
+    }
 }
 
 /// Runs every per-row rule on one (non-blank) row, remembering what the fast path learnt in
@@ -174,6 +190,9 @@ pub(crate) fn check_with(
     let plan = &ctx.header.row_plan;
     if memo.domains.len() < plan.columns.len() {
         memo.domains.resize(plan.columns.len(), Vec::new());
+        if memo.counting {
+            memo.tally.resize(plan.columns.len(), [0; 2]);
+        }
     }
     let mut facts = Facts {
         identifier_column: plan.identifier_column,
@@ -194,7 +213,7 @@ pub(crate) fn check_with(
         if cell.is_empty() {
             continue;
         }
-        if fast_cell(col.fast, cell, i, &mut facts, &mut memo.domains) {
+        if fast_cell(col.fast, cell, i, &mut facts, memo) {
             // The fast path accepts only values without surrounding blanks.
             facts.identified |= col.identifier;
             facts.acts |= col.action;
@@ -224,7 +243,7 @@ pub(crate) fn check_with(
 /// The fast path: whether no rule can report anything on this non-empty cell, updating the
 /// facts the general path would (an `Active` license, a grant). `false` means "not sure", and
 /// the cell goes through [`general_cell`].
-fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts, domains: &mut [Vec<u8>]) -> bool {
+fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts, memo: &mut Memo) -> bool {
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
@@ -232,7 +251,7 @@ fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts, domains: &mut [V
         Fast::Email => {
             // R010 and R014 look at these first characters; a clean address rarely has one.
             first.is_ascii_alphanumeric()
-                && match domains.get_mut(i) {
+                && match memo.domains.get_mut(i) {
                     Some(last) => email::clean_ascii_on(b, last),
                     None => email::clean_ascii(b),
                 }
@@ -241,21 +260,37 @@ fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts, domains: &mut [V
         Fast::License => match b {
             b"Active" => {
                 facts.active = true;
+                count(memo, i, 0);
                 true
             }
             b"Inactive" => {
                 facts.inactive.get_or_insert(i);
+                count(memo, i, 1);
                 true
             }
             _ => false,
         },
-        Fast::Group => matches!(b, b"yes" | b"no"),
+        Fast::Group => match b {
+            b"yes" => {
+                count(memo, i, 0);
+                true
+            }
+            b"no" => {
+                count(memo, i, 1);
+                true
+            }
+            _ => false,
+        },
         Fast::Permission => match b {
             b"yes" => {
                 facts.admin.get_or_insert(i);
+                count(memo, i, 0);
                 true
             }
-            b"no" => true,
+            b"no" => {
+                count(memo, i, 1);
+                true
+            }
             _ => false,
         },
         Fast::Text { no_at } => {
@@ -269,6 +304,14 @@ fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts, domains: &mut [V
                 }
         }
         Fast::General => false,
+    }
+}
+
+/// Counts an action cell the fast path accepted, for the summary (`k` 0 adds, 1 removes).
+#[inline(always)]
+fn count(memo: &mut Memo, i: usize, k: usize) {
+    if let Some(t) = memo.tally.get_mut(i) {
+        t[k] += 1;
     }
 }
 
@@ -818,7 +861,13 @@ mod properties {
         };
         let col = header.row_plan.columns[column];
         let mut fast = super::Facts::default();
-        let accepted = super::fast_cell(col.fast, value.as_bytes(), 0, &mut fast, &mut []);
+        let accepted = super::fast_cell(
+            col.fast,
+            value.as_bytes(),
+            0,
+            &mut fast,
+            &mut super::Memo::default(),
+        );
         if accepted {
             fast.identified |= col.identifier;
             fast.acts |= col.action;

@@ -779,3 +779,13 @@ mod properties {
         }
     }
 }
+
+/// A damaged file whose cell ends in a lone UTF-8 lead byte, the next cell starting with its
+/// continuation byte: the row's text reads them as one character, and taking the cells must not
+/// split it (this panicked in `Row::cell`).
+#[test]
+fn a_character_split_across_cells_is_no_panic() {
+    let bytes = b"primary_email_address,attribute_office\r\njane@example.com,Sydney\r\njohn@example.com\xc2,\x80Office\r\n";
+    let report = crate::check(&bytes[..], crate::Options::default());
+    assert_eq!(report.file.rows, 2);
+}
