@@ -129,6 +129,8 @@ impl<'a> Row<'a> {
         match self.ends.get(i) {
             Some(&end) => {
                 let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                // Cell ends are character boundaries (the pipeline reads a record whose cells
+                // are not each UTF-8 as Windows-1252); the fix pass's rebuilt rows are too.
                 self.text.get(start..end).unwrap_or_default()
             }
             None => "",
@@ -316,9 +318,14 @@ impl RowState<'_> {
             Event::BlankLine { line } => (line, &[][..], &[][..], None, true, None),
             Event::Record(r) => (r.line, r.data, r.ends, r.quote_problem, false, r.cut),
         };
-        let (text, ends, legacy): (&str, &[usize], bool) = match std::str::from_utf8(data) {
-            Ok(t) => (t, ends, false),
-            Err(_) => {
+        // A record is UTF-8 only if each of its cells is: the joined text can be valid while a
+        // cell ends on a lone lead byte and the next begins with its continuation byte.
+        let utf8 = std::str::from_utf8(data)
+            .ok()
+            .filter(|t| ends.iter().all(|&e| t.is_char_boundary(e)));
+        let (text, ends, legacy): (&str, &[usize], bool) = match utf8 {
+            Some(t) => (t, ends, false),
+            None => {
                 // Not UTF-8: read this record as Windows-1252, field by field.
                 *self.legacy_rows += 1;
                 self.first_legacy_line.get_or_insert(line);

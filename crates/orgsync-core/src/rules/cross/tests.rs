@@ -788,4 +788,24 @@ fn a_character_split_across_cells_is_no_panic() {
     let bytes = b"primary_email_address,attribute_office\r\njane@example.com,Sydney\r\njohn@example.com\xc2,\x80Office\r\n";
     let report = crate::check(&bytes[..], crate::Options::default());
     assert_eq!(report.file.rows, 2);
+    // The row is read as Windows-1252 (F001), so no byte is lost from either cell, and turning
+    // the F001 fix off gives the original bytes back.
+    assert!(report.findings.iter().any(|f| f.code == crate::Code::F001));
+    let mut fixer = crate::Fixer::new(
+        &report,
+        &crate::FixOptions {
+            no_fix: vec![crate::Code::F001],
+            ..Default::default()
+        },
+    );
+    fixer.push(&bytes[..]);
+    let out = fixer.finish();
+    let corrected = out.corrected;
+    assert!(
+        corrected
+            .windows(b"john@example.com\xc2,\x80Office".len())
+            .any(|w| w == b"john@example.com\xc2,\x80Office"),
+        "{:?}",
+        String::from_utf8_lossy(&corrected)
+    );
 }
