@@ -7,7 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -22,7 +23,7 @@ const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
 
-let pageServer, portalServer, pageOrigin, portalOrigin, browser, context;
+let pageServer, portalServer, pageOrigin, portalOrigin, browser, context, portalDir;
 
 /** The CLI's JSON report of a file (exit 1 means errors were found, a normal outcome). */
 function cliReport(file) {
@@ -41,22 +42,10 @@ function recordMessages() {
   });
 }
 
-/**
- * The example portal, with its iframe pointed at the page's origin. The shipped index.html frames
- * ../../dist/ (the repository layout, same origin); here the page lives on another port, so the
- * test rewrites only data-checker and the portal CSP's frame-src, and serves the rest as shipped.
- */
+/** The example portal, its iframe pointing at the page's origin. */
 async function openPortal() {
   const page = await context.newPage();
   await page.addInitScript(recordMessages);
-  const html = readFileSync(join(PORTAL, 'index.html'), 'utf8');
-  assert.ok(html.includes('data-checker="../../dist/"') && html.includes("frame-src 'self'"));
-  await page.route(`${portalOrigin}/`, (route) => route.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    body: html
-      .replace('data-checker="../../dist/"', `data-checker="${pageOrigin}/"`)
-      .replace("frame-src 'self'", `frame-src 'self' ${pageOrigin}`),
-  }));
   await page.goto(`${portalOrigin}/`);
   return page;
 }
@@ -74,8 +63,19 @@ before(async () => {
   assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run scripts/e2e.sh');
   assert.ok(existsSync(CLI), `the CLI is missing at ${CLI}`);
   pageServer = await serve(DIST, 0);
-  portalServer = await serve(PORTAL, 0);
   pageOrigin = `http://127.0.0.1:${pageServer.address().port}`;
+  // The shipped index.html frames ../../dist/ (the repository layout, same origin); here the page
+  // lives on another port, so a copy of the portal changes only data-checker and its CSP's
+  // frame-src and is served as it is otherwise. (A copy, not a routed response: Chromium's local
+  // network checks block a routed, address-less document from framing 127.0.0.1.)
+  portalDir = mkdtempSync(join(tmpdir(), 'orgsync-portal-'));
+  cpSync(PORTAL, portalDir, { recursive: true });
+  const html = readFileSync(join(PORTAL, 'index.html'), 'utf8');
+  assert.ok(html.includes('data-checker="../../dist/"') && html.includes("frame-src 'self'"));
+  writeFileSync(join(portalDir, 'index.html'), html
+    .replace('data-checker="../../dist/"', `data-checker="${pageOrigin}/"`)
+    .replace("frame-src 'self'", `frame-src 'self' ${pageOrigin}`));
+  portalServer = await serve(portalDir, 0);
   portalOrigin = `http://127.0.0.1:${portalServer.address().port}`;
   assert.notEqual(pageOrigin, portalOrigin);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -87,6 +87,7 @@ after(async () => {
   await browser?.close();
   pageServer?.close();
   portalServer?.close();
+  if (portalDir) rmSync(portalDir, { recursive: true, force: true });
 });
 
 test('the portal frames the page, which posts exactly one counts-only summary to it', async () => {
