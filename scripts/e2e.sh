@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the browser tests: installs the tools if needed, builds the CLI and the page, then drives
-# Debian's headless Chromium over the page served on 127.0.0.1 (tests/e2e/e2e.test.mjs).
+# Debian's headless Chromium over the page served on 127.0.0.1 (tests/e2e/e2e.test.mjs) and
+# framed by the example portal on another port (tests/e2e/embed.test.mjs).
 # Screenshots go to tests/e2e/artifacts/. REUSE_DIST=1 skips the page build.
 set -euo pipefail
 
@@ -13,4 +14,4 @@ if [ "${REUSE_DIST:-0}" != "1" ] || [ ! -f dist/index.html ]; then
   trunk build --release
 fi
 cd tests/e2e
-exec node --test --test-concurrency=1 e2e.test.mjs
+exec node --test --test-concurrency=1 e2e.test.mjs embed.test.mjs

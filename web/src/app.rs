@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Blob, File};
 
 use crate::client::Client;
+use crate::embed::{self, EmbedOptions};
 use crate::model::{self, Cursor, Download, Filters, FixChoices};
 use crate::protocol::{JobId, Reply, Request, Timing};
 use crate::view::{FindingGroup, FixKind, ProblemRow, ReportView, Sev};
@@ -77,6 +78,8 @@ struct Ctx {
     file: StoredValue<Option<File>, LocalStorage>,
     /// The blobs of the last downloads and the choices they were made with.
     blobs: StoredValue<Option<(FixChoices, Vec<Blob>)>, LocalStorage>,
+    /// What an embedding host asked for in the URL fragment (read once, at start).
+    embed: StoredValue<EmbedOptions>,
 }
 
 impl Ctx {
@@ -208,9 +211,11 @@ impl Ctx {
                 timing,
             } => {
                 if Some(job) == current {
+                    let report: Arc<ReportView> = Arc::from(report);
+                    self.post_checked(&report);
                     self.job.set(None);
                     self.timing.set(Some(timing));
-                    self.report.set(Some(Arc::from(report)));
+                    self.report.set(Some(report));
                     self.phase.set(Phase::Done);
                 }
             }
@@ -254,6 +259,35 @@ impl Ctx {
                     self.downloads.set(Downloads::Failed(message));
                 }
             }
+        }
+    }
+}
+
+impl Ctx {
+    /// Tells an embedding host that a check completed: counts only, to the exact origin the
+    /// fragment's `parent=` named, and only when the page really is in a frame (see
+    /// [`embed::post_target`]).
+    fn post_checked(&self, report: &ReportView) {
+        let Some(parent) = self.embed.with_value(|e| e.parent.clone()) else {
+            return;
+        };
+        let window = window();
+        let Ok(Some(up)) = window.parent() else {
+            return;
+        };
+        let framed = !js_sys::Object::is(up.as_ref(), window.as_ref());
+        // Chromium and Safari say who the parent is; elsewhere the browser's targetOrigin check
+        // is the only (and sufficient) guard.
+        let ancestor = js_sys::Reflect::get(window.location().as_ref(), &"ancestorOrigins".into())
+            .ok()
+            .filter(|list| list.is_object())
+            .and_then(|list| js_sys::Reflect::get(&list, &"0".into()).ok())
+            .and_then(|origin| origin.as_string());
+        let Some(target) = embed::post_target(Some(&parent), framed, ancestor.as_deref()) else {
+            return;
+        };
+        if let Ok(message) = js_sys::JSON::parse(&embed::Checked::of(report).to_json()) {
+            let _ = up.post_message(&message, target);
         }
     }
 }
@@ -306,6 +340,11 @@ fn first_file(files: Option<web_sys::FileList>) -> Option<File> {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    // An embedding host's options: known groups, license headers, theme, parent origin.
+    let options = embed::parse_fragment(&window().location().hash().unwrap_or_default());
+    if let (Some(theme), Some(root)) = (options.theme, document().document_element()) {
+        let _ = root.set_attribute("data-theme", theme.as_str());
+    }
     let ctx = Ctx {
         phase: RwSignal::new(Phase::Idle),
         report: RwSignal::new(None),
@@ -313,7 +352,7 @@ pub fn App() -> impl IntoView {
         filters: RwSignal::new(Filters::default()),
         cursor: RwSignal::new(Cursor::default()),
         downloads: RwSignal::new(Downloads::None),
-        known_groups: RwSignal::new(String::new()),
+        known_groups: RwSignal::new(options.groups.join("\n")),
         glossary: RwSignal::new(None),
         ready: RwSignal::new(false),
         timing: RwSignal::new(None),
@@ -322,6 +361,7 @@ pub fn App() -> impl IntoView {
         client: StoredValue::new_local(None),
         file: StoredValue::new_local(None),
         blobs: StoredValue::new_local(None),
+        embed: StoredValue::new(options),
     };
     provide_context(ctx);
     match Client::spawn(
@@ -1081,7 +1121,7 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
 fn Tools() -> impl IntoView {
     let ctx = ctx();
     let admins = RwSignal::new(false);
-    let licenses = RwSignal::new(String::new());
+    let licenses = RwSignal::new(ctx.embed.with_value(|e| e.licenses.join("\n")));
     let groups = RwSignal::new(String::new());
     let export_input = NodeRef::<html::Input>::new();
     let on_template = move |_| {
@@ -1165,7 +1205,9 @@ fn Tools() -> impl IntoView {
                     </fieldset>
                     <label class="field">
                         <span>"License headers (copy them from a user export), one per line"</span>
-                        <textarea rows="3" placeholder="Sales_license_LinkedIn Learning_status" on:input=move |ev| licenses.set(event_target_value(&ev))></textarea>
+                        <textarea rows="3" placeholder="Sales_license_LinkedIn Learning_status" data-testid="template-licenses"
+                            prop:value=move || licenses.get()
+                            on:input=move |ev| licenses.set(event_target_value(&ev))></textarea>
                     </label>
                     <label class="field">
                         <span>"Group names, one per line"</span>

@@ -9,9 +9,11 @@
 //!   list maths, formatting), tested natively.
 //! - [`view`]: the view model of a report and the adapter from the engine's report.
 //! - [`protocol`]: the messages between page and worker.
+//! - [`embed`]: the options a host passes in the URL fragment and the summary posted to it.
 //! - `app` and `client` (page) and `worker` (worker): the browser-only parts.
 
 pub mod adapter;
+pub mod embed;
 pub mod model;
 pub mod protocol;
 pub mod view;
