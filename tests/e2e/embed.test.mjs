@@ -75,6 +75,14 @@ before(async () => {
   writeFileSync(join(portalDir, 'index.html'), html
     .replace('data-checker="../../dist/"', `data-checker="${pageOrigin}/"`)
     .replace("frame-src 'self'", `frame-src 'self' ${pageOrigin}`));
+  // The portal's own upload form imports the JS API package from the repository layout
+  // (`../../crates/orgsync-js/pkg/`, which from the portal's root is `/crates/orgsync-js/pkg/`).
+  const pkg = join(ROOT, 'crates/orgsync-js/pkg');
+  if (!existsSync(join(pkg, 'index.js'))) {
+    const built = spawnSync(join(ROOT, 'scripts/build-js.sh'), [], { stdio: 'inherit' });
+    assert.equal(built.status, 0, 'scripts/build-js.sh failed');
+  }
+  cpSync(pkg, join(portalDir, 'crates/orgsync-js/pkg'), { recursive: true });
   portalServer = await serve(portalDir, 0);
   portalOrigin = `http://127.0.0.1:${portalServer.address().port}`;
   assert.notEqual(pageOrigin, portalOrigin);
@@ -164,5 +172,24 @@ test('an unframed page posts nothing, even with parent=', async () => {
   await checkInFrame(page.mainFrame());
   await page.waitForTimeout(1000);
   assert.deepEqual(await messages(page), []);
+  await page.close();
+});
+
+test("the portal's own upload form checks a file with the JavaScript API, as the CLI does", async () => {
+  const page = await openPortal();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // The button is enabled once the API's wasm has loaded.
+  await page.locator('#check-button:not([disabled])').waitFor({ timeout: 60_000 });
+  await page.locator('#file').setInputFiles(SAMPLE);
+  await page.locator('#check-button').click();
+  await page.locator('#result:not([hidden])').waitFor({ timeout: 60_000 });
+  const shown = (await page.locator('#counts dd').allTextContents()).map(Number);
+  const { summary } = cliReport(SAMPLE);
+  assert.deepEqual(shown, [summary.errors, summary.warnings, summary.infos, summary.safe_fixes + summary.suggested_fixes]);
+  // The findings table lists the kept findings, each with its rule code.
+  assert.ok((await page.locator('#findings tbody tr').count()) > 0);
+  assert.deepEqual(errors, []);
   await page.close();
 });
