@@ -155,7 +155,10 @@ pub fn parse_origin(s: &str) -> Option<String> {
     };
     let host = host.to_ascii_lowercase();
     let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        !v6.is_empty() && v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        !v6.is_empty()
+            && v6
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
     } else {
         !host.is_empty()
             && !host.starts_with(['.', '-'])
@@ -287,7 +290,11 @@ mod tests {
         assert_eq!(o.groups, ["Sales EMEA", "R&D"]);
         assert_eq!(o.parent.as_deref(), Some("https://a.example:8443"));
         let o = parse_fragment("groups=Caf%C3%A9&groups=group:Ops,%20ops%20,caf%C3%A9");
-        assert_eq!(o.groups, ["Café", "Ops"], "repeated keys add; case-insensitive duplicates drop");
+        assert_eq!(
+            o.groups,
+            ["Café", "Ops"],
+            "repeated keys add; case-insensitive duplicates drop"
+        );
     }
 
     #[test]
@@ -295,7 +302,9 @@ mod tests {
         assert_eq!(parse_fragment(""), EmbedOptions::default());
         assert_eq!(parse_fragment("#"), EmbedOptions::default());
         assert_eq!(
-            parse_fragment("&&=&x=1&theme=purple&theme&parent=*&groups=%ZZ&licenses=%FF%FE&groups=,,"),
+            parse_fragment(
+                "&&=&x=1&theme=purple&theme&parent=*&groups=%ZZ&licenses=%FF%FE&groups=,,"
+            ),
             EmbedOptions::default()
         );
         let o = parse_fragment("theme=light&theme=blue&groups=a%0Ab,ok");
@@ -305,14 +314,18 @@ mod tests {
         assert!(parse_fragment(&format!("groups={long}")).groups.is_empty());
         let many: Vec<String> = (0..MAX_ITEMS + 10).map(|i| format!("g{i}")).collect();
         assert_eq!(
-            parse_fragment(&format!("groups={}", many.join(","))).groups.len(),
+            parse_fragment(&format!("groups={}", many.join(",")))
+                .groups
+                .len(),
             MAX_ITEMS
         );
     }
 
     #[test]
     fn any_input_parses_without_panicking() {
-        let alphabet = ['%', '&', '=', '#', '+', ',', 'a', 'F', '0', '/', ':', 'é', '[', ']'];
+        let alphabet = [
+            '%', '&', '=', '#', '+', ',', 'a', 'F', '0', '/', ':', 'é', '[', ']',
+        ];
         // Every string of up to 4 characters over an alphabet of the syntax's characters.
         let mut stack = vec![String::new()];
         while let Some(s) = stack.pop() {
@@ -333,7 +346,10 @@ mod tests {
             ("https://portal.example.com", "https://portal.example.com"),
             ("https://portal.example.com/", "https://portal.example.com"),
             ("HTTPS://Portal.Example.COM", "https://portal.example.com"),
-            ("https://portal.example.com:443", "https://portal.example.com"),
+            (
+                "https://portal.example.com:443",
+                "https://portal.example.com",
+            ),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
             ("http://localhost:80", "http://localhost"),
             ("http://[::1]:3000", "http://[::1]:3000"),
@@ -368,11 +384,19 @@ mod tests {
     #[test]
     fn the_page_posts_only_framed_and_only_to_the_named_parent() {
         let p = Some("https://portal.example.com");
-        assert_eq!(post_target(None, true, None), None, "no parent= → no message");
+        assert_eq!(
+            post_target(None, true, None),
+            None,
+            "no parent= → no message"
+        );
         assert_eq!(post_target(p, false, None), None, "not framed → no message");
         assert_eq!(post_target(p, true, None), p);
         assert_eq!(post_target(p, true, Some("https://portal.example.com")), p);
-        assert_eq!(post_target(p, true, Some("null")), p, "the browser still checks");
+        assert_eq!(
+            post_target(p, true, Some("null")),
+            p,
+            "the browser still checks"
+        );
         assert_eq!(post_target(p, true, Some("https://evil.example")), None);
     }
 
