@@ -151,7 +151,6 @@ impl State {
                 "row", "line", "column", "code", "rule", "severity", "message", "tip", "fix",
                 "before", "after",
             ],
-            true,
         );
         let raw_headers: Vec<String> = header
             .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
@@ -163,7 +162,6 @@ impl State {
         write_row(
             &mut self.out.error_report,
             report_head.iter().map(String::as_str),
-            true,
         );
         let plan = Arc::clone(&self.plan);
         for f in &plan.file_findings {
@@ -174,11 +172,7 @@ impl State {
             let mut line: Vec<String> = vec![String::new()];
             line.extend(std::iter::repeat_n(String::new(), self.report_width));
             line.push(messages(&file_level, header));
-            write_row(
-                &mut self.out.error_report,
-                line.iter().map(String::as_str),
-                true,
-            );
+            write_row(&mut self.out.error_report, line.iter().map(String::as_str));
         }
         let Some(header) = header else { return };
         self.width = header.columns.len();
@@ -273,7 +267,6 @@ impl State {
                 before,
                 after,
             ],
-            true,
         );
     }
 
@@ -368,7 +361,7 @@ impl Handler for State {
             };
             current = self.row_findings(header, &again);
         }
-        let reshape = current.iter().chain(std::iter::empty()).any(|f| {
+        let reshape = current.iter().any(|f| {
             f.code == Code::F007
                 && self.on(f)
                 && f.fix.as_ref().is_some_and(|x| x.edit == Edit::Reshape)
@@ -382,20 +375,13 @@ impl Handler for State {
 
 impl State {
     fn write_report_row(&mut self, row: &Row<'_>, found: &[&Finding], header: Option<&Header>) {
+        // The header's cells (a short row padded), then the messages under their own header;
+        // a long row's extra cells follow, so no cell of the original row is left out.
         let mut line: Vec<String> = vec![row.row.to_string()];
-        let n = self.report_width.max(row.len());
-        line.extend((0..n).map(|i| row.cell(i).to_string()));
-        // Keep the messages under their own header even for ragged rows.
-        line.truncate(1 + self.report_width.max(1).max(row.len()).min(n));
-        while line.len() < 1 + self.report_width {
-            line.push(String::new());
-        }
+        line.extend((0..self.report_width).map(|i| row.cell(i).to_string()));
         line.push(messages(found, header));
-        write_row(
-            &mut self.out.error_report,
-            line.iter().map(String::as_str),
-            true,
-        );
+        line.extend((self.report_width..row.len()).map(|i| row.cell(i).to_string()));
+        write_row(&mut self.out.error_report, line.iter().map(String::as_str));
     }
 }
 
@@ -451,17 +437,13 @@ fn write_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
     out.push(b'"');
 }
 
-/// Writes a report row; `neutralise` guards every cell against formula injection.
-fn write_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>, neutralise: bool) {
+/// Writes a report row, every cell guarded against formula injection.
+fn write_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        if neutralise {
-            write_field(out, neutralised(cell).as_bytes(), b',');
-        } else {
-            write_field(out, cell.as_bytes(), b',');
-        }
+        write_field(out, neutralised(cell).as_bytes(), b',');
     }
     out.extend_from_slice(b"\r\n");
 }
