@@ -6,7 +6,7 @@
 //! or `NO_COLOR` is set.
 
 use crate::cells::{Cells, Wanted};
-use orgsync_core::{Applicability, Code, Edit, Finding, Report, Severity};
+use orgsync_core::{Applicability, Code, Edit, Finding, Report, Severity, Tally};
 use owo_colors::OwoColorize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -344,51 +344,30 @@ pub(crate) fn actions(report: &Report) -> Vec<String> {
     if a.users() > 0 {
         parts.push(format!("names {}", plural(a.users(), "user", "users")));
     }
-    for (header, t) in a.licenses() {
-        let mut what = Vec::new();
-        if t.add > 0 {
-            what.push(format!(
-                "assigns {} to {}",
-                header,
-                plural(t.add, "user", "users")
-            ));
-        }
-        if t.remove > 0 {
-            what.push(format!(
-                "revokes {} from {}",
-                header,
-                plural(t.remove, "user", "users")
-            ));
-        }
-        parts.extend(what);
+    // Each tally: one clause for its additions, one for its removals, when there are any.
+    let mut tally =
+        |t: Tally, add: &dyn Fn(String) -> String, remove: &dyn Fn(String) -> String| {
+            if t.add > 0 {
+                parts.push(add(plural(t.add, "user", "users")));
+            }
+            if t.remove > 0 {
+                parts.push(remove(plural(t.remove, "user", "users")));
+            }
+        };
+    for (h, t) in a.licenses() {
+        tally(t, &|n| format!("assigns {h} to {n}"), &|n| {
+            format!("revokes {h} from {n}")
+        });
     }
-    for (group, t) in a.groups() {
-        if t.add > 0 {
-            parts.push(format!(
-                "adds {} to group {group}",
-                plural(t.add, "user", "users")
-            ));
-        }
-        if t.remove > 0 {
-            parts.push(format!(
-                "removes {} from group {group}",
-                plural(t.remove, "user", "users")
-            ));
-        }
+    for (g, t) in a.groups() {
+        tally(t, &|n| format!("adds {n} to group {g}"), &|n| {
+            format!("removes {n} from group {g}")
+        });
     }
-    for (permission, t) in a.permissions() {
-        if t.add > 0 {
-            parts.push(format!(
-                "grants {permission} to {}",
-                plural(t.add, "user", "users")
-            ));
-        }
-        if t.remove > 0 {
-            parts.push(format!(
-                "removes {permission} from {}",
-                plural(t.remove, "user", "users")
-            ));
-        }
+    for (p, t) in a.permissions() {
+        tally(t, &|n| format!("grants {p} to {n}"), &|n| {
+            format!("removes {p} from {n}")
+        });
     }
     if a.email_changes() > 0 {
         parts.push(format!(

@@ -40,7 +40,7 @@ pub use input::Encoding;
 pub use options::{FixOptions, Options, Suggested};
 pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
 pub use report::{FileInfo, FixCounts, Report, Summary};
-pub use summary::Actions;
+pub use summary::{Actions, Tally};
 pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
 
 /// Checks a whole file held in memory.
