@@ -6,6 +6,7 @@ use crate::input::{Encoding, Sniffed};
 use crate::options::Options;
 use crate::registry::{Code, Severity};
 use crate::report::{FileInfo, Plan, Report, Summary};
+use crate::roster::{Compare, PreviewBuilder};
 use crate::rules::{self, Ctx, cross::Cross};
 use crate::summary::Actions;
 use std::collections::HashMap;
@@ -38,6 +39,9 @@ struct State {
     actions: Actions,
     non_empty: Vec<u64>,
     memo: rules::row::Memo,
+    /// The comparison with the account's users, when a user export is given.
+    compare: Option<Compare>,
+    preview: Option<PreviewBuilder>,
 }
 
 impl Checker {
@@ -55,6 +59,8 @@ impl Checker {
                 actions: Actions::default(),
                 non_empty: Vec::new(),
                 memo: rules::row::Memo::counting(),
+                compare: None,
+                preview: None,
             },
         }
     }
@@ -149,6 +155,13 @@ impl Checker {
             .cloned()
             .collect();
         st.actions.absorb(&st.memo.tally);
+        let preview = st.preview.take().map(|mut p| {
+            if let Some(c) = &st.compare {
+                c.untouched(&mut |who, change| p.change(who, change));
+            }
+            p.finish()
+        });
+        st.actions.new_users = preview.as_ref().map(|p| p.totals.new_users);
         st.summary.actions = std::mem::take(&mut st.actions);
         Report {
             file: FileInfo {
@@ -168,6 +181,8 @@ impl Checker {
             },
             summary: std::mem::take(&mut st.summary),
             findings,
+            roster: st.options.roster.clone(),
+            preview,
             plan: Arc::new(Plan {
                 sniffed,
                 header,
@@ -240,6 +255,14 @@ impl Handler for State {
         out.extend(rules::file::too_many_columns(header));
         rules::header::check(&ctx, &mut |f| out.push(f));
         self.cross = Some(Cross::new(&ctx));
+        if let Some(roster) = self.options.roster.as_ref().filter(|r| r.usable()) {
+            self.compare = Some(Compare::new(std::sync::Arc::clone(roster), header));
+            self.preview = Some(PreviewBuilder::new(
+                self.options.max_findings_per_code,
+                roster.users() as u64,
+                header.columns.iter().map(|c| c.raw.clone()).collect(),
+            ));
+        }
         for f in out {
             self.keep_file(f);
         }
@@ -267,6 +290,13 @@ impl Handler for State {
             cross.observe(&ctx, row, clean);
         }
         self.actions.observe(&ctx, row, clean);
+        if let Some(c) = self.compare.as_mut() {
+            c.findings(row, &mut |f| out.push(f));
+            if let Some(p) = self.preview.as_mut() {
+                let outcome = c.changes(row, &mut |who, change| p.change(who, change));
+                p.outcome(outcome);
+            }
+        }
         for f in out {
             self.keep(f);
         }

@@ -11,6 +11,7 @@ use crate::input::{Encoding, Sniffed};
 use crate::options::{FixOptions, Options};
 use crate::registry::Code;
 use crate::report::{Plan, Report};
+use crate::roster::{Compare, PreviewWriter};
 use crate::rules::{self, Ctx};
 use std::sync::Arc;
 
@@ -24,6 +25,9 @@ pub struct FixChunk {
     pub error_report: Vec<u8>,
     /// One line per finding: the change log.
     pub findings: Vec<u8>,
+    /// With a user export: one line per change the upload makes to a user, then the users it
+    /// leaves untouched (`row,email,unique_user_id,change,column,before,after`). Empty without.
+    pub preview: Vec<u8>,
 }
 
 /// Writes the corrected file and the reports from a second read of the same bytes.
@@ -54,6 +58,9 @@ struct State {
     report_width: usize,
     /// F014 for the row about to come, which the parser had to cut.
     cut: Option<Finding>,
+    /// The comparison with the account's users, when a user export is given.
+    compare: Option<Compare>,
+    preview: Option<PreviewWriter>,
 }
 
 impl Fixer {
@@ -76,6 +83,8 @@ impl Fixer {
                 width: 0,
                 report_width: 0,
                 cut: None,
+                compare: None,
+                preview: None,
             },
         }
     }
@@ -96,6 +105,11 @@ impl Fixer {
         if !self.st.started {
             // No header at all: the reports still list the file-level problems.
             self.st.start(None);
+        }
+        let st = &mut self.st;
+        if let (Some(c), Some(w)) = (&st.compare, st.preview.as_mut()) {
+            w.start(&mut st.out.preview);
+            c.untouched(&mut |who, change| w.change(&mut st.out.preview, who, change));
         }
         self.st.out
     }
@@ -175,6 +189,12 @@ impl State {
             write_row(&mut self.out.error_report, line.iter().map(String::as_str));
         }
         let Some(header) = header else { return };
+        if let Some(roster) = self.check.roster.as_ref().filter(|r| r.usable()) {
+            self.compare = Some(Compare::new(Arc::clone(roster), header));
+            let mut w = PreviewWriter::new(header.columns.iter().map(|c| c.raw.clone()).collect());
+            w.start(&mut self.out.preview);
+            self.preview = Some(w);
+        }
         self.width = header.columns.len();
         self.keep = vec![true; self.width];
         let mut cells: Vec<String> = raw_headers;
@@ -281,6 +301,9 @@ impl State {
         self.plan
             .cross
             .row_findings(&ctx, row, &mut |f| found.push(f));
+        if let Some(c) = &self.compare {
+            c.findings(row, &mut |f| found.push(f));
+        }
         found.sort_by_key(|f| (f.column.map_or(0, |c| c + 1), f.code));
         found
     }
@@ -315,6 +338,10 @@ impl Handler for State {
             }
             return;
         };
+        if let (Some(c), Some(w)) = (self.compare.as_mut(), self.preview.as_mut()) {
+            let out = &mut self.out.preview;
+            c.changes(row, &mut |who, change| w.change(out, who, change));
+        }
         let mut found = self.row_findings(header, row);
         if let Some(f) = self.cut.take() {
             found.insert(0, f);
@@ -438,7 +465,7 @@ fn write_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
 }
 
 /// Writes a report row, every cell guarded against formula injection.
-fn write_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>) {
+pub(crate) fn write_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &'a str>) {
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
             out.push(b',');

@@ -24,6 +24,7 @@ mod options;
 mod parse;
 mod registry;
 mod report;
+mod roster;
 mod rules;
 mod summary;
 mod template;
@@ -40,6 +41,7 @@ pub use input::Encoding;
 pub use options::{FixOptions, Options, Suggested};
 pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
 pub use report::{FileInfo, FixCounts, Report, Summary};
+pub use roster::{Change, ChangeKind, Preview, PreviewTotals, Roster, RosterCounts, RosterReader};
 pub use summary::{Actions, Tally};
 pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
 

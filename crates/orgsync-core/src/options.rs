@@ -14,6 +14,8 @@ pub struct Options {
     /// Keep at most this many findings of each code in the report; counts stay exact beyond it.
     /// `None` keeps every finding.
     pub max_findings_per_code: Option<usize>,
+    /// The account's current users (a user export): turns on rules P001–P005 and the preview.
+    pub roster: Option<std::sync::Arc<crate::roster::Roster>>,
 }
 
 /// Which suggested fixes to apply.

@@ -167,6 +167,11 @@ catalogue! {
     X005, "same-name-different-email", Info, None;
     X006, "empty-column", Info, Safe;
     X007, "change-collision", Error, None;
+    P001, "new-user", Info, None;
+    P002, "revokes-license", Warning, None;
+    P003, "duplicate-profile-risk", Error, Suggested;
+    P004, "identifier-mismatch", Error, None;
+    P005, "no-change", Info, None;
 }
 
 impl fmt::Display for Code {

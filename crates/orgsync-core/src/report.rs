@@ -150,6 +150,10 @@ pub struct Report {
     pub summary: Summary,
     /// The findings: file-level ones first, then by row. Capped per code when asked.
     pub findings: Vec<Finding>,
+    /// The account's users the file was compared with (its own findings inside), when given.
+    pub roster: Option<Arc<crate::roster::Roster>>,
+    /// What the upload will do to the account's users, when a user export was given.
+    pub preview: Option<crate::roster::Preview>,
     pub(crate) plan: Arc<Plan>,
 }
 
@@ -181,8 +185,8 @@ impl Report {
     }
 }
 
-/// A finding as the JSON report shows it.
-struct JsonFinding<'a>(&'a Finding, &'a Report);
+/// A finding as the JSON report shows it, with the header texts of its file.
+pub(crate) struct JsonFinding<'a>(pub &'a Finding, pub &'a [String]);
 
 impl Serialize for JsonFinding<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -193,7 +197,7 @@ impl Serialize for JsonFinding<'_> {
         st.serialize_field("severity", &f.severity)?;
         st.serialize_field("row", &f.row)?;
         st.serialize_field("line", &f.line)?;
-        st.serialize_field("column", &f.column.and_then(|c| r.column_name(c)))?;
+        st.serialize_field("column", &f.column.and_then(|c| r.get(c)))?;
         st.serialize_field("column_index", &f.column.map(|c| c + 1))?;
         st.serialize_field("message", &f.message)?;
         st.serialize_field("tip", &f.tip)?;
@@ -210,13 +214,22 @@ impl Serialize for Report {
         struct Findings<'a>(&'a Report);
         impl Serialize for Findings<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(self.0.findings.iter().map(|f| JsonFinding(f, self.0)))
+                s.collect_seq(
+                    self.0
+                        .findings
+                        .iter()
+                        .map(|f| JsonFinding(f, &self.0.file.headers)),
+                )
             }
         }
-        let mut st = s.serialize_struct("Report", 3)?;
+        let mut st = s.serialize_struct("Report", 5)?;
         st.serialize_field("file", &self.file)?;
         st.serialize_field("summary", &self.summary)?;
         st.serialize_field("findings", &Findings(self))?;
+        if let Some(roster) = &self.roster {
+            st.serialize_field("roster", &**roster)?;
+            st.serialize_field("preview", &self.preview)?;
+        }
         st.end()
     }
 }

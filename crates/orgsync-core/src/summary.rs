@@ -82,6 +82,8 @@ pub struct Actions {
     email_changes: u64,
     id_changes: u64,
     reupload: u64,
+    /// Rows creating a user, when the file was compared with a user export.
+    pub(crate) new_users: Option<u64>,
     ready: bool,
     slots: Vec<Slot>,
     /// The columns counted per row, ascending, with their part.
@@ -293,6 +295,11 @@ impl Actions {
         self.reupload
     }
 
+    /// Rows creating a user, when the file was compared with a user export (`None` without).
+    pub fn new_users(&self) -> Option<u64> {
+        self.new_users
+    }
+
     fn map(&self, kinds: &[Kind]) -> BTreeMap<String, Tally> {
         let mut m: BTreeMap<String, Tally> = BTreeMap::new();
         for s in self.slots.iter().filter(|s| kinds.contains(&s.kind)) {
@@ -375,6 +382,9 @@ impl Serialize for Actions {
         m.serialize_entry("email_changes", &self.email_changes)?;
         m.serialize_entry("id_changes", &self.id_changes)?;
         m.serialize_entry("reupload_profiles", &self.reupload)?;
+        if let Some(n) = self.new_users {
+            m.serialize_entry("new_users", &n)?;
+        }
         m.end()
     }
 }

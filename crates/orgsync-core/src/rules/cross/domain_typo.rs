@@ -60,7 +60,7 @@ const PUBLIC: &[&str] = &[
     "163.com",
 ];
 
-fn is_public(domain: &str) -> bool {
+pub(crate) fn is_public(domain: &str) -> bool {
     PUBLIC.contains(&domain)
 }
 

@@ -45,6 +45,9 @@ mod possible_duplicate_profile;
 mod same_name_different_email;
 pub(crate) mod similar;
 
+pub(crate) use domain_typo::is_public as is_public_domain;
+pub(crate) use possible_duplicate_profile::UPLOADER_TEXT;
+
 use super::text::is_invisible;
 use super::{Ctx, Sink};
 use crate::engine::{FileKind, Row};

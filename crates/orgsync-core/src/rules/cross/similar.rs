@@ -38,7 +38,6 @@ pub(crate) fn local_key<'a>(local: &'a str, buf: &'a mut String) -> &'a str {
 // hashes; the user-export rules (P003) call them.
 /// The key under which similar addresses meet: `janedoe@acme.com` for `Jane.Doe+x@ACME.com`.
 /// `None` for a value that is not shaped like an address.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn profile_key(email: &str) -> Option<String> {
     let mut buf = String::new();
     let lower = lowered(email, &mut buf).to_string();
