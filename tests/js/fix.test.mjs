@@ -15,7 +15,7 @@ for (const name of fixtures) {
       const options = { fileName: name, ...fixOptions };
       const result = api.fix(read(name), options);
       const ref = reference(fixture(name), options);
-      assert.deepEqual(Object.keys(result).sort(), ["correctedCsv", "errorReportCsv", "findingsCsv", "report"]);
+      assert.deepEqual(Object.keys(result).sort(), ["correctedCsv", "errorReportCsv", "findingsCsv", "previewCsv", "report"]);
       assert.ok(result.correctedCsv instanceof Uint8Array);
       assert.deepEqual(result.correctedCsv, ref.corrected);
       assert.equal(result.errorReportCsv, ref.errors);

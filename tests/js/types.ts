@@ -2,7 +2,25 @@
 import init, {
   check, fix, rules, template, groupsFromExport, Checker, Fixer, checkFile, fixFile,
   type Report, type Finding, type FixResult, type FixOutput, type Rule, type RuleCode, type Summary,
+  type Preview, type Change, type ChangeKind, type RosterReport,
 } from "orgsync-preflight";
+
+export async function rosterUsage(upload: Uint8Array<ArrayBuffer>, exportBytes: Uint8Array, exportFile: File): Promise<void> {
+  const report = check(upload, { roster: exportBytes, rosterName: "users.csv" });
+  const preview: Preview | null | undefined = report.preview;
+  const roster: RosterReport | undefined = report.roster;
+  const newUsers: number | undefined = report.summary.actions.new_users;
+  const p003: number | undefined = report.summary.by_code.P003;
+  if (preview) {
+    const first: Change | undefined = preview.changes[0];
+    const kind: ChangeKind | undefined = first?.change;
+    const revoked: number | undefined = preview.totals.by_kind["license-revoked"];
+    void [first, kind, revoked, preview.totals.untouched];
+  }
+  const fixed = await fixFile(new Blob([upload]), { roster: exportFile, suggested: ["P003"] });
+  const csv: string = fixed.previewCsv;
+  void [roster?.users, newUsers, p003, csv];
+}
 
 export async function usage(bytes: Uint8Array, file: File): Promise<void> {
   await init();

@@ -52,6 +52,7 @@ pub mod run {
         to.corrected.extend_from_slice(&more.corrected);
         to.error_report.extend_from_slice(&more.error_report);
         to.findings.extend_from_slice(&more.findings);
+        to.preview.extend_from_slice(&more.preview);
     }
 
     /// The input cut in pieces of `chunk` bytes; one piece when `chunk` is 0.

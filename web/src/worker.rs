@@ -247,6 +247,7 @@ async fn check(job: JobId, file: File, known_groups: Vec<String>) -> Result<(), 
         file_name: Some(file.name()),
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
+        roster: None,
     });
     let mut slices = SliceReader::new(job, file, None)?;
     loop {

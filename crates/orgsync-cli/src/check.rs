@@ -2,7 +2,7 @@
 
 use crate::source::Source;
 use crate::{CheckArgs, Format, Result, cells, known_groups, render};
-use orgsync_core::{Checker, Options, Report};
+use orgsync_core::{Checker, FixOptions, Fixer, Options, Report};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -28,15 +28,27 @@ pub(crate) fn exit_code(report: &Report) -> ExitCode {
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let mut source = Source::new(&args.file);
     let human = args.format == Format::Human;
+    crate::roster::check_paths(
+        args.preview.as_ref(),
+        &[
+            args.file.as_path(),
+            args.roster.as_deref().unwrap_or(args.file.as_path()),
+        ],
+    )?;
+    let roster = crate::roster::load(args.roster.as_ref())?;
     let options = Options {
         file_name: source.name(),
-        known_groups: known_groups(args.groups.as_ref())?,
+        known_groups: crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref()),
+        roster,
         // The terminal shows a few findings per rule; the counts stay exact. JSON lists all.
         max_findings_per_code: args
             .max_findings_per_code
             .or((human && !args.verbose).then_some(render::SHOWN_PER_RULE)),
     };
     let report = check_pass(&mut source, options)?;
+    if let Some(path) = &args.preview {
+        write_preview(&mut source, &report, path)?;
+    }
     let mut out = anstream::stdout().lock();
     let written = if human {
         let wanted = render::wanted(&report, args.verbose);
@@ -52,4 +64,21 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     // A closed pipe (`| head`) is not a failure of the check.
     let _ = written.and_then(|()| out.flush());
     Ok(exit_code(&report))
+}
+
+/// `check --preview`: a fix pass that keeps only the preview lines.
+fn write_preview(source: &mut Source, report: &Report, path: &std::path::Path) -> Result<()> {
+    let file = std::fs::File::create(path).map_err(|e| crate::Failure::io("write", path, &e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let fail = |e: std::io::Error| crate::Failure::io("write", path, &e);
+    let mut fixer = Fixer::new(report, &FixOptions::default());
+    let mut result = Ok(());
+    source.read("Previewing", &mut |chunk| {
+        fixer.push(chunk);
+        result = w.write_all(&fixer.take_output().preview);
+        Ok(result.is_ok())
+    })?;
+    result.map_err(fail)?;
+    w.write_all(&fixer.finish().preview).map_err(fail)?;
+    w.flush().map_err(fail)
 }

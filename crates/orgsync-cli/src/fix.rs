@@ -78,7 +78,15 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     let mut source = Source::new(&args.file);
-    let groups = known_groups(args.groups.as_ref())?;
+    crate::roster::check_paths(
+        args.preview.as_ref(),
+        &[
+            args.file.as_path(),
+            args.roster.as_deref().unwrap_or(args.file.as_path()),
+        ],
+    )?;
+    let roster = crate::roster::load(args.roster.as_ref())?;
+    let groups = crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref());
     let fix_options = FixOptions {
         no_fix: flatten(&args.no_fix),
         suggested: if args.suggested {
@@ -100,6 +108,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
             args.report.as_ref(),
             args.findings.as_ref(),
             args.json.as_ref(),
+            args.preview.as_ref(),
         ];
         for p in outputs.into_iter().flatten() {
             if same_file(input, p) {
@@ -115,6 +124,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     let options = Options {
         file_name: source.name(),
         known_groups: groups.clone(),
+        roster: roster.clone(),
         max_findings_per_code: if args.json.is_some() { None } else { Some(100) },
     };
     let report = check_pass(&mut source, options)?;
@@ -134,6 +144,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     };
     let mut error_report = args.report.as_deref().map(Output::create).transpose()?;
     let mut findings = args.findings.as_deref().map(Output::create).transpose()?;
+    let mut preview = args.preview.as_deref().map(Output::create).transpose()?;
     let recheck_name = corrected
         .as_ref()
         .and_then(|o| o.path.as_ref())
@@ -141,6 +152,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     let mut recheck = Checker::new(Options {
         file_name: recheck_name,
         known_groups: groups,
+        roster,
         max_findings_per_code: Some(100),
     });
     let mut emit = |chunk: FixChunk| -> Result<()> {
@@ -153,6 +165,9 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         }
         if let Some(o) = findings.as_mut() {
             o.write(&chunk.findings)?;
+        }
+        if let Some(o) = preview.as_mut() {
+            o.write(&chunk.preview)?;
         }
         Ok(())
     };
@@ -168,7 +183,10 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         .and_then(|o| o.path.as_ref())
         .map(|p| p.display().to_string());
     let mut written = Vec::new();
-    for o in [corrected, error_report, findings].into_iter().flatten() {
+    for o in [corrected, error_report, findings, preview]
+        .into_iter()
+        .flatten()
+    {
         if o.path.is_some() {
             written.push(o.label());
         }

@@ -13,6 +13,7 @@ mod cells;
 mod check;
 mod fix;
 mod render;
+mod roster;
 mod source;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -97,6 +98,15 @@ pub(crate) struct CheckArgs {
     /// memory bounded (see RELIABILITY.md).
     #[arg(long, value_name = "N")]
     pub max_findings_per_code: Option<usize>,
+    /// The account's current users: a user export CSV from the admin center (People > Users >
+    /// Download all users). Turns on rules P001–P005 and the preview of what the upload does to
+    /// each user; its `group:` columns also serve as --groups when that is not given.
+    #[arg(long, value_name = "EXPORT.csv")]
+    pub roster: Option<PathBuf>,
+    /// With --roster: write the preview CSV (one line per change per user, then the users the
+    /// upload leaves untouched).
+    #[arg(long, value_name = "PREVIEW.csv", requires = "roster")]
+    pub preview: Option<PathBuf>,
     /// The CSV file to check; `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -133,6 +143,12 @@ pub(crate) struct FixArgs {
     /// The account's groups, as for `check`.
     #[arg(long, value_name = "FILE")]
     pub groups: Option<PathBuf>,
+    /// The account's current users (a user export), as for `check`.
+    #[arg(long, value_name = "EXPORT.csv")]
+    pub roster: Option<PathBuf>,
+    /// With --roster: also write the preview CSV, as for `check`.
+    #[arg(long, value_name = "PREVIEW.csv", requires = "roster")]
+    pub preview: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -297,6 +297,7 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     if !actions.is_empty() {
         writeln!(out, "{} {}", "Upload:".bold(), actions.join(", "))?;
     }
+    crate::roster::human(out, report)?;
     writeln!(out, "{}", last_line(report))
 }
 
@@ -372,7 +373,7 @@ pub(crate) fn actions(report: &Report) -> Vec<String> {
     if a.email_changes() > 0 {
         parts.push(format!(
             "changes {}",
-            plural(a.email_changes(), "email address", "email addresss")
+            plural(a.email_changes(), "email address", "email addresses")
         ));
     }
     if a.id_changes() > 0 {

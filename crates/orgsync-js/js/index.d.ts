@@ -21,6 +21,10 @@ export type {
   RuleCode,
   FileInfo,
   Actions,
+  ChangeKind,
+  Change,
+  Preview,
+  RosterReport,
   Summary,
   Fix,
   Finding,
@@ -104,8 +108,20 @@ export interface FileOptions {
   signal?: AbortSignal;
 }
 
+/** checkFile/fixFile also take the user export as a Blob or File (its `name` is the default
+ *  `rosterName`). */
+export interface FileRosterOptions {
+  roster?: Input | Blob;
+}
+
 /** Checks a Blob or File (its `name` is the default `fileName`), reading it in slices. */
-export function checkFile(file: Blob, options?: CheckOptions & FileOptions): Promise<Report>;
+export function checkFile(
+  file: Blob,
+  options?: Omit<CheckOptions, "roster"> & FileRosterOptions & FileOptions,
+): Promise<Report>;
 
 /** Checks and fixes a Blob or File, reading it twice in slices. */
-export function fixFile(file: Blob, options?: FixOptions & FileOptions): Promise<FixResult>;
+export function fixFile(
+  file: Blob,
+  options?: Omit<FixOptions, "roster"> & FileRosterOptions & FileOptions,
+): Promise<FixResult>;

@@ -82,7 +82,7 @@ const CHUNK_SIZE = 4 * 1024 * 1024;
 export async function checkFile(file, options = {}) {
   loaded();
   const { onProgress, chunkSize, signal, ...checkOptions } = options;
-  const checker = new Checker(withName(file, checkOptions));
+  const checker = new Checker(await withRoster(withName(file, checkOptions)));
   try {
     await read(file, chunkSize, signal, (chunk) => {
       checker.push(chunk);
@@ -98,7 +98,7 @@ export async function checkFile(file, options = {}) {
 export async function fixFile(file, options = {}) {
   loaded();
   const { onProgress, chunkSize, signal, noFix, suggested, ...checkOptions } = options;
-  const checker = new Checker(withName(file, checkOptions));
+  const checker = new Checker(await withRoster(withName(file, checkOptions)));
   let fixer;
   try {
     await read(file, chunkSize, signal, (chunk) => {
@@ -130,6 +130,18 @@ function withName(file, options) {
   return options;
 }
 
+/** A Blob or File given as `roster` is read into bytes (named after the file, unless named). */
+async function withRoster(options) {
+  const roster = options.roster;
+  if (typeof Blob === "undefined" || !(roster instanceof Blob)) return options;
+  const named = options.rosterName === undefined && typeof roster.name === "string" && roster.name !== "";
+  return {
+    ...options,
+    roster: new Uint8Array(await roster.arrayBuffer()),
+    ...(named ? { rosterName: roster.name } : {}),
+  };
+}
+
 function progress(phase, bytesRead, totalBytes, rowsRead) {
   return { phase, bytesRead, totalBytes, rowsRead };
 }
@@ -159,5 +171,6 @@ function join(parts) {
     correctedCsv: corrected,
     errorReportCsv: parts.map((p) => p.errorReportCsv).join(""),
     findingsCsv: parts.map((p) => p.findingsCsv).join(""),
+    previewCsv: parts.map((p) => p.previewCsv).join(""),
   };
 }

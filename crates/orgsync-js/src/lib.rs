@@ -34,7 +34,8 @@ export type RuleCode =
   | "H011" | "H012" | "H013" | "H014" | "H015"
   | "R001" | "R002" | "R003" | "R004" | "R005" | "R006" | "R007" | "R008" | "R009" | "R010"
   | "R011" | "R012" | "R013" | "R014" | "R015" | "R016" | "R017" | "R018" | "R019" | "R020"
-  | "X001" | "X002" | "X003" | "X004" | "X005" | "X006" | "X007";
+  | "X001" | "X002" | "X003" | "X004" | "X005" | "X006" | "X007"
+  | "P001" | "P002" | "P003" | "P004" | "P005";
 
 /** Facts about the checked file. */
 export interface FileInfo {
@@ -68,6 +69,69 @@ export interface Actions {
   id_changes: number;
   /** Rows with `reupload_user_profile` = `true`. */
   reupload_profiles: number;
+  /** Rows creating a user: present only when a user export (`roster`) was given. */
+  new_users?: number;
+}
+
+/** What one upload row does to one user, or a user of the export no row names (`untouched`). */
+export type ChangeKind =
+  | "invited" | "unassigned" | "license-assigned" | "license-revoked" | "group-added"
+  | "group-removed" | "permission-granted" | "permission-removed" | "email-changed"
+  | "id-changed" | "profile-updated" | "deleted" | "not-found" | "conflict" | "no-change"
+  | "untouched";
+
+/** One line of the preview. */
+export interface Change {
+  /** The upload's spreadsheet row; `null` for an untouched user of the export. */
+  row: number | null;
+  email: string;
+  unique_user_id: string;
+  change: ChangeKind;
+  /** The upload column behind the change (a license, a group, an attribute…). */
+  column: string | null;
+  /** The export's value (blank when the export has no such column). */
+  before: string;
+  /** The value the upload sets. */
+  after: string;
+}
+
+/** What the upload will do to the account's users (with a `roster` only). */
+export interface Preview {
+  totals: {
+    export_users: number;
+    /** Upload rows naming a user. */
+    rows: number;
+    new_users: number;
+    existing_users: number;
+    /** Existing users the upload changes in at least one way. */
+    changed: number;
+    unchanged: number;
+    /** Rows whose email and id name two different users (P004). */
+    conflicts: number;
+    /** Users of the export that no row names: the upload leaves them as they are. */
+    untouched: number;
+    /** Lines per kind of change (exact). */
+    by_kind: Partial<Record<ChangeKind, number>>;
+  };
+  /** The lines: capped per kind by `maxFindingsPerCode`; the preview CSV has them all. */
+  changes: Change[];
+  /** Lines left out of `changes` by the cap. */
+  omitted: number;
+}
+
+/** The user export the upload was compared with: its facts and its OWN problems. */
+export interface RosterReport {
+  file: FileInfo;
+  /** Users read from it. */
+  users: number;
+  summary: {
+    errors: number;
+    warnings: number;
+    infos: number;
+    by_code: Partial<Record<RuleCode, number>>;
+    omitted: number;
+  };
+  findings: Finding[];
 }
 
 /** Counts over every finding: exact even when `maxFindingsPerCode` capped the list. */
@@ -116,6 +180,10 @@ export interface Report {
   file: FileInfo;
   summary: Summary;
   findings: Finding[];
+  /** With a `roster` only: the export's facts and problems (never mixed into `findings`). */
+  roster?: RosterReport;
+  /** With a `roster` only: the preview (`null` when the export could not be used). */
+  preview?: Preview | null;
 }
 
 /** A rule of the catalogue. */
@@ -135,6 +203,12 @@ export interface CheckOptions {
   knownGroups?: string[];
   /** Keep at most this many findings of each code in `findings`; counts stay exact. */
   maxFindingsPerCode?: number;
+  /** The account's current users: a user export CSV (bytes or text; `checkFile`/`fixFile` also
+   *  take a Blob or File). Turns on rules P001–P005 and `report.preview`; its `group:` columns
+   *  serve as `knownGroups` when those are not given. */
+  roster?: Input;
+  /** The export's file name, shown in its findings. */
+  rosterName?: string;
 }
 
 /** Which fixes the corrected file gets: codes (`"R012"`) or rule names (`"stray-whitespace"`). */
@@ -156,6 +230,9 @@ export interface FixOutput {
   errorReportCsv: string;
   /** The findings CSV (UTF-8): one line per finding, the change log. */
   findingsCsv: string;
+  /** With a `roster`: the whole preview CSV (`row,email,unique_user_id,change,column,before,after`),
+   *  untouched users last; `""` without one. */
+  previewCsv: string;
 }
 
 /** Which blank template `template()` writes (as `orgsync template`). */
@@ -401,6 +478,7 @@ fn fix_output(chunk: core::FixChunk) -> Object {
     );
     set(&out, "errorReportCsv", utf8(chunk.error_report));
     set(&out, "findingsCsv", utf8(chunk.findings));
+    set(&out, "previewCsv", utf8(chunk.preview));
     out
 }
 
@@ -488,7 +566,7 @@ struct Opts {
     fix: core::FixOptions,
 }
 
-const CHECK_KEYS: &str = "fileName, knownGroups, maxFindingsPerCode";
+const CHECK_KEYS: &str = "fileName, knownGroups, maxFindingsPerCode, roster, rosterName";
 
 /// Reads check options, and fix options too when `fix` is set. Keys holding `undefined` count as
 /// absent; any other unknown key is an error, so a typo never silently changes nothing.
@@ -497,10 +575,18 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
     let Some(obj) = options_object(value)? else {
         return Ok(opts);
     };
+    let mut roster: Option<JsValue> = None;
+    let mut roster_name: Option<String> = None;
+    let mut groups_given = false;
     for (key, v) in entries(&obj) {
         match key.as_str() {
+            "roster" => roster = Some(v),
+            "rosterName" => roster_name = Some(string(&v, "options.rosterName")?),
+            "knownGroups" => {
+                groups_given = true;
+                opts.check.known_groups = strings(&v, "options.knownGroups")?
+            }
             "fileName" => opts.check.file_name = Some(string(&v, "options.fileName")?),
-            "knownGroups" => opts.check.known_groups = strings(&v, "options.knownGroups")?,
             "maxFindingsPerCode" => {
                 opts.check.max_findings_per_code = Some(count(&v, "options.maxFindingsPerCode")?)
             }
@@ -522,6 +608,24 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
             }
         }
     }
+    if let Some(v) = roster {
+        let mut reader = core::RosterReader::new(roster_name);
+        feed(&v, |b| reader.push(b)).map_err(|_| {
+            JsError::new(&format!(
+                "options.roster must be a user export's bytes (Uint8Array, ArrayBuffer) or text, not {}; checkFile()/fixFile() also take a Blob",
+                describe(&v)
+            ))
+        })?;
+        let r = reader.finish();
+        if !groups_given {
+            opts.check.known_groups = r.groups();
+        }
+        opts.check.roster = Some(std::sync::Arc::new(r));
+    } else if roster_name.is_some() {
+        return Err(JsError::new(
+            "options.rosterName names the user export given as options.roster, which is missing",
+        ));
+    }
     Ok(opts)
 }
 
@@ -533,7 +637,7 @@ fn parse_fixer_options(value: Option<&JsValue>) -> Result<core::FixOptions, JsEr
     for (key, v) in entries(&obj) {
         match key.as_str() {
             "noFix" | "suggested" => fix_option(&mut opts, &key, &v)?,
-            "fileName" | "knownGroups" | "maxFindingsPerCode" => {
+            "fileName" | "knownGroups" | "maxFindingsPerCode" | "roster" | "rosterName" => {
                 return Err(JsError::new(&format!(
                     "options.{key} belongs to the Checker: a Fixer re-uses the options its Checker had"
                 )));

@@ -208,12 +208,13 @@ impl Compare {
         let user = match res.status {
             Status::Existing(u) => Some(u),
             Status::New => None,
-            Status::Conflict { .. } => {
+            Status::Conflict { by_email, by_id } => {
+                // The user the email names, and the user the id names.
                 f(ChangeRef {
                     kind: ChangeKind::Conflict,
                     column: res.column,
-                    before: res.email,
-                    after: res.id,
+                    before: r.email(by_email),
+                    after: r.email(by_id),
                 });
                 return;
             }
@@ -427,15 +428,17 @@ impl Compare {
                 } else {
                     "creates them as Unassigned, with no welcome email (no license is Active)"
                 };
-                let what = if res.email.is_empty() {
-                    "unique_user_id"
+                let message = if res.email.is_empty() {
+                    "No user in the export has this unique_user_id and the row has no email address: the upload adds a new user that cannot be sent an invitation.".to_string()
                 } else {
-                    "email address"
+                    format!(
+                        "No user in the export has this email address: the upload adds a new user and {how}."
+                    )
                 };
                 sink(row.finding(
                     Code::P001,
                     res.column,
-                    format!("No user in the export has this {what}: the upload adds a new user and {how}."),
+                    message,
                     "If this person already has an account under another address, use that address instead (or change it with an email-change file first).",
                 ));
                 if !res.email.is_empty() && !self.reupload(row) {
@@ -477,10 +480,21 @@ impl Compare {
                     ));
                 }
                 if !any {
+                    let message = match self.kind {
+                        FileKind::EmailChange => format!(
+                            "{name} already has the email address this row gives, and everything else it sets: uploading it changes nothing for them."
+                        ),
+                        FileKind::IdChange => format!(
+                            "{name} already has the unique_user_id this row gives, and everything else it sets: uploading it changes nothing for them."
+                        ),
+                        _ => format!(
+                            "{name} already has every license, group, permission and value this row sets: uploading it changes nothing for them."
+                        ),
+                    };
                     sink(row.finding(
                         Code::P005,
                         res.column,
-                        format!("{name} already has every license, group, permission and value this row sets: uploading it changes nothing for them."),
+                        message,
                         "Nothing to fix. You may leave the row out to keep the upload small and its report short.",
                     ));
                 }

@@ -11,6 +11,8 @@
 
 mod compare;
 mod preview;
+#[cfg(test)]
+mod tests;
 
 pub(crate) use compare::Compare;
 pub use preview::{Change, ChangeKind, Preview, PreviewTotals};
@@ -170,6 +172,21 @@ impl Roster {
         self.email_col.is_some() || self.id_col.is_some()
     }
 
+    /// The account's group names: the export's `group:` columns, as written (R008's known
+    /// groups when no other list is given).
+    pub fn groups(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for h in &self.info.headers {
+            if let ColumnKind::Group { name } = crate::header::classify(h) {
+                let name = name.trim();
+                if !name.is_empty() && !out.iter().any(|g| g.eq_ignore_ascii_case(name)) {
+                    out.push(name.to_string());
+                }
+            }
+        }
+        out
+    }
+
     /// The org's domains the export shows (P003's cross-domain test), lowercase.
     pub fn org_domains(&self) -> &[String] {
         &self.org_domains
@@ -319,12 +336,13 @@ impl RosterReader {
             binary: None,
             delimiter: b',',
         });
-        if s.binary.is_none() && (p.header().is_none() || p.records() == 0) {
-            if let Some(mut f) = rules::file::empty(p.header(), p.bytes) {
-                f.message = format!("The user export: {}", f.message);
-                f.tip = "Download the users again from the admin center (People > Users > Download all users), then drop that file.".into();
-                st.keep(f);
-            }
+        if s.binary.is_none()
+            && (p.header().is_none() || p.records() == 0)
+            && let Some(mut f) = rules::file::empty(p.header(), p.bytes)
+        {
+            f.message = format!("The user export: {}", f.message);
+            f.tip = "Download the users again from the admin center (People > Users > Download all users), then drop that file.".into();
+            st.keep(f);
         }
         if p.header().is_some() && st.kind != FileKind::Users {
             st.keep(Finding::new(
@@ -492,7 +510,7 @@ impl Handler for Reader {
 
     fn row(&mut self, header: Option<&Header>, row: &Row<'_>) {
         let Some(header) = header else { return };
-        if row.is_blank() || header.kind != FileKind::Users || self.keep.is_empty() {
+        if row.is_blank() || header.kind != FileKind::Users || !self.roster.usable() {
             return;
         }
         let mut out = Vec::new();
@@ -526,15 +544,16 @@ impl Handler for Reader {
         let r = &mut self.roster;
         let user = r.rows.len() as u32;
         let mut earlier = None;
-        if !lowered.is_empty() {
-            if let Some(&u) = r.by_email.get(lowered.as_str()) {
-                earlier = Some((Code::X001, "email address", u));
-            }
+        if !lowered.is_empty()
+            && let Some(&u) = r.by_email.get(lowered.as_str())
+        {
+            earlier = Some((Code::X001, "email address", u));
         }
-        if earlier.is_none() && !id.is_empty() {
-            if let Some(&u) = r.by_id.get(id) {
-                earlier = Some((Code::X002, "unique_user_id", u));
-            }
+        if earlier.is_none()
+            && !id.is_empty()
+            && let Some(&u) = r.by_id.get(id)
+        {
+            earlier = Some((Code::X002, "unique_user_id", u));
         }
         if let Some((code, what, u)) = earlier {
             let first = r.row(u);
@@ -560,10 +579,10 @@ impl Handler for Reader {
         let w = r.columns.len();
         let mut cells = vec![""; w];
         for (i, k) in self.keep.iter().enumerate() {
-            if let Some(k) = *k {
-                if cells[k].is_empty() {
-                    cells[k] = trimmed(row.cell(i));
-                }
+            if let Some(k) = *k
+                && cells[k].is_empty()
+            {
+                cells[k] = trimmed(row.cell(i));
             }
         }
         if let Some(c) = r.email_col {

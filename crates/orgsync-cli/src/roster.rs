@@ -1,0 +1,202 @@
+//! `--roster EXPORT.csv`: the account's current users, read from a user export, and the preview
+//! of what the upload will do to them.
+
+use crate::source::Source;
+use crate::{Failure, Result};
+use orgsync_core::{ChangeKind, Report, Roster, RosterReader, Severity};
+use owo_colors::OwoColorize;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Reads `--roster FILE` (any encoding or separator an input may have). An unreadable path is
+/// a failure (exit 2); an export with problems is read as far as it goes, its problems reported
+/// apart from the upload's.
+pub(crate) fn load(path: Option<&PathBuf>) -> Result<Option<Arc<Roster>>> {
+    let Some(path) = path else { return Ok(None) };
+    if path.as_os_str() == "-" {
+        return Err(Failure(
+            "the user export cannot be standard input; give its path".to_string(),
+        ));
+    }
+    let mut source = Source::new(path);
+    let mut reader = RosterReader::new(Some(path.display().to_string()));
+    source.read("Reading export", &mut |chunk| {
+        reader.push(chunk);
+        Ok(true)
+    })?;
+    Ok(Some(Arc::new(reader.finish())))
+}
+
+/// The known groups for R008: `--groups` when given, else the export's `group:` columns.
+pub(crate) fn groups(given: Vec<String>, roster: Option<&Arc<Roster>>) -> Vec<String> {
+    match roster {
+        Some(r) if given.is_empty() => r.groups(),
+        _ => given,
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The export's own facts and problems, then the preview in words (human format).
+pub(crate) fn human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let Some(roster) = &report.roster else {
+        return Ok(());
+    };
+    let file = roster.file();
+    let name = file.name.as_deref().unwrap_or("the user export");
+    let c = roster.counts();
+    let problems = c.errors + c.warnings + c.infos;
+    writeln!(
+        out,
+        "{} {name}: {}; {}{}, {} separated; {}",
+        "Export:".bold(),
+        plural(roster.users() as u64, "user", "users"),
+        file.encoding,
+        if file.bom { " with BOM" } else { "" },
+        match file.delimiter.as_str() {
+            "," => "comma",
+            ";" => "semicolon",
+            "\t" => "tab",
+            "|" => "pipe",
+            _ => "unknown",
+        },
+        if problems == 0 {
+            "no problems".to_string()
+        } else {
+            plural(problems, "problem", "problems")
+        }
+    )?;
+    for f in roster.findings().iter().take(10) {
+        let sev = match f.severity {
+            Severity::Error => "error".red().bold().to_string(),
+            Severity::Warning => "warning".yellow().bold().to_string(),
+            Severity::Info => "info".cyan().bold().to_string(),
+        };
+        let at = f
+            .row
+            .map(|r| format!(" (export row {r})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {sev}{} {}{at}: {}",
+            format!("[{}]", f.code).bold(),
+            f.code.rule().name.bold(),
+            f.message
+        )?;
+    }
+    if roster.findings().len() > 10 {
+        writeln!(
+            out,
+            "  {}",
+            format!("… and {} more", problems - 10).dimmed()
+        )?;
+    }
+    let Some(p) = &report.preview else {
+        if !roster.usable() {
+            writeln!(
+                out,
+                "  {}",
+                "The export could not be used: no comparison was made.".yellow()
+            )?;
+        }
+        return Ok(());
+    };
+    let t = &p.totals;
+    let n = |k: ChangeKind| t.by_kind.get(&k).copied().unwrap_or(0);
+    let mut parts = Vec::new();
+    let mut part = |count: u64, one: &str, many: &str| {
+        if count > 0 {
+            parts.push(plural(count, one, many));
+        }
+    };
+    part(
+        n(ChangeKind::Invited),
+        "new user invited",
+        "new users invited",
+    );
+    part(
+        n(ChangeKind::Unassigned),
+        "new user unassigned",
+        "new users unassigned",
+    );
+    part(
+        n(ChangeKind::LicenseAssigned),
+        "license assigned",
+        "licenses assigned",
+    );
+    part(
+        n(ChangeKind::LicenseRevoked),
+        "license revoked",
+        "licenses revoked",
+    );
+    part(
+        n(ChangeKind::GroupAdded),
+        "group addition",
+        "group additions",
+    );
+    part(
+        n(ChangeKind::GroupRemoved),
+        "group removal",
+        "group removals",
+    );
+    part(
+        n(ChangeKind::PermissionGranted),
+        "permission granted",
+        "permissions granted",
+    );
+    part(
+        n(ChangeKind::PermissionRemoved),
+        "permission removed",
+        "permissions removed",
+    );
+    part(n(ChangeKind::EmailChanged), "email change", "email changes");
+    part(n(ChangeKind::IdChanged), "id change", "id changes");
+    part(
+        n(ChangeKind::ProfileUpdated),
+        "profile update",
+        "profile updates",
+    );
+    part(n(ChangeKind::Deleted), "user deleted", "users deleted");
+    part(
+        n(ChangeKind::NotFound),
+        "row naming nobody",
+        "rows naming nobody",
+    );
+    part(t.conflicts, "row naming two users", "rows naming two users");
+    part(t.unchanged, "user unchanged", "users unchanged");
+    part(t.untouched, "user untouched", "users untouched");
+    writeln!(
+        out,
+        "{} {}",
+        "Preview:".bold(),
+        if parts.is_empty() {
+            "the upload changes nothing".to_string()
+        } else {
+            parts.join(", ")
+        }
+    )?;
+    Ok(())
+}
+
+/// Refuses a `--preview` path that is the input or the export.
+pub(crate) fn check_paths(preview: Option<&PathBuf>, others: &[&Path]) -> Result<()> {
+    let Some(p) = preview else { return Ok(()) };
+    for o in others {
+        if let (Ok(a), Ok(b)) = (p.canonicalize(), o.canonicalize())
+            && a == b
+        {
+            return Err(Failure(format!(
+                "refusing to write {} over an input file; choose another preview name",
+                p.display()
+            )));
+        }
+    }
+    Ok(())
+}
