@@ -1,11 +1,15 @@
 //! The one module that reads the engine's types: it turns an [`orgsync_core::Report`] into the
 //! page's [`ReportView`] and the page's [`FixChoices`] into [`orgsync_core::FixOptions`].
 
-use orgsync_core::{Applicability, Code, FixOptions, Report, Severity, Suggested};
+use orgsync_core::{
+    Applicability, Change, ChangeKind, Code, FileInfo, FixOptions, Preview, Report, Roster,
+    Severity, Suggested,
+};
 
 use crate::model::FixChoices;
 use crate::view::{
-    self, ActionLine, Counts, FileFacts, FixKind, FixView, Flat, ReportView, RuleCount, Sev,
+    self, ActionLine, Counts, FileFacts, FixKind, FixView, Flat, KindCount, PreviewLine,
+    PreviewView, ReportView, RosterFinding, RosterView, RuleCount, Sev,
 };
 
 /// The page's severity for the engine's.
@@ -104,18 +108,8 @@ pub fn report_view(report: &Report) -> ReportView {
         })
         .collect();
     let (grid, grid_total) = view::grid(&flat);
-    let f = &report.file;
     ReportView {
-        file: FileFacts {
-            name: f.name.clone().unwrap_or_default(),
-            bytes: f.bytes,
-            encoding: f.encoding.to_string(),
-            delimiter: f.delimiter.clone(),
-            rows: f.rows,
-            columns: f.columns,
-            kind: f.kind.as_str().to_string(),
-            headers: f.headers.clone(),
-        },
+        file: file_facts(&report.file),
         counts: Counts {
             errors: s.errors,
             warnings: s.warnings,
@@ -129,6 +123,120 @@ pub fn report_view(report: &Report) -> ReportView {
         grid,
         grid_total,
         truncated: s.omitted > 0,
+        roster: report.roster.as_deref().map(roster_view),
+        preview: report.preview.as_ref().map(preview_view),
+    }
+}
+
+fn file_facts(f: &FileInfo) -> FileFacts {
+    FileFacts {
+        name: f.name.clone().unwrap_or_default(),
+        bytes: f.bytes,
+        encoding: f.encoding.to_string(),
+        delimiter: f.delimiter.clone(),
+        rows: f.rows,
+        columns: f.columns,
+        kind: f.kind.as_str().to_string(),
+        headers: f.headers.clone(),
+    }
+}
+
+/// What the page shows of a user export: its facts and its own findings (the first
+/// [`view::ROSTER_FINDINGS`]; counts exact).
+pub fn roster_view(roster: &Roster) -> RosterView {
+    let c = roster.counts();
+    let headers = &roster.file().headers;
+    RosterView {
+        file: file_facts(roster.file()),
+        users: roster.users() as u64,
+        counts: Counts {
+            errors: c.errors,
+            warnings: c.warnings,
+            infos: c.infos,
+            safe_fixes: 0,
+            suggested_fixes: 0,
+        },
+        usable: roster.usable(),
+        findings: roster
+            .findings()
+            .iter()
+            .take(view::ROSTER_FINDINGS)
+            .map(|f| RosterFinding {
+                code: f.code.as_str().to_string(),
+                name: f.code.rule().name.to_string(),
+                severity: sev(f.severity),
+                row: f.row,
+                column: f.column.and_then(|i| headers.get(i)).cloned(),
+                message: f.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The preview's totals for the page; the lines travel a page at a time ([`preview_page`]).
+pub fn preview_view(p: &Preview) -> PreviewView {
+    let t = &p.totals;
+    let mut listed = std::collections::BTreeMap::<ChangeKind, u64>::new();
+    for c in &p.changes {
+        *listed.entry(c.change).or_default() += 1;
+    }
+    PreviewView {
+        export_users: t.export_users,
+        rows: t.rows,
+        new_users: t.new_users,
+        existing_users: t.existing_users,
+        changed: t.changed,
+        unchanged: t.unchanged,
+        conflicts: t.conflicts,
+        untouched: t.untouched,
+        kinds: ChangeKind::ALL
+            .iter()
+            .filter_map(|k| {
+                let count = t.by_kind.get(k).copied().unwrap_or(0);
+                (count > 0).then(|| KindCount {
+                    kind: k.as_str().to_string(),
+                    label: k.label().to_string(),
+                    count,
+                    listed: listed.get(k).copied().unwrap_or(0),
+                })
+            })
+            .collect(),
+        omitted: p.omitted,
+    }
+}
+
+/// The preview's lines of one kind (or all) from `offset`, at most `limit`.
+pub fn preview_page(
+    p: &Preview,
+    kind: Option<&str>,
+    offset: u64,
+    limit: usize,
+) -> Vec<PreviewLine> {
+    let kind: Option<ChangeKind> = match kind {
+        Some(k) => match k.parse() {
+            Ok(k) => Some(k),
+            Err(_) => return Vec::new(),
+        },
+        None => None,
+    };
+    p.changes
+        .iter()
+        .filter(|c| kind.is_none_or(|k| c.change == k))
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(limit)
+        .map(preview_line)
+        .collect()
+}
+
+fn preview_line(c: &Change) -> PreviewLine {
+    PreviewLine {
+        row: c.row,
+        email: c.email.clone(),
+        id: c.unique_user_id.clone(),
+        kind: c.change.as_str().to_string(),
+        column: c.column.clone(),
+        before: c.before.clone(),
+        after: c.after.clone(),
     }
 }
 
@@ -186,6 +294,62 @@ mod tests {
                 .iter()
                 .any(|a| a.label == "Users named" && a.count > 0)
         );
+    }
+
+    #[test]
+    fn a_roster_gives_its_own_view_and_a_preview() {
+        let export = "invited_email_address,unique_user_id,acme_license_learning_status\r\n\
+                      jane@acme.com,E1,Active\r\nomar@acme.com,E2,Active\r\nlee@acme.com,E3,Active\r\n\
+                      lee@acme.com,E3,Active\r\n";
+        let roster = std::sync::Arc::new(Roster::read(export.as_bytes(), Some("users.csv".into())));
+        let rv = roster_view(&roster);
+        assert_eq!(rv.users, 3);
+        assert_eq!(rv.counts.warnings + rv.counts.errors + rv.counts.infos, 1);
+        assert_eq!(rv.findings[0].row, Some(5));
+        assert_eq!(rv.headline(), "3 users, UTF-8, 1 problem");
+        let upload = "primary_email_address,acme_license_learning_status\r\n\
+                      jane@acme.com,Inactive\r\nnew@acme.com,Active\r\nomar@acme.com,Active\r\n";
+        let report = orgsync_core::check(
+            upload.as_bytes(),
+            orgsync_core::Options {
+                roster: Some(roster),
+                ..Default::default()
+            },
+        );
+        let view = report_view(&report);
+        let p = view.preview.expect("a preview");
+        assert_eq!(
+            (p.new_users, p.changed, p.unchanged, p.untouched),
+            (1, 1, 1, 1)
+        );
+        let kinds: Vec<&str> = p.kinds.iter().map(|k| k.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "invited",
+                "license-assigned",
+                "license-revoked",
+                "no-change",
+                "untouched"
+            ]
+        );
+        // The new user's line, its license, Jane's revocation, Omar unchanged, Lee untouched.
+        assert_eq!(p.lines(), 5);
+        assert!(view.roster.is_some());
+        let preview = report.preview.as_ref().unwrap();
+        let all = preview_page(preview, None, 0, 100);
+        assert_eq!(all.len(), 5);
+        assert_eq!(all[4].kind, "untouched");
+        assert_eq!(all[4].email, "lee@acme.com");
+        assert_eq!(preview_page(preview, None, 3, 100).len(), 2);
+        let revoked = preview_page(preview, Some("license-revoked"), 0, 100);
+        assert_eq!(revoked.len(), 1);
+        assert_eq!(
+            (revoked[0].before.as_str(), revoked[0].after.as_str()),
+            ("Active", "Inactive")
+        );
+        assert!(preview_page(preview, Some("license-revoked"), 1, 100).is_empty());
+        assert!(preview_page(preview, Some("nonsense"), 0, 100).is_empty());
     }
 
     #[test]

@@ -13,12 +13,18 @@ use web_sys::{Blob, File};
 use crate::client::Client;
 use crate::embed::{self, EmbedOptions};
 use crate::model::{self, Cursor, Download, Filters, FixChoices};
-use crate::protocol::{JobId, Reply, Request, Timing};
-use crate::view::{FindingGroup, FixKind, ProblemRow, ReportView, Sev};
+use crate::protocol::{JobId, Reply, Request, RosterId, Timing};
+use crate::view::{
+    FindingGroup, FixKind, PREVIEW_PAGE, PreviewLine, PreviewView, ProblemRow, ReportView,
+    RosterView, Sev,
+};
 
 /// The bundled sample, with the mistakes admins typically make.
 const SAMPLE: &[u8] = include_bytes!("../../samples/sample-with-mistakes.csv");
 const SAMPLE_NAME: &str = "sample-with-mistakes.csv";
+/// A user export of the sample's account, to compare the sample with.
+const SAMPLE_EXPORT: &[u8] = include_bytes!("../../samples/sample-export.csv");
+const SAMPLE_EXPORT_NAME: &str = "sample-export.csv";
 /// Height of a grid row in pixels; the CSS uses the same number.
 const ROW_HEIGHT: f64 = 34.0;
 /// Height of the grid's viewport in pixels.
@@ -35,6 +41,8 @@ enum Phase {
         bytes: u64,
         total: u64,
         rows: u64,
+        /// The user export's name while it is being read (before the upload).
+        export: Option<String>,
     },
     /// A report is shown.
     Done,
@@ -56,6 +64,31 @@ enum Downloads {
     },
     /// Failed.
     Failed(String),
+}
+
+/// The user export ("Compare with your current users").
+#[derive(Debug, Clone, PartialEq)]
+enum RosterState {
+    /// None chosen.
+    None,
+    /// Being read.
+    Reading {
+        name: String,
+        bytes: u64,
+        total: u64,
+    },
+    /// Read.
+    Ready(Arc<RosterView>),
+    /// Could not be read.
+    Failed(String),
+}
+
+/// The preview list's page: which kind, from where, and the lines once they arrive.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct PreviewPage {
+    kind: Option<String>,
+    offset: u64,
+    lines: Option<Vec<PreviewLine>>,
 }
 
 /// The page's state, shared by context. Every field is a `Copy` handle.
@@ -80,6 +113,14 @@ struct Ctx {
     blobs: StoredValue<Option<(FixChoices, Vec<Blob>)>, LocalStorage>,
     /// What an embedding host asked for in the URL fragment (read once, at start).
     embed: StoredValue<EmbedOptions>,
+    /// The user export to compare with, its number for the worker, and its state.
+    export: StoredValue<Option<File>, LocalStorage>,
+    roster_id: StoredValue<RosterId>,
+    roster: RwSignal<RosterState>,
+    /// A read of the export alone (no upload yet).
+    roster_job: RwSignal<Option<JobId>>,
+    preview_page: RwSignal<PreviewPage>,
+    preview_job: RwSignal<Option<JobId>>,
 }
 
 impl Ctx {
@@ -96,7 +137,8 @@ impl Ctx {
             .with_value(|c| c.as_ref().map_or(0, Client::job))
     }
 
-    /// Starts checking a file, cancelling any check in flight.
+    /// Starts checking a file, cancelling any check in flight. With a user export chosen, the
+    /// worker compares the file with it (reading it first unless it holds it already).
     fn check(&self, file: File) {
         self.cancel();
         let job = self.new_job();
@@ -106,6 +148,7 @@ impl Ctx {
             bytes: 0,
             total: file.size() as u64,
             rows: 0,
+            export: None,
         });
         self.report.set(None);
         self.filters.set(Filters::default());
@@ -113,9 +156,75 @@ impl Ctx {
         self.choices.set(FixChoices::default());
         self.downloads.set(Downloads::None);
         self.blobs.set_value(None);
+        self.preview_page.set(PreviewPage::default());
+        self.preview_job.set(None);
         self.job.set(Some(job));
-        self.send(&Request::Check { job, known_groups }, Some(file.as_ref()));
+        let export = self.export.get_value();
+        let roster = export.as_ref().map(|_| self.roster_id.get_value());
+        let request = Request::Check {
+            job,
+            known_groups,
+            roster,
+        };
+        match &export {
+            Some(export) => {
+                if !matches!(self.roster.get_untracked(), RosterState::Ready(_)) {
+                    self.roster.set(RosterState::Reading {
+                        name: export.name(),
+                        bytes: 0,
+                        total: export.size() as u64,
+                    });
+                }
+                let both = js_sys::Array::of2(file.as_ref(), export.as_ref());
+                self.send(&request, Some(both.as_ref()));
+            }
+            None => self.send(&request, Some(file.as_ref())),
+        }
         self.file.set_value(Some(file));
+    }
+
+    /// Sets or removes the user export to compare with. `upload` (or else the current upload,
+    /// if any) is checked again with it; without an upload the worker reads the export alone,
+    /// so its summary shows at once.
+    fn set_export(&self, export: Option<File>, upload: Option<File>) {
+        let id = self.roster_id.get_value().wrapping_add(1);
+        self.roster_id.set_value(id);
+        if let Some(job) = self.roster_job.get_untracked() {
+            self.send(&Request::Cancel { job }, None);
+            self.roster_job.set(None);
+        }
+        self.roster.set(match &export {
+            Some(f) => RosterState::Reading {
+                name: f.name(),
+                bytes: 0,
+                total: f.size() as u64,
+            },
+            None => RosterState::None,
+        });
+        self.export.set_value(export.clone());
+        if let Some(upload) = upload.or_else(|| self.file.get_value()) {
+            self.check(upload);
+            return;
+        }
+        match export {
+            Some(export) => {
+                let job = self.new_job();
+                self.roster_job.set(Some(job));
+                self.send(&Request::Roster { job, roster: id }, Some(export.as_ref()));
+            }
+            None => self.send(&Request::ForgetRoster, None),
+        }
+    }
+
+    /// Asks the worker for a page of the preview's lines.
+    fn show_preview(&self, kind: Option<String>, offset: u64) {
+        let job = self.new_job();
+        self.preview_job.set(Some(job));
+        self.preview_page.update(|p| {
+            p.kind = kind.clone();
+            p.offset = offset;
+        });
+        self.send(&Request::Preview { job, kind, offset }, None);
     }
 
     /// Checks the current file again (after the known groups changed).
@@ -126,6 +235,11 @@ impl Ctx {
     }
 
     fn cancel(&self) {
+        // A check reads the export itself when it needs it.
+        if let Some(job) = self.roster_job.get_untracked() {
+            self.send(&Request::Cancel { job }, None);
+            self.roster_job.set(None);
+        }
         if let Some(job) = self.job.get_untracked() {
             self.send(&Request::Cancel { job }, None);
             self.job.set(None);
@@ -177,17 +291,33 @@ impl Ctx {
                 bytes,
                 total,
                 rows,
+                export,
             } => {
+                if export && (Some(job) == current || Some(job) == self.roster_job.get_untracked())
+                {
+                    self.roster.update(|r| {
+                        if let RosterState::Reading {
+                            bytes: b, total: t, ..
+                        } = r
+                        {
+                            (*b, *t) = (bytes, total);
+                        }
+                    });
+                }
                 if Some(job) == current {
+                    let export_name = export
+                        .then(|| self.export.with_value(|e| e.as_ref().map(File::name)))
+                        .flatten();
                     self.phase.update(|p| {
                         if let Phase::Checking {
                             bytes: b,
                             total: t,
                             rows: r,
+                            export: e,
                             ..
                         } = p
                         {
-                            (*b, *t, *r) = (bytes, total, rows);
+                            (*b, *t, *r, *e) = (bytes, total, rows, export_name);
                         }
                     });
                 } else {
@@ -212,6 +342,13 @@ impl Ctx {
             } => {
                 if Some(job) == current {
                     let report: Arc<ReportView> = Arc::from(report);
+                    if let Some(roster) = &report.roster {
+                        self.roster
+                            .set(RosterState::Ready(Arc::new(roster.clone())));
+                    }
+                    if report.preview.is_some() {
+                        self.show_preview(None, 0);
+                    }
                     self.post_checked(&report);
                     self.job.set(None);
                     self.timing.set(Some(timing));
@@ -247,9 +384,37 @@ impl Ctx {
                     self.glossary.set(Some(Ok(groups)));
                 }
             }
+            Reply::Roster { job, roster, view } => {
+                if roster == self.roster_id.get_value() {
+                    self.roster.set(RosterState::Ready(Arc::from(view)));
+                }
+                if Some(job) == self.roster_job.get_untracked() {
+                    self.roster_job.set(None);
+                }
+            }
+            Reply::Preview {
+                job,
+                kind,
+                offset,
+                lines,
+            } => {
+                if Some(job) == self.preview_job.get_untracked() {
+                    self.preview_page.set(PreviewPage {
+                        kind,
+                        offset,
+                        lines: Some(lines),
+                    });
+                }
+            }
             Reply::Cancelled { .. } => {}
             Reply::Failed { job, message } => {
-                if Some(job) == current {
+                if Some(job) == self.roster_job.get_untracked() {
+                    self.roster_job.set(None);
+                    self.roster.set(RosterState::Failed(message));
+                } else if Some(job) == current {
+                    if matches!(self.roster.get_untracked(), RosterState::Reading { .. }) {
+                        self.roster.set(RosterState::Failed(message.clone()));
+                    }
                     self.job.set(None);
                     self.phase.set(Phase::Failed(message));
                 } else if Some(job) == self.glossary_job.get_untracked() {
@@ -332,6 +497,14 @@ fn ctx() -> Ctx {
     expect_context::<Ctx>()
 }
 
+/// A bundled sample as a `File`, as if the admin had chosen it.
+fn bundled(bytes: &[u8], name: &str) -> Option<File> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::FilePropertyBag::new();
+    options.set_type("text/csv");
+    File::new_with_u8_array_sequence_and_options(&parts, name, &options).ok()
+}
+
 /// The first file of a file input's or a drop's list.
 fn first_file(files: Option<web_sys::FileList>) -> Option<File> {
     files.and_then(|f| f.get(0))
@@ -362,6 +535,12 @@ pub fn App() -> impl IntoView {
         file: StoredValue::new_local(None),
         blobs: StoredValue::new_local(None),
         embed: StoredValue::new(options),
+        export: StoredValue::new_local(None),
+        roster_id: StoredValue::new(0),
+        roster: RwSignal::new(RosterState::None),
+        roster_job: RwSignal::new(None),
+        preview_page: RwSignal::new(PreviewPage::default()),
+        preview_job: RwSignal::new(None),
     };
     provide_context(ctx);
     match Client::spawn(
@@ -399,6 +578,7 @@ pub fn App() -> impl IntoView {
         <main id="main" class="wrap">
             <Intro/>
             <DropZone/>
+            <RosterZone/>
             <Status/>
             <Results/>
             <Tools/>
@@ -456,12 +636,7 @@ fn DropZone() -> impl IntoView {
         }
     };
     let on_sample = move |_| {
-        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(SAMPLE));
-        let options = web_sys::FilePropertyBag::new();
-        options.set_type("text/csv");
-        if let Ok(file) =
-            File::new_with_u8_array_sequence_and_options(&parts, SAMPLE_NAME, &options)
-        {
+        if let Some(file) = bundled(SAMPLE, SAMPLE_NAME) {
             ctx.check(file);
         }
     };
@@ -511,12 +686,17 @@ fn Status() -> impl IntoView {
             bytes,
             total,
             rows,
+            export,
         } => {
             let pct = model::percent(bytes, total);
+            let (doing, name) = match export {
+                Some(export) => ("Reading your user export ", export),
+                None => ("Checking ", name),
+            };
             view! {
                 <section class="card progress" data-testid="progress" aria-live="polite">
                     <div class="progress-head">
-                        <span>"Checking " <strong>{name}</strong></span>
+                        <span>{doing} <strong>{name}</strong></span>
                         <button type="button" class="button small" on:click=move |_| {
                             ctx.cancel();
                             ctx.phase.set(Phase::Idle);
@@ -550,6 +730,316 @@ fn Status() -> impl IntoView {
     }
 }
 
+/// The second input: the account's current users, to compare the upload with.
+#[component]
+fn RosterZone() -> impl IntoView {
+    let ctx = ctx();
+    let over = RwSignal::new(false);
+    let input = NodeRef::<html::Input>::new();
+    let on_pick = move |_| {
+        if let Some(input) = input.get() {
+            if let Some(file) = first_file(input.files()) {
+                ctx.set_export(Some(file), None);
+            }
+            input.set_value("");
+        }
+    };
+    let on_drop = move |ev: ev::DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        if let Some(file) = first_file(ev.data_transfer().and_then(|d| d.files())) {
+            ctx.set_export(Some(file), None);
+        }
+    };
+    // The sample export describes the sample file's account: with no upload yet, the sample
+    // file is checked against it too.
+    let on_sample = move |_| {
+        let upload = ctx
+            .file
+            .with_value(Option::is_none)
+            .then(|| bundled(SAMPLE, SAMPLE_NAME))
+            .flatten();
+        if let Some(export) = bundled(SAMPLE_EXPORT, SAMPLE_EXPORT_NAME) {
+            ctx.set_export(Some(export), upload);
+        }
+    };
+    let has_export = move || !matches!(ctx.roster.get(), RosterState::None);
+    view! {
+        <section
+            class="card roster-zone"
+            class:over=move || over.get()
+            aria-labelledby="roster-title"
+            on:dragover=move |ev: ev::DragEvent| {
+                ev.prevent_default();
+                over.set(true);
+            }
+            on:dragleave=move |_| over.set(false)
+            on:drop=on_drop
+        >
+            <div class="roster-head">
+                <div class="roster-text">
+                    <h2 id="roster-title">"Compare with your current users" <span class="muted optional">"optional"</span></h2>
+                    <p class="muted small" id="roster-help">
+                        "Drop the CSV the admin center gives you under People > Users > Download all users, and see what this upload changes for each person; "
+                        "like your upload, it is read by this page and never leaves your computer."
+                    </p>
+                </div>
+                <div class="drop-actions">
+                    <label class="button">
+                        {move || if has_export() { "Choose another export…" } else { "Choose your user export…" }}
+                        <input
+                            class="visually-hidden"
+                            type="file"
+                            accept=".csv,.txt,.tsv,text/csv,text/plain"
+                            data-testid="roster-input"
+                            aria-describedby="roster-help"
+                            node_ref=input
+                            on:change=on_pick
+                        />
+                    </label>
+                    <button type="button" class="button" data-testid="roster-sample-button" on:click=on_sample
+                        title="A user export of the sample file's account (the sample file is checked too when no file is chosen)">
+                        "Try with a sample export"
+                    </button>
+                    {move || has_export().then(|| view! {
+                        <button type="button" class="button" data-testid="roster-clear" on:click=move |_| ctx.set_export(None, None)>
+                            "Remove"
+                        </button>
+                    })}
+                </div>
+            </div>
+            <RosterSummary/>
+        </section>
+    }
+}
+
+/// The user export's own facts and problems, apart from the upload's.
+#[component]
+fn RosterSummary() -> impl IntoView {
+    let ctx = ctx();
+    move || match ctx.roster.get() {
+        RosterState::None => ().into_any(),
+        RosterState::Reading { name, bytes, total } => {
+            let pct = model::percent(bytes, total);
+            view! {
+                <div class="roster-summary reading" aria-live="polite">
+                    <p>"Reading your user export " <strong>{name}</strong> {format!(" … {pct:.0}%")}</p>
+                    <div class="bar" role="progressbar" aria-label="Reading the user export" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{pct:.0}")>
+                        <div class="bar-fill" style:width=format!("{pct:.1}%")></div>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+        RosterState::Failed(message) => view! {
+            <p class="error-text" role="alert">"The user export could not be read: " {message}</p>
+        }
+        .into_any(),
+        RosterState::Ready(r) => {
+            let c = r.counts;
+            let f = &r.file;
+            let facts = format!(
+                "{} · {} · {} · {}",
+                f.name,
+                delimiter_name(&f.delimiter),
+                model::plural(f.rows, "row", "rows"),
+                model::bytes(f.bytes)
+            );
+            let more = r.more();
+            let findings = r.findings.clone();
+            let problems = c.errors + c.warnings + c.infos;
+            let bad = c.errors > 0 || !r.usable;
+            view! {
+                <div
+                    class="roster-summary"
+                    class:bad=bad
+                    data-testid="roster-summary"
+                    data-users=r.users.to_string()
+                    data-errors=c.errors.to_string()
+                    data-warnings=c.warnings.to_string()
+                    data-infos=c.infos.to_string()
+                    aria-live="polite"
+                >
+                    <p class="roster-line"><strong>"Your user export: "</strong>{r.headline()}</p>
+                    <p class="muted small roster-facts">{facts}</p>
+                    {(!r.usable).then(|| view! {
+                        <p class="error-text">"This file has no email address or unique_user_id column, so it cannot tell who your users are: nothing is compared."</p>
+                    })}
+                    {(problems > 0).then(|| view! {
+                        <details class="roster-findings" data-testid="roster-findings">
+                            <summary>{format!("Problems in the export itself ({})", model::thousands(problems))}</summary>
+                            <ul>
+                                {findings.into_iter().map(|f| view! {
+                                    <li>
+                                        <span class=format!("sev {}", f.severity.as_str())>{f.code.clone()}</span>
+                                        " "
+                                        <span class="muted">{match (f.row, &f.column) {
+                                            (Some(row), _) => format!("row {} · ", model::thousands(row)),
+                                            (None, Some(col)) => format!("{col} · "),
+                                            _ => "file · ".into(),
+                                        }}</span>
+                                        {f.message.clone()}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            {(more > 0).then(|| view! { <p class="muted small">{format!("…and {} more.", model::thousands(more))}</p> })}
+                        </details>
+                    })}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// What the upload will change for each user of the export: totals, a filter per kind, the
+/// lines a page at a time (from the worker), and the preview CSV.
+#[component]
+fn PreviewPanel(preview: Arc<PreviewView>) -> impl IntoView {
+    let ctx = ctx();
+    let p = preview.clone();
+    let stored = StoredValue::new(preview.clone());
+    let totals = [
+        ("New users", p.new_users, "new"),
+        ("Changed", p.changed, "changed"),
+        ("No change", p.unchanged, "unchanged"),
+        ("Email and id disagree", p.conflicts, "conflicts"),
+        ("Untouched", p.untouched, "untouched"),
+    ];
+    let page = move || ctx.preview_page.get();
+    let kind = move || ctx.preview_page.with(|p| p.kind.clone());
+    let listed = move || stored.with_value(|p| p.listed(kind().as_deref()));
+    let select = move |k: Option<String>| ctx.show_preview(k, 0);
+    let range_text = move || {
+        let pg = page();
+        let total = listed();
+        let shown = pg.lines.as_ref().map_or(0, Vec::len) as u64;
+        let what = pg
+            .kind
+            .as_deref()
+            .map(|k| stored.with_value(|p| p.label(k)))
+            .unwrap_or_else(|| "every kind".into());
+        if total == 0 {
+            format!("No line ({what}).")
+        } else if pg.lines.is_none() {
+            "Loading…".to_string()
+        } else {
+            format!(
+                "Lines {}–{} of {} ({what})",
+                model::thousands(pg.offset + 1),
+                model::thousands(pg.offset + shown),
+                model::thousands(total)
+            )
+        }
+    };
+    let step = PREVIEW_PAGE as u64;
+    let has_prev = move || page().offset > 0;
+    let has_next = move || page().offset + step < listed();
+    let omitted = p.omitted;
+    view! {
+        <section
+            class="card preview"
+            data-testid="preview"
+            data-new=p.new_users.to_string()
+            data-changed=p.changed.to_string()
+            data-unchanged=p.unchanged.to_string()
+            data-untouched=p.untouched.to_string()
+            data-conflicts=p.conflicts.to_string()
+            data-rows=p.rows.to_string()
+            aria-labelledby="preview-title"
+        >
+            <div class="preview-head">
+                <div>
+                    <h2 id="preview-title">"What this upload changes for your users"</h2>
+                    <p class="muted small">{format!(
+                        "Compared with your user export ({}). Users the file leaves out stay as they are: an upload never removes anyone by omission.",
+                        model::plural(p.export_users, "user", "users")
+                    )}</p>
+                </div>
+                <DownloadButton what=Download::Preview label="Download preview CSV" testid="download-preview" primary=false/>
+            </div>
+            <p class="visually-hidden">{p.sentence()}</p>
+            <ul class="preview-totals" aria-hidden="true">
+                {totals.into_iter().map(|(label, n, class)| view! {
+                    <li class=format!("total {class}")><span class="n">{model::thousands(n)}</span>" "<span class="l">{label}</span></li>
+                }).collect_view()}
+            </ul>
+            <div class="kinds" role="group" aria-label="Show one kind of change">
+                <button type="button" class="chip kind" aria-pressed=move || kind().is_none().to_string()
+                    data-testid="preview-all" on:click=move |_| select(None)>
+                    {format!("All ({})", model::thousands(p.lines()))}
+                </button>
+                {p.kinds.iter().map(|k| {
+                    let name = k.kind.clone();
+                    let name2 = k.kind.clone();
+                    view! {
+                        <button type="button" class=format!("chip kind k-{}", k.kind)
+                            data-testid="preview-kind" data-kind=k.kind.clone() data-count=k.count.to_string()
+                            aria-pressed=move || (kind().as_deref() == Some(name.as_str())).to_string()
+                            on:click=move |_| select(Some(name2.clone()))>
+                            {format!("{} ({})", k.label, model::thousands(k.count))}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            <div class="pager">
+                <span class="muted" aria-live="polite" data-testid="preview-range">{range_text}</span>
+                <span class="pager-buttons">
+                    <button type="button" class="button small" data-testid="preview-prev" disabled=move || !has_prev()
+                        on:click=move |_| { let pg = page(); ctx.show_preview(pg.kind, pg.offset.saturating_sub(step)); }>"← Previous"</button>
+                    <button type="button" class="button small" data-testid="preview-next" disabled=move || !has_next()
+                        on:click=move |_| { let pg = page(); ctx.show_preview(pg.kind, pg.offset + step); }>"Next →"</button>
+                </span>
+            </div>
+            <div class="changes-wrap">
+                <table class="changes" data-testid="preview-lines">
+                    <thead><tr>
+                        <th scope="col">"Row"</th><th scope="col">"User"</th><th scope="col">"Change"</th>
+                        <th scope="col">"Column"</th><th scope="col">"Before → after"</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || page().lines.unwrap_or_default().into_iter().map(|l| {
+                            let label = stored.with_value(|p| p.label(&l.kind));
+                            let user = if l.email.is_empty() { l.id.clone() } else { l.email.clone() };
+                            let id = (!l.email.is_empty() && !l.id.is_empty()).then(|| l.id.clone());
+                            let conflict = l.kind == "conflict";
+                            let values = (!l.before.is_empty() || !l.after.is_empty()).then(|| if conflict {
+                                // The row's email and its id, which name two different users.
+                                view! {
+                                    <code class="before">{model::show_invisible(&l.before)}</code>
+                                    " and "
+                                    <code class="before">{model::show_invisible(&l.after)}</code>
+                                    " are two users"
+                                }.into_any()
+                            } else { view! {
+                                <code class="before">{if l.before.is_empty() { "(blank)".to_string() } else { model::show_invisible(&l.before) }}</code>
+                                <span aria-hidden="true">" → "</span><span class="visually-hidden">" becomes "</span>
+                                <code class="after">{if l.after.is_empty() { "(blank)".to_string() } else { model::show_invisible(&l.after) }}</code>
+                            }.into_any() });
+                            view! {
+                                <tr data-kind=l.kind.clone()>
+                                    <td class="num">{l.row.map(model::thousands).unwrap_or_else(|| "—".into())}</td>
+                                    <td class="user">{user}{id.map(|id| view! { <span class="muted small">" · "{id}</span> })}</td>
+                                    <td><span class=format!("change k-{}", l.kind)>{label}</span></td>
+                                    <td class="col">{l.column.clone().unwrap_or_default()}</td>
+                                    <td class="values">{values}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(omitted > 0).then(|| view! {
+                <p class="muted small">{format!(
+                    "The list shows the first {} lines of each kind; {} more are counted above and listed in the preview CSV.",
+                    model::thousands(crate::worker::MAX_FINDINGS_PER_CODE as u64),
+                    model::thousands(omitted)
+                )}</p>
+            })}
+        </section>
+    }
+}
+
 #[component]
 fn Results() -> impl IntoView {
     let ctx = ctx();
@@ -557,6 +1047,7 @@ fn Results() -> impl IntoView {
         ctx.report.get().map(|report| {
             view! {
                 <Summary report=report.clone()/>
+                {report.preview.clone().map(|p| view! { <PreviewPanel preview=Arc::new(p)/> })}
                 <div class="pair">
                     <Actions report=report.clone()/>
                     <Fixes report=report.clone()/>
@@ -923,7 +1414,7 @@ fn Group(group: FindingGroup) -> impl IntoView {
         })
     };
     view! {
-        <li class=format!("group {}", group.severity.as_str()) data-testid="finding-group" data-code=group.code.clone()>
+        <li class=format!("group {}", group.severity.as_str()) data-testid="finding-group" data-code=group.code.clone() data-count=group.count.to_string()>
             <details node_ref=details on:toggle=move |_| {
                 if let Some(d) = details.get_untracked() {
                     open.set(d.open());

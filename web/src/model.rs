@@ -242,27 +242,32 @@ pub enum Download {
     Report,
     /// Every finding as CSV.
     Findings,
+    /// The preview of the changes to the account's users (only with a user export).
+    Preview,
     /// The JSON report.
     Json,
 }
 
 impl Download {
     /// All downloads, in the order the worker attaches their blobs.
-    pub const ALL: [Download; 4] = [
+    pub const ALL: [Download; 5] = [
         Download::Corrected,
         Download::Report,
         Download::Findings,
+        Download::Preview,
         Download::Json,
     ];
 
     /// The download's file name for an input named `name`: `staff.csv` gives
-    /// `staff.corrected.csv`, `staff.errors.csv`, `staff.findings.csv`, `staff.report.json`.
+    /// `staff.corrected.csv`, `staff.errors.csv`, `staff.findings.csv`, `staff.preview.csv`,
+    /// `staff.report.json`.
     pub fn file_name(self, name: &str) -> String {
         let stem = stem(name);
         match self {
             Download::Corrected => format!("{stem}.corrected.csv"),
             Download::Report => format!("{stem}.errors.csv"),
             Download::Findings => format!("{stem}.findings.csv"),
+            Download::Preview => format!("{stem}.preview.csv"),
             Download::Json => format!("{stem}.report.json"),
         }
     }
@@ -483,6 +488,11 @@ mod tests {
             Download::Findings.file_name(".hidden"),
             ".hidden.findings.csv"
         );
+        assert_eq!(
+            Download::Preview.file_name("staff.csv"),
+            "staff.preview.csv"
+        );
+        assert_eq!(Download::ALL[Download::Preview.index()], Download::Preview);
     }
 
     #[test]

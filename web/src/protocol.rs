@@ -9,11 +9,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::FixChoices;
-use crate::view::ReportView;
+use crate::view::{PreviewLine, ReportView, RosterView};
 
 /// A job number chosen by the page; replies carry it so a late reply to a cancelled or replaced
 /// job can be ignored.
 pub type JobId = u32;
+
+/// A number the page gives each user export the admin chooses; the worker keeps the export it
+/// read under this number, so checking another upload against it needs no second read.
+pub type RosterId = u32;
 
 /// Where a check's time went in the worker, in milliseconds (shown on the page and read by the
 /// browser benchmark).
@@ -34,11 +38,35 @@ pub struct Timing {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
     /// Check the attached `File`. The known groups feed rule R008.
+    ///
+    /// With `roster`, the attachment is an array `[upload, export]` and the upload is compared
+    /// with that user export (read first, unless the worker already holds it under this number).
     Check {
         /// The job number.
         job: JobId,
         /// Group names the admin supplied (from a user export or typed).
         known_groups: Vec<String>,
+        /// The user export to compare with, if any.
+        #[serde(default)]
+        roster: Option<RosterId>,
+    },
+    /// Read the attached user export and keep it under this number (no upload yet).
+    Roster {
+        /// The job number.
+        job: JobId,
+        /// The export's number.
+        roster: RosterId,
+    },
+    /// Forget the user export the worker holds (the admin removed it).
+    ForgetRoster,
+    /// A page of the last check's preview lines, of one kind or of all.
+    Preview {
+        /// The job number.
+        job: JobId,
+        /// A kind of change (`license-revoked`), or `None` for every kind.
+        kind: Option<String>,
+        /// The first line wanted (0-based, among the lines of that kind).
+        offset: u64,
     },
     /// Re-read the attached `File` (the one last checked) and produce the corrected CSV, the error
     /// report, the findings CSV and the JSON report with these fix choices.
@@ -76,6 +104,29 @@ pub enum Reply {
         total: u64,
         /// Records read so far.
         rows: u64,
+        /// Whether the file being read is the user export (not the upload).
+        #[serde(default)]
+        export: bool,
+    },
+    /// A user export was read.
+    Roster {
+        /// The job number.
+        job: JobId,
+        /// The export's number.
+        roster: RosterId,
+        /// What the page shows of it.
+        view: Box<RosterView>,
+    },
+    /// A page of preview lines.
+    Preview {
+        /// The job number.
+        job: JobId,
+        /// The kind asked for.
+        kind: Option<String>,
+        /// The first line's position.
+        offset: u64,
+        /// The lines, at most [`crate::view::PREVIEW_PAGE`].
+        lines: Vec<PreviewLine>,
     },
     /// A check finished.
     Checked {
@@ -86,7 +137,7 @@ pub enum Reply {
         /// Where the worker's time went.
         timing: Timing,
     },
-    /// The downloads are ready; the attachment is an array of four `Blob`s in the order of
+    /// The downloads are ready; the attachment is an array of `Blob`s in the order of
     /// [`crate::model::Download::ALL`].
     Fixed {
         /// The job number.
@@ -141,6 +192,8 @@ impl Reply {
         match self {
             Reply::Ready => None,
             Reply::Progress { job, .. }
+            | Reply::Roster { job, .. }
+            | Reply::Preview { job, .. }
             | Reply::Checked { job, .. }
             | Reply::Fixed { job, .. }
             | Reply::Glossary { job, .. }
@@ -162,6 +215,19 @@ mod tests {
             Request::Check {
                 job: 1,
                 known_groups: vec!["Sales EMEA".into()],
+                roster: None,
+            },
+            Request::Check {
+                job: 4,
+                known_groups: Vec::new(),
+                roster: Some(2),
+            },
+            Request::Roster { job: 5, roster: 2 },
+            Request::ForgetRoster,
+            Request::Preview {
+                job: 6,
+                kind: Some("license-revoked".into()),
+                offset: 100,
             },
             Request::Fix { job: 2, choices },
             Request::Glossary { job: 3 },
@@ -179,9 +245,13 @@ mod tests {
             bytes: 10,
             total: 20,
             rows: 1,
+            export: false,
         };
         let back = Reply::from_text(&reply.to_text()).unwrap();
         assert_eq!(back.job(), Some(7));
         assert_eq!(Reply::Ready.job(), None);
+        // A reply from a worker built before the export existed still reads.
+        let old = r#"{"type":"progress","job":3,"bytes":1,"total":2,"rows":0}"#;
+        assert_eq!(Reply::from_text(old).unwrap().job(), Some(3));
     }
 }

@@ -197,6 +197,12 @@ pub struct ReportView {
     pub grid_total: u64,
     /// Whether the engine kept fewer findings than it counted.
     pub truncated: bool,
+    /// The user export the upload was compared with, if any.
+    #[serde(default)]
+    pub roster: Option<RosterView>,
+    /// What the upload will change for the export's users, when compared with one.
+    #[serde(default)]
+    pub preview: Option<PreviewView>,
 }
 
 impl ReportView {
@@ -204,6 +210,163 @@ impl ReportView {
     pub fn all_good(&self) -> bool {
         self.counts.errors == 0 && self.counts.warnings == 0
     }
+}
+
+/// How many of the user export's own findings travel to the page (counts stay exact).
+pub const ROSTER_FINDINGS: usize = 200;
+/// Lines of the preview per page of the list.
+pub const PREVIEW_PAGE: usize = 100;
+
+/// The user export ("Download all users") as the page shows it: its facts and its own problems,
+/// never mixed with the upload's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RosterView {
+    /// File facts of the export.
+    pub file: FileFacts,
+    /// Users read from it.
+    pub users: u64,
+    /// Its findings' totals (no fix: the export is only read).
+    pub counts: Counts,
+    /// Whether it could be used (a CSV with an email or id column).
+    pub usable: bool,
+    /// Its findings, at most [`ROSTER_FINDINGS`].
+    pub findings: Vec<RosterFinding>,
+}
+
+impl RosterView {
+    /// Findings counted but not listed.
+    pub fn more(&self) -> u64 {
+        let c = &self.counts;
+        (c.errors + c.warnings + c.infos).saturating_sub(self.findings.len() as u64)
+    }
+
+    /// "12,034 users, UTF-16, 2 problems".
+    pub fn headline(&self) -> String {
+        let c = &self.counts;
+        let problems = c.errors + c.warnings + c.infos;
+        format!(
+            "{}, {}, {}",
+            crate::model::plural(self.users, "user", "users"),
+            self.file.encoding.to_uppercase(),
+            if problems == 0 {
+                "no problem".to_string()
+            } else {
+                crate::model::plural(problems, "problem", "problems")
+            }
+        )
+    }
+}
+
+/// One of the user export's own findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterFinding {
+    /// Rule code.
+    pub code: String,
+    /// Rule name.
+    pub name: String,
+    /// Severity.
+    pub severity: Sev,
+    /// The export's spreadsheet row, if any.
+    pub row: Option<u64>,
+    /// The export's column header, if any.
+    pub column: Option<String>,
+    /// Message.
+    pub message: String,
+}
+
+/// Lines of one kind of change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindCount {
+    /// The kind's kebab-case name (`license-revoked`), as in the preview CSV.
+    pub kind: String,
+    /// Its label for people (`License revoked`).
+    pub label: String,
+    /// Lines of this kind (exact).
+    pub count: u64,
+    /// Of which the page can list (the rest are only in the preview CSV).
+    pub listed: u64,
+}
+
+/// The preview's totals, as the page shows them; its lines come a page at a time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewView {
+    /// Users in the export.
+    pub export_users: u64,
+    /// Upload rows naming a user.
+    pub rows: u64,
+    /// Rows creating a user.
+    pub new_users: u64,
+    /// Rows naming an existing user.
+    pub existing_users: u64,
+    /// Rows changing an existing user.
+    pub changed: u64,
+    /// Rows changing nothing for an existing user.
+    pub unchanged: u64,
+    /// Rows whose email and id name two users.
+    pub conflicts: u64,
+    /// Users of the export no row names.
+    pub untouched: u64,
+    /// Lines per kind present, in display order.
+    pub kinds: Vec<KindCount>,
+    /// Lines counted but not listed (over the cap per kind).
+    pub omitted: u64,
+}
+
+impl PreviewView {
+    /// Lines in all kinds.
+    pub fn lines(&self) -> u64 {
+        self.kinds.iter().map(|k| k.count).sum()
+    }
+
+    /// Lines the page can list for a filter (`None`: every kind).
+    pub fn listed(&self, kind: Option<&str>) -> u64 {
+        self.kinds
+            .iter()
+            .filter(|k| kind.is_none_or(|w| k.kind == w))
+            .map(|k| k.listed)
+            .sum()
+    }
+
+    /// The label of a kind.
+    pub fn label(&self, kind: &str) -> String {
+        self.kinds
+            .iter()
+            .find(|k| k.kind == kind)
+            .map_or_else(|| kind.to_string(), |k| k.label.clone())
+    }
+
+    /// The totals in a sentence, for screen readers.
+    pub fn sentence(&self) -> String {
+        use crate::model::{plural, thousands};
+        format!(
+            "{} new, {} changed, {} unchanged, {}, {} of the export's {} untouched.",
+            plural(self.new_users, "user", "users"),
+            thousands(self.changed),
+            thousands(self.unchanged),
+            plural(self.conflicts, "conflict", "conflicts"),
+            thousands(self.untouched),
+            plural(self.export_users, "user", "users"),
+        )
+    }
+}
+
+/// One line of the preview: a change to one user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewLine {
+    /// The upload's spreadsheet row; `None` for an untouched user.
+    pub row: Option<u64>,
+    /// The user's email.
+    pub email: String,
+    /// The user's `unique_user_id`.
+    pub id: String,
+    /// The kind of change (`license-revoked`).
+    pub kind: String,
+    /// The upload's column behind the change.
+    pub column: Option<String>,
+    /// The export's value.
+    pub before: String,
+    /// The upload's value.
+    pub after: String,
 }
 
 /// A finding reduced to what grouping needs; built from the engine's finding by the adapter.

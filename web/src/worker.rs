@@ -2,11 +2,15 @@
 //! The file's bytes are only ever in the worker, one slice at a time.
 //!
 //! The worker keeps the last [`orgsync_core::Report`] so that the downloads, which re-read the
-//! file through the engine's `Fixer`, need no second check. It yields to its event loop between
-//! slices, so a `Cancel` message from the page is seen within one slice.
+//! file through the engine's `Fixer`, need no second check, and the pages of the preview come
+//! from it. It keeps the user export it read last ([`orgsync_core::Roster`]) under the page's
+//! number for it, so a new upload is compared without reading the export again. It yields to
+//! its event loop between slices, so a `Cancel` message from the page is seen within one slice.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
@@ -18,7 +22,8 @@ use web_sys::{
 
 use crate::adapter;
 use crate::model::{Download, FixChoices};
-use crate::protocol::{JobId, Reply, Request, Timing};
+use crate::protocol::{JobId, Reply, Request, RosterId, Timing};
+use crate::view::PREVIEW_PAGE;
 
 /// Bytes read per slice: big enough that per-slice overhead is negligible, small enough that
 /// progress moves and Cancel answers within a few milliseconds.
@@ -26,7 +31,7 @@ const SLICE: u64 = 2 << 20;
 /// Slices being read ahead while the engine works on the current one: memory stays a few MiB.
 const READ_AHEAD: usize = 2;
 /// The engine keeps at most this many findings per rule for the page; counts stay exact.
-const MAX_FINDINGS_PER_CODE: usize = 20_000;
+pub const MAX_FINDINGS_PER_CODE: usize = 20_000;
 /// A user export's group names are in its header, so a glossary reads at most this much.
 const GLOSSARY_BYTES: u64 = 16 << 20;
 /// Progress messages are sent at most this often (milliseconds).
@@ -35,8 +40,12 @@ const PROGRESS_EVERY_MS: f64 = 50.0;
 const YIELD_EVERY_MS: f64 = 30.0;
 
 thread_local! {
-    static LAST_REPORT: RefCell<Option<orgsync_core::Report>> = const { RefCell::new(None) };
-    static CANCELLED: Cell<Option<JobId>> = const { Cell::new(None) };
+    static LAST_REPORT: RefCell<Option<Rc<orgsync_core::Report>>> = const { RefCell::new(None) };
+    /// The user export read last, under the page's number for it.
+    static ROSTER: RefCell<Option<(RosterId, Arc<orgsync_core::Roster>)>> = const { RefCell::new(None) };
+    /// Jobs the page cancelled. Several jobs can be in flight (a cancelled one stops at its
+    /// next slice), so this is a list, not the last one.
+    static CANCELLED: RefCell<Vec<JobId>> = const { RefCell::new(Vec::new()) };
     static YIELDER: Yielder = Yielder::new();
 }
 
@@ -84,12 +93,46 @@ fn on_message(event: MessageEvent) {
             return;
         }
     };
-    let file = attachment.dyn_into::<File>().ok();
+    // A check against a user export comes with two files: `[upload, export]`.
+    let (file, export) = if Array::is_array(&attachment) {
+        let files = Array::from(&attachment);
+        (
+            files.get(0).dyn_into::<File>().ok(),
+            files.get(1).dyn_into::<File>().ok(),
+        )
+    } else {
+        (attachment.dyn_into::<File>().ok(), None)
+    };
     match (request, file) {
-        (Request::Cancel { job }, _) => CANCELLED.with(|c| c.set(Some(job))),
-        (Request::Check { job, known_groups }, Some(file)) => {
+        (Request::Cancel { job }, _) => CANCELLED.with(|c| {
+            let mut c = c.borrow_mut();
+            // Only the last few matter: a cancelled job stops at its next slice.
+            if c.len() >= 64 {
+                c.remove(0);
+            }
+            c.push(job);
+        }),
+        (Request::ForgetRoster, _) => ROSTER.with(|r| *r.borrow_mut() = None),
+        (Request::Preview { job, kind, offset }, _) => preview(job, kind, offset),
+        (
+            Request::Check {
+                job,
+                known_groups,
+                roster,
+            },
+            Some(file),
+        ) => {
+            let export = match (roster, export) {
+                (Some(id), Some(export)) => Some((id, export)),
+                _ => None,
+            };
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check(job, file, known_groups).await)
+                finish(job, check(job, file, export, known_groups).await)
+            })
+        }
+        (Request::Roster { job, roster }, Some(file)) => {
+            wasm_bindgen_futures::spawn_local(async move {
+                finish(job, read_roster(job, file, roster).await.map(|_| ()))
             })
         }
         (Request::Fix { job, choices }, Some(file)) => wasm_bindgen_futures::spawn_local(
@@ -112,8 +155,11 @@ fn request_job(request: &Request) -> JobId {
     match request {
         Request::Check { job, .. }
         | Request::Fix { job, .. }
+        | Request::Roster { job, .. }
+        | Request::Preview { job, .. }
         | Request::Glossary { job }
         | Request::Cancel { job } => *job,
+        Request::ForgetRoster => 0,
     }
 }
 
@@ -157,13 +203,14 @@ struct SliceReader {
     buffer: Vec<u8>,
     last_progress: f64,
     last_yield: f64,
+    /// Whether this is the user export (progress says so).
+    export: bool,
 }
 
 impl SliceReader {
     fn new(job: JobId, file: File, limit: Option<u64>) -> Result<Self, Stop> {
         let size = file.size() as u64;
         let total = limit.map_or(size, |l| l.min(size));
-        CANCELLED.with(|c| c.set(None));
         let mut reader = SliceReader {
             job,
             file,
@@ -174,6 +221,7 @@ impl SliceReader {
             buffer: Vec::new(),
             last_progress: 0.0,
             last_yield: 0.0,
+            export: false,
         };
         reader.prefetch()?;
         Ok(reader)
@@ -222,6 +270,7 @@ impl SliceReader {
                     bytes: self.offset,
                     total: self.total,
                     rows,
+                    export: self.export,
                 },
                 None,
             );
@@ -231,7 +280,7 @@ impl SliceReader {
             yield_now().await;
             self.last_yield = js_sys::Date::now();
         }
-        if CANCELLED.with(|c| c.get()) == Some(self.job) {
+        if CANCELLED.with(|c| c.borrow().contains(&self.job)) {
             Err(Stop::Cancelled)
         } else {
             Ok(())
@@ -239,15 +288,65 @@ impl SliceReader {
     }
 }
 
-async fn check(job: JobId, file: File, known_groups: Vec<String>) -> Result<(), Stop> {
+/// The user export with this number: the one held, or read now from `file` (then held, and its
+/// view sent to the page at once).
+async fn read_roster(
+    job: JobId,
+    file: File,
+    id: RosterId,
+) -> Result<Arc<orgsync_core::Roster>, Stop> {
+    let held = ROSTER.with(|r| {
+        r.borrow()
+            .as_ref()
+            .filter(|(held, _)| *held == id)
+            .map(|(_, roster)| Arc::clone(roster))
+    });
+    if let Some(roster) = held {
+        return Ok(roster);
+    }
+    // The previous export is freed before this one is read.
+    ROSTER.with(|r| *r.borrow_mut() = None);
+    let mut reader = orgsync_core::RosterReader::new(Some(file.name()));
+    let mut slices = SliceReader::new(job, file, None)?;
+    slices.export = true;
+    while let Some(slice) = slices.next_slice().await? {
+        reader.push(slice);
+        slices.progress(0).await?;
+    }
+    let roster = Arc::new(reader.finish());
+    post(
+        &Reply::Roster {
+            job,
+            roster: id,
+            view: Box::new(adapter::roster_view(&roster)),
+        },
+        None,
+    );
+    ROSTER.with(|r| *r.borrow_mut() = Some((id, Arc::clone(&roster))));
+    Ok(roster)
+}
+
+async fn check(
+    job: JobId,
+    file: File,
+    export: Option<(RosterId, File)>,
+    known_groups: Vec<String>,
+) -> Result<(), Stop> {
     let now = || js_sys::Date::now();
     let start = now();
     let mut timing = Timing::default();
+    let roster = match export {
+        Some((id, export)) => Some(read_roster(job, export, id).await?),
+        None => {
+            ROSTER.with(|r| *r.borrow_mut() = None);
+            None
+        }
+    };
     let mut checker = orgsync_core::Checker::new(orgsync_core::Options {
         file_name: Some(file.name()),
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
-        roster: None,
+        roster,
     });
     let mut slices = SliceReader::new(job, file, None)?;
     loop {
@@ -267,7 +366,7 @@ async fn check(job: JobId, file: File, known_groups: Vec<String>) -> Result<(), 
     timing.engine_ms += t_view - t;
     let view = adapter::report_view(&report);
     timing.view_ms = now() - t_view;
-    LAST_REPORT.with(|last| *last.borrow_mut() = Some(report));
+    LAST_REPORT.with(|last| *last.borrow_mut() = Some(Rc::new(report)));
     timing.total_ms = now() - start;
     post(
         &Reply::Checked {
@@ -281,13 +380,31 @@ async fn check(job: JobId, file: File, known_groups: Vec<String>) -> Result<(), 
 }
 
 async fn fix(job: JobId, file: File, choices: FixChoices) -> Result<(), Stop> {
-    // The report is taken out while the fixer runs and put back afterwards, cancelled or not.
-    let Some(report) = LAST_REPORT.with(|last| last.borrow_mut().take()) else {
+    // Shared, not taken: the preview's pages still come from it while the fixer runs.
+    let Some(report) = LAST_REPORT.with(|last| last.borrow().clone()) else {
         return Err(Stop::Failed("Check the file before downloading.".into()));
     };
-    let outcome = fix_with(job, file, &report, &choices).await;
-    LAST_REPORT.with(|last| *last.borrow_mut() = Some(report));
-    outcome
+    fix_with(job, file, &report, &choices).await
+}
+
+/// A page of the last check's preview lines.
+fn preview(job: JobId, kind: Option<String>, offset: u64) {
+    let lines = LAST_REPORT.with(|last| {
+        last.borrow()
+            .as_ref()
+            .and_then(|r| r.preview.as_ref())
+            .map(|p| adapter::preview_page(p, kind.as_deref(), offset, PREVIEW_PAGE))
+            .unwrap_or_default()
+    });
+    post(
+        &Reply::Preview {
+            job,
+            kind,
+            offset,
+            lines,
+        },
+        None,
+    );
 }
 
 async fn fix_with(
@@ -297,12 +414,15 @@ async fn fix_with(
     choices: &FixChoices,
 ) -> Result<(), Stop> {
     let mut fixer = orgsync_core::Fixer::new(report, &adapter::fix_options(choices));
-    let parts: [Array; 3] = [Array::new(), Array::new(), Array::new()];
+    // In the order of `Download::ALL`, the JSON last.
+    let parts: [Array; 4] = [Array::new(), Array::new(), Array::new(), Array::new()];
     let keep = |chunk: orgsync_core::FixChunk| {
-        for (part, bytes) in parts
-            .iter()
-            .zip([chunk.corrected, chunk.error_report, chunk.findings])
-        {
+        for (part, bytes) in parts.iter().zip([
+            chunk.corrected,
+            chunk.error_report,
+            chunk.findings,
+            chunk.preview,
+        ]) {
             if !bytes.is_empty() {
                 part.push(&Uint8Array::from(bytes.as_slice()));
             }
