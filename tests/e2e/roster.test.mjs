@@ -1,0 +1,370 @@
+// Browser tests of "Compare with your current users": the page given an upload and the
+// account's user export, in headless Chromium. Every count the page shows (the P rules, the
+// preview's totals and kinds, the export's own summary) is compared with the CLI's JSON for the
+// same pair (`orgsync check --roster EXPORT --format json FILE`), and the preview CSV the page
+// downloads with `orgsync fix FILE --roster EXPORT --preview PREVIEW.csv`, byte for byte.
+//
+// Run with scripts/e2e.sh (it builds the CLI and the page first).
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './static-server.mjs';
+import { CHROMIUM_ARGS } from './chromium-args.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const DIST = join(ROOT, 'dist');
+const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = join(HERE, 'artifacts');
+const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
+const SAMPLE_EXPORT = join(ROOT, 'samples/sample-export.csv');
+
+let server, origin, context, work;
+/** Every request any page made: { url, afterLoad }. */
+const requests = [];
+/** Console errors and uncaught exceptions, from the page and its worker. */
+const problems = [];
+
+function cli(args) {
+  const r = spawnSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0 && r.status !== 1) {
+    throw new Error(`orgsync ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
+  return r;
+}
+
+/** The CLI's JSON report of an upload, compared with an export when one is given. */
+function cliReport(file, exportFile) {
+  const roster = exportFile ? ['--roster', exportFile] : [];
+  return JSON.parse(cli(['check', ...roster, '--format', 'json', file]).stdout);
+}
+
+async function openPage() {
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker: ${m.text()}`); }));
+  page.loaded = false;
+  page.on('request', (r) => requests.push({ url: r.url(), afterLoad: page.loaded }));
+  await page.goto(origin + '/');
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  await page.waitForLoadState('networkidle');
+  page.loaded = true;
+  return page;
+}
+
+/**
+ * Waits until the page shows a finished check whose comparison state is `withExport` (a preview
+ * panel, P findings) or not, and returns the summary's counts.
+ */
+async function settled(page, withExport) {
+  await page.waitForFunction((want) => {
+    const s = document.querySelector('[data-testid="summary"]');
+    const p = document.querySelector('[data-testid="preview"]');
+    const reading = document.querySelector('[data-testid="progress"]');
+    return s && !reading && (want ? !!p : !p);
+  }, withExport, { timeout: 60_000 });
+  const s = page.locator('[data-testid="summary"]');
+  const n = async (a) => Number(await s.getAttribute(a));
+  return { errors: await n('data-errors'), warnings: await n('data-warnings'), infos: await n('data-infos'), rows: await n('data-rows') };
+}
+
+/** Findings per code as the page's groups count them (a rule can have a group per column). */
+async function pageByCode(page) {
+  const groups = await page.locator('[data-testid="finding-group"]').evaluateAll((els) =>
+    els.map((e) => [e.dataset.code, Number(e.dataset.count)]));
+  const out = {};
+  for (const [code, n] of groups) out[code] = (out[code] ?? 0) + n;
+  return out;
+}
+
+async function rosterSummary(page) {
+  const r = page.locator('[data-testid="roster-summary"]');
+  await r.waitFor({ timeout: 60_000 });
+  const n = async (a) => Number(await r.getAttribute(a));
+  return { users: await n('data-users'), errors: await n('data-errors'), warnings: await n('data-warnings'), text: await r.locator('.roster-line').textContent() };
+}
+
+/** Asserts every count of the page equals the CLI's JSON for (upload, export); returns the JSON. */
+async function assertSameAsCli(page, upload, exportFile) {
+  const shown = await settled(page, true);
+  const json = cliReport(upload, exportFile);
+  assert.deepEqual(shown, {
+    errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows,
+  }, `summary counts for ${upload} against ${exportFile}`);
+  assert.deepEqual(await pageByCode(page), json.summary.by_code, 'findings per rule, P rules included');
+  const p = page.locator('[data-testid="preview"]');
+  const attr = async (a) => Number(await p.getAttribute(a));
+  const t = json.preview.totals;
+  assert.deepEqual(
+    { new: await attr('data-new'), changed: await attr('data-changed'), unchanged: await attr('data-unchanged'), untouched: await attr('data-untouched'), conflicts: await attr('data-conflicts') },
+    { new: t.new_users, changed: t.changed, unchanged: t.unchanged, untouched: t.untouched, conflicts: t.conflicts },
+    'preview totals',
+  );
+  const kinds = await page.locator('[data-testid="preview-kind"]').evaluateAll((els) =>
+    els.map((e) => [e.dataset.kind, Number(e.dataset.count)]));
+  assert.deepEqual(kinds, Object.entries(t.by_kind), 'a filter per kind present, with its count, in the CLI\'s order');
+  const r = await rosterSummary(page);
+  assert.deepEqual({ users: r.users, errors: r.errors, warnings: r.warnings },
+    { users: json.roster.users, errors: json.roster.summary.errors, warnings: json.roster.summary.warnings }, 'the export\'s own summary');
+  return json;
+}
+
+async function download(page, testid) {
+  const [dl] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    page.click(`[data-testid="${testid}"]`),
+  ]);
+  const path = join(work, `${Date.now()}-${dl.suggestedFilename()}`);
+  await dl.saveAs(path);
+  return { path, name: dl.suggestedFilename() };
+}
+
+/** The preview CSV the CLI writes for (upload, export). */
+function cliPreview(upload, exportFile) {
+  const out = join(work, `cli-${Date.now()}`);
+  mkdirSync(out, { recursive: true });
+  cli(['fix', upload, '--roster', exportFile, '--preview', join(out, 'preview.csv'), '-o', join(out, 'corrected.csv')]);
+  return { preview: readFileSync(join(out, 'preview.csv')), corrected: readFileSync(join(out, 'corrected.csv')) };
+}
+
+/** The lines the preview table shows: their kinds and the range text. */
+async function shownLines(page) {
+  await page.waitForFunction(() => !/Loading/.test(document.querySelector('[data-testid="preview-range"]')?.textContent ?? 'Loading'));
+  return {
+    kinds: await page.locator('[data-testid="preview-lines"] tbody tr').evaluateAll((els) => els.map((e) => e.dataset.kind)),
+    range: await page.locator('[data-testid="preview-range"]').textContent(),
+  };
+}
+
+// ---- generated pairs ----
+
+const FIRST = ['Amelia', 'Daniel', 'Priya', 'Lucas', 'Sofia', 'Kwame', 'Yuki', 'Mateo', 'Chloe', 'Omar'];
+const LAST = ['Wright', 'Okafor', 'Raman', 'Meyer', 'Rossi', 'Asante', 'Tanaka', 'Silva', 'Dubois', 'Haddad'];
+const person = (i) => {
+  const f = FIRST[i % 10], l = LAST[Math.floor(i / 10) % 10] + (i >= 100 ? String(Math.floor(i / 100)) : '');
+  return { f, l, email: `${f}.${l}@fabrikam.de`.toLowerCase(), id: `FB${String(1000 + i)}` };
+};
+
+/**
+ * Excel's "Unicode Text": a UTF-16 LE export with a byte-order mark, tab separated, with two
+ * problems of its own (a user listed twice, a row with neither email nor id), and a
+ * `;`-separated UTF-8 upload built from it: unchanged users, a revocation, a group removal, new
+ * users (one near-duplicate), a changed title.
+ */
+function utf16Pair() {
+  const header = ['invited_email_address', 'preferred_first_name', 'preferred_last_name', 'work_title', 'unique_user_id', 'emea_license_learning_status', 'group:Vertrieb DACH', 'group:Entwicklung', 'attribute_standort'];
+  const users = Array.from({ length: 30 }, (_, i) => {
+    const p = person(i);
+    return [p.email, p.f, p.l, i % 2 ? 'Vertriebsmitarbeiter' : 'Entwickler', p.id, 'Active', i % 2 ? 'yes' : '', i % 2 ? '' : 'yes', i % 3 ? 'München' : 'Zürich'];
+  });
+  users.push([...users[4]]); // listed twice
+  users.push(['', 'Ohne', 'Adresse', 'Praktikant', '', '', '', '', 'Köln']);
+  const exportText = '\ufeff' + [header, ...users].map((r) => r.join('\t')).join('\r\n') + '\r\n';
+  const exportFile = join(work, 'benutzer-export.txt');
+  writeFileSync(exportFile, Buffer.from(exportText, 'utf16le'));
+  const up = ['primary_email_address', 'preferred_first_name', 'preferred_last_name', 'work_title', 'emea_license_learning_status', 'group:Vertrieb DACH', 'group:Entwicklung'];
+  const rows = [];
+  for (let i = 0; i < 20; i++) {
+    const p = person(i);
+    let license = 'Active', title = i % 2 ? 'Vertriebsmitarbeiter' : 'Entwickler', sales = i % 2 ? 'yes' : '', eng = i % 2 ? '' : 'yes';
+    if (i === 3) license = 'Inactive';
+    if (i === 5) sales = 'no';
+    if (i === 8) title = 'Teamleiter Entwicklung';
+    rows.push([p.email, p.f, p.l, title, license, sales, eng]);
+  }
+  rows.push(['jonas.becker@fabrikam.de', 'Jonas', 'Becker', 'Entwickler', 'Active', '', 'yes']);
+  rows.push(['lea.wagner@fabrikam.de', 'Lea', 'Wagner', 'Werkstudentin', '', '', '']);
+  rows.push(['priyaraman@fabrikam.de', 'Priya', 'Raman', 'Entwicklerin', 'Active', '', 'yes']); // like priya.raman@
+  const upload = join(work, 'upload-semikolon.csv');
+  writeFileSync(upload, [up, ...rows].map((r) => r.join(';')).join('\r\n') + '\r\n');
+  return { exportFile, upload };
+}
+
+/**
+ * An id-matched pair: 250 users with ids; the upload names them by `unique_user_id`, some with a
+ * new address (email changes), one with another user's address (a conflict), ids the export does
+ * not know (new users), and enough unchanged rows for the list to need a second page.
+ */
+function idPair() {
+  const header = 'invited_email_address,preferred_first_name,preferred_last_name,unique_user_id,fb_license_learning_status,group:Support\r\n';
+  let exp = header;
+  for (let i = 0; i < 250; i++) {
+    const p = person(i);
+    exp += `${p.email},${p.f},${p.l},${p.id},${i % 7 ? 'Active' : ''},${i % 4 ? '' : 'yes'}\r\n`;
+  }
+  const exportFile = join(work, 'users-with-ids.csv');
+  writeFileSync(exportFile, exp);
+  let up = 'unique_user_id,primary_email_address,fb_license_learning_status,group:Support\r\n';
+  for (let i = 0; i < 240; i++) {
+    const p = person(i);
+    let email = p.email;
+    if (i % 50 === 7) email = `${p.f}.${p.l}@fabrikam-group.com`.toLowerCase(); // moved domain
+    if (i === 12) email = person(13).email; // another user's address
+    up += `${p.id},${email},Active,${i % 4 ? '' : 'yes'}\r\n`;
+  }
+  for (let i = 0; i < 5; i++) up += `FBN${i},new.starter${i}@fabrikam.de,Active,\r\n`;
+  const upload = join(work, 'upload-by-id.csv');
+  writeFileSync(upload, up);
+  return { exportFile, upload };
+}
+
+before(async () => {
+  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run scripts/e2e.sh (or trunk build --release)');
+  assert.ok(existsSync(CLI), `the CLI is missing at ${CLI}: cargo build -p orgsync-cli`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  work = mkdtempSync(join(tmpdir(), 'orgsync-roster-'));
+  server = await serve(DIST, 0);
+  origin = `http://127.0.0.1:${server.address().port}`;
+  context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, acceptDownloads: true,
+    viewport: { width: 1280, height: 800 },
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('compare with your current users', () => {
+  test('the sample export shows every P rule, and the page equals the CLI', async () => {
+    const page = await openPage();
+    await page.click('[data-testid="sample-button"]');
+    await settled(page, false);
+    await page.click('[data-testid="roster-sample-button"]');
+    const json = await assertSameAsCli(page, SAMPLE, SAMPLE_EXPORT);
+    for (const code of ['P001', 'P002', 'P003', 'P004', 'P005']) {
+      assert.ok(json.summary.by_code[code] > 0, `the sample pair shows ${code}`);
+    }
+    const kinds = Object.keys(json.preview.totals.by_kind);
+    for (const k of ['invited', 'license-revoked', 'conflict', 'no-change', 'untouched']) assert.ok(kinds.includes(k), `the sample pair shows ${k}`);
+    const r = await rosterSummary(page);
+    assert.match(r.text, /Your user export: 24 users, UTF-8, no problem/);
+    // The list: every line, then one kind at a time.
+    const all = await shownLines(page);
+    const lines = Object.values(json.preview.totals.by_kind).reduce((a, b) => a + b, 0);
+    assert.equal(all.kinds.length, lines);
+    assert.equal(all.kinds.at(-1), 'untouched', 'untouched users come last');
+    await page.click('[data-testid="preview-kind"][data-kind="license-revoked"]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="preview-lines"] tbody tr')].every((e) => e.dataset.kind === 'license-revoked'));
+    const revoked = await shownLines(page);
+    assert.deepEqual(revoked.kinds, ['license-revoked']);
+    assert.match(await page.locator('[data-testid="preview-lines"] tbody tr').textContent(), /peter\.novak@northwindtraders\.com.*Active.*Inactive/);
+    assert.equal(await page.locator('[data-testid="preview-kind"][data-kind="license-revoked"]').getAttribute('aria-pressed'), 'true');
+    await page.click('[data-testid="preview-all"]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="preview-lines"] tbody tr').length === n, lines);
+    const panel = page.locator('[data-testid="preview"]');
+    await panel.screenshot({ path: join(ARTIFACTS, 'roster-preview.png') });
+    await page.locator('.roster-zone').screenshot({ path: join(ARTIFACTS, 'roster-zone.png') });
+    await page.evaluate(() => document.querySelector('.roster-zone').scrollIntoView());
+    await page.screenshot({ path: join(ROOT, 'docs/screenshot-preview.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling on a phone-width window');
+    await panel.screenshot({ path: join(ARTIFACTS, 'roster-preview-narrow.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await panel.screenshot({ path: join(ARTIFACTS, 'roster-preview-dark.png') });
+    await page.close();
+  });
+
+  test('export first, upload second; removing the export checks the upload alone again', async () => {
+    const page = await openPage();
+    await page.setInputFiles('[data-testid="roster-input"]', SAMPLE_EXPORT);
+    const r = await rosterSummary(page);
+    assert.equal(r.users, 24, 'the export\'s summary shows before any upload');
+    assert.equal(await page.locator('[data-testid="summary"]').count(), 0);
+    await page.setInputFiles('[data-testid="file-input"]', SAMPLE);
+    await assertSameAsCli(page, SAMPLE, SAMPLE_EXPORT);
+    await page.click('[data-testid="roster-clear"]');
+    const alone = await settled(page, false);
+    const json = cliReport(SAMPLE);
+    assert.deepEqual(alone, { errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows });
+    assert.deepEqual(await pageByCode(page), json.summary.by_code, 'no P finding without an export');
+    assert.equal(await page.locator('[data-testid="roster-summary"]').count(), 0);
+    await page.close();
+  });
+
+  test('the sample pair: the preview CSV and the corrected file equal the CLI\'s', async () => {
+    const page = await openPage();
+    await page.click('[data-testid="roster-sample-button"]');
+    await settled(page, true);
+    const preview = await download(page, 'download-preview');
+    assert.equal(preview.name, 'sample-with-mistakes.preview.csv');
+    const corrected = await download(page, 'download-corrected');
+    const want = cliPreview(SAMPLE, SAMPLE_EXPORT);
+    assert.ok(readFileSync(preview.path).equals(want.preview), 'preview CSV equals `orgsync fix --roster … --preview`');
+    assert.ok(readFileSync(corrected.path).equals(want.corrected), 'corrected CSV equals the CLI\'s with the export');
+    await page.close();
+  });
+
+  test('a UTF-16 tab-separated export and a ;-separated upload', async () => {
+    const { exportFile, upload } = utf16Pair();
+    const page = await openPage();
+    await page.setInputFiles('[data-testid="file-input"]', upload);
+    await settled(page, false);
+    await page.setInputFiles('[data-testid="roster-input"]', exportFile);
+    const json = await assertSameAsCli(page, upload, exportFile);
+    assert.equal(json.roster.file.encoding, 'utf-16le');
+    assert.ok(json.roster.summary.errors + json.roster.summary.warnings + json.roster.summary.infos >= 2, 'the export has problems of its own');
+    const r = await rosterSummary(page);
+    const own = json.roster.summary.errors + json.roster.summary.warnings + json.roster.summary.infos;
+    assert.match(r.text, new RegExp(`Your user export: ${json.roster.users} users, UTF-16LE, ${own} problems`));
+    // The export's problems are listed in its own section, not among the upload's findings.
+    const exportCodes = Object.keys(json.roster.summary.by_code);
+    await page.click('[data-testid="roster-findings"] summary');
+    const listed = await page.locator('[data-testid="roster-findings"] li .sev').allTextContents();
+    assert.deepEqual([...new Set(listed)].sort(), exportCodes.sort());
+    for (const k of ['license-revoked', 'group-removed', 'profile-updated', 'invited']) {
+      assert.ok(json.preview.totals.by_kind[k] > 0, `the pair shows ${k}`);
+    }
+    assert.ok(json.summary.by_code.P003 > 0, 'a near-duplicate address');
+    const preview = await download(page, 'download-preview');
+    assert.equal(preview.name, 'upload-semikolon.preview.csv');
+    assert.ok(readFileSync(preview.path).equals(cliPreview(upload, exportFile).preview), 'preview CSV equals the CLI\'s');
+    await page.close();
+  });
+
+  test('an upload matched by unique_user_id: email changes, a conflict, new ids, a second page', async () => {
+    const { exportFile, upload } = idPair();
+    const page = await openPage();
+    await page.setInputFiles('[data-testid="roster-input"]', exportFile);
+    await rosterSummary(page);
+    await page.setInputFiles('[data-testid="file-input"]', upload);
+    const json = await assertSameAsCli(page, upload, exportFile);
+    const t = json.preview.totals;
+    assert.ok(t.by_kind['email-changed'] > 0 && t.conflicts === 1 && t.new_users === 5, JSON.stringify(t));
+    const lines = Object.values(t.by_kind).reduce((a, b) => a + b, 0);
+    assert.ok(lines > 200, 'enough lines for three pages');
+    const first = await shownLines(page);
+    assert.equal(first.kinds.length, 100);
+    assert.match(first.range, new RegExp(`Lines 1–100 of ${lines.toLocaleString('en-US')}`));
+    await page.click('[data-testid="preview-next"]');
+    await page.waitForFunction(() => /Lines 101–200/.test(document.querySelector('[data-testid="preview-range"]').textContent));
+    await page.click('[data-testid="preview-prev"]');
+    await page.waitForFunction(() => /Lines 1–100/.test(document.querySelector('[data-testid="preview-range"]').textContent));
+    await page.click('[data-testid="preview-kind"][data-kind="email-changed"]');
+    await page.waitForFunction((n) => {
+      const rows = [...document.querySelectorAll('[data-testid="preview-lines"] tbody tr')];
+      return rows.length === n && rows.every((e) => e.dataset.kind === 'email-changed');
+    }, t.by_kind['email-changed']);
+    const preview = await download(page, 'download-preview');
+    assert.ok(readFileSync(preview.path).equals(cliPreview(upload, exportFile).preview), 'preview CSV equals the CLI\'s');
+    await page.close();
+  });
+
+  test('privacy: no console error, no request to another origin, none after load', () => {
+    assert.deepEqual(problems, []);
+    const foreign = requests.filter((r) => !r.url.startsWith(origin + '/') && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'requests to another origin');
+    const late = requests.filter((r) => r.afterLoad && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+    assert.deepEqual(late, [], 'requests after the page had loaded');
+  });
+});
