@@ -447,6 +447,9 @@ pub fn grid(findings: &[Flat]) -> (Vec<ProblemRow>, u64) {
     let mut rows: BTreeMap<u64, ProblemRow> = BTreeMap::new();
     for f in findings {
         let Some(row) = f.row else { continue };
+        if !in_grid(f) {
+            continue;
+        }
         let r = rows.entry(row).or_insert_with(|| ProblemRow {
             row,
             severity: f.severity,
@@ -482,6 +485,13 @@ pub fn grid(findings: &[Flat]) -> (Vec<ProblemRow>, u64) {
         r.cells.sort_by_key(|c| c.column);
     }
     (out, total)
+}
+
+/// Whether a finding puts its row in the grid of rows with problems. The notes of the
+/// comparison with a user export (P001 a new user, P005 no change) are facts about the account,
+/// not problems of the row: with an export nearly every row has one, and the preview lists them.
+fn in_grid(f: &Flat) -> bool {
+    !(f.severity == Sev::Info && f.code.starts_with('P'))
 }
 
 #[cfg(test)]
@@ -576,5 +586,18 @@ mod tests {
         assert_eq!(rows[1].cells.len(), 1);
         assert_eq!(rows[1].cells[0].codes, ["R012", "R005"]);
         assert_eq!(rows[1].cells[0].severity, Sev::Error);
+    }
+
+    #[test]
+    fn the_comparisons_notes_stay_out_of_the_grid() {
+        let findings = vec![
+            flat("P005", Sev::Info, 2, 0, "a@acme.com", "no change"),
+            flat("P001", Sev::Info, 3, 0, "b@acme.com", "new user"),
+            flat("P002", Sev::Warning, 4, 5, "Inactive", "revokes"),
+            flat("R016", Sev::Info, 5, 0, "", "a note of the row itself"),
+        ];
+        let (rows, total) = grid(&findings);
+        assert_eq!(total, 2);
+        assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), [4, 5]);
     }
 }
