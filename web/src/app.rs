@@ -216,14 +216,11 @@ impl Ctx {
         }
     }
 
-    /// Asks the worker for a page of the preview's lines.
+    /// Asks the worker for a page of the preview's lines; the page shown changes when they
+    /// arrive (a few milliseconds), so the range, the filter and the lines always agree.
     fn show_preview(&self, kind: Option<String>, offset: u64) {
         let job = self.new_job();
         self.preview_job.set(Some(job));
-        self.preview_page.update(|p| {
-            p.kind = kind.clone();
-            p.offset = offset;
-        });
         self.send(&Request::Preview { job, kind, offset }, None);
     }
 
@@ -909,6 +906,16 @@ fn PreviewPanel(preview: Arc<PreviewView>) -> impl IntoView {
     let page = move || ctx.preview_page.get();
     let kind = move || ctx.preview_page.with(|p| p.kind.clone());
     let listed = move || stored.with_value(|p| p.listed(kind().as_deref()));
+    let counted = move || {
+        let kind = kind();
+        stored.with_value(|p| {
+            p.kinds
+                .iter()
+                .filter(|k| kind.as_deref().is_none_or(|w| k.kind == w))
+                .map(|k| k.count)
+                .sum::<u64>()
+        })
+    };
     let select = move |k: Option<String>| ctx.show_preview(k, 0);
     let range_text = move || {
         let pg = page();
@@ -923,6 +930,14 @@ fn PreviewPanel(preview: Arc<PreviewView>) -> impl IntoView {
             format!("No line ({what}).")
         } else if pg.lines.is_none() {
             "Loading…".to_string()
+        } else if total < counted() {
+            format!(
+                "Lines {}–{} of the first {} listed ({what}: {} in all; the preview CSV has every line)",
+                model::thousands(pg.offset + 1),
+                model::thousands(pg.offset + shown),
+                model::thousands(total),
+                model::thousands(counted())
+            )
         } else {
             format!(
                 "Lines {}–{} of {} ({what})",

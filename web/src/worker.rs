@@ -335,6 +335,9 @@ async fn check(
     let now = || js_sys::Date::now();
     let start = now();
     let mut timing = Timing::default();
+    // The page has let the last report go; so does the worker, before holding a second one
+    // (with an export, a report holds its roster too).
+    LAST_REPORT.with(|last| *last.borrow_mut() = None);
     let roster = match export {
         Some((id, export)) => Some(read_roster(job, export, id).await?),
         None => {
