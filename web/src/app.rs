@@ -544,6 +544,12 @@ pub fn App() -> impl IntoView {
         move |reply, attachment| ctx.on_reply(reply, attachment),
         move |message| {
             ctx.job.set(None);
+            ctx.roster_job.set(None);
+            if matches!(ctx.roster.get_untracked(), RosterState::Reading { .. }) {
+                ctx.roster.set(RosterState::Failed(format!(
+                    "the checker stopped: {message}"
+                )));
+            }
             ctx.phase
                 .set(Phase::Failed(format!("The checker stopped: {message}")));
         },
