@@ -290,12 +290,11 @@ impl Handler for State {
             cross.observe(&ctx, row, clean);
         }
         self.actions.observe(&ctx, row, clean);
-        if let Some(c) = self.compare.as_mut() {
-            c.findings(row, &mut |f| out.push(f));
-            if let Some(p) = self.preview.as_mut() {
-                let outcome = c.changes(row, &mut |who, change| p.change(who, change));
-                p.outcome(outcome);
-            }
+        if let (Some(c), Some(p)) = (self.compare.as_mut(), self.preview.as_mut()) {
+            let outcome = c.observe(row, &mut |f| out.push(f), &mut |who, change| {
+                p.change(who, change)
+            });
+            p.outcome(outcome);
         }
         for f in out {
             self.keep(f);

@@ -72,7 +72,7 @@ fn r4(b: &[u8], i: usize) -> u64 {
 /// The hash of `b`, or of `b` with ASCII capitals lowercased when `lower`. Never 0: 0 stands
 /// for "no value" in the key vectors.
 #[inline(always)]
-pub(super) fn hash(b: &[u8], lower: bool) -> u64 {
+pub(crate) fn hash(b: &[u8], lower: bool) -> u64 {
     if lower {
         hash_of::<true>(b)
     } else {

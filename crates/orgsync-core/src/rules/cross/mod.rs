@@ -39,7 +39,7 @@ mod change_collision;
 mod domain_typo;
 mod duplicate_email;
 mod duplicate_unique_id;
-mod hash;
+pub(crate) mod hash;
 mod id_email_conflict;
 mod possible_duplicate_profile;
 mod same_name_different_email;
