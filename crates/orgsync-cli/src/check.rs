@@ -28,14 +28,7 @@ pub(crate) fn exit_code(report: &Report) -> ExitCode {
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let mut source = Source::new(&args.file);
     let human = args.format == Format::Human;
-    crate::roster::check_paths(
-        args.preview.as_ref(),
-        &[
-            args.file.as_path(),
-            args.roster.as_deref().unwrap_or(args.file.as_path()),
-        ],
-    )?;
-    let roster = crate::roster::load(args.roster.as_ref())?;
+    let roster = crate::roster::prepare(&args.file, args.roster.as_ref(), args.preview.as_ref())?;
     let options = Options {
         file_name: source.name(),
         known_groups: crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref()),

@@ -78,14 +78,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     let mut source = Source::new(&args.file);
-    crate::roster::check_paths(
-        args.preview.as_ref(),
-        &[
-            args.file.as_path(),
-            args.roster.as_deref().unwrap_or(args.file.as_path()),
-        ],
-    )?;
-    let roster = crate::roster::load(args.roster.as_ref())?;
+    let roster = crate::roster::prepare(&args.file, args.roster.as_ref(), args.preview.as_ref())?;
     let groups = crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref());
     let fix_options = FixOptions {
         no_fix: flatten(&args.no_fix),

@@ -1,6 +1,6 @@
 //! The check pass.
 
-use crate::engine::{FileKind, Handler, Header, Pipeline, Row, reported_encoding};
+use crate::engine::{FileKind, Handler, Header, Pipeline, Row};
 use crate::finding::Finding;
 use crate::input::{Encoding, Sniffed};
 use crate::options::Options;
@@ -164,21 +164,7 @@ impl Checker {
         st.actions.new_users = preview.as_ref().map(|p| p.totals.new_users);
         st.summary.actions = std::mem::take(&mut st.actions);
         Report {
-            file: FileInfo {
-                name: st.options.file_name.clone(),
-                encoding: reported_encoding(&s, p.legacy_rows).as_str(),
-                delimiter: (s.delimiter as char).to_string(),
-                bom: s.bom,
-                line_ending,
-                rows: p.records(),
-                columns: header.as_ref().map_or(0, |h| h.columns.len() as u64),
-                kind: header.as_ref().map_or(FileKind::Users, |h| h.kind),
-                bytes: p.bytes,
-                headers: header
-                    .as_ref()
-                    .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
-                    .unwrap_or_default(),
-            },
+            file: FileInfo::read(st.options.file_name.clone(), p, &s, header.as_ref()),
             summary: std::mem::take(&mut st.summary),
             findings,
             roster: st.options.roster.clone(),

@@ -18,7 +18,7 @@ pub(crate) use compare::Compare;
 pub use preview::{Change, ChangeKind, Preview, PreviewTotals};
 pub(crate) use preview::{PreviewBuilder, PreviewWriter};
 
-use crate::engine::{FileKind, Handler, Header, Pipeline, Row, reported_encoding};
+use crate::engine::{FileKind, Handler, Header, Pipeline, Row};
 use crate::finding::Finding;
 use crate::header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile};
 use crate::input::{Encoding, Sniffed};
@@ -388,21 +388,7 @@ impl RosterReader {
         }
         let header = p.take_header();
         let r = &mut st.roster;
-        r.info = FileInfo {
-            name: r.info.name.take(),
-            encoding: reported_encoding(&s, p.legacy_rows).as_str(),
-            delimiter: (s.delimiter as char).to_string(),
-            bom: s.bom,
-            line_ending: p.line_endings().dominant(),
-            rows: p.records(),
-            columns: header.as_ref().map_or(0, |h| h.columns.len() as u64),
-            kind: header.as_ref().map_or(FileKind::Users, |h| h.kind),
-            bytes: p.bytes,
-            headers: header
-                .as_ref()
-                .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
-                .unwrap_or_default(),
-        };
+        r.info = FileInfo::read(r.info.name.take(), p, &s, header.as_ref());
         r.org_domains = org_domains(r);
         if !r.org_domains.is_empty() {
             let mut buf = String::new();
