@@ -31,6 +31,10 @@ const READ_AHEAD: usize = 2;
 const MAX_FINDINGS_PER_CODE: usize = 10_000;
 /// A download is gathered in wasm memory this many bytes at a time, then handed to JavaScript.
 const DOWNLOAD_BUFFER: usize = 1 << 20;
+/// The fix pass gets a slice this much at a time: its outputs for one piece are at most ~30
+/// times the piece (a row where every cell is wrong makes two report lines a finding), and
+/// wasm memory keeps its high-water mark, so small pieces keep the worker small.
+const FIX_PIECE: usize = 128 << 10;
 /// Handed-over pieces are folded into the download's `Blob` once they reach this many bytes, so
 /// the browser, not the worker, holds a big download (Chromium keeps large blobs on disk).
 const DOWNLOAD_BATCH: usize = 16 << 20;
@@ -324,8 +328,10 @@ async fn fix_with(
         };
         let mut slices = SliceReader::new(job, file, None)?;
         while let Some(slice) = slices.next_slice().await? {
-            fixer.push(slice);
-            sink.write_bytes(&pick(fixer.take_output()))?;
+            for piece in slice.chunks(FIX_PIECE) {
+                fixer.push(piece);
+                sink.write_bytes(&pick(fixer.take_output()))?;
+            }
             slices.progress(0).await?;
         }
         sink.write_bytes(&pick(fixer.finish()))?;
