@@ -1064,6 +1064,7 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
             </div>
             <p class="muted small">"Press " <kbd>"n"</kbd> " and " <kbd>"p"</kbd> " to move between problems. Offending cells are highlighted."
                 {(held < total).then(|| format!(" Showing the first {} of {} rows.", model::thousands(held), model::thousands(total)))}
+                {report.truncated.then_some(" The grid holds the rows of the findings the page keeps (the first ones of each rule); the downloads cover every row.")}
             </p>
             {(total == 0).then(|| view! { <p class="muted">"No row has a problem."</p> })}
             <div class="grid" role="grid" aria-rowcount=move || rows.get().len() + 1>
