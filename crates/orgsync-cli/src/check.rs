@@ -33,10 +33,14 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         file_name: source.name(),
         known_groups: crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref()),
         roster,
-        // The terminal shows a few findings per rule; the counts stay exact. JSON lists all.
-        max_findings_per_code: args
-            .max_findings_per_code
-            .or((human && !args.verbose).then_some(render::SHOWN_PER_RULE)),
+        // The terminal shows a few findings per rule unless --verbose; JSON and --verbose keep
+        // up to the cap. The counts stay exact either way.
+        max_findings_per_code: match args.max_findings_per_code.0 {
+            cap if human && !args.verbose => {
+                Some(cap.map_or(render::SHOWN_PER_RULE, |n| n.min(render::SHOWN_PER_RULE)))
+            }
+            cap => cap,
+        },
     };
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.preview {

@@ -113,12 +113,17 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         }
     }
 
-    // Pass 1: the check. The JSON report lists every finding; otherwise the counts suffice.
+    // Pass 1: the check. The JSON report keeps up to the cap; otherwise the counts suffice (the
+    // fix pass re-derives every finding for the outputs).
     let options = Options {
         file_name: source.name(),
         known_groups: groups.clone(),
         roster: roster.clone(),
-        max_findings_per_code: if args.json.is_some() { None } else { Some(100) },
+        max_findings_per_code: if args.json.is_some() {
+            args.max_findings_per_code.0
+        } else {
+            Some(100)
+        },
     };
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.json {
