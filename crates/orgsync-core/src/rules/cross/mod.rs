@@ -719,33 +719,32 @@ fn duplicated(keys: &[u64]) -> Vec<u64> {
     // At least 64 bits, at most 2^31.
     let log = ((n * 16).next_power_of_two().trailing_zeros()).clamp(6, 31);
     let words = 1usize << (log - 6);
-    let mut once = vec![0u64; words];
-    let mut twice = vec![0u64; words];
+    // Per word of the table: the bits seen once (`[0]`) and twice (`[1]`), side by side so one
+    // look-up serves both; `words` is a power of two, so masking keeps every index in range.
+    let mut bits = vec![[0u64; 2]; words];
+    let mask = words - 1;
     let slot = |k: u64| {
         let b = (k >> (64 - log)) as usize;
-        (b >> 6, 1u64 << (b & 63))
+        ((b >> 6) & mask, 1u64 << (b & 63))
     };
     for &k in keys {
         let (w, bit) = slot(k);
         // A key of 0 ("no value") marks nothing.
-        let bit = if k == 0 { 0 } else { bit };
-        if let (Some(o), Some(t)) = (once.get(w).copied(), twice.get_mut(w)) {
-            *t |= o & bit;
-        }
-        if let Some(o) = once.get_mut(w) {
-            *o |= bit;
+        let bit = bit & 0u64.wrapping_sub(u64::from(k != 0));
+        if let Some(e) = bits.get_mut(w) {
+            e[1] |= e[0] & bit;
+            e[0] |= bit;
         }
     }
-    drop(once);
     let mut candidates: Vec<u64> = keys
         .iter()
         .copied()
         .filter(|&k| {
             let (w, bit) = slot(k);
-            k != 0 && twice.get(w).is_some_and(|&t| t & bit != 0)
+            k != 0 && bits.get(w).is_some_and(|e| e[1] & bit != 0)
         })
         .collect();
-    drop(twice);
+    drop(bits);
     candidates.sort_unstable();
     let mut d: Vec<u64> = Vec::new();
     for w in candidates.windows(2) {
