@@ -35,6 +35,7 @@ pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut 
 }
 
 /// [`check_row`] with the fast path's memory of earlier rows (same findings, less work).
+#[inline(always)]
 pub(crate) fn check_row_with(
     ctx: &Ctx<'_>,
     row: &crate::engine::Row<'_>,
