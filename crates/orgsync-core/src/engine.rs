@@ -320,11 +320,9 @@ impl RowState<'_> {
         };
         // A record is UTF-8 only if each of its cells is: the joined text can be valid while a
         // cell ends on a lone lead byte and the next begins with its continuation byte.
-        // An ASCII record (the usual one) has every cell end on a character boundary.
-        let ascii = data.is_ascii();
         let utf8 = std::str::from_utf8(data)
             .ok()
-            .filter(|t| ascii || ends.iter().all(|&e| t.is_char_boundary(e)));
+            .filter(|t| ends.iter().all(|&e| t.is_char_boundary(e)));
         let (text, ends, legacy): (&str, &[usize], bool) = match utf8 {
             Some(t) => (t, ends, false),
             None => {
