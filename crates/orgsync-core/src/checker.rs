@@ -273,7 +273,7 @@ impl Handler for State {
         let mut out = Vec::new();
         let clean = rules::check_row_with(&ctx, row, &mut |f| out.push(f), &mut self.memo);
         if let Some(cross) = self.cross.as_mut() {
-            cross.observe(&ctx, row, clean);
+            cross.observe(&ctx, row, clean, self.memo.keys());
         }
         self.actions.observe(&ctx, row, clean);
         if let (Some(c), Some(p)) = (self.compare.as_mut(), self.preview.as_mut()) {
