@@ -63,6 +63,44 @@ test("check options: maxFindingsPerCode caps the list and keeps the counts", () 
   assert.ok(Object.values(perCode).every((n) => n <= 1));
 });
 
+/** A users file where R012 (stray whitespace) fires on each of `n` rows. */
+function straySpaces(n) {
+  let text = "primary_email_address,preferred_first_name\r\n";
+  for (let i = 0; i < n; i++) text += `user${i}@northwind.example,Ann${i} \r\n`;
+  return new TextEncoder().encode(text);
+}
+const r012 = (report) => report.findings.filter((f) => f.code === "R012").length;
+
+test("check keeps 10,000 findings per code by default, like the CLI; the counts stay exact", async () => {
+  const bytes = straySpaces(10_050);
+  const report = api.check(bytes);
+  assert.equal(report.summary.by_code.R012, 10_050);
+  assert.equal(report.summary.warnings, 10_050);
+  assert.equal(r012(report), 10_000);
+  assert.equal(report.summary.omitted, 50);
+  const viaFile = await api.checkFile(new Blob([bytes]), { chunkSize: 65536 });
+  assert.deepEqual([r012(viaFile), viaFile.summary.omitted], [10_000, 50], "checkFile has the same default");
+  const checker = new api.Checker();
+  checker.push(bytes);
+  const streamed = checker.finish();
+  checker.free();
+  assert.deepEqual([r012(streamed), streamed.summary.omitted], [10_000, 50], "a Checker has the same default");
+  const fixed = api.fix(bytes);
+  assert.equal(r012(fixed.report), 10_000, "fix()'s report is capped too");
+  assert.equal(fixed.findingsCsv.trimEnd().split("\r\n").length, 10_051, "the findings CSV lists every finding");
+  assert.equal(new TextDecoder().decode(fixed.correctedCsv).includes(" \r\n"), false, "every fix applied");
+});
+
+test('check options: maxFindingsPerCode "all" keeps every finding, a number sets the cap', () => {
+  const bytes = straySpaces(10_050);
+  const all = api.check(bytes, { maxFindingsPerCode: "all" });
+  assert.deepEqual([r012(all), all.summary.omitted], [10_050, 0]);
+  const three = api.check(bytes, { maxFindingsPerCode: 3 });
+  assert.deepEqual([r012(three), three.summary.omitted, three.summary.by_code.R012], [3, 10_047, 10_050]);
+  const cli = cliReport(fixture("users.csv"));
+  if (cli) assert.deepEqual(api.check(read("users.csv"), { fileName: cli.file.name ?? undefined }), cli, "defaults agree with the CLI's");
+});
+
 test("check options: knownGroups and fileName reach the engine", () => {
   const options = { fileName: "users.txt", knownGroups: ["Sales", "Engineering", "Analytics"] };
   const report = api.check(read("users.csv"), options);

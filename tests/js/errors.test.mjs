@@ -33,7 +33,7 @@ test("bad options are Errors that name the option", () => {
   misuse(() => api.check(csv, { knownGroups: ["Sales", 7] }), /options.knownGroups\[1\] must be a string/);
   misuse(() => api.check(csv, { maxFindingsPerCode: -1 }), /maxFindingsPerCode must be a whole number of 0 or more, not -1/);
   misuse(() => api.check(csv, { maxFindingsPerCode: 2.5 }), /not 2.5/);
-  misuse(() => api.check(csv, { maxFindingsPerCode: "10" }), /not a string/);
+  misuse(() => api.check(csv, { maxFindingsPerCode: "10" }), /not a string \(or "all" for every finding\)/);
   misuse(() => api.check(csv, { suggested: "all" }), /options.suggested chooses fixes: pass it to fix\(\)/);
 });
 

@@ -26,7 +26,7 @@ export async function usage(bytes: Uint8Array, file: File): Promise<void> {
   await init();
   await init(new URL("https://intranet.example/orgsync/orgsync_js_bg.wasm"));
   const report: Report = check(bytes, { fileName: "users.csv", knownGroups: ["Sales"], maxFindingsPerCode: 100 });
-  check("primary_email_address\r\n");
+  check("primary_email_address\r\n", { maxFindingsPerCode: "all" });
   check(bytes.buffer);
   const rows: number = report.file.rows;
   const kind: "users" | "deletion" | "email-change" | "id-change" = report.file.kind;

@@ -119,7 +119,13 @@ pub fn report_view(report: &Report) -> ReportView {
         },
         actions: action_lines(&s.actions),
         rules,
-        groups: view::group(&flat),
+        groups: view::exact_counts(
+            view::group(&flat),
+            &s.by_code
+                .iter()
+                .map(|(code, n)| (code.as_str().to_string(), *n))
+                .collect(),
+        ),
         grid,
         grid_total,
         truncated: s.omitted > 0,

@@ -109,8 +109,8 @@ struct Ctx {
     glossary_job: RwSignal<Option<JobId>>,
     client: StoredValue<Option<Client>, LocalStorage>,
     file: StoredValue<Option<File>, LocalStorage>,
-    /// The blobs of the last downloads and the choices they were made with.
-    blobs: StoredValue<Option<(FixChoices, Vec<Blob>)>, LocalStorage>,
+    /// The downloads made so far for the current file, each with the choices it was made with.
+    blobs: StoredValue<Vec<(FixChoices, Download, Blob)>, LocalStorage>,
     /// What an embedding host asked for in the URL fragment (read once, at start).
     embed: StoredValue<EmbedOptions>,
     /// The user export to compare with, its number for the worker, and its state.
@@ -155,7 +155,7 @@ impl Ctx {
         self.cursor.set(Cursor::default());
         self.choices.set(FixChoices::default());
         self.downloads.set(Downloads::None);
-        self.blobs.set_value(None);
+        self.blobs.set_value(Vec::new());
         self.preview_page.set(PreviewPage::default());
         self.preview_job.set(None);
         self.job.set(Some(job));
@@ -251,9 +251,10 @@ impl Ctx {
     /// otherwise the worker re-reads the file through the engine's fixer first.
     fn download(&self, want: Download) {
         let choices = self.choices.get_untracked();
-        let ready = self.blobs.with_value(|b| match b {
-            Some((made_with, blobs)) if *made_with == choices => blobs.get(want.index()).cloned(),
-            _ => None,
+        let ready = self.blobs.with_value(|b| {
+            b.iter()
+                .find(|(made_with, made, _)| *made_with == choices && *made == want)
+                .map(|(_, _, blob)| blob.clone())
         });
         let name = self
             .report
@@ -276,7 +277,7 @@ impl Ctx {
             bytes: 0,
             total: file.size() as u64,
         });
-        self.send(&Request::Fix { job, choices }, Some(file.as_ref()));
+        self.send(&Request::Fix { job, choices, want }, Some(file.as_ref()));
     }
 
     fn on_reply(&self, reply: Reply, attachment: JsValue) {
@@ -361,20 +362,20 @@ impl Ctx {
                 if j != job {
                     return;
                 }
-                let blobs: Vec<Blob> = js_sys::Array::from(&attachment)
-                    .iter()
-                    .filter_map(|b| b.dyn_into::<Blob>().ok())
-                    .collect();
                 let choices = self.choices.get_untracked();
                 self.downloads.set(Downloads::None);
-                if let Some(blob) = blobs.get(want.index()) {
+                if let Ok(blob) = attachment.dyn_into::<Blob>() {
                     let name = self
                         .report
                         .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
                         .unwrap_or_default();
-                    save(blob, &want.file_name(&name));
+                    save(&blob, &want.file_name(&name));
+                    // Keep the downloads of the current choices only: a blob of a big file is big.
+                    self.blobs.update_value(|b| {
+                        b.retain(|(made_with, _, _)| *made_with == choices);
+                        b.push((choices, want, blob));
+                    });
                 }
-                self.blobs.set_value(Some((choices, blobs)));
             }
             Reply::Glossary { job, groups } => {
                 if Some(job) == self.glossary_job.get_untracked() {
@@ -530,7 +531,7 @@ pub fn App() -> impl IntoView {
         glossary_job: RwSignal::new(None),
         client: StoredValue::new_local(None),
         file: StoredValue::new_local(None),
-        blobs: StoredValue::new_local(None),
+        blobs: StoredValue::new_local(Vec::new()),
         embed: StoredValue::new(options),
         export: StoredValue::new_local(None),
         roster_id: StoredValue::new(0),
@@ -1451,6 +1452,7 @@ fn Group(group: FindingGroup) -> impl IntoView {
                     <ul class="messages">
                         {group.messages.iter().map(|(m, n)| view! { <li><strong>{model::plural(*n, "row", "rows")}</strong>": "{m.clone()}</li> }).collect_view()}
                     </ul>
+                    {(group.kept < group.count).then(|| view! { <p class="muted">{format!("The messages and rows here are from the first {} findings of this rule, which the page keeps; the count is exact.", model::thousands(group.kept))}</p> })}
                     {(!group.tip.is_empty()).then(|| view! { <p class="tip"><strong>"Tip: "</strong>{group.tip.clone()}</p> })}
                     <table class="items">
                         <thead><tr><th scope="col">"Row"</th><th scope="col">"Value"</th><th scope="col">"Fix"</th><th scope="col">"Message"</th></tr></thead>
@@ -1574,6 +1576,7 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
             </div>
             <p class="muted small">"Press " <kbd>"n"</kbd> " and " <kbd>"p"</kbd> " to move between problems. Offending cells are highlighted."
                 {(held < total).then(|| format!(" Showing the first {} of {} rows.", model::thousands(held), model::thousands(total)))}
+                {report.truncated.then_some(" The grid holds the rows of the findings the page keeps (the first ones of each rule); the downloads cover every row.")}
             </p>
             {(total == 0).then(|| view! { <p class="muted">"No row has a problem."</p> })}
             <div class="grid" role="grid" aria-rowcount=move || rows.get().len() + 1>

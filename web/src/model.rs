@@ -234,7 +234,8 @@ pub fn visible_range(
 }
 
 /// The files the user can download after a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Download {
     /// The corrected CSV.
     Corrected,

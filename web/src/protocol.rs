@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::FixChoices;
+use crate::model::{Download, FixChoices};
 use crate::view::{PreviewLine, ReportView, RosterView};
 
 /// A job number chosen by the page; replies carry it so a late reply to a cancelled or replaced
@@ -68,13 +68,16 @@ pub enum Request {
         /// The first line wanted (0-based, among the lines of that kind).
         offset: u64,
     },
-    /// Re-read the attached `File` (the one last checked) and produce the corrected CSV, the error
-    /// report, the findings CSV and the JSON report with these fix choices.
+    /// Re-read the attached `File` (the one last checked) and produce one download (the
+    /// corrected CSV, the error report, the findings CSV or the JSON report) with these fix
+    /// choices. One at a time: on a file where every row is wrong, the reports are gigabytes.
     Fix {
         /// The job number.
         job: JobId,
         /// Which rules' fixes to apply.
         choices: FixChoices,
+        /// Which download to make.
+        want: Download,
     },
     /// Read the group names from the attached user export.
     Glossary {
@@ -137,8 +140,7 @@ pub enum Reply {
         /// Where the worker's time went.
         timing: Timing,
     },
-    /// The downloads are ready; the attachment is an array of `Blob`s in the order of
-    /// [`crate::model::Download::ALL`].
+    /// The download is ready; the attachment is its `Blob`.
     Fixed {
         /// The job number.
         job: JobId,
@@ -229,7 +231,11 @@ mod tests {
                 kind: Some("license-revoked".into()),
                 offset: 100,
             },
-            Request::Fix { job: 2, choices },
+            Request::Fix {
+                job: 2,
+                choices,
+                want: Download::Findings,
+            },
             Request::Glossary { job: 3 },
             Request::Cancel { job: 1 },
         ];

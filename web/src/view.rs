@@ -142,9 +142,14 @@ pub struct FindingGroup {
     pub severity: Sev,
     /// The column's header, or `None` for file-level and row-level findings.
     pub column: Option<String>,
-    /// How many findings the group has (exact, even when `items` is capped).
+    /// How many findings the group has (exact, even when `items` is capped and even when the
+    /// engine kept fewer findings of the rule than it counted).
     pub count: u64,
-    /// The most frequent messages with their counts ("412 rows: domain gmial.com").
+    /// How many of them the engine kept: `messages` and `items` come from these. Less than
+    /// `count` only on a file with more findings of a rule than the worker keeps.
+    pub kept: u64,
+    /// The most frequent messages with their counts ("412 rows: domain gmial.com"), among the
+    /// `kept` findings.
     pub messages: Vec<(String, u64)>,
     /// The rule's tip.
     pub tip: String,
@@ -406,11 +411,13 @@ pub fn group(findings: &[Flat]) -> Vec<FindingGroup> {
             severity: f.severity,
             column: f.header.clone(),
             count: 0,
+            kept: 0,
             messages: Vec::new(),
             tip: f.tip.clone(),
             items: Vec::new(),
         });
         g.count += 1;
+        g.kept += 1;
         if g.items.len() < ITEMS_PER_GROUP {
             g.items.push(Item {
                 row: f.row,
@@ -419,27 +426,77 @@ pub fn group(findings: &[Flat]) -> Vec<FindingGroup> {
                 fix: f.fix.clone(),
             });
         }
-        *messages
-            .entry(key)
-            .or_default()
-            .entry(f.message.clone())
-            .or_default() += 1;
+        let counts = messages.entry(key).or_default();
+        match counts.get_mut(&f.message) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(f.message.clone(), 1);
+            }
+        }
     }
     groups
         .into_iter()
         .map(|(key, mut g)| {
-            let mut top: Vec<(String, u64)> = messages
-                .remove(&key)
-                .unwrap_or_default()
-                .into_iter()
-                .collect();
-            // Most frequent first; ties keep alphabetical order so the page is stable.
-            top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            top.truncate(3);
-            g.messages = top;
+            g.messages = top_messages(messages.remove(&key).unwrap_or_default());
             g
         })
         .collect()
+}
+
+/// Makes each group's count exact when the engine kept fewer findings of a rule than it counted
+/// (`exact`: the engine's count per code). A rule in one group gets the rule's count; a rule
+/// spread over several columns is merged into one group (no column) with the rule's count, since
+/// how the findings left out split between the columns is not known. Items and messages stay
+/// those of the kept findings (`kept` says how many).
+pub fn exact_counts(groups: Vec<FindingGroup>, exact: &BTreeMap<String, u64>) -> Vec<FindingGroup> {
+    let mut kept: BTreeMap<&str, u64> = BTreeMap::new();
+    for g in &groups {
+        *kept.entry(g.code.as_str()).or_default() += g.kept;
+    }
+    let capped: Vec<String> = kept
+        .iter()
+        .filter(|(code, n)| exact.get(**code).is_some_and(|e| e > n))
+        .map(|(code, _)| code.to_string())
+        .collect();
+    if capped.is_empty() {
+        return groups;
+    }
+    let mut out: Vec<FindingGroup> = Vec::with_capacity(groups.len());
+    for g in groups {
+        if !capped.contains(&g.code) {
+            out.push(g);
+            continue;
+        }
+        match out.iter_mut().find(|o| o.code == g.code) {
+            None => {
+                let count = exact[&g.code];
+                out.push(FindingGroup { count, ..g });
+            }
+            Some(first) => {
+                // A second column of a capped rule: fold it into the rule's one group.
+                first.column = None;
+                first.severity = first.severity.min(g.severity);
+                first.kept += g.kept;
+                let mut messages: BTreeMap<String, u64> = first.messages.drain(..).collect();
+                for (m, n) in g.messages {
+                    *messages.entry(m).or_default() += n;
+                }
+                first.messages = top_messages(messages);
+                first.items.extend(g.items);
+                first.items.sort_by_key(|i| i.row);
+                first.items.truncate(ITEMS_PER_GROUP);
+            }
+        }
+    }
+    out
+}
+
+/// The three most frequent messages; ties keep alphabetical order so the page is stable.
+fn top_messages(messages: BTreeMap<String, u64>) -> Vec<(String, u64)> {
+    let mut top: Vec<(String, u64)> = messages.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top.truncate(3);
+    top
 }
 
 /// The rows with findings, in row order, each with its offending cells.
@@ -563,6 +620,45 @@ mod tests {
                 ("domain hotmial.com".to_string(), 1)
             ]
         );
+    }
+
+    #[test]
+    fn capped_rules_get_their_exact_count_and_one_group() {
+        let findings = vec![
+            flat("R002", Sev::Error, 2, 0, "x", "not an email"),
+            flat("R002", Sev::Error, 3, 0, "y", "not an email"),
+            flat("R006", Sev::Error, 2, 6, "Y", "not yes/no"),
+            flat("R006", Sev::Error, 2, 7, "maybe", "not yes/no"),
+            flat("R006", Sev::Error, 3, 6, "Y", "not yes/no"),
+            flat("R012", Sev::Warning, 2, 1, " a", "spaces"),
+        ];
+        let exact: BTreeMap<String, u64> = [("R002", 1_000_000), ("R006", 2_000_000), ("R012", 1)]
+            .into_iter()
+            .map(|(c, n)| (c.to_string(), n))
+            .collect();
+        let groups = exact_counts(group(&findings), &exact);
+        let keys: Vec<(&str, Option<&str>, u64, u64)> = groups
+            .iter()
+            .map(|g| (g.code.as_str(), g.column.as_deref(), g.count, g.kept))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("R002", Some("col0"), 1_000_000, 2),
+                ("R006", None, 2_000_000, 3),
+                ("R012", Some("col1"), 1, 1)
+            ]
+        );
+        let r006 = &groups[1];
+        assert_eq!(r006.messages, [("not yes/no".to_string(), 3)]);
+        let rows: Vec<Option<u64>> = r006.items.iter().map(|i| i.row).collect();
+        assert_eq!(rows, [Some(2), Some(2), Some(3)]);
+        // Nothing capped: the groups are left as they are.
+        let uncapped: BTreeMap<String, u64> = [("R002", 2), ("R006", 3), ("R012", 1)]
+            .into_iter()
+            .map(|(c, n)| (c.to_string(), n))
+            .collect();
+        assert_eq!(exact_counts(group(&findings), &uncapped), group(&findings));
     }
 
     #[test]

@@ -30,8 +30,19 @@ use crate::view::PREVIEW_PAGE;
 const SLICE: u64 = 2 << 20;
 /// Slices being read ahead while the engine works on the current one: memory stays a few MiB.
 const READ_AHEAD: usize = 2;
-/// The engine keeps at most this many findings per rule for the page; counts stay exact.
-pub const MAX_FINDINGS_PER_CODE: usize = 20_000;
+/// The engine keeps at most this many findings per rule for the page; counts stay exact. The
+/// CLI's default (`orgsync check --format json`, `fix --json`), so the JSON download is the file
+/// the CLI writes, and a file where every row is wrong stays within a few hundred MiB.
+pub const MAX_FINDINGS_PER_CODE: usize = 10_000;
+/// A download is gathered in wasm memory this many bytes at a time, then handed to JavaScript.
+const DOWNLOAD_BUFFER: usize = 1 << 20;
+/// The fix pass gets a slice this much at a time: its outputs for one piece are at most ~30
+/// times the piece (a row where every cell is wrong makes two report lines a finding), and
+/// wasm memory keeps its high-water mark, so small pieces keep the worker small.
+const FIX_PIECE: usize = 128 << 10;
+/// Handed-over pieces are folded into the download's `Blob` once they reach this many bytes, so
+/// the browser, not the worker, holds a big download (Chromium keeps large blobs on disk).
+const DOWNLOAD_BATCH: usize = 16 << 20;
 /// A user export's group names are in its header, so a glossary reads at most this much.
 const GLOSSARY_BYTES: u64 = 16 << 20;
 /// Progress messages are sent at most this often (milliseconds).
@@ -135,9 +146,11 @@ fn on_message(event: MessageEvent) {
                 finish(job, read_roster(job, file, roster).await.map(|_| ()))
             })
         }
-        (Request::Fix { job, choices }, Some(file)) => wasm_bindgen_futures::spawn_local(
-            async move { finish(job, fix(job, file, choices).await) },
-        ),
+        (Request::Fix { job, choices, want }, Some(file)) => {
+            wasm_bindgen_futures::spawn_local(async move {
+                finish(job, fix(job, file, choices, want).await)
+            })
+        }
         (Request::Glossary { job }, Some(file)) => {
             wasm_bindgen_futures::spawn_local(async move { finish(job, glossary(job, file).await) })
         }
@@ -382,12 +395,12 @@ async fn check(
     Ok(())
 }
 
-async fn fix(job: JobId, file: File, choices: FixChoices) -> Result<(), Stop> {
+async fn fix(job: JobId, file: File, choices: FixChoices, want: Download) -> Result<(), Stop> {
     // Shared, not taken: the preview's pages still come from it while the fixer runs.
     let Some(report) = LAST_REPORT.with(|last| last.borrow().clone()) else {
         return Err(Stop::Failed("Check the file before downloading.".into()));
     };
-    fix_with(job, file, &report, &choices).await
+    fix_with(job, file, &report, &choices, want).await
 }
 
 /// A page of the last check's preview lines.
@@ -410,46 +423,141 @@ fn preview(job: JobId, kind: Option<String>, offset: u64) {
     );
 }
 
+/// Makes one download: the JSON report straight from the report, the others from a fix pass
+/// over the file, keeping only the output asked for.
 async fn fix_with(
     job: JobId,
     file: File,
     report: &orgsync_core::Report,
     choices: &FixChoices,
+    want: Download,
 ) -> Result<(), Stop> {
-    let mut fixer = orgsync_core::Fixer::new(report, &adapter::fix_options(choices));
-    // In the order of `Download::ALL`, the JSON last.
-    let parts: [Array; 4] = [Array::new(), Array::new(), Array::new(), Array::new()];
-    let keep = |chunk: orgsync_core::FixChunk| {
-        for (part, bytes) in parts.iter().zip([
-            chunk.corrected,
-            chunk.error_report,
-            chunk.findings,
-            chunk.preview,
-        ]) {
-            if !bytes.is_empty() {
-                part.push(&Uint8Array::from(bytes.as_slice()));
+    let mut sink = BlobSink::new(want.mime());
+    if want == Download::Json {
+        // The same JSON the CLI writes (`Report::write_json`), written a piece at a time.
+        report
+            .write_json(&mut sink, true)
+            .map_err(|e| Stop::Failed(format!("The JSON report could not be written: {e}")))?;
+        sink.write_bytes(b"\n")?;
+    } else {
+        let mut fixer = orgsync_core::Fixer::new(report, &adapter::fix_options(choices));
+        let pick = |chunk: orgsync_core::FixChunk| match want {
+            Download::Corrected => chunk.corrected,
+            Download::Report => chunk.error_report,
+            Download::Findings => chunk.findings,
+            Download::Preview => chunk.preview,
+            Download::Json => Vec::new(),
+        };
+        let mut slices = SliceReader::new(job, file, None)?;
+        while let Some(slice) = slices.next_slice().await? {
+            for piece in slice.chunks(FIX_PIECE) {
+                fixer.push(piece);
+                sink.write_bytes(&pick(fixer.take_output()))?;
+            }
+            slices.progress(0).await?;
+        }
+        sink.write_bytes(&pick(fixer.finish()))?;
+    }
+    let blob = sink.finish()?;
+    post(&Reply::Fixed { job }, Some(&blob));
+    Ok(())
+}
+
+/// A download being written: bytes gather in a small buffer, go to JavaScript a MiB at a time,
+/// and are folded into one `Blob` every [`DOWNLOAD_BATCH`] bytes, so neither the worker's wasm
+/// memory nor its JavaScript heap ever holds more than a batch of a download of any size.
+struct BlobSink {
+    mime: &'static str,
+    buffer: Vec<u8>,
+    parts: Array,
+    parts_bytes: usize,
+    blob: Option<Blob>,
+    failed: Option<String>,
+}
+
+impl BlobSink {
+    fn new(mime: &'static str) -> Self {
+        BlobSink {
+            mime,
+            buffer: Vec::with_capacity(DOWNLOAD_BUFFER),
+            parts: Array::new(),
+            parts_bytes: 0,
+            blob: None,
+            failed: None,
+        }
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), Stop> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= DOWNLOAD_BUFFER {
+            self.hand_over()?;
+        }
+        Ok(())
+    }
+
+    /// Moves the buffer into a JavaScript `Uint8Array`; folds the pieces when a batch is full.
+    fn hand_over(&mut self) -> Result<(), Stop> {
+        if !self.buffer.is_empty() {
+            self.parts.push(&Uint8Array::from(self.buffer.as_slice()));
+            self.parts_bytes += self.buffer.len();
+            self.buffer.clear();
+        }
+        if self.parts_bytes >= DOWNLOAD_BATCH {
+            self.fold()?;
+        }
+        Ok(())
+    }
+
+    /// The blob so far and the pieces since, as one new blob (the browser joins them without
+    /// copying the old blob's bytes back into the worker).
+    fn fold(&mut self) -> Result<(), Stop> {
+        let sequence = Array::new();
+        if let Some(blob) = self.blob.take() {
+            sequence.push(&blob);
+        }
+        for part in self.parts.iter() {
+            sequence.push(&part);
+        }
+        let options = BlobPropertyBag::new();
+        options.set_type(self.mime);
+        let blob = Blob::new_with_u8_array_sequence_and_options(&sequence, &options)
+            .map_err(|e| js_error("The download could not be assembled", e))?;
+        self.blob = Some(blob);
+        self.parts = Array::new();
+        self.parts_bytes = 0;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<Blob, Stop> {
+        if let Some(message) = self.failed.take() {
+            return Err(Stop::Failed(message));
+        }
+        self.hand_over()?;
+        self.fold()?;
+        self.blob
+            .take()
+            .ok_or_else(|| Stop::Failed("The download could not be assembled.".into()))
+    }
+}
+
+impl std::io::Write for BlobSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self.write_bytes(bytes) {
+            Ok(()) => Ok(bytes.len()),
+            Err(stop) => {
+                let message = match stop {
+                    Stop::Failed(m) => m,
+                    Stop::Cancelled => "cancelled".into(),
+                };
+                self.failed = Some(message.clone());
+                Err(std::io::Error::other(message))
             }
         }
-    };
-    let mut slices = SliceReader::new(job, file, None)?;
-    while let Some(slice) = slices.next_slice().await? {
-        fixer.push(slice);
-        keep(fixer.take_output());
-        slices.progress(0).await?;
     }
-    keep(fixer.finish());
-    // The same JSON the CLI writes (`Report::to_json`).
-    let json_part = Array::of1(&JsValue::from_str(&report.to_json(true)));
-    let blobs = Array::new();
-    for (download, part) in Download::ALL.iter().zip(parts.iter().chain([&json_part])) {
-        let options = BlobPropertyBag::new();
-        options.set_type(download.mime());
-        let blob = Blob::new_with_u8_array_sequence_and_options(part, &options)
-            .map_err(|e| js_error("The download could not be assembled", e))?;
-        blobs.push(&blob);
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
-    post(&Reply::Fixed { job }, Some(&blobs));
-    Ok(())
 }
 
 async fn glossary(job: JobId, file: File) -> Result<(), Stop> {

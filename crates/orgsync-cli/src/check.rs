@@ -28,41 +28,40 @@ pub(crate) fn exit_code(report: &Report) -> ExitCode {
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let mut source = Source::new(&args.file);
     let human = args.format == Format::Human;
-    crate::roster::check_paths(
-        args.preview.as_ref(),
-        &[
-            args.file.as_path(),
-            args.roster.as_deref().unwrap_or(args.file.as_path()),
-        ],
-    )?;
-    let roster = crate::roster::load(args.roster.as_ref())?;
+    let roster = crate::roster::prepare(&args.file, args.roster.as_ref(), args.preview.as_ref())?;
     let options = Options {
         file_name: source.name(),
         known_groups: crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref()),
         roster,
-        // The terminal shows a few findings per rule; the counts stay exact. JSON lists all.
-        max_findings_per_code: args
-            .max_findings_per_code
-            .or((human && !args.verbose).then_some(render::SHOWN_PER_RULE)),
+        // The terminal shows a few findings per rule unless --verbose; JSON and --verbose keep
+        // up to the cap. The counts stay exact either way.
+        max_findings_per_code: match args.max_findings_per_code.0 {
+            cap if human && !args.verbose => {
+                Some(cap.map_or(render::SHOWN_PER_RULE, |n| n.min(render::SHOWN_PER_RULE)))
+            }
+            cap => cap,
+        },
     };
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.preview {
         write_preview(&mut source, &report, path)?;
     }
-    let mut out = anstream::stdout().lock();
     let written = if human {
         let wanted = render::wanted(&report, args.verbose);
         let cells = cells::lookup(&mut source, &report, &wanted)?;
-        render::human(&mut out, &report, &cells, args.verbose)
+        let mut out = anstream::stdout().lock();
+        render::human(&mut out, &report, &cells, args.verbose).and_then(|()| out.flush())
     } else {
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut out);
+        // Straight to standard output: JSON holds no colour for anstream to strip, and
+        // stripping a large report cost as much as checking the file.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         report
             .write_json(&mut buffered, true)
             .and_then(|()| writeln!(buffered))
             .and_then(|()| buffered.flush())
     };
     // A closed pipe (`| head`) is not a failure of the check.
-    let _ = written.and_then(|()| out.flush());
+    let _ = written;
     Ok(exit_code(&report))
 }
 

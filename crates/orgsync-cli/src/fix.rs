@@ -78,14 +78,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     let mut source = Source::new(&args.file);
-    crate::roster::check_paths(
-        args.preview.as_ref(),
-        &[
-            args.file.as_path(),
-            args.roster.as_deref().unwrap_or(args.file.as_path()),
-        ],
-    )?;
-    let roster = crate::roster::load(args.roster.as_ref())?;
+    let roster = crate::roster::prepare(&args.file, args.roster.as_ref(), args.preview.as_ref())?;
     let groups = crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref());
     let fix_options = FixOptions {
         no_fix: flatten(&args.no_fix),
@@ -120,12 +113,17 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         }
     }
 
-    // Pass 1: the check. The JSON report lists every finding; otherwise the counts suffice.
+    // Pass 1: the check. The JSON report keeps up to the cap; otherwise the counts suffice (the
+    // fix pass re-derives every finding for the outputs).
     let options = Options {
         file_name: source.name(),
         known_groups: groups.clone(),
         roster: roster.clone(),
-        max_findings_per_code: if args.json.is_some() { None } else { Some(100) },
+        max_findings_per_code: if args.json.is_some() {
+            args.max_findings_per_code.0
+        } else {
+            Some(100)
+        },
     };
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.json {

@@ -90,14 +90,14 @@ pub(crate) struct CheckArgs {
     /// group name a line. Group permissions naming other groups are reported (R008).
     #[arg(long, value_name = "FILE")]
     pub groups: Option<PathBuf>,
-    /// Show every finding (the human format shows the first 5 of each rule).
+    /// Show every finding kept (the human format shows the first 5 of each rule).
     #[arg(short, long)]
     pub verbose: bool,
-    /// Keep at most N findings of each rule in the report (counts stay exact). The JSON lists
-    /// every finding unless this is given; on a file where every row is wrong, a cap keeps
-    /// memory bounded (see RELIABILITY.md).
-    #[arg(long, value_name = "N")]
-    pub max_findings_per_code: Option<usize>,
+    /// Keep at most N findings of each rule in the report; counts stay exact and the report says
+    /// how many were left out. `all` keeps every finding: memory then grows with the findings
+    /// (about 0.75 GiB a million; see RELIABILITY.md).
+    #[arg(long, value_name = "N|all", default_value = DEFAULT_MAX_FINDINGS_PER_CODE, value_parser = parse_cap)]
+    pub max_findings_per_code: Cap,
     /// The account's current users: a user export CSV from the admin center (People > Users >
     /// Download all users). Turns on rules P001–P005 and the preview of what the upload does to
     /// each user; its `group:` columns also serve as --groups when that is not given.
@@ -143,6 +143,10 @@ pub(crate) struct FixArgs {
     /// The account's groups, as for `check`.
     #[arg(long, value_name = "FILE")]
     pub groups: Option<PathBuf>,
+    /// The JSON report (--json) keeps at most N findings of each rule, as for `check`; the
+    /// corrected file and the CSV reports always hold every row and every finding.
+    #[arg(long, value_name = "N|all", default_value = DEFAULT_MAX_FINDINGS_PER_CODE, value_parser = parse_cap)]
+    pub max_findings_per_code: Cap,
     /// The account's current users (a user export), as for `check`.
     #[arg(long, value_name = "EXPORT.csv")]
     pub roster: Option<PathBuf>,
@@ -176,6 +180,25 @@ pub(crate) struct TemplateArgs {
     /// Write the template to this file instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Findings of one rule the JSON report (and `check --verbose`) keep by default. The counts stay
+/// exact beyond it. Ten thousand examples of one mistake are more than anyone reads, and they
+/// bound memory: a finding costs about 0.75 KiB held and written as JSON, so a million rows where
+/// every cell is wrong take 101 MiB instead of 8.7 GiB (RELIABILITY.md).
+pub(crate) const DEFAULT_MAX_FINDINGS_PER_CODE: &str = "10000";
+
+/// `--max-findings-per-code`: a number, or `all` (no cap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cap(pub Option<usize>);
+
+fn parse_cap(s: &str) -> std::result::Result<Cap, String> {
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(Cap(None));
+    }
+    s.parse::<usize>()
+        .map(|n| Cap(Some(n)))
+        .map_err(|_| format!("expected a whole number of 0 or more, or `all`, not `{s}`"))
 }
 
 /// Comma-separated rule codes or names.

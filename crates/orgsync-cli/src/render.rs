@@ -189,14 +189,31 @@ pub(crate) fn human(
         }
         let hidden = count.saturating_sub(shown.len() as u64);
         if hidden > 0 {
+            let how = if all {
+                "not kept (--max-findings-per-code all keeps every one; the findings CSV of \
+                 `orgsync fix --findings` lists every one)"
+            } else {
+                "(all with --verbose, or in the findings CSV of `orgsync fix --findings`)"
+            };
             writeln!(
                 out,
                 "  {} {}",
                 format!("… and {hidden} more").dimmed(),
-                "(all with --verbose, or in the findings CSV of `orgsync fix --findings`)".dimmed()
+                how.dimmed()
             )?;
         }
         writeln!(out)?;
+    }
+    if all && report.summary.omitted > 0 {
+        writeln!(
+            out,
+            "{}",
+            format!(
+                "{} not listed: the report keeps at most --max-findings-per-code of each rule (the counts are exact).",
+                plural(report.summary.omitted, "finding", "findings")
+            )
+            .dimmed()
+        )?;
     }
     summary(out, report)
 }

@@ -9,10 +9,21 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// `--roster` and `--preview` of `check` and `fix`: refuses a preview path that is an input,
+/// then reads the export.
+pub(crate) fn prepare(
+    file: &Path,
+    roster: Option<&PathBuf>,
+    preview: Option<&PathBuf>,
+) -> Result<Option<Arc<Roster>>> {
+    check_paths(preview, &[file, roster.map_or(file, PathBuf::as_path)])?;
+    load(roster)
+}
+
 /// Reads `--roster FILE` (any encoding or separator an input may have). An unreadable path is
 /// a failure (exit 2); an export with problems is read as far as it goes, its problems reported
 /// apart from the upload's.
-pub(crate) fn load(path: Option<&PathBuf>) -> Result<Option<Arc<Roster>>> {
+fn load(path: Option<&PathBuf>) -> Result<Option<Arc<Roster>>> {
     let Some(path) = path else { return Ok(None) };
     if path.as_os_str() == "-" {
         return Err(Failure(
@@ -186,7 +197,7 @@ pub(crate) fn human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 }
 
 /// Refuses a `--preview` path that is the input or the export.
-pub(crate) fn check_paths(preview: Option<&PathBuf>, others: &[&Path]) -> Result<()> {
+fn check_paths(preview: Option<&PathBuf>, others: &[&Path]) -> Result<()> {
     let Some(p) = preview else { return Ok(()) };
     for o in others {
         if let (Ok(a), Ok(b)) = (p.canonicalize(), o.canonicalize())

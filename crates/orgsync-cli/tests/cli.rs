@@ -154,6 +154,140 @@ fn many_findings_are_capped_per_rule_unless_verbose() {
     assert_eq!(out.matches("fix (safe)").count(), 12, "{out}");
 }
 
+/// A file where R012 fires on each of `rows` rows (a trailing space in the first name).
+fn stray_spaces(dir: &Path, rows: usize) -> PathBuf {
+    let mut text = String::from("primary_email_address,preferred_first_name\r\n");
+    for i in 0..rows {
+        text.push_str(&format!("user{i}@northwindtraders.com,Name{i} \r\n"));
+    }
+    write(dir, "people.csv", text.as_bytes())
+}
+
+fn r012_kept(v: &Value) -> usize {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "R012")
+        .count()
+}
+
+#[test]
+fn json_keeps_10000_findings_per_rule_by_default_with_exact_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = stray_spaces(dir.path(), 10_050);
+    let v = json(&run(&["check", "--format", "json", s(&p)]));
+    assert_eq!(v["summary"]["by_code"]["R012"], 10_050);
+    assert_eq!(v["summary"]["warnings"], 10_050);
+    assert_eq!(r012_kept(&v), 10_000);
+    assert_eq!(v["summary"]["omitted"], 50);
+
+    let v = json(&run(&[
+        "check",
+        "--format",
+        "json",
+        "--max-findings-per-code",
+        "all",
+        s(&p),
+    ]));
+    assert_eq!(
+        (r012_kept(&v), v["summary"]["omitted"].as_u64()),
+        (10_050, Some(0))
+    );
+    let v = json(&run(&[
+        "check",
+        "--format",
+        "json",
+        "--max-findings-per-code",
+        "3",
+        s(&p),
+    ]));
+    assert_eq!(
+        (r012_kept(&v), v["summary"]["omitted"].as_u64()),
+        (3, Some(10_047))
+    );
+    assert_eq!(v["summary"]["by_code"]["R012"], 10_050);
+
+    let o = run(&["check", "--max-findings-per-code", "lots", s(&p)]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("or `all`"), "{}", stderr(&o));
+}
+
+#[test]
+fn verbose_lists_up_to_the_cap_and_says_how_many_were_not_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = stray_spaces(dir.path(), 12);
+    let out = stdout(&run(&[
+        "check",
+        "--verbose",
+        "--max-findings-per-code",
+        "3",
+        s(&p),
+    ]));
+    assert!(out.contains("stray-whitespace: 12 rows"), "{out}");
+    assert_eq!(out.matches("fix (safe)").count(), 3, "{out}");
+    assert!(out.contains("… and 9 more not kept"), "{out}");
+    assert!(out.contains("9 findings not listed"), "{out}");
+    let out = stdout(&run(&[
+        "check",
+        "--verbose",
+        "--max-findings-per-code",
+        "all",
+        s(&p),
+    ]));
+    assert_eq!(out.matches("fix (safe)").count(), 12, "{out}");
+    assert!(!out.contains("not listed"), "{out}");
+}
+
+#[test]
+fn fix_json_is_capped_but_the_corrected_file_and_csv_reports_are_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = stray_spaces(dir.path(), 10_050);
+    let d = |n: &str| dir.path().join(n);
+    let o = run(&[
+        "fix",
+        s(&p),
+        "-o",
+        s(&d("out.csv")),
+        "--report",
+        s(&d("report.csv")),
+        "--findings",
+        s(&d("findings.csv")),
+        "--json",
+        s(&d("report.json")),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(d("report.json")).unwrap()).unwrap();
+    assert_eq!(r012_kept(&v), 10_000);
+    assert_eq!(v["summary"]["omitted"], 50);
+    assert_eq!(v["summary"]["by_code"]["R012"], 10_050);
+    let lines = |n: &str| std::fs::read_to_string(d(n)).unwrap().lines().count();
+    assert_eq!(lines("out.csv"), 10_051, "every row corrected");
+    assert_eq!(lines("findings.csv"), 10_051, "every finding listed");
+    assert_eq!(lines("report.csv"), 10_051, "every row with a problem");
+    assert!(
+        !std::fs::read_to_string(d("out.csv"))
+            .unwrap()
+            .contains(" \r\n"),
+        "every fix applied"
+    );
+
+    let o = run(&[
+        "fix",
+        s(&p),
+        "-o",
+        s(&d("out2.csv")),
+        "--json",
+        s(&d("all.json")),
+        "--max-findings-per-code",
+        "all",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(d("all.json")).unwrap()).unwrap();
+    assert_eq!(r012_kept(&v), 10_050);
+}
+
 #[test]
 fn a_missing_file_exits_2_naming_the_path_and_the_reason() {
     let o = run(&["check", "/no/such/dir/people.csv"]);

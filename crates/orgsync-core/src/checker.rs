@@ -1,6 +1,6 @@
 //! The check pass.
 
-use crate::engine::{FileKind, Handler, Header, Pipeline, Row, reported_encoding};
+use crate::engine::{FileKind, Handler, Header, Pipeline, Row};
 use crate::finding::Finding;
 use crate::input::{Encoding, Sniffed};
 use crate::options::Options;
@@ -164,21 +164,7 @@ impl Checker {
         st.actions.new_users = preview.as_ref().map(|p| p.totals.new_users);
         st.summary.actions = std::mem::take(&mut st.actions);
         Report {
-            file: FileInfo {
-                name: st.options.file_name.clone(),
-                encoding: reported_encoding(&s, p.legacy_rows).as_str(),
-                delimiter: (s.delimiter as char).to_string(),
-                bom: s.bom,
-                line_ending,
-                rows: p.records(),
-                columns: header.as_ref().map_or(0, |h| h.columns.len() as u64),
-                kind: header.as_ref().map_or(FileKind::Users, |h| h.kind),
-                bytes: p.bytes,
-                headers: header
-                    .as_ref()
-                    .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
-                    .unwrap_or_default(),
-            },
+            file: FileInfo::read(st.options.file_name.clone(), p, &s, header.as_ref()),
             summary: std::mem::take(&mut st.summary),
             findings,
             roster: st.options.roster.clone(),
@@ -287,15 +273,14 @@ impl Handler for State {
         let mut out = Vec::new();
         let clean = rules::check_row_with(&ctx, row, &mut |f| out.push(f), &mut self.memo);
         if let Some(cross) = self.cross.as_mut() {
-            cross.observe(&ctx, row, clean);
+            cross.observe(&ctx, row, clean, self.memo.keys());
         }
         self.actions.observe(&ctx, row, clean);
-        if let Some(c) = self.compare.as_mut() {
-            c.findings(row, &mut |f| out.push(f));
-            if let Some(p) = self.preview.as_mut() {
-                let outcome = c.changes(row, &mut |who, change| p.change(who, change));
-                p.outcome(outcome);
-            }
+        if let (Some(c), Some(p)) = (self.compare.as_mut(), self.preview.as_mut()) {
+            let outcome = c.observe(row, &mut |f| out.push(f), &mut |who, change| {
+                p.change(who, change)
+            });
+            p.outcome(outcome);
         }
         for f in out {
             self.keep(f);

@@ -340,7 +340,10 @@ impl Handler for State {
         };
         if let (Some(c), Some(w)) = (self.compare.as_mut(), self.preview.as_mut()) {
             let out = &mut self.out.preview;
-            c.changes(row, &mut |who, change| w.change(out, who, change));
+            // The findings come from `row_findings`, with every fix round's re-check.
+            c.observe(row, &mut |_| {}, &mut |who, change| {
+                w.change(out, who, change)
+            });
         }
         let mut found = self.row_findings(header, row);
         if let Some(f) = self.cut.take() {

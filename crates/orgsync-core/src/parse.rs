@@ -310,7 +310,7 @@ impl Parser {
             self.emit_cut(raw, overflow, at_end, record_line, sink);
             return;
         }
-        let quoted = memchr::memchr(b'"', raw).is_some();
+        let quoted = has_quote(raw);
         let problem = if quoted {
             quote_problem(raw, self.delimiter)
         } else {
@@ -319,14 +319,26 @@ impl Parser {
         // Count the record's line breaks (inside quotes too) for line numbers; only its
         // terminator, at the very end, tells the file's line-ending style: Excel writes LF inside
         // a multi-line cell and CRLF between rows, and that is not "mixed". Without a quote, the
-        // only line break is the terminator, the record's last byte.
-        let mut i = if quoted {
-            0
-        } else {
-            raw.len().saturating_sub(1)
-        };
+        // only line break is the terminator, the record's last byte (`csv-core` ends a record
+        // at its `\r`; an `\n` after it is seen with the next record).
         let n = raw.len();
-        while let Some(p) = memchr::memchr2(b'\n', b'\r', &raw[i..]) {
+        let mut i = if quoted { 0 } else { n };
+        if !quoted {
+            match raw.last() {
+                Some(b'\r') => {
+                    self.after_cr = true;
+                    self.line += 1;
+                }
+                Some(b'\n') => {
+                    self.endings.lf += 1;
+                    self.line += 1;
+                }
+                _ => {}
+            }
+        }
+        while i < n
+            && let Some(p) = memchr::memchr2(b'\n', b'\r', &raw[i..])
+        {
             let at = i + p;
             if raw[at] == b'\r' {
                 if raw.get(at + 1) == Some(&b'\n') {
@@ -458,6 +470,24 @@ impl Parser {
         }
         i
     }
+}
+
+/// Whether `raw` holds a `"`: eight bytes at a time for a short record (most are under 200
+/// bytes, where `memchr`'s set-up costs more than the search), `memchr` for a long one.
+#[inline]
+fn has_quote(raw: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if raw.len() > 256 {
+        return memchr::memchr(b'"', raw).is_some();
+    }
+    let mut words = raw.chunks_exact(8);
+    let mut found = 0;
+    for w in &mut words {
+        let x = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'"'));
+        found |= x.wrapping_sub(ONES) & !x & HIGH;
+    }
+    found != 0 || words.remainder().contains(&b'"')
 }
 
 /// Re-reads a record's raw text with strict RFC 4180 rules to name what `csv-core` forgave.

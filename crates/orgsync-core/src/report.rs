@@ -38,6 +38,31 @@ pub struct FileInfo {
     pub headers: Vec<String>,
 }
 
+impl FileInfo {
+    /// The facts of the file the pipeline has read to its end.
+    pub(crate) fn read(
+        name: Option<String>,
+        p: &crate::engine::Pipeline,
+        s: &Sniffed,
+        header: Option<&Header>,
+    ) -> FileInfo {
+        FileInfo {
+            name,
+            encoding: crate::engine::reported_encoding(s, p.legacy_rows).as_str(),
+            delimiter: (s.delimiter as char).to_string(),
+            bom: s.bom,
+            line_ending: p.line_endings().dominant(),
+            rows: p.records(),
+            columns: header.map_or(0, |h| h.columns.len() as u64),
+            kind: header.map_or(FileKind::Users, |h| h.kind),
+            bytes: p.bytes,
+            headers: header
+                .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// How many findings of one code carry a fix, by applicability.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FixCounts {

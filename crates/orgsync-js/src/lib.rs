@@ -201,8 +201,10 @@ export interface CheckOptions {
   fileName?: string;
   /** Group names the account has (R008 checks group-permission tokens against them). */
   knownGroups?: string[];
-  /** Keep at most this many findings of each code in `findings`; counts stay exact. */
-  maxFindingsPerCode?: number;
+  /** Keep at most this many findings of each code in `findings` (default 10000, as the CLI);
+   *  the counts in `summary` stay exact and `summary.omitted` says how many were left out.
+   *  `"all"` keeps every finding: memory then grows with the findings (under 1 KiB each). */
+  maxFindingsPerCode?: number | "all";
   /** The account's current users: a user export CSV (bytes or text; `checkFile`/`fixFile` also
    *  take a Blob or File). Turns on rules P001–P005 and `report.preview`; its `group:` columns
    *  serve as `knownGroups` when those are not given. */
@@ -560,10 +562,25 @@ fn describe(v: &JsValue) -> String {
     format!("a {ty}")
 }
 
-#[derive(Default)]
 struct Opts {
     check: core::Options,
     fix: core::FixOptions,
+}
+
+/// Findings of one code a report keeps unless `maxFindingsPerCode` says otherwise: the CLI's
+/// default, so a file where every row is wrong stays within a few hundred MiB.
+const DEFAULT_MAX_FINDINGS_PER_CODE: usize = 10_000;
+
+impl Default for Opts {
+    fn default() -> Self {
+        Opts {
+            check: core::Options {
+                max_findings_per_code: Some(DEFAULT_MAX_FINDINGS_PER_CODE),
+                ..Default::default()
+            },
+            fix: core::FixOptions::default(),
+        }
+    }
 }
 
 const CHECK_KEYS: &str = "fileName, knownGroups, maxFindingsPerCode, roster, rosterName";
@@ -588,7 +605,16 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
             }
             "fileName" => opts.check.file_name = Some(string(&v, "options.fileName")?),
             "maxFindingsPerCode" => {
-                opts.check.max_findings_per_code = Some(count(&v, "options.maxFindingsPerCode")?)
+                opts.check.max_findings_per_code = if v.as_string().as_deref() == Some("all") {
+                    None
+                } else {
+                    Some(count(&v, "options.maxFindingsPerCode").map_err(|_| {
+                        JsError::new(&format!(
+                            "options.maxFindingsPerCode must be a whole number of 0 or more, not {} (or \"all\" for every finding)",
+                            v.as_f64().map_or_else(|| describe(&v), |n| n.to_string())
+                        ))
+                    })?)
+                }
             }
             "noFix" | "suggested" if fix => fix_option(&mut opts.fix, &key, &v)?,
             "noFix" | "suggested" => {

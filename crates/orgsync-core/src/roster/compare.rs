@@ -146,7 +146,7 @@ impl Compare {
     }
 
     /// Whom the row names.
-    fn resolve<'a>(&'a self, row: &Row<'a>) -> Resolved<'a> {
+    fn resolve<'a>(&self, row: &Row<'a>) -> Resolved<'a> {
         let r = &*self.roster;
         let (email_col, email) = self
             .emails
@@ -166,10 +166,8 @@ impl Compare {
         }
         let by_email = if email.is_empty() {
             None
-        } else if email.bytes().any(|b| b.is_ascii_uppercase()) || !email.is_ascii() {
-            r.by_email(&email.to_lowercase())
         } else {
-            r.by_email(email)
+            r.by_email(&super::lowercase(email))
         };
         let by_id = if id.is_empty() { None } else { r.by_id(id) };
         res.status = match (by_email, by_id) {
@@ -390,6 +388,19 @@ impl Compare {
             return;
         }
         let res = self.resolve(row);
+        let mut changes = Vec::new();
+        self.each_change(row, &res, &mut |c| changes.push(c));
+        self.findings_of(row, &res, &changes, sink);
+    }
+
+    /// The P findings of a resolved row whose changes are known.
+    fn findings_of(
+        &self,
+        row: &Row<'_>,
+        res: &Resolved<'_>,
+        changes: &[ChangeRef<'_>],
+        sink: &mut Sink<'_>,
+    ) {
         let r = &*self.roster;
         match res.status {
             Status::Skip | Status::NotFound => {}
@@ -442,21 +453,18 @@ impl Compare {
                     "If this person already has an account under another address, use that address instead (or change it with an email-change file first).",
                 ));
                 if !res.email.is_empty() && !self.reupload(row) {
-                    self.duplicate_profile(row, &res, sink);
+                    self.duplicate_profile(row, res, sink);
                 }
             }
             Status::Existing(u) => {
                 if self.kind == FileKind::Deletion {
                     return;
                 }
-                let mut any = false;
-                let mut revoked: Vec<(usize, &str)> = Vec::new();
-                self.each_change(row, &res, &mut |c| {
-                    any = true;
-                    if c.kind == ChangeKind::LicenseRevoked {
-                        revoked.push((c.column.unwrap_or(0), c.before));
-                    }
-                });
+                let any = !changes.is_empty();
+                let revoked = changes
+                    .iter()
+                    .filter(|c| c.kind == ChangeKind::LicenseRevoked)
+                    .map(|c| (c.column.unwrap_or(0), c.before));
                 let name = if r.email(u).is_empty() {
                     r.id(u)
                 } else {
@@ -505,7 +513,7 @@ impl Compare {
     /// P003: a new user's address looks like an existing user's.
     fn duplicate_profile(&self, row: &Row<'_>, res: &Resolved<'_>, sink: &mut Sink<'_>) {
         let r = &*self.roster;
-        let lowered = res.email.to_lowercase();
+        let lowered = super::lowercase(res.email);
         let Some((u, across)) = r.similar(&lowered) else {
             return;
         };
@@ -539,17 +547,20 @@ impl Compare {
         sink(f);
     }
 
-    /// The row's changes, for the preview; marks its user as named. Call once per row.
-    /// Returns how the row's user was matched (`None`: the row names nobody).
-    pub(crate) fn changes(
+    /// The row's P findings and its changes for the preview, from one comparison; marks its
+    /// user as named. Call once per row. Returns how the row's user was matched (`None`: the
+    /// row names nobody).
+    pub(crate) fn observe(
         &mut self,
         row: &Row<'_>,
+        sink: &mut Sink<'_>,
         emit: &mut dyn FnMut(Who<'_>, ChangeRef<'_>),
     ) -> Option<Outcome> {
         if row.is_blank() {
             return None;
         }
-        let named: [Option<u32>; 2] = match self.resolve(row).status {
+        let res = self.resolve(row);
+        let named: [Option<u32>; 2] = match res.status {
             Status::Skip => return None,
             Status::Existing(u) => [Some(u), None],
             Status::Conflict { by_email, by_id } => [Some(by_email), Some(by_id)],
@@ -561,17 +572,18 @@ impl Compare {
             }
         }
         let this = &*self;
-        let res = this.resolve(row);
+        let mut changes = Vec::new();
+        this.each_change(row, &res, &mut |c| changes.push(c));
+        this.findings_of(row, &res, &changes, sink);
         let who = Who {
             row: Some(row.row),
             email: res.email,
             id: res.id,
         };
-        let mut any = false;
-        this.each_change(row, &res, &mut |c| {
-            any = true;
+        let any = !changes.is_empty();
+        for c in changes {
             emit(who, c);
-        });
+        }
         if !any && matches!(res.status, Status::Existing(_)) {
             emit(
                 who,

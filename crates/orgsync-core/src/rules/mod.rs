@@ -35,6 +35,7 @@ pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut 
 }
 
 /// [`check_row`] with the fast path's memory of earlier rows (same findings, less work).
+#[inline(always)]
 pub(crate) fn check_row_with(
     ctx: &Ctx<'_>,
     row: &crate::engine::Row<'_>,
@@ -48,9 +49,14 @@ pub(crate) fn check_row_with(
     if let Some(problem) = row.quote_problem {
         sink(file::bad_quoting(row, problem));
     }
-    if let Some(f) = file::ragged(row, ctx.header.columns.len()) {
+    // Both checks are out of line; most rows need neither.
+    if row.len() != ctx.header.columns.len()
+        && let Some(f) = file::ragged(row, ctx.header.columns.len())
+    {
         sink(f);
     }
-    file::long_cells(row, sink);
+    if row.text.len() > file::MAX_CELL_CHARS {
+        file::long_cells(row, sink);
+    }
     self::row::check_with(ctx, row, sink, memo)
 }

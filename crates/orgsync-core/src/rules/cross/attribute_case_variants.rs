@@ -44,6 +44,24 @@ impl Hasher for Prehashed {
     }
 }
 
+/// A cheap fingerprint of a value: its length and first and last eight bytes. Equal values have
+/// equal tags; different values rarely do, and are then told apart by comparing their bytes.
+#[inline(always)]
+fn tag(b: &[u8]) -> u64 {
+    let n = b.len();
+    let word = |i: usize| {
+        b.get(i..i + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let x = if n >= 8 {
+        word(0) ^ word(n - 8).rotate_left(29)
+    } else {
+        b.iter().fold(0u64, |w, &c| (w << 8) | u64::from(c))
+    };
+    x ^ ((n as u64) << 56)
+}
+
 #[derive(Debug)]
 struct Value {
     text: Box<str>,
@@ -59,6 +77,8 @@ struct Column {
     by_hash: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
     /// The last few distinct values seen (indexes into `values`), compared before hashing.
     recent: Vec<u32>,
+    /// Each recent value's [`tag`], compared first: one word per value, no slicing.
+    recent_tags: Vec<u64>,
     /// Where the next value goes in `recent` once it is full.
     next_recent: usize,
     gave_up: bool,
@@ -85,6 +105,7 @@ impl Attributes {
                     values: Vec::new(),
                     by_hash: HashMap::default(),
                     recent: Vec::new(),
+                    recent_tags: Vec::new(),
                     next_recent: 0,
                     gave_up: false,
                 })
@@ -99,12 +120,20 @@ impl Attributes {
             if cell.is_empty() || col.gave_up {
                 continue;
             }
-            // Columns mostly repeat a few values: compare with the last few before hashing.
-            let recent = col.recent.iter().copied().find(|&k| {
-                col.values
-                    .get(k as usize)
-                    .is_some_and(|v| super::hash::same(v.text.as_bytes(), cell.as_bytes()))
-            });
+            // Columns mostly repeat a few values: compare with the last few before hashing, by
+            // their tags first (equal values have equal tags).
+            let t = tag(cell.as_bytes());
+            let recent = col
+                .recent_tags
+                .iter()
+                .zip(&col.recent)
+                .filter(|&(&rt, _)| rt == t)
+                .map(|(_, &k)| k)
+                .find(|&k| {
+                    col.values
+                        .get(k as usize)
+                        .is_some_and(|v| super::hash::same(v.text.as_bytes(), cell.as_bytes()))
+                });
             let i = if let Some(k) = recent {
                 k as usize
             } else {
@@ -132,13 +161,16 @@ impl Attributes {
                         col.values = Vec::new();
                         col.by_hash = HashMap::default();
                         col.recent = Vec::new();
+                        col.recent_tags = Vec::new();
                         continue;
                     }
                 };
                 if col.recent.len() < RECENT {
                     col.recent.push(i as u32);
+                    col.recent_tags.push(t);
                 } else {
                     col.recent[col.next_recent] = i as u32;
+                    col.recent_tags[col.next_recent] = t;
                     col.next_recent = (col.next_recent + 1) % RECENT;
                 }
                 i

@@ -44,15 +44,24 @@ pub(super) fn fold(w: u64) -> u64 {
     w | (capitals(w) >> 2)
 }
 
-/// Whether `b` holds an ASCII capital.
-#[inline]
-pub(super) fn has_capital(b: &[u8]) -> bool {
-    let mut chunks = b.chunks_exact(8);
-    let mut any = 0;
-    for c in &mut chunks {
-        any |= capitals(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+/// Whether `b` holds an ASCII capital: a word at a time, the last word overlapping the ones
+/// before (the test is per byte).
+#[inline(always)]
+pub(crate) fn has_capital(b: &[u8]) -> bool {
+    let n = b.len();
+    if n >= 8 {
+        let mut any = 0;
+        let mut i = 0;
+        while i + 8 < n {
+            any |= capitals(r8(b, i));
+            i += 8;
+        }
+        (capitals(r8(b, n - 8)) | any) != 0
+    } else if n >= 4 {
+        capitals((r4(b, 0) << 32) | r4(b, n - 4)) != 0
+    } else {
+        b.iter().any(u8::is_ascii_uppercase)
     }
-    any != 0 || chunks.remainder().iter().any(u8::is_ascii_uppercase)
 }
 
 #[inline(always)]
@@ -72,7 +81,7 @@ fn r4(b: &[u8], i: usize) -> u64 {
 /// The hash of `b`, or of `b` with ASCII capitals lowercased when `lower`. Never 0: 0 stands
 /// for "no value" in the key vectors.
 #[inline(always)]
-pub(super) fn hash(b: &[u8], lower: bool) -> u64 {
+pub(crate) fn hash(b: &[u8], lower: bool) -> u64 {
     if lower {
         hash_of::<true>(b)
     } else {
@@ -116,7 +125,7 @@ fn hash_of<const LOWER: bool>(b: &[u8]) -> u64 {
 
 /// Whether two short byte strings are equal, a word at a time (no call to `memcmp`).
 #[inline(always)]
-pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
@@ -139,7 +148,7 @@ pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
 /// as they come, so nothing is copied. (Not equal to [`hash`] of the same bytes.)
 #[inline(always)]
 pub(super) fn stream(b: &[u8], skip: impl Fn(u8) -> bool, stop: impl Fn(u8) -> bool) -> u64 {
-    let (mut h, mut w, mut k, mut n) = (S0, 0u64, 0u32, 0u64);
+    let mut s = Stream::new();
     for &c in b {
         if stop(c) {
             break;
@@ -147,16 +156,52 @@ pub(super) fn stream(b: &[u8], skip: impl Fn(u8) -> bool, stop: impl Fn(u8) -> b
         if skip(c) {
             continue;
         }
-        w |= u64::from(c) << (8 * k);
-        k += 1;
-        if k == 8 {
-            h = mix(h ^ fold(w), S1);
-            n += 8;
-            w = 0;
-            k = 0;
+        s.push(c);
+    }
+    s.finish()
+}
+
+/// [`stream`]'s state, for a caller that walks the bytes itself (the row rules' email check
+/// computes X004's local-part key in its own loop): `push` each kept byte, then `finish`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stream {
+    h: u64,
+    w: u64,
+    k: u32,
+    n: u64,
+}
+
+impl Stream {
+    #[inline(always)]
+    pub(crate) fn new() -> Stream {
+        Stream {
+            h: S0,
+            w: 0,
+            k: 0,
+            n: 0,
         }
     }
-    mix(h ^ fold(w) ^ S2, (n + u64::from(k)) ^ S1).max(1)
+
+    #[inline(always)]
+    pub(crate) fn push(&mut self, c: u8) {
+        self.w |= u64::from(c) << (8 * self.k);
+        self.k += 1;
+        if self.k == 8 {
+            self.h = mix(self.h ^ fold(self.w), S1);
+            self.n += 8;
+            self.w = 0;
+            self.k = 0;
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn finish(&self) -> u64 {
+        mix(
+            self.h ^ fold(self.w) ^ S2,
+            (self.n + u64::from(self.k)) ^ S1,
+        )
+        .max(1)
+    }
 }
 
 /// Adds a value (a hash, a length) to a running hash: `chain(chain(h, a), b)` differs from

@@ -12,10 +12,12 @@
 //!
 //! Keys are [`hash`]es (wyhash's construction, ASCII case folded on the fly, so no lowercase
 //! copy of a cell is ever written). A clean row — every cell took the row rules' fast path — is
-//! handled by [`Cross::observe_clean`]: its cells are known trimmed printable ASCII, so each key
-//! is one hash of the cell as it stands, and the whole-row hash is one hash of the row's text and
-//! cell ends. Other rows take the general path, which trims, lowercases Unicode and writes the
-//! row out in corrected form first; both paths give the same key for the same value.
+//! handled by [`Cross::observe_keyed`]: its cells are known trimmed printable ASCII, so each key
+//! is one hash of the cell as it stands, computed by the row rules' fast path while it checks
+//! the cell ([`key_roles`] tells it which cells give which key; the email's local-part key is
+//! hashed inside the address check's own loop), and the whole-row hash is one hash of the row's
+//! text and cell ends. Other rows take the general path, which trims, lowercases Unicode and
+//! writes the row out in corrected form first; both paths give the same key for the same value.
 //!
 //! At [`Cross::finish`] the top bits of each key vector mark a bit table to find the values
 //! held by two or more records; only those records are gathered, sorted by value and grouped. The resulting [`Plan`] keeps one small [`Entry`] per involved
@@ -39,7 +41,7 @@ mod change_collision;
 mod domain_typo;
 mod duplicate_email;
 mod duplicate_unique_id;
-mod hash;
+pub(crate) mod hash;
 mod id_email_conflict;
 mod possible_duplicate_profile;
 mod same_name_different_email;
@@ -54,6 +56,7 @@ use crate::engine::{FileKind, Row};
 use crate::finding::Finding;
 use crate::header::{ColumnKind, EmailRole};
 use crate::registry::Code;
+use crate::rules::row::{KeyRole, Keys};
 
 /// How many other rows a cross-row finding names; the rest are counted ("and 12 more").
 const MAX_RELATED: usize = 20;
@@ -334,6 +337,34 @@ fn push_at<T: Copy>(v: &mut Vec<T>, record: usize, value: T, empty: T) {
     v.push(value);
 }
 
+/// Which key each column's cells give the cross-row rules, for the row rules' fast path to
+/// compute while it checks them (see `row::Keys` and [`Cross::observe_keyed`]).
+pub(crate) fn key_roles(ctx: &Ctx<'_>) -> Vec<KeyRole> {
+    let cols = Columns::new(ctx);
+    let users = ctx.header.kind == FileKind::Users;
+    ctx.header
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let i = Some(i);
+            if i == cols.email {
+                KeyRole::Email
+            } else if matches!(c.kind, ColumnKind::Email(_)) {
+                KeyRole::OtherEmail
+            } else if i == cols.id {
+                KeyRole::Id
+            } else if users && cols.last.is_some() && i == cols.first {
+                KeyRole::First
+            } else if users && cols.first.is_some() && i == cols.last {
+                KeyRole::Last
+            } else {
+                KeyRole::None
+            }
+        })
+        .collect()
+}
+
 impl Cross {
     pub(crate) fn new(ctx: &Ctx<'_>) -> Cross {
         let cols = Columns::new(ctx);
@@ -361,15 +392,26 @@ impl Cross {
     }
 
     /// Remembers what the rules need of one data row. Blank rows are skipped. `clean`: the row
-    /// rules took their fast path on every cell (see [`Cross::row_key`]).
+    /// rules took their fast path on every cell (see [`Cross::row_key`]); `keys`: the keys
+    /// their fast path computed on such a row (`row::Memo::keys`; `None` takes the general
+    /// path).
     // Kept out of line: the profile then shows what the cross-row rules cost.
     #[inline(never)]
-    pub(crate) fn observe(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, clean: bool) {
+    pub(crate) fn observe(
+        &mut self,
+        ctx: &Ctx<'_>,
+        row: &Row<'_>,
+        clean: bool,
+        keys: Option<&Keys>,
+    ) {
         if row.is_blank() || row.record > MAX_RECORD {
             return;
         }
         let record = row.record as u32;
-        if clean && self.observe_clean(ctx, row, record) {
+        if clean
+            && let Some(keys) = keys
+            && self.observe_keyed(ctx, row, record, keys)
+        {
             return;
         }
         let r = record as usize;
@@ -490,64 +532,59 @@ impl Cross {
 
     /// [`Cross::observe`] for the common row: clean (every cell took the row rules' fast path,
     /// so is trimmed printable ASCII, and an address is valid) with an identifying email. The
-    /// same keys as the general path, without trimming, ASCII checks or a second look at any
-    /// cell. Returns `false`, having done nothing, for any other row.
-    fn observe_clean(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, record: u32) -> bool {
-        let text = row.text.as_bytes();
-        let ends = row.ends;
-        let cell = |i: usize| -> &[u8] {
-            match ends.get(i) {
-                Some(&end) => {
-                    let start = if i == 0 { 0 } else { ends[i - 1] };
-                    text.get(start..end).unwrap_or_default()
-                }
-                None => &[],
-            }
-        };
+    /// row rules computed the email, local-part, id and name keys from the cells they accepted,
+    /// in the same pass (`row::Keys`); what is left here is the domain, the row hash and the
+    /// attribute values. The same keys as the general path. Returns `false`, having done
+    /// nothing, for any other row.
+    fn observe_keyed(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, record: u32, k: &Keys) -> bool {
         let Some(col) = self.cols.email else {
             return false;
         };
-        let email = cell(col);
-        let Some(at) = find_at(email) else {
-            return false;
-        };
-        let (local, domain) = (&email[..at], &email[at + 1..]);
-        if local.is_empty() || domain.is_empty() {
+        // A blank identifying email (`k.email` 0) may take the other column's: the general path.
+        if k.email == 0 {
             return false;
         }
+        let text = row.text.as_bytes();
+        let ends = row.ends;
+        let start = match col.checked_sub(1) {
+            Some(p) => ends.get(p).copied().unwrap_or(0),
+            None => 0,
+        };
+        let end = ends.get(col).copied().unwrap_or(0);
+        let Some(domain) = text.get(start + k.at + 1..end) else {
+            return false;
+        };
         let r = record as usize;
         self.lines.note(record, row.line);
-        push_at(&mut self.email, r, hash::hash(email, true), 0);
+        push_at(&mut self.email, r, k.email, 0);
         let d = self.domains.intern_ascii(domain, &mut self.buf);
         self.domains.count_with(d, record, col, || row.cell(col));
         if self.users {
-            push_at(&mut self.local, r, local_key(local), 0);
+            push_at(&mut self.local, r, k.local, 0);
             push_at(&mut self.domain, r, d, domain_typo::NONE);
         }
         if self.domains.has_others() {
             self.domains.observe(record, row, Some(col), &mut self.buf);
         }
         let cols = &self.cols;
-        let key = |b: &[u8], lower: bool| {
-            if b.is_empty() {
+        if cols.id.is_some() {
+            push_at(&mut self.id, r, k.id, 0);
+        }
+        if let Some(c) = cols.new {
+            let b = row.cell(c).as_bytes();
+            let lower = ctx.header.kind == FileKind::EmailChange;
+            let h = if b.is_empty() {
                 0
             } else {
                 hash::hash(b, lower)
-            }
-        };
-        if let Some(c) = cols.id {
-            push_at(&mut self.id, r, key(cell(c), false), 0);
+            };
+            push_at(&mut self.new, r, h, 0);
         }
-        if let Some(c) = cols.new {
-            let lower = ctx.header.kind == FileKind::EmailChange;
-            push_at(&mut self.new, r, key(cell(c), lower), 0);
-        }
-        if let (Some(f), Some(l), true) = (cols.first, cols.last, self.users) {
-            let (first, last) = (cell(f), cell(l));
-            let h = if first.is_empty() || last.is_empty() {
+        if let (Some(_), Some(_), true) = (cols.first, cols.last, self.users) {
+            let h = if k.first == 0 || k.last == 0 {
                 0
             } else {
-                hash::chain(hash::hash(first, true), hash::hash(last, true))
+                hash::chain(k.first, k.last)
             };
             push_at(&mut self.name, r, h, 0);
         }
@@ -555,8 +592,9 @@ impl Cross {
         if cols.reupload.is_some() {
             self.reupload_blank.set(r);
         }
-        let as_is = self.email_cols.iter().all(|&c| !hash::has_capital(cell(c)));
-        let h = if as_is {
+        let h = if k.capital {
+            self.row_key(row, false)
+        } else {
             let mut n = ends.len();
             // Trailing empty cells.
             while n > 0 && ends[n - 1] == if n >= 2 { ends[n - 2] } else { 0 } {
@@ -565,8 +603,6 @@ impl Cross {
             let ends = &ends[..n];
             let end = ends.last().copied().unwrap_or(0);
             hash::row(text.get(..end).unwrap_or_default(), ends)
-        } else {
-            self.row_key(row, false)
         };
         push_at(&mut self.row, r, h, 0);
         self.attributes.observe(record, row);
@@ -722,33 +758,32 @@ fn duplicated(keys: &[u64]) -> Vec<u64> {
     // At least 64 bits, at most 2^31.
     let log = ((n * 16).next_power_of_two().trailing_zeros()).clamp(6, 31);
     let words = 1usize << (log - 6);
-    let mut once = vec![0u64; words];
-    let mut twice = vec![0u64; words];
+    // Per word of the table: the bits seen once (`[0]`) and twice (`[1]`), side by side so one
+    // look-up serves both; `words` is a power of two, so masking keeps every index in range.
+    let mut bits = vec![[0u64; 2]; words];
+    let mask = words - 1;
     let slot = |k: u64| {
         let b = (k >> (64 - log)) as usize;
-        (b >> 6, 1u64 << (b & 63))
+        ((b >> 6) & mask, 1u64 << (b & 63))
     };
     for &k in keys {
         let (w, bit) = slot(k);
         // A key of 0 ("no value") marks nothing.
-        let bit = if k == 0 { 0 } else { bit };
-        if let (Some(o), Some(t)) = (once.get(w).copied(), twice.get_mut(w)) {
-            *t |= o & bit;
-        }
-        if let Some(o) = once.get_mut(w) {
-            *o |= bit;
+        let bit = bit & 0u64.wrapping_sub(u64::from(k != 0));
+        if let Some(e) = bits.get_mut(w) {
+            e[1] |= e[0] & bit;
+            e[0] |= bit;
         }
     }
-    drop(once);
     let mut candidates: Vec<u64> = keys
         .iter()
         .copied()
         .filter(|&k| {
             let (w, bit) = slot(k);
-            k != 0 && twice.get(w).is_some_and(|&t| t & bit != 0)
+            k != 0 && bits.get(w).is_some_and(|e| e[1] & bit != 0)
         })
         .collect();
-    drop(twice);
+    drop(bits);
     candidates.sort_unstable();
     let mut d: Vec<u64> = Vec::new();
     for w in candidates.windows(2) {
@@ -997,6 +1032,17 @@ mod local_tests {
         };
         let mut by_key = std::collections::HashMap::new();
         for s in &cases {
+            // The row rules' fast path computes the same key in its own loop (`row::Keys`).
+            // With and without the memory of the last domain.
+            let address = format!("{s}@acme.com");
+            for mut last in [Vec::new(), b"acme.com".to_vec()] {
+                if let Some((at, key)) =
+                    crate::rules::row::email::clean_ascii_keyed(address.as_bytes(), &mut last)
+                {
+                    assert_eq!(at, s.len(), "{s}");
+                    assert_eq!(key, super::local_key(s.as_bytes()), "{s}");
+                }
+            }
             let key = super::local_key(s.as_bytes());
             let want = plain(s);
             let seen = by_key.entry(key).or_insert_with(|| want.clone());

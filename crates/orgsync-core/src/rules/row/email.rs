@@ -259,6 +259,53 @@ pub(crate) fn clean_ascii_on(b: &[u8], last: &mut Vec<u8>) -> bool {
     true
 }
 
+/// [`clean_ascii_on`] that also works out, while it reads the local part, what the cross-row
+/// rules need of an accepted address: where its `@` is and X004's local-part key (the value of
+/// `cross::local_key` on the part, computed in the same loop instead of a second walk).
+pub(crate) fn clean_ascii_keyed(b: &[u8], last: &mut Vec<u8>) -> Option<(usize, u64)> {
+    if b.len() > 254 {
+        return None;
+    }
+    let (at, local) = ascii_local_keyed(b)?;
+    if !last.is_empty() && b.get(at + 1..) == Some(&last[..]) {
+        return Some((at, local));
+    }
+    clean_ascii_on(b, last).then_some((at, local))
+}
+
+/// [`ascii_local`] with X004's local-part key: dots left out, a `+tag` cut (unless the part
+/// starts with `+`), ASCII capitals folded, hashed as `cross::hash::stream` hashes.
+#[inline]
+fn ascii_local_keyed(b: &[u8]) -> Option<(usize, u64)> {
+    let mut at = None;
+    let mut prev = b'.';
+    let mut key = crate::rules::cross::hash::Stream::new();
+    // A `+` first is part of the name, and then no later `+` starts a tag either.
+    let tags = b.first() != Some(&b'+');
+    let mut cut = false;
+    for (k, &c) in b.iter().enumerate() {
+        let class = EMAIL_BYTES[usize::from(c)];
+        if class & ALNUM == 0 {
+            if c == b'@' {
+                at = Some(k);
+                break;
+            }
+            if class & LOCAL == 0 || (c == b'.' && prev == b'.') {
+                return None;
+            }
+            cut |= tags && c == b'+';
+            if c != b'.' && !cut {
+                key.push(c);
+            }
+        } else if !cut {
+            key.push(c);
+        }
+        prev = c;
+    }
+    let at = at?;
+    (at != 0 && at <= 64 && prev != b'.').then(|| (at, key.finish()))
+}
+
 /// The local part's checks of [`ascii_parts`]: where the `@` is.
 #[inline]
 fn ascii_local(b: &[u8]) -> Option<usize> {
