@@ -119,8 +119,7 @@ try {
   await page.evaluate(() => { document.querySelector('[data-testid="preview"]').remove(); });
   const exportSecond = await timed('roster-input', exportFile, previewReady);
   const peakChecks = { ...peak };
-  // The preview CSV: the fix pass over the upload, every line written (and the four other
-  // downloads, which the worker makes in the same pass).
+  // The preview CSV: a fix pass over the upload, every line written.
   const t2 = Date.now();
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 600_000 }), page.click('[data-testid="download-preview"]')]);
   const previewPath = join(work, 'preview.csv');
