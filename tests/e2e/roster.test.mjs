@@ -360,6 +360,25 @@ describe('compare with your current users', () => {
     await page.close();
   });
 
+  test('a file that is not a user export: its problem shows, nothing is compared', async () => {
+    const notExport = join(work, 'departments.csv');
+    writeFileSync(notExport, 'name,department\r\nJane Doe,Sales\r\nOmar Haddad,Engineering\r\n');
+    const page = await openPage();
+    await page.click('[data-testid="sample-button"]');
+    await settled(page, false);
+    await page.setInputFiles('[data-testid="roster-input"]', notExport);
+    await page.locator('[data-testid="roster-summary"].bad').waitFor({ timeout: 60_000 });
+    const shown = await settled(page, false);
+    const json = cliReport(SAMPLE, notExport);
+    assert.equal(json.preview, null, 'the CLI compares nothing either');
+    assert.deepEqual(shown, { errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows });
+    assert.deepEqual(await pageByCode(page), json.summary.by_code, 'no P finding from an unusable export');
+    const r = await rosterSummary(page);
+    assert.deepEqual({ users: r.users, errors: r.errors }, { users: json.roster.users, errors: json.roster.summary.errors });
+    assert.match(await page.locator('[data-testid="roster-summary"]').textContent(), /cannot tell who your users are/);
+    await page.close();
+  });
+
   test('privacy: no console error, no request to another origin, none after load', () => {
     assert.deepEqual(problems, []);
     const foreign = requests.filter((r) => !r.url.startsWith(origin + '/') && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
