@@ -126,7 +126,7 @@ fn column_name(report: &Report, col: usize) -> String {
     }
 }
 
-fn severity_label(s: Severity) -> String {
+pub(crate) fn severity_label(s: Severity) -> String {
     match s {
         Severity::Error => "error".red().bold().to_string(),
         Severity::Warning => "warning".yellow().bold().to_string(),
@@ -134,7 +134,7 @@ fn severity_label(s: Severity) -> String {
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
@@ -281,18 +281,23 @@ fn finding(
     Ok(())
 }
 
-/// File facts, the action summary and the final count.
-fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let file = &report.file;
-    let name = file.name.as_deref().unwrap_or("<stdin>");
-    writeln!(out, "{} {}", "File:".bold(), name)?;
-    let delimiter = match file.delimiter.as_str() {
+/// A delimiter in words: `comma`, `semicolon`, `tab`, `pipe`.
+pub(crate) fn delimiter_name(d: &str) -> &'static str {
+    match d {
         "," => "comma",
         ";" => "semicolon",
         "\t" => "tab",
         "|" => "pipe",
         _ => "unknown",
-    };
+    }
+}
+
+/// File facts, the action summary and the final count.
+fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let file = &report.file;
+    let name = file.name.as_deref().unwrap_or("<stdin>");
+    writeln!(out, "{} {}", "File:".bold(), name)?;
+    let delimiter = delimiter_name(&file.delimiter);
     let ending = match file.line_ending {
         "crlf" => "CRLF",
         "lf" => "LF",

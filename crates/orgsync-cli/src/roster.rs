@@ -1,9 +1,10 @@
 //! `--roster EXPORT.csv`: the account's current users, read from a user export, and the preview
 //! of what the upload will do to them.
 
+use crate::render::{delimiter_name, plural, severity_label};
 use crate::source::Source;
 use crate::{Failure, Result};
-use orgsync_core::{ChangeKind, Report, Roster, RosterReader, Severity};
+use orgsync_core::{ChangeKind, Report, Roster, RosterReader};
 use owo_colors::OwoColorize;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -47,14 +48,6 @@ pub(crate) fn groups(given: Vec<String>, roster: Option<&Arc<Roster>>) -> Vec<St
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 /// The export's own facts and problems, then the preview in words (human format).
 pub(crate) fn human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let Some(roster) = &report.roster else {
@@ -71,13 +64,7 @@ pub(crate) fn human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(roster.users() as u64, "user", "users"),
         file.encoding,
         if file.bom { " with BOM" } else { "" },
-        match file.delimiter.as_str() {
-            "," => "comma",
-            ";" => "semicolon",
-            "\t" => "tab",
-            "|" => "pipe",
-            _ => "unknown",
-        },
+        delimiter_name(&file.delimiter),
         if problems == 0 {
             "no problems".to_string()
         } else {
@@ -85,11 +72,7 @@ pub(crate) fn human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         }
     )?;
     for f in roster.findings().iter().take(10) {
-        let sev = match f.severity {
-            Severity::Error => "error".red().bold().to_string(),
-            Severity::Warning => "warning".yellow().bold().to_string(),
-            Severity::Info => "info".cyan().bold().to_string(),
-        };
+        let sev = severity_label(f.severity);
         let at = f
             .row
             .map(|r| format!(" (export row {r})"))
@@ -120,69 +103,63 @@ pub(crate) fn human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         return Ok(());
     };
     let t = &p.totals;
-    let n = |k: ChangeKind| t.by_kind.get(&k).copied().unwrap_or(0);
-    let mut parts = Vec::new();
-    let mut part = |count: u64, one: &str, many: &str| {
-        if count > 0 {
-            parts.push(plural(count, one, many));
-        }
-    };
-    part(
-        n(ChangeKind::Invited),
-        "new user invited",
-        "new users invited",
-    );
-    part(
-        n(ChangeKind::Unassigned),
-        "new user unassigned",
-        "new users unassigned",
-    );
-    part(
-        n(ChangeKind::LicenseAssigned),
-        "license assigned",
-        "licenses assigned",
-    );
-    part(
-        n(ChangeKind::LicenseRevoked),
-        "license revoked",
-        "licenses revoked",
-    );
-    part(
-        n(ChangeKind::GroupAdded),
-        "group addition",
-        "group additions",
-    );
-    part(
-        n(ChangeKind::GroupRemoved),
-        "group removal",
-        "group removals",
-    );
-    part(
-        n(ChangeKind::PermissionGranted),
-        "permission granted",
-        "permissions granted",
-    );
-    part(
-        n(ChangeKind::PermissionRemoved),
-        "permission removed",
-        "permissions removed",
-    );
-    part(n(ChangeKind::EmailChanged), "email change", "email changes");
-    part(n(ChangeKind::IdChanged), "id change", "id changes");
-    part(
-        n(ChangeKind::ProfileUpdated),
-        "profile update",
-        "profile updates",
-    );
-    part(n(ChangeKind::Deleted), "user deleted", "users deleted");
-    part(
-        n(ChangeKind::NotFound),
-        "row naming nobody",
-        "rows naming nobody",
-    );
-    part(t.conflicts, "row naming two users", "rows naming two users");
-    part(t.unchanged, "user unchanged", "users unchanged");
-    part(t.untouched, "user untouched", "users untouched");
+    // Each kind of change in words, singular and plural, in display order.
+    const WORDS: &[(ChangeKind, &str, &str)] = &[
+        (ChangeKind::Invited, "new user invited", "new users invited"),
+        (
+            ChangeKind::Unassigned,
+            "new user unassigned",
+            "new users unassigned",
+        ),
+        (
+            ChangeKind::LicenseAssigned,
+            "license assigned",
+            "licenses assigned",
+        ),
+        (
+            ChangeKind::LicenseRevoked,
+            "license revoked",
+            "licenses revoked",
+        ),
+        (ChangeKind::GroupAdded, "group addition", "group additions"),
+        (ChangeKind::GroupRemoved, "group removal", "group removals"),
+        (
+            ChangeKind::PermissionGranted,
+            "permission granted",
+            "permissions granted",
+        ),
+        (
+            ChangeKind::PermissionRemoved,
+            "permission removed",
+            "permissions removed",
+        ),
+        (ChangeKind::EmailChanged, "email change", "email changes"),
+        (ChangeKind::IdChanged, "id change", "id changes"),
+        (
+            ChangeKind::ProfileUpdated,
+            "profile update",
+            "profile updates",
+        ),
+        (ChangeKind::Deleted, "user deleted", "users deleted"),
+        (
+            ChangeKind::NotFound,
+            "row naming nobody",
+            "rows naming nobody",
+        ),
+        (
+            ChangeKind::Conflict,
+            "row naming two users",
+            "rows naming two users",
+        ),
+        (ChangeKind::NoChange, "user unchanged", "users unchanged"),
+        (ChangeKind::Untouched, "user untouched", "users untouched"),
+    ];
+    let parts: Vec<String> = WORDS
+        .iter()
+        .map(|&(kind, one, many)| (t.by_kind.get(&kind).copied().unwrap_or(0), one, many))
+        .filter(|&(count, ..)| count > 0)
+        .map(|(count, one, many)| plural(count, one, many))
+        .collect();
     writeln!(
         out,
         "{} {}",

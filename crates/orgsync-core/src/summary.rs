@@ -339,7 +339,7 @@ fn is(v: &str, canonical: &str) -> bool {
 }
 
 /// Whether a `group_permission_*` cell names at least one group (`group:Sales`).
-fn has_group_token(v: &str) -> bool {
+pub(crate) fn has_group_token(v: &str) -> bool {
     v.as_bytes()
         .windows(6)
         .any(|w| w.eq_ignore_ascii_case(b"group:"))

@@ -20,6 +20,7 @@ use crate::header::{ColumnKind, EmailRole};
 use crate::registry::Code;
 use crate::rules::Sink;
 use crate::rules::cross::UPLOADER_TEXT;
+use crate::summary::has_group_token;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -642,12 +643,6 @@ fn license_held(v: &str) -> bool {
 
 fn is_yes(v: &str) -> bool {
     v.eq_ignore_ascii_case("yes") || v.eq_ignore_ascii_case("true")
-}
-
-fn has_group_token(v: &str) -> bool {
-    v.as_bytes()
-        .windows(6)
-        .any(|w| w.eq_ignore_ascii_case(b"group:"))
 }
 
 /// Whether two group-permission cells name the same groups (any order, case, separators).

@@ -451,14 +451,7 @@ pub(crate) fn lowercase(v: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The cell without surrounding whitespace or invisible characters.
-pub(crate) fn trimmed(cell: &str) -> &str {
-    let b = cell.as_bytes();
-    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
-        return cell;
-    }
-    cell.trim_matches(|c: char| c.is_whitespace() || crate::header::is_invisible(c))
-}
+pub(crate) use crate::rules::cross::trimmed;
 
 impl Reader {
     fn keep(&mut self, f: Finding) {

@@ -223,7 +223,7 @@ fn is_trim(c: char) -> bool {
 
 /// The cell without surrounding whitespace or invisible characters.
 #[inline]
-pub(super) fn trimmed(cell: &str) -> &str {
+pub(crate) fn trimmed(cell: &str) -> &str {
     let b = cell.as_bytes();
     if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
         return cell;
