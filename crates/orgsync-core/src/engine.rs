@@ -114,6 +114,9 @@ pub(crate) struct Row<'a> {
     pub quote_problem: Option<QuoteProblem>,
     /// The row was a blank line (no fields at all).
     pub blank_line: bool,
+    /// Every byte of `text` is printable ASCII or a space (`parse::is_plain`): the row rules'
+    /// fast path then need not look for unusual bytes cell by cell.
+    pub plain: bool,
 }
 
 impl<'a> Row<'a> {
@@ -319,10 +322,12 @@ impl RowState<'_> {
             Event::Record(r) => (r.line, r.data, r.ends, r.quote_problem, false, r.cut),
         };
         // A record is UTF-8 only if each of its cells is: the joined text can be valid while a
-        // cell ends on a lone lead byte and the next begins with its continuation byte.
+        // cell ends on a lone lead byte and the next begins with its continuation byte. Plain
+        // ASCII text, nearly every record, has no such cell.
+        let plain = crate::parse::is_plain(data);
         let utf8 = std::str::from_utf8(data)
             .ok()
-            .filter(|t| ends.iter().all(|&e| t.is_char_boundary(e)));
+            .filter(|t| plain || ends.iter().all(|&e| t.is_char_boundary(e)));
         let (text, ends, legacy): (&str, &[usize], bool) = match utf8 {
             Some(t) => (t, ends, false),
             None => {
@@ -373,6 +378,7 @@ impl RowState<'_> {
             legacy,
             quote_problem,
             blank_line,
+            plain,
         };
         self.handler.row(self.header.as_ref(), &row);
     }

@@ -387,6 +387,7 @@ impl Handler for State {
             let again = Row {
                 text: &text,
                 ends: &ends,
+                plain: crate::parse::is_plain(text.as_bytes()),
                 ..*row
             };
             current = self.row_findings(header, &again);

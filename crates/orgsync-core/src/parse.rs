@@ -99,6 +99,9 @@ pub(crate) struct Parser {
     dropped: bool,
     /// The current record's raw bytes past [`MAX_RECORD_BYTES`], when it is cut across chunks.
     overflow: Option<Overflow>,
+    /// Whether records [`split_line`] can read skip `csv-core` (always, but in the tests that
+    /// compare the two).
+    fast: bool,
 }
 
 /// What is left of a cut record's raw bytes past the kept part: their number, their line breaks
@@ -165,7 +168,41 @@ impl Parser {
             spill_ends: Vec::new(),
             dropped: false,
             overflow: None,
+            fast: true,
         }
+    }
+
+    /// Whether `csv-core` is between records, with nothing of the next one read yet.
+    #[inline(always)]
+    fn at_record_start(&self) -> bool {
+        self.raw.is_empty()
+            && self.overflow.is_none()
+            && self.out_len == 0
+            && self.ends_len == 0
+            && !self.dropped
+    }
+
+    /// Reads the record at the start of `rest` with [`split_line`] when it can: a record that
+    /// ends in this chunk, on one line, under the limits, with no quote or only quoted fields
+    /// that hold no quote and no line break. Returns the bytes it read (the record's raw bytes,
+    /// terminator included), or 0 to leave the record to `csv-core`, which then reads it as it
+    /// would have anyway: `csv-core` is between records before and after such a record (it
+    /// would skip the `\n` of a `\r\n` either way), and the rest of the bookkeeping is
+    /// [`Parser::emit`]'s, as for any record.
+    #[inline]
+    fn split_fast(&mut self, rest: &[u8], sink: &mut dyn FnMut(Event<'_>)) -> usize {
+        // The `\n` of the previous record's `\r\n` starts this one's raw bytes.
+        let lead = usize::from(self.after_cr && rest.first() == Some(&b'\n'));
+        let Some((term, len, fields)) =
+            split_line(&rest[lead..], self.delimiter, &mut self.out, &mut self.ends)
+        else {
+            return 0;
+        };
+        self.out_len = len;
+        self.ends_len = fields;
+        let raw = &rest[..lead + term + 1];
+        self.emit(raw, None, false, true, sink);
+        raw.len()
     }
 
     /// Keeps a piece of the current record's raw bytes (cut by the end of a chunk) for when the
@@ -200,6 +237,15 @@ impl Parser {
         // Bytes of `input` consumed so far, and where the current record's bytes begin.
         let (mut pos, mut start) = (0usize, 0usize);
         loop {
+            // The common record, whole in this chunk, is split here without `csv-core`.
+            if self.fast && pos < input.len() && self.at_record_start() {
+                let n = self.split_fast(&input[pos..], sink);
+                if n > 0 {
+                    pos += n;
+                    start = pos;
+                    continue;
+                }
+            }
             // `csv-core` reads empty input as the end of the file: only give it that at the end.
             if pos == input.len() && !at_end {
                 self.keep_raw(&input[start..pos], sink);
@@ -256,13 +302,13 @@ impl Parser {
                 }
                 ReadRecordResult::Record => {
                     if self.raw.is_empty() && self.overflow.is_none() {
-                        self.emit(&input[start..pos], None, at_end, sink);
+                        self.emit(&input[start..pos], None, at_end, false, sink);
                     } else {
                         // The record began in an earlier chunk.
                         self.keep_raw(&input[start..pos], sink);
                         let raw = std::mem::take(&mut self.raw);
                         let overflow = self.overflow.take();
-                        self.emit(&raw, overflow, at_end, sink);
+                        self.emit(&raw, overflow, at_end, false, sink);
                         self.raw = raw;
                         self.raw.clear();
                     }
@@ -285,12 +331,14 @@ impl Parser {
 
     /// Hands on a record whose raw bytes (leading blank lines included) are `raw`, followed by
     /// `overflow` when the record was cut across chunks; `at_end` says the end of the file
-    /// ended it.
+    /// ended it. `simple` says [`split_line`] read it: its quotes, if any, are well formed and
+    /// its only line break is its terminator.
     fn emit(
         &mut self,
         raw: &[u8],
         overflow: Option<Overflow>,
         at_end: bool,
+        simple: bool,
         sink: &mut dyn FnMut(Event<'_>),
     ) {
         let start = self.emit_blanks(raw, false, sink);
@@ -310,7 +358,7 @@ impl Parser {
             self.emit_cut(raw, overflow, at_end, record_line, sink);
             return;
         }
-        let quoted = has_quote(raw);
+        let quoted = !simple && has_quote(raw);
         let problem = if quoted {
             quote_problem(raw, self.delimiter)
         } else {
@@ -476,8 +524,6 @@ impl Parser {
 /// bytes, where `memchr`'s set-up costs more than the search), `memchr` for a long one.
 #[inline]
 fn has_quote(raw: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     if raw.len() > 256 {
         return memchr::memchr(b'"', raw).is_some();
     }
@@ -488,6 +534,224 @@ fn has_quote(raw: &[u8]) -> bool {
         found |= x.wrapping_sub(ONES) & !x & HIGH;
     }
     found != 0 || words.remainder().contains(&b'"')
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The 16 bytes at `p`, zero past the end of `b`.
+#[inline(always)]
+fn block_at(b: &[u8], p: usize) -> [u8; 16] {
+    match b.get(p..p + 16) {
+        Some(w) => w.try_into().unwrap_or_default(),
+        None => {
+            let mut w = [0u8; 16];
+            let tail = b.get(p..).unwrap_or_default();
+            w[..tail.len()].copy_from_slice(tail);
+            w
+        }
+    }
+}
+
+/// Which of 16 bytes are the delimiter, quotes, and line breaks (`\r` or `\n`), as bitmasks
+/// (bit `i`: byte `i`): vector compares where the target has 16-byte vectors (SSE2, wasm
+/// `simd128`), a word at a time otherwise.
+#[cfg(any(target_feature = "sse2", target_feature = "simd128"))]
+#[inline(always)]
+fn block_masks(b: [u8; 16], delimiter: u8) -> [u32; 3] {
+    use wide::u8x16;
+    let x = u8x16::new(b);
+    let eq = |c: u8| x.simd_eq(u8x16::splat(c));
+    [
+        eq(delimiter).to_bitmask(),
+        eq(b'"').to_bitmask(),
+        (eq(b'\r') | eq(b'\n')).to_bitmask(),
+    ]
+}
+
+#[cfg(not(any(target_feature = "sse2", target_feature = "simd128")))]
+#[inline(always)]
+fn block_masks(b: [u8; 16], delimiter: u8) -> [u32; 3] {
+    block_masks_by_words(b, delimiter)
+}
+
+/// [`block_masks`] eight bytes at a time in plain integers, for targets without 16-byte
+/// vectors (compiled everywhere, so the tests compare the two).
+#[cfg_attr(any(target_feature = "sse2", target_feature = "simd128"), allow(dead_code))]
+#[inline(always)]
+fn block_masks_by_words(b: [u8; 16], delimiter: u8) -> [u32; 3] {
+    // The high bit of each byte equal to `c`, exactly; then one bit a byte, gathered by a
+    // multiply (every partial product lands on its own bit, so nothing carries).
+    let equal = |x: u64, c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        !(((y & !HIGH) + !HIGH) | y) & HIGH
+    };
+    let gather = |m: u64| (((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56) as u32;
+    let mut lo = [0u8; 8];
+    let mut hi = [0u8; 8];
+    lo.copy_from_slice(&b[..8]);
+    hi.copy_from_slice(&b[8..]);
+    let (lo, hi) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
+    let mask = |f: &dyn Fn(u64) -> u64| gather(f(lo)) | (gather(f(hi)) << 8);
+    [
+        mask(&|x| equal(x, delimiter)),
+        mask(&|x| equal(x, b'"')),
+        mask(&|x| equal(x, b'\r') | equal(x, b'\n')),
+    ]
+}
+
+/// Whether every byte is printable ASCII or a space (0x20–0x7E): then the bytes are UTF-8, every
+/// index is a character boundary, and no cell holds a byte that R012, R013 or R018 look for.
+/// 16 bytes at a time (the last block overlapping the one before).
+#[cfg(any(target_feature = "sse2", target_feature = "simd128"))]
+pub(crate) fn is_plain(b: &[u8]) -> bool {
+    use wide::u8x16;
+    let (low, high) = (u8x16::splat(0x20), u8x16::splat(0x7E));
+    // Non-zero lanes: bytes above 0x7E or below 0x20.
+    let bad = |x: u8x16| x.saturating_sub(high) | low.saturating_sub(x);
+    let n = b.len();
+    if n < 16 {
+        // Padded with spaces.
+        let mut w = [b' '; 16];
+        w[..n].copy_from_slice(b);
+        return bad(u8x16::new(w)) == u8x16::ZERO;
+    }
+    let (blocks, _) = b.as_chunks::<16>();
+    let mut acc = u8x16::ZERO;
+    for blk in blocks {
+        acc |= bad(u8x16::new(*blk));
+    }
+    let last: [u8; 16] = b[n - 16..].try_into().unwrap_or([0; 16]);
+    (acc | bad(u8x16::new(last))) == u8x16::ZERO
+}
+
+#[cfg(not(any(target_feature = "sse2", target_feature = "simd128")))]
+pub(crate) fn is_plain(b: &[u8]) -> bool {
+    is_plain_by_words(b)
+}
+
+/// [`is_plain`] eight bytes at a time in plain integers (compiled everywhere, so the tests
+/// compare the two).
+#[cfg_attr(any(target_feature = "sse2", target_feature = "simd128"), allow(dead_code))]
+fn is_plain_by_words(b: &[u8]) -> bool {
+    // A byte ≥ 0x80, < 0x20 or == 0x7F sets its high bit; exact once high bits are ruled out.
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let bad = |x: u64| (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
+    let (words, tail) = b.as_chunks::<8>();
+    let mut acc = 0;
+    for w in words {
+        acc |= bad(u64::from_le_bytes(*w));
+    }
+    let mut w = [b' '; 8];
+    w[..tail.len()].copy_from_slice(tail);
+    (acc | bad(u64::from_le_bytes(w))) == 0
+}
+
+/// Copies `src[from..to]` to `out[o..]` 16 bytes at a time, reading up to 15 bytes past `to`
+/// and writing as many past the copy's end (which the next field overwrites or the record's
+/// length leaves out); in one piece near the end of `src`. `false` when `out` is too short.
+#[inline(always)]
+fn copy_field(src: &[u8], from: usize, to: usize, out: &mut [u8], o: usize) -> bool {
+    let len = to - from;
+    let Some(dst) = out.get_mut(o..o + len + 16) else {
+        return false;
+    };
+    match src.get(from..to + 16) {
+        Some(s) => {
+            let (d, _) = dst.as_chunks_mut::<16>();
+            let (s, _) = s.as_chunks::<16>();
+            for (d, s) in d.iter_mut().zip(s) {
+                *d = *s;
+            }
+        }
+        None => dst[..len].copy_from_slice(&src[from..to]),
+    }
+    true
+}
+
+/// Splits the record at the start of `rest` (the rest of a chunk, from where the record's line
+/// begins) into `out` and `ends` as `csv-core` would, 16 bytes at a time, for the records that
+/// make up nearly every file: one line, fields with no quote or quoted whole with no quote or
+/// line break inside (`"Manager, Sales"`). Returns where the line's terminator is, the data's
+/// length and the number of fields; or `None` for anything else (a doubled or stray quote,
+/// text after a closing quote, a line break inside quotes, no line break in `rest`, more
+/// fields than `ends` holds, a line longer than [`MAX_RECORD_BYTES`] or than `out`), which
+/// `csv-core` then reads.
+///
+/// `csv-core` is the reference: a property test feeds both the same bytes in any chunks and
+/// asks for the same events.
+fn split_line(
+    rest: &[u8],
+    delimiter: u8,
+    out: &mut [u8],
+    ends: &mut [usize],
+) -> Option<(usize, usize, usize)> {
+    // `p`: the next byte to look at; `fs`: where the current field starts; `o`: the data
+    // written so far; `f`: the fields ended so far.
+    let (mut p, mut fs, mut o, mut f) = (0usize, 0usize, 0usize, 0usize);
+    loop {
+        // A field starting with a quote: read to the closing quote, which must end the field.
+        if p == fs && rest.get(p) == Some(&b'"') {
+            let close = p + 1 + memchr::memchr3(b'"', b'\r', b'\n', &rest[p + 1..])?;
+            if rest[close] != b'"' || !copy_field(rest, p + 1, close, out, o) {
+                return None;
+            }
+            o += close - p - 1;
+            *ends.get_mut(f)? = o;
+            f += 1;
+            match rest.get(close + 1) {
+                _ if close >= MAX_RECORD_BYTES => return None,
+                Some(b'\r' | b'\n') => return Some((close + 1, o, f)),
+                Some(&c) if c == delimiter => {}
+                _ => return None,
+            }
+            fs = close + 2;
+            p = fs;
+            continue;
+        }
+        if p > MAX_RECORD_BYTES || p >= rest.len() {
+            return None;
+        }
+        let [mut delims, quotes, breaks] = block_masks(block_at(rest, p), delimiter);
+        // Only what comes before the first quote or line break: the quote must open a field,
+        // the line break ends the record.
+        let stop = quotes | breaks;
+        if stop != 0 {
+            delims &= (1u32 << stop.trailing_zeros()) - 1;
+        }
+        while delims != 0 {
+            let e = p + delims.trailing_zeros() as usize;
+            if !copy_field(rest, fs, e, out, o) {
+                return None;
+            }
+            o += e - fs;
+            *ends.get_mut(f)? = o;
+            f += 1;
+            fs = e + 1;
+            delims &= delims - 1;
+        }
+        if stop == 0 {
+            p += 16;
+            continue;
+        }
+        let q = p + stop.trailing_zeros() as usize;
+        if quotes & stop & stop.wrapping_neg() != 0 {
+            if fs != q {
+                // A quote inside an unquoted field.
+                return None;
+            }
+            p = q;
+            continue;
+        }
+        // The line ends at `q`: so does its last field (empty if a delimiter ended it); a
+        // blank line is not for here.
+        if q == 0 || q > MAX_RECORD_BYTES || !copy_field(rest, fs, q, out, o) {
+            return None;
+        }
+        o += q - fs;
+        *ends.get_mut(f)? = o;
+        return Some((q, o, f + 1));
+    }
 }
 
 /// Re-reads a record's raw text with strict RFC 4180 rules to name what `csv-core` forgave.
@@ -582,7 +846,14 @@ mod tests {
     use super::*;
 
     fn parse(chunks: &[&[u8]]) -> (Vec<String>, LineEndings) {
-        let mut p = Parser::new(b',');
+        parse_with(chunks, b',', true)
+    }
+
+    /// Every event in a readable form, with the line-ending counts; `fast` false reads every
+    /// record with `csv-core`, the reference the fast path must agree with.
+    fn parse_with(chunks: &[&[u8]], delimiter: u8, fast: bool) -> (Vec<String>, LineEndings) {
+        let mut p = Parser::new(delimiter);
+        p.fast = fast;
         let mut out = Vec::new();
         let mut sink = |e: Event<'_>| match e {
             Event::BlankLine { line } => out.push(format!("{line}:<blank>")),
@@ -594,10 +865,17 @@ mod tests {
                     start = end;
                 }
                 out.push(format!(
-                    "{}:{}{}",
+                    "{}:{}{}{}",
                     r.line,
                     fields.join("|"),
-                    if r.quote_problem.is_some() { " !" } else { "" }
+                    match r.quote_problem {
+                        Some(q) => format!(" !{q:?}"),
+                        None => String::new(),
+                    },
+                    match r.cut {
+                        Some(n) => format!(" cut {n}"),
+                        None => String::new(),
+                    }
                 ));
             }
         };
@@ -614,7 +892,12 @@ mod tests {
         let (recs, endings) = parse(&[b"a,b\r\n\r\n\"multi\r\nline\",c\r\nd,e\"f\r\n"]);
         assert_eq!(
             recs,
-            ["1:a|b", "2:<blank>", "3:multi\r\nline|c", "5:d|e\"f !"]
+            [
+                "1:a|b",
+                "2:<blank>",
+                "3:multi\r\nline|c",
+                "5:d|e\"f !StrayQuote { field: 1 }"
+            ]
         );
         // The CRLF inside the quoted cell is not a row ending.
         assert_eq!(endings.crlf, 4);
@@ -655,6 +938,97 @@ mod tests {
             let whole = parse(&[bytes]);
             let split = parse(&[&bytes[..cut], &bytes[cut..]]);
             proptest::prop_assert_eq!(whole, split);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The fast path reads every record exactly as `csv-core` does: the same fields, lines,
+        /// blank lines, quoting problems and line endings, in any chunks, with either delimiter.
+        #[test]
+        fn fast_path_agrees_with_csv_core(
+            text in "([ab;,\"\r\n]|\"[a,;]*\"|[ab]{8,20}){0,40}",
+            cuts in proptest::collection::vec(0usize..400, 0..4),
+            semicolon in proptest::bool::ANY,
+        ) {
+            let bytes = text.as_bytes();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            // An empty chunk means the end of the file: the pipeline never feeds one before.
+            let mut chunks = Vec::new();
+            let mut from = 0;
+            for c in cuts.into_iter().chain([bytes.len()]) {
+                if c > from {
+                    chunks.push(&bytes[from..c]);
+                    from = c;
+                }
+            }
+            let delimiter = if semicolon { b';' } else { b',' };
+            let fast = parse_with(&chunks, delimiter, true);
+            let reference = parse_with(&[bytes], delimiter, false);
+            proptest::prop_assert_eq!(fast, reference);
+        }
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time masks equal the vector ones (and the plain definition).
+        #[test]
+        fn block_masks_agree(
+            b in proptest::array::uniform16(proptest::prop_oneof![
+                proptest::strategy::Just(b'"'),
+                proptest::strategy::Just(b','),
+                proptest::strategy::Just(b'-'),
+                proptest::strategy::Just(b'\r'),
+                proptest::strategy::Just(b'\n'),
+                proptest::num::u8::ANY,
+            ]),
+            d in proptest::prop_oneof![proptest::strategy::Just(b','), proptest::num::u8::ANY],
+        ) {
+            let mut plain = [0u32; 3];
+            for (i, &c) in b.iter().enumerate() {
+                plain[0] |= u32::from(c == d) << i;
+                plain[1] |= u32::from(c == b'"') << i;
+                plain[2] |= u32::from(c == b'\r' || c == b'\n') << i;
+            }
+            proptest::prop_assert_eq!(block_masks(b, d), plain);
+            proptest::prop_assert_eq!(block_masks_by_words(b, d), plain);
+        }
+    }
+
+    proptest::proptest! {
+        /// Both ways of telling plain text agree with the definition, on any bytes and lengths.
+        #[test]
+        fn plain_text_is_told_exactly(
+            b in proptest::collection::vec(proptest::prop_oneof![
+                0x20u8..=0x7E,
+                0x20u8..=0x7E,
+                proptest::num::u8::ANY,
+            ], 0..70),
+        ) {
+            let want = b.iter().all(|c| (0x20..=0x7E).contains(c));
+            proptest::prop_assert_eq!(is_plain(&b), want);
+            proptest::prop_assert_eq!(is_plain_by_words(&b), want);
+        }
+    }
+
+    #[test]
+    fn fast_path_cases() {
+        let cases: &[&[u8]] = &[
+            b"a,b,c\r\nd,e,f\r\n",
+            b"a,b,\r\n,,\n,\r",
+            b"\"Manager, Sales\",x\r\n\"\",\"\"\r\n\"a\"\"b\",c\r\n",
+            b"abcdefgh,\"ijklmnop\",qrstuvwx,\"yz\"\r\n12345678\"9,0\r\nabcdefg,\"h\"i\n",
+            b"olivia.kakaka.0@acme.com,Olivia,Kakaka,\"Analyst, Finance\",E0000000,Active,yes,,,London Office\r\n",
+            b"\"open\r\nline\",b\r\n\"x\"\r\n\r\n\n\"",
+            b"a,\"b\"",
+            b"a,b",
+        ];
+        for case in cases {
+            let reference = parse_with(&[case], b',', false);
+            for cut in 1..case.len() {
+                let fast = parse_with(&[&case[..cut], &case[cut..]], b',', true);
+                assert_eq!(fast, reference, "{:?} cut at {cut}", String::from_utf8_lossy(case));
+            }
         }
     }
 

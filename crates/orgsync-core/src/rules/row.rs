@@ -287,7 +287,7 @@ pub(crate) fn check_with(
         if cell.is_empty() {
             continue;
         }
-        if fast_cell(col.fast, cell, i, &mut facts, memo) {
+        if fast_cell(col.fast, cell, i, row.plain, &mut facts, memo) {
             // The fast path accepts only values without surrounding blanks.
             facts.identified |= col.identifier;
             facts.acts |= col.action;
@@ -321,7 +321,17 @@ pub(crate) fn check_with(
 /// The fast path: whether no rule can report anything on this non-empty cell, updating the
 /// facts the general path would (an `Active` license, a grant). `false` means "not sure", and
 /// the cell goes through [`general_cell`].
-fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts, memo: &mut Memo) -> bool {
+///
+/// `plain` says the whole row is printable ASCII (`Row::plain`), so a text cell needs no
+/// byte-by-byte look for unusual characters.
+fn fast_cell(
+    fast: Fast,
+    b: &[u8],
+    i: usize,
+    plain: bool,
+    facts: &mut Facts,
+    memo: &mut Memo,
+) -> bool {
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
@@ -387,7 +397,10 @@ fn fast_cell(fast: Fast, b: &[u8], i: usize, facts: &mut Facts, memo: &mut Memo)
             first.is_ascii_graphic()
                 && !matches!(first, b'#' | b'=' | b'\'' | b'+' | b'-' | b'@')
                 && last.is_ascii_graphic()
-                && {
+                && if plain {
+                    // Without early exit: short cells, and no call to `memchr`.
+                    !(no_at && b.iter().fold(false, |at, &c| at | (c == b'@')))
+                } else {
                     let (plain, at) = scan_plain(b);
                     plain && !(no_at && at)
                 }
@@ -947,6 +960,7 @@ mod properties {
             legacy: false,
             quote_problem: None,
             blank_line: false,
+            plain: crate::parse::is_plain(value.as_bytes()),
         };
         let col = header.row_plan.columns[column];
         let mut fast = super::Facts::default();
@@ -954,6 +968,7 @@ mod properties {
             col.fast,
             value.as_bytes(),
             0,
+            row.plain,
             &mut fast,
             &mut super::Memo::default(),
         );
