@@ -194,6 +194,45 @@ impl Stream {
         }
     }
 
+    /// Pushes `b[from..to]`, up to eight bytes at a time: the same as pushing each byte.
+    #[inline(always)]
+    pub(crate) fn extend(&mut self, b: &[u8], mut from: usize, to: usize) {
+        while from < to {
+            let len = (to - from).min(8);
+            // Eight bytes read when `b` has them (the bytes past the run are masked off).
+            let x = match b.get(from..from + 8) {
+                Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+                None => b[from..from + len]
+                    .iter()
+                    .rev()
+                    .fold(0, |x, &c| (x << 8) | u64::from(c)),
+            };
+            let x = if len == 8 {
+                x
+            } else {
+                x & ((1u64 << (8 * len)) - 1)
+            };
+            self.push_word(x, len as u32);
+            from += len;
+        }
+    }
+
+    /// Pushes the `len` (1 to 8) low bytes of `x`, whose other bytes are zero.
+    #[inline(always)]
+    fn push_word(&mut self, x: u64, len: u32) {
+        let k = self.k;
+        self.w |= x << (8 * k);
+        if k + len >= 8 {
+            self.h = mix(self.h ^ fold(self.w), S1);
+            self.n += 8;
+            // The bytes that did not fit.
+            self.w = if k == 0 { 0 } else { x >> (8 * (8 - k)) };
+            self.k = k + len - 8;
+        } else {
+            self.k = k + len;
+        }
+    }
+
     #[inline(always)]
     pub(crate) fn finish(&self) -> u64 {
         mix(
@@ -262,6 +301,24 @@ mod tests {
                 u64::from_le_bytes([b.to_ascii_lowercase(); 8]),
                 "{b}"
             );
+        }
+    }
+
+    #[test]
+    fn runs_hash_as_their_bytes() {
+        let b: Vec<u8> = (0u8..40).map(|i| b'A' + i).collect();
+        for from in 0..b.len() {
+            for to in from..=b.len() {
+                // Split in two runs anywhere, against byte by byte.
+                for mid in from..=to {
+                    let mut runs = Stream::new();
+                    runs.extend(&b, from, mid);
+                    runs.extend(&b, mid, to);
+                    let mut bytes = Stream::new();
+                    b[from..to].iter().for_each(|&c| bytes.push(c));
+                    assert_eq!(runs.finish(), bytes.finish(), "{from}..{mid}..{to}");
+                }
+            }
         }
     }
 

@@ -274,15 +274,33 @@ pub(crate) fn clean_ascii_keyed(b: &[u8], last: &mut Vec<u8>) -> Option<(usize, 
 }
 
 /// [`ascii_local`] with X004's local-part key: dots left out, a `+tag` cut (unless the part
-/// starts with `+`), ASCII capitals folded, hashed as `cross::hash::stream` hashes.
+/// starts with `+`), ASCII capitals folded, hashed as `cross::hash::stream` hashes. The key
+/// is fed a run of bytes at a time (the bytes between dots), which hashes as byte by byte.
 #[inline]
 fn ascii_local_keyed(b: &[u8]) -> Option<(usize, u64)> {
+    if let Some((at, dots)) = local_block(b) {
+        // Letters, digits and single inner dots before an `@` in the first 16 bytes: the
+        // key is the runs between the dots.
+        let mut key = crate::rules::cross::hash::Stream::new();
+        let mut from = 0;
+        let mut d = dots;
+        while d != 0 {
+            let dot = d.trailing_zeros() as usize;
+            key.extend(b, from, dot);
+            from = dot + 1;
+            d &= d - 1;
+        }
+        key.extend(b, from, at);
+        return Some((at, key.finish()));
+    }
     let mut at = None;
     let mut prev = b'.';
     let mut key = crate::rules::cross::hash::Stream::new();
     // A `+` first is part of the name, and then no later `+` starts a tag either.
     let tags = b.first() != Some(&b'+');
     let mut cut = false;
+    // Where the run of key bytes not yet fed to the key begins.
+    let mut from = 0;
     for (k, &c) in b.iter().enumerate() {
         let class = EMAIL_BYTES[usize::from(c)];
         if class & ALNUM == 0 {
@@ -293,17 +311,82 @@ fn ascii_local_keyed(b: &[u8]) -> Option<(usize, u64)> {
             if class & LOCAL == 0 || (c == b'.' && prev == b'.') {
                 return None;
             }
-            cut |= tags && c == b'+';
-            if c != b'.' && !cut {
-                key.push(c);
+            if !cut && (c == b'.' || (tags && c == b'+')) {
+                key.extend(b, from, k);
+                from = k + 1;
+                cut = c == b'+';
             }
-        } else if !cut {
-            key.push(c);
         }
         prev = c;
     }
     let at = at?;
+    if !cut {
+        key.extend(b, from, at);
+    }
     (at != 0 && at <= 64 && prev != b'.').then(|| (at, key.finish()))
+}
+
+/// The common local part, 16 bytes at a time: where the `@` is and where the dots before it
+/// are (bit `i`: byte `i`), when the `@` is among the first 32 bytes and every byte before it
+/// is a letter, a digit or a dot, with no dot first, last or doubled; `None` sends the address
+/// to the byte-by-byte loop, which decides every other case.
+#[inline(always)]
+fn local_block(b: &[u8]) -> Option<(usize, u32)> {
+    let mut w = [0u8; 32];
+    match b.get(..32) {
+        Some(head) => w.copy_from_slice(head),
+        None => w[..b.len()].copy_from_slice(b),
+    }
+    let (lo, hi) = w.split_at(16);
+    let (lo, hi) = (
+        local_masks(lo.try_into().unwrap_or_default()),
+        local_masks(hi.try_into().unwrap_or_default()),
+    );
+    let [at, ok, dots] = [0, 1, 2].map(|i| lo[i] | (hi[i] << 16));
+    if at == 0 {
+        return None;
+    }
+    let a = at.trailing_zeros() as usize;
+    let before = (1u32 << a) - 1;
+    let dots = dots & before;
+    let fine = a > 0
+        && ok & before == before
+        && dots & 1 == 0
+        && dots & (1 << (a - 1)) == 0
+        && dots & (dots >> 1) == 0;
+    fine.then_some((a, dots))
+}
+
+/// Bitmasks of 16 bytes: the `@`s; the letters, digits and dots; the dots.
+#[cfg(any(target_feature = "sse2", target_feature = "simd128"))]
+#[inline(always)]
+fn local_masks(w: [u8; 16]) -> [u32; 3] {
+    use wide::u8x16;
+    let x = u8x16::new(w);
+    let within = |v: u8x16, lo: u8, hi: u8| {
+        v.simd_eq(v.max(u8x16::splat(lo)).min(u8x16::splat(hi)))
+    };
+    // ASCII letters are `a`–`z` once the 0x20 bit is set (no other byte lands there).
+    let letters = within(x | u8x16::splat(0x20), b'a', b'z');
+    let dots = x.simd_eq(u8x16::splat(b'.'));
+    let ok = letters | within(x, b'0', b'9') | dots;
+    [
+        x.simd_eq(u8x16::splat(b'@')).to_bitmask(),
+        ok.to_bitmask(),
+        dots.to_bitmask(),
+    ]
+}
+
+#[cfg(not(any(target_feature = "sse2", target_feature = "simd128")))]
+#[inline(always)]
+fn local_masks(w: [u8; 16]) -> [u32; 3] {
+    let mut m = [0u32; 3];
+    for (i, &c) in w.iter().enumerate() {
+        m[0] |= u32::from(c == b'@') << i;
+        m[1] |= u32::from(c.is_ascii_alphanumeric() || c == b'.') << i;
+        m[2] |= u32::from(c == b'.') << i;
+    }
+    m
 }
 
 /// The local part's checks of [`ascii_parts`]: where the `@` is.
