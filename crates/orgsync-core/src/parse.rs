@@ -553,12 +553,22 @@ fn block_at(b: &[u8], p: usize) -> [u8; 16] {
     }
 }
 
+/// Whether the target has the 16-byte vectors `wide` uses (SSE2, wasm `simd128`, NEON). Without
+/// them its types are plain arrays, slower than the word-at-a-time code beside each use.
+pub(crate) const VECTORS: bool = cfg!(any(
+    target_feature = "sse2",
+    target_feature = "simd128",
+    all(target_arch = "aarch64", target_feature = "neon")
+));
+
 /// Which of 16 bytes are the delimiter, quotes, and line breaks (`\r` or `\n`), as bitmasks
-/// (bit `i`: byte `i`): vector compares where the target has 16-byte vectors (SSE2, wasm
-/// `simd128`), a word at a time otherwise.
-#[cfg(any(target_feature = "sse2", target_feature = "simd128"))]
+/// (bit `i`: byte `i`): vector compares where the target has 16-byte vectors, a word at a
+/// time otherwise.
 #[inline(always)]
 fn block_masks(b: [u8; 16], delimiter: u8) -> [u32; 3] {
+    if !VECTORS {
+        return block_masks_by_words(b, delimiter);
+    }
     use wide::u8x16;
     let x = u8x16::new(b);
     let eq = |c: u8| x.simd_eq(u8x16::splat(c));
@@ -569,15 +579,8 @@ fn block_masks(b: [u8; 16], delimiter: u8) -> [u32; 3] {
     ]
 }
 
-#[cfg(not(any(target_feature = "sse2", target_feature = "simd128")))]
-#[inline(always)]
-fn block_masks(b: [u8; 16], delimiter: u8) -> [u32; 3] {
-    block_masks_by_words(b, delimiter)
-}
-
 /// [`block_masks`] eight bytes at a time in plain integers, for targets without 16-byte
-/// vectors (compiled everywhere, so the tests compare the two).
-#[cfg_attr(any(target_feature = "sse2", target_feature = "simd128"), allow(dead_code))]
+/// vectors (the tests compare the two everywhere).
 #[inline(always)]
 fn block_masks_by_words(b: [u8; 16], delimiter: u8) -> [u32; 3] {
     // The high bit of each byte equal to `c`, exactly; then one bit a byte, gathered by a
@@ -603,8 +606,10 @@ fn block_masks_by_words(b: [u8; 16], delimiter: u8) -> [u32; 3] {
 /// Whether every byte is printable ASCII or a space (0x20–0x7E): then the bytes are UTF-8, every
 /// index is a character boundary, and no cell holds a byte that R012, R013 or R018 look for.
 /// 16 bytes at a time (the last block overlapping the one before).
-#[cfg(any(target_feature = "sse2", target_feature = "simd128"))]
 pub(crate) fn is_plain(b: &[u8]) -> bool {
+    if !VECTORS {
+        return is_plain_by_words(b);
+    }
     use wide::u8x16;
     let (low, high) = (u8x16::splat(0x20), u8x16::splat(0x7E));
     // Non-zero lanes: bytes above 0x7E or below 0x20.
@@ -625,18 +630,12 @@ pub(crate) fn is_plain(b: &[u8]) -> bool {
     (acc | bad(u8x16::new(last))) == u8x16::ZERO
 }
 
-#[cfg(not(any(target_feature = "sse2", target_feature = "simd128")))]
-pub(crate) fn is_plain(b: &[u8]) -> bool {
-    is_plain_by_words(b)
-}
-
-/// [`is_plain`] eight bytes at a time in plain integers (compiled everywhere, so the tests
-/// compare the two).
-#[cfg_attr(any(target_feature = "sse2", target_feature = "simd128"), allow(dead_code))]
+/// [`is_plain`] eight bytes at a time in plain integers (the tests compare the two everywhere).
 fn is_plain_by_words(b: &[u8]) -> bool {
     // A byte ≥ 0x80, < 0x20 or == 0x7F sets its high bit; exact once high bits are ruled out.
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let bad = |x: u64| (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
+    let bad =
+        |x: u64| (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
     let (words, tail) = b.as_chunks::<8>();
     let mut acc = 0;
     for w in words {
@@ -1027,7 +1026,12 @@ mod tests {
             let reference = parse_with(&[case], b',', false);
             for cut in 1..case.len() {
                 let fast = parse_with(&[&case[..cut], &case[cut..]], b',', true);
-                assert_eq!(fast, reference, "{:?} cut at {cut}", String::from_utf8_lossy(case));
+                assert_eq!(
+                    fast,
+                    reference,
+                    "{:?} cut at {cut}",
+                    String::from_utf8_lossy(case)
+                );
             }
         }
     }

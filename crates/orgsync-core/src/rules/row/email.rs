@@ -332,6 +332,9 @@ fn ascii_local_keyed(b: &[u8]) -> Option<(usize, u64)> {
 /// to the byte-by-byte loop, which decides every other case.
 #[inline(always)]
 fn local_block(b: &[u8]) -> Option<(usize, u32)> {
+    if !crate::parse::VECTORS {
+        return None;
+    }
     let mut w = [0u8; 32];
     match b.get(..32) {
         Some(head) => w.copy_from_slice(head),
@@ -358,14 +361,12 @@ fn local_block(b: &[u8]) -> Option<(usize, u32)> {
 }
 
 /// Bitmasks of 16 bytes: the `@`s; the letters, digits and dots; the dots.
-#[cfg(any(target_feature = "sse2", target_feature = "simd128"))]
 #[inline(always)]
 fn local_masks(w: [u8; 16]) -> [u32; 3] {
     use wide::u8x16;
     let x = u8x16::new(w);
-    let within = |v: u8x16, lo: u8, hi: u8| {
-        v.simd_eq(v.max(u8x16::splat(lo)).min(u8x16::splat(hi)))
-    };
+    let within =
+        |v: u8x16, lo: u8, hi: u8| v.simd_eq(v.max(u8x16::splat(lo)).min(u8x16::splat(hi)));
     // ASCII letters are `a`–`z` once the 0x20 bit is set (no other byte lands there).
     let letters = within(x | u8x16::splat(0x20), b'a', b'z');
     let dots = x.simd_eq(u8x16::splat(b'.'));
@@ -375,18 +376,6 @@ fn local_masks(w: [u8; 16]) -> [u32; 3] {
         ok.to_bitmask(),
         dots.to_bitmask(),
     ]
-}
-
-#[cfg(not(any(target_feature = "sse2", target_feature = "simd128")))]
-#[inline(always)]
-fn local_masks(w: [u8; 16]) -> [u32; 3] {
-    let mut m = [0u32; 3];
-    for (i, &c) in w.iter().enumerate() {
-        m[0] |= u32::from(c == b'@') << i;
-        m[1] |= u32::from(c.is_ascii_alphanumeric() || c == b'.') << i;
-        m[2] |= u32::from(c == b'.') << i;
-    }
-    m
 }
 
 /// The local part's checks of [`ascii_parts`]: where the `@` is.
