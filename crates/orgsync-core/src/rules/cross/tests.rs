@@ -676,16 +676,26 @@ fn duplicated_finds_exactly_the_shared_keys() {
     keys[20] = (keys[30] & !0xFFFF_FFFF) | 7;
     keys[21] = 0;
     keys[22] = 0;
-    let mut naive = keys.clone();
-    naive.retain(|&k| k != 0);
-    naive.sort_unstable();
-    let mut want: Vec<u64> = naive
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| w[0])
-        .collect();
-    want.dedup();
+    // Copies far apart, and many copies of one value, in a file large enough to be dealt into
+    // buckets; and a shorter one that is not.
+    for i in (0..50_000).step_by(997) {
+        keys[i] = keys[49_999 - i / 3];
+    }
+    let naive = |keys: &[u64]| {
+        let mut sorted: Vec<u64> = keys.iter().copied().filter(|&k| k != 0).collect();
+        sorted.sort_unstable();
+        let mut want: Vec<u64> = sorted
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        want.dedup();
+        want
+    };
+    let want = naive(&keys);
+    assert!(want.len() > 40, "{}", want.len());
     assert_eq!(duplicated(&keys), want);
+    assert_eq!(duplicated(&keys[..20_000]), naive(&keys[..20_000]));
     assert_eq!(duplicated(&[5, 5, 5, 0, 0]), vec![5]);
     assert!(duplicated(&[]).is_empty());
 }
