@@ -26,6 +26,7 @@ mod registry;
 mod report;
 mod roster;
 mod rules;
+mod simd;
 mod summary;
 mod template;
 

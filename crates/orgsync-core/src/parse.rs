@@ -553,30 +553,16 @@ fn block_at(b: &[u8], p: usize) -> [u8; 16] {
     }
 }
 
-/// Whether the target has the 16-byte vectors `wide` uses (SSE2, wasm `simd128`, NEON). Without
-/// them its types are plain arrays, slower than the word-at-a-time code beside each use.
-pub(crate) const VECTORS: bool = cfg!(any(
-    target_feature = "sse2",
-    target_feature = "simd128",
-    all(target_arch = "aarch64", target_feature = "neon")
-));
-
 /// Which of 16 bytes are the delimiter, quotes, and line breaks (`\r` or `\n`), as bitmasks
 /// (bit `i`: byte `i`): vector compares where the target has 16-byte vectors, a word at a
 /// time otherwise.
 #[inline(always)]
 fn block_masks(b: [u8; 16], delimiter: u8) -> [u32; 3] {
-    if !VECTORS {
+    if !crate::simd::VECTORS {
         return block_masks_by_words(b, delimiter);
     }
-    use wide::u8x16;
-    let x = u8x16::new(b);
-    let eq = |c: u8| x.simd_eq(u8x16::splat(c));
-    [
-        eq(delimiter).to_bitmask(),
-        eq(b'"').to_bitmask(),
-        (eq(b'\r') | eq(b'\n')).to_bitmask(),
-    ]
+    let x = crate::simd::Block::new(b);
+    [x.eq(delimiter), x.eq(b'"'), x.eq(b'\r') | x.eq(b'\n')]
 }
 
 /// [`block_masks`] eight bytes at a time in plain integers, for targets without 16-byte
@@ -607,27 +593,21 @@ fn block_masks_by_words(b: [u8; 16], delimiter: u8) -> [u32; 3] {
 /// index is a character boundary, and no cell holds a byte that R012, R013 or R018 look for.
 /// 16 bytes at a time (the last block overlapping the one before).
 pub(crate) fn is_plain(b: &[u8]) -> bool {
-    if !VECTORS {
+    if !crate::simd::VECTORS {
         return is_plain_by_words(b);
     }
-    use wide::u8x16;
-    let (low, high) = (u8x16::splat(0x20), u8x16::splat(0x7E));
-    // Non-zero lanes: bytes above 0x7E or below 0x20.
-    let bad = |x: u8x16| x.saturating_sub(high) | low.saturating_sub(x);
+    use crate::simd::Block;
+    let plain = |x: Block| x.within(0x20, 0x7E) == 0xFFFF;
     let n = b.len();
     if n < 16 {
         // Padded with spaces.
         let mut w = [b' '; 16];
         w[..n].copy_from_slice(b);
-        return bad(u8x16::new(w)) == u8x16::ZERO;
+        return plain(Block::new(w));
     }
     let (blocks, _) = b.as_chunks::<16>();
-    let mut acc = u8x16::ZERO;
-    for blk in blocks {
-        acc |= bad(u8x16::new(*blk));
-    }
-    let last: [u8; 16] = b[n - 16..].try_into().unwrap_or([0; 16]);
-    (acc | bad(u8x16::new(last))) == u8x16::ZERO
+    blocks.iter().all(|w| plain(Block::new(*w)))
+        && plain(Block::new(b[n - 16..].try_into().unwrap_or([0; 16])))
 }
 
 /// [`is_plain`] eight bytes at a time in plain integers (the tests compare the two everywhere).

@@ -287,7 +287,7 @@ pub(crate) fn check_with(
         if cell.is_empty() {
             continue;
         }
-        if fast_cell(col.fast, cell, i, row.plain, &mut facts, memo) {
+        if fast_cell(col.fast, cell, i, row, cell_start, &mut facts, memo) {
             // The fast path accepts only values without surrounding blanks.
             facts.identified |= col.identifier;
             facts.acts |= col.action;
@@ -322,16 +322,26 @@ pub(crate) fn check_with(
 /// facts the general path would (an `Active` license, a grant). `false` means "not sure", and
 /// the cell goes through [`general_cell`].
 ///
-/// `plain` says the whole row is printable ASCII (`Row::plain`), so a text cell needs no
-/// byte-by-byte look for unusual characters.
+/// `b` is the cell, `row`'s cell `i`, starting at `start` in its text. When the row is plain
+/// (`Row::plain`: printable ASCII) a text cell needs no byte-by-byte look for unusual
+/// characters, and a short cell is tested 16 bytes at once, read from the row's text.
+#[allow(clippy::too_many_arguments)]
 fn fast_cell(
     fast: Fast,
     b: &[u8],
     i: usize,
-    plain: bool,
+    row: &Row<'_>,
+    start: usize,
     facts: &mut Facts,
     memo: &mut Memo,
 ) -> bool {
+    use crate::simd::{Block, VECTORS, low};
+    let plain = row.plain;
+    // The cell's bytes and the ones after it, when the row's text has 16 from its start.
+    let block = || match Block::at(row.text.as_bytes(), start) {
+        Some(x) if VECTORS && b.len() <= 16 => Some(x),
+        _ => None,
+    };
     let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return false;
     };
@@ -355,7 +365,10 @@ fn fast_cell(
                     (None, _) => email::clean_ascii(b),
                 }
         }
-        Fast::Id => b.iter().all(u8::is_ascii_alphanumeric),
+        Fast::Id => match block() {
+            Some(x) => x.alphanumeric() & low(b.len()) == low(b.len()),
+            None => b.iter().all(u8::is_ascii_alphanumeric),
+        },
         Fast::License => match b {
             b"Active" => {
                 facts.active = true;
@@ -398,8 +411,12 @@ fn fast_cell(
                 && !matches!(first, b'#' | b'=' | b'\'' | b'+' | b'-' | b'@')
                 && last.is_ascii_graphic()
                 && if plain {
-                    // Without early exit: short cells, and no call to `memchr`.
-                    !(no_at && b.iter().fold(false, |at, &c| at | (c == b'@')))
+                    !no_at
+                        || match block() {
+                            Some(x) => x.eq(b'@') & low(b.len()) == 0,
+                            // Without early exit: short cells, and no call to `memchr`.
+                            None => !b.iter().fold(false, |at, &c| at | (c == b'@')),
+                        }
                 } else {
                     let (plain, at) = scan_plain(b);
                     plain && !(no_at && at)
@@ -950,17 +967,20 @@ mod properties {
             header: &header,
             options: &options,
         };
-        let ends = [value.len()];
+        // A second cell after it, so that the fast path may read 16 bytes from the cell's
+        // start (and must not take the `@` in it for the cell's own).
+        let text = format!("{value}@@@@@@@@@@@@@@@@");
+        let ends = [value.len(), text.len()];
         let row = Row {
             record: 0,
             row: 2,
             line: 2,
-            text: value,
+            text: &text,
             ends: &ends,
             legacy: false,
             quote_problem: None,
             blank_line: false,
-            plain: crate::parse::is_plain(value.as_bytes()),
+            plain: crate::parse::is_plain(text.as_bytes()),
         };
         let col = header.row_plan.columns[column];
         let mut fast = super::Facts::default();
@@ -968,7 +988,8 @@ mod properties {
             col.fast,
             value.as_bytes(),
             0,
-            row.plain,
+            &row,
+            0,
             &mut fast,
             &mut super::Memo::default(),
         );

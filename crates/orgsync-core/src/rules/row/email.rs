@@ -332,7 +332,7 @@ fn ascii_local_keyed(b: &[u8]) -> Option<(usize, u64)> {
 /// to the byte-by-byte loop, which decides every other case.
 #[inline(always)]
 fn local_block(b: &[u8]) -> Option<(usize, u32)> {
-    if !crate::parse::VECTORS {
+    if !crate::simd::VECTORS {
         return None;
     }
     let mut w = [0u8; 32];
@@ -363,19 +363,9 @@ fn local_block(b: &[u8]) -> Option<(usize, u32)> {
 /// Bitmasks of 16 bytes: the `@`s; the letters, digits and dots; the dots.
 #[inline(always)]
 fn local_masks(w: [u8; 16]) -> [u32; 3] {
-    use wide::u8x16;
-    let x = u8x16::new(w);
-    let within =
-        |v: u8x16, lo: u8, hi: u8| v.simd_eq(v.max(u8x16::splat(lo)).min(u8x16::splat(hi)));
-    // ASCII letters are `a`–`z` once the 0x20 bit is set (no other byte lands there).
-    let letters = within(x | u8x16::splat(0x20), b'a', b'z');
-    let dots = x.simd_eq(u8x16::splat(b'.'));
-    let ok = letters | within(x, b'0', b'9') | dots;
-    [
-        x.simd_eq(u8x16::splat(b'@')).to_bitmask(),
-        ok.to_bitmask(),
-        dots.to_bitmask(),
-    ]
+    let x = crate::simd::Block::new(w);
+    let dots = x.eq(b'.');
+    [x.eq(b'@'), x.alphanumeric() | dots, dots]
 }
 
 /// The local part's checks of [`ascii_parts`]: where the `@` is.
