@@ -668,7 +668,10 @@ impl Cross {
     }
 
     /// Decides every cross-row finding.
-    pub(crate) fn finish(self, ctx: &Ctx<'_>) -> Plan {
+    pub(crate) fn finish(mut self, ctx: &Ctx<'_>) -> Plan {
+        // X004's local-part keys become its profile keys in place (a million rows would
+        // otherwise need 8 MB more, briefly).
+        let mut profiles = std::mem::take(&mut self.local);
         let mut b = Builder {
             plan: Plan {
                 header_row: self.header_row,
@@ -688,13 +691,14 @@ impl Cross {
         b.id_shared = Vec::new();
         if kind == FileKind::Users {
             let org = self.domains.org_domains();
-            let profiles = possible_duplicate_profile::keys(&self, &org);
+            possible_duplicate_profile::keys(&mut profiles, &self.domain, &org);
             possible_duplicate_profile::finish(&mut b, &profiles);
             same_name_different_email::finish(&mut b, &profiles);
         }
         if matches!(kind, FileKind::EmailChange | FileKind::IdChange) {
             change_collision::finish(&mut b, kind);
         }
+        TABLE.with_borrow_mut(|t| *t = Vec::new());
         let mut plan = b.plan;
         plan.entries.sort_unstable_by_key(|e| (e.record, e.group));
         plan.entries.shrink_to_fit();
@@ -760,7 +764,23 @@ fn duplicated(keys: &[u64]) -> Vec<u64> {
     let words = 1usize << (log - 6);
     // Per word of the table: the bits seen once (`[0]`) and twice (`[1]`), side by side so one
     // look-up serves both; `words` is a power of two, so masking keeps every index in range.
-    let mut bits = vec![[0u64; 2]; words];
+    TABLE.with_borrow_mut(|bits| {
+        bits.clear();
+        bits.resize(words, [0u64; 2]);
+        duplicated_with(keys, log, bits)
+    })
+}
+
+thread_local! {
+    /// [`duplicated`]'s table, kept from one call to the next within `Cross::finish` (which
+    /// lets it go at its end): fresh memory costs a page fault per 4 KB at first touch, and a
+    /// million keys need a 4 MB table for each of the four or five keys.
+    static TABLE: std::cell::RefCell<Vec<[u64; 2]>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`duplicated`]'s two passes, in `bits` (2^(log - 6) zeroed words).
+fn duplicated_with(keys: &[u64], log: u32, bits: &mut [[u64; 2]]) -> Vec<u64> {
+    let words = bits.len();
     let mask = words - 1;
     let slot = |k: u64| {
         let b = (k >> (64 - log)) as usize;
@@ -783,7 +803,6 @@ fn duplicated(keys: &[u64]) -> Vec<u64> {
             k != 0 && bits.get(w).is_some_and(|e| e[1] & bit != 0)
         })
         .collect();
-    drop(bits);
     candidates.sort_unstable();
     let mut d: Vec<u64> = Vec::new();
     for w in candidates.windows(2) {

@@ -36,23 +36,22 @@ fn mix(local: u64, class: u64) -> u64 {
         .max(1)
 }
 
-/// Per record, the key under which similar addresses meet (0 = none). `org` lists the
-/// domain-table indexes of the org's domains, ascending.
-pub(super) fn keys(c: &super::Cross, org: &[u32]) -> Vec<u64> {
+/// Per record, the key under which similar addresses meet (0 = none), made in place from the
+/// local-part keys (`Cross::local`) and the domains. `org` lists the domain-table indexes of the
+/// org's domains, ascending.
+pub(super) fn keys(local: &mut Vec<u64>, domain: &[u32], org: &[u32]) {
     const ORG: u64 = u64::MAX;
-    c.local
-        .iter()
-        .zip(&c.domain)
-        .map(|(&local, &d)| {
-            if local == 0 || d == NONE {
-                0
-            } else if org.binary_search(&d).is_ok() {
-                mix(local, ORG)
-            } else {
-                mix(local, u64::from(d))
-            }
-        })
-        .collect()
+    // A record past either list has no key.
+    local.truncate(domain.len());
+    for (key, &d) in local.iter_mut().zip(domain) {
+        *key = if *key == 0 || d == NONE {
+            0
+        } else if org.binary_search(&d).is_ok() {
+            mix(*key, ORG)
+        } else {
+            mix(*key, u64::from(d))
+        };
+    }
 }
 
 /// `keys` comes from [`keys`].
