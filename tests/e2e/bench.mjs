@@ -124,6 +124,20 @@ try {
   for (const k of ['check', 'read', 'engine', 'view']) worker[`${k}_ms`] = Number(await s.getAttribute(`data-${k}-ms`));
   const progressUpdates = await page.evaluate(() => window.__progress.size);
   const inPageMs = await page.evaluate(() => window.__summary - window.__dropped);
+  // Where the time outside the worker's check went (Date.now() clocks of page and worker).
+  const timing = JSON.parse((await s.getAttribute('data-timing')) || '{}');
+  const at = await page.evaluate(() => ({
+    dropped: performance.timeOrigin + window.__dropped, summary: performance.timeOrigin + window.__summary,
+  }));
+  const stages = timing.posted_at ? {
+    drop_to_worker_start_ms: Math.round(timing.started_at - at.dropped),
+    worker_check_ms: Math.round(timing.total_ms),
+    worker_between_slices_ms: Math.round(timing.between_ms ?? 0),
+    worker_encode_ms: Math.round(timing.encode_ms),
+    delivery_ms: Math.round(timing.received_at - timing.posted_at),
+    page_decode_ms: Math.round(timing.parse_ms),
+    page_render_ms: Math.round(at.summary - timing.received_at - timing.parse_ms),
+  } : null;
   await context.close();
   server.close();
 
@@ -144,6 +158,7 @@ try {
     // The same, plus Playwright handing the file to the browser.
     harness_total_s: +(pageMs / 1000).toFixed(2),
     worker,
+    stages,
     same_counts: shown.errors === nativeJson.summary.errors && shown.rows === nativeJson.file.rows,
     progress_updates: progressUpdates,
     chromium_rss_mib: { idle: Math.round(idleRss), peak: Math.round(peakRss) },

@@ -55,7 +55,18 @@ fn action_lines(actions: &orgsync_core::Actions) -> Vec<ActionLine> {
 
 /// Builds what the page shows from a report.
 pub fn report_view(report: &Report) -> ReportView {
-    let flat: Vec<Flat> = report
+    let flat = flatten(report);
+    let (grid, grid_total) = view::grid(&flat);
+    ReportView {
+        grid,
+        grid_total,
+        ..summary_view(report, &flat)
+    }
+}
+
+/// The report's kept findings, reduced to what grouping and the grid need.
+pub fn flatten(report: &Report) -> Vec<Flat> {
+    report
         .findings
         .iter()
         .map(|f| Flat {
@@ -89,7 +100,12 @@ pub fn report_view(report: &Report) -> ReportView {
                 after: fix.after.clone(),
             }),
         })
-        .collect();
+        .collect()
+}
+
+/// The view without the grid of rows with problems (`grid` empty, `grid_total` 0): what the
+/// page shows first. The worker sends the grid (`view::grid` of the same `flat`) after it.
+pub fn summary_view(report: &Report, flat: &[Flat]) -> ReportView {
     let s = &report.summary;
     // Per-rule fix counts come from the engine's exact counts, whatever the cap.
     let rules = s
@@ -107,7 +123,6 @@ pub fn report_view(report: &Report) -> ReportView {
             }
         })
         .collect();
-    let (grid, grid_total) = view::grid(&flat);
     ReportView {
         file: file_facts(&report.file),
         counts: Counts {
@@ -120,14 +135,14 @@ pub fn report_view(report: &Report) -> ReportView {
         actions: action_lines(&s.actions),
         rules,
         groups: view::exact_counts(
-            view::group(&flat),
+            view::group(flat),
             &s.by_code
                 .iter()
                 .map(|(code, n)| (code.as_str().to_string(), *n))
                 .collect(),
         ),
-        grid,
-        grid_total,
+        grid: Vec::new(),
+        grid_total: 0,
         truncated: s.omitted > 0,
         roster: report.roster.as_deref().map(roster_view),
         preview: report.preview.as_ref().map(preview_view),

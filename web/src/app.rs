@@ -83,6 +83,14 @@ enum RosterState {
     Failed(String),
 }
 
+/// The grid of rows with problems of the report shown.
+#[derive(Debug, PartialEq)]
+struct GridRows {
+    rows: Vec<ProblemRow>,
+    /// Rows with problems in all (`rows` may hold fewer).
+    total: u64,
+}
+
 /// The preview list's page: which kind, from where, and the lines once they arrive.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct PreviewPage {
@@ -96,6 +104,11 @@ struct PreviewPage {
 struct Ctx {
     phase: RwSignal<Phase>,
     report: RwSignal<Option<Arc<ReportView>>>,
+    /// The grid of the report's rows with problems and their total: it comes from the worker
+    /// right after the report.
+    grid: RwSignal<Option<Arc<GridRows>>>,
+    /// The check whose grid is awaited.
+    grid_job: StoredValue<Option<JobId>>,
     choices: RwSignal<FixChoices>,
     filters: RwSignal<Filters>,
     cursor: RwSignal<Cursor>,
@@ -151,6 +164,8 @@ impl Ctx {
             export: None,
         });
         self.report.set(None);
+        self.grid.set(None);
+        self.grid_job.set_value(None);
         self.filters.set(Filters::default());
         self.cursor.set(Cursor::default());
         self.choices.set(FixChoices::default());
@@ -349,9 +364,16 @@ impl Ctx {
                     }
                     self.post_checked(&report);
                     self.job.set(None);
+                    self.grid_job.set_value(Some(job));
                     self.timing.set(Some(timing));
                     self.report.set(Some(report));
                     self.phase.set(Phase::Done);
+                }
+            }
+            Reply::Grid { job, rows, total } => {
+                if self.grid_job.get_value() == Some(job) {
+                    self.grid_job.set_value(None);
+                    self.grid.set(Some(Arc::new(GridRows { rows, total })));
                 }
             }
             Reply::Fixed { job } => {
@@ -519,6 +541,8 @@ pub fn App() -> impl IntoView {
     let ctx = Ctx {
         phase: RwSignal::new(Phase::Idle),
         report: RwSignal::new(None),
+        grid: RwSignal::new(None),
+        grid_job: StoredValue::new(None),
         choices: RwSignal::new(FixChoices::default()),
         filters: RwSignal::new(Filters::default()),
         cursor: RwSignal::new(Cursor::default()),
@@ -1075,7 +1099,15 @@ fn Results() -> impl IntoView {
                     <Fixes report=report.clone()/>
                 </div>
                 <Findings report=report.clone()/>
-                <Grid report=report/>
+                {move || match ctx.grid.get() {
+                    Some(grid) => view! { <Grid report=report.clone() grid=grid/> }.into_any(),
+                    None => view! {
+                        <section class="card" aria-labelledby="grid-title" aria-busy="true">
+                            <h2 id="grid-title">"Rows with problems"</h2>
+                            <p class="muted">"Gathering the rows with problems…"</p>
+                        </section>
+                    }.into_any(),
+                }}
             }
         })
     }
@@ -1118,6 +1150,7 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
             data-engine-ms=timing.map(|t| format!("{:.0}", t.engine_ms)).unwrap_or_default()
             data-read-ms=timing.map(|t| format!("{:.0}", t.read_ms)).unwrap_or_default()
             data-view-ms=timing.map(|t| format!("{:.0}", t.view_ms)).unwrap_or_default()
+            data-timing=timing.map(|t| serde_json::to_string(&t).unwrap_or_default()).unwrap_or_default()
             aria-labelledby="summary-title"
         >
             <div class="summary-head">
@@ -1467,13 +1500,14 @@ fn Group(group: FindingGroup) -> impl IntoView {
 
 /// The grid of rows with problems, virtualised: only the rows in view exist in the DOM.
 #[component]
-fn Grid(report: Arc<ReportView>) -> impl IntoView {
+fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoView {
     let ctx = ctx();
     let stored = StoredValue::new(report.clone());
+    let grid_rows = StoredValue::new(grid.clone());
     // The columns that have findings, as (index, header); the grid shows only these.
     let columns: Vec<(u32, String)> = {
-        let mut idx: Vec<u32> = report
-            .grid
+        let mut idx: Vec<u32> = grid
+            .rows
             .iter()
             .flat_map(|r| r.cells.iter().map(|c| c.column))
             .collect();
@@ -1498,9 +1532,11 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
     let rows = Memo::new(move |_| {
         let filters = ctx.filters.get();
         stored.with_value(|r| {
-            (0..r.grid.len())
-                .filter(|&i| !filters.active() || filters.keeps_row(&r.grid[i], r))
-                .collect::<Vec<usize>>()
+            grid_rows.with_value(|g| {
+                (0..g.rows.len())
+                    .filter(|&i| !filters.active() || filters.keeps_row(&g.rows[i], r))
+                    .collect::<Vec<usize>>()
+            })
         })
     });
     let scroll_top = RwSignal::new(0.0f64);
@@ -1556,8 +1592,8 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
-    let total = report.grid_total;
-    let held = report.grid.len() as u64;
+    let total = grid.total;
+    let held = grid.rows.len() as u64;
     view! {
         <section class="card" aria-labelledby="grid-title">
             <div class="grid-head">
@@ -1596,7 +1632,7 @@ fn Grid(report: Arc<ReportView>) -> impl IntoView {
                     <div class="grid-space" style:height=move || format!("{}px", rows.get().len() as f64 * ROW_HEIGHT)>
                         <For each=move || window_rows.get() key=|(pos, i)| (*pos, *i) let((pos, i))>
                             {
-                                let row: ProblemRow = stored.with_value(|r| r.grid[i].clone());
+                                let row: ProblemRow = grid_rows.with_value(|g| g.rows[i].clone());
                                 let selected = move || ctx.cursor.get().at == Some(pos);
                                 let codes: Vec<String> = {
                                     let mut all: Vec<String> = row.codes.clone();

@@ -39,8 +39,24 @@ impl Client {
                 .unwrap_or_default();
             let attachment =
                 js_sys::Reflect::get(&data, &"attachment".into()).unwrap_or(JsValue::UNDEFINED);
-            match Reply::from_text(&text) {
-                Ok(reply) => on_reply(reply, attachment),
+            let received_at = js_sys::Date::now();
+            let reply = Reply::from_text(&text).and_then(|reply| {
+                match js_sys::Reflect::get(&data, &"payload".into())
+                    .ok()
+                    .and_then(|p| p.as_string())
+                {
+                    Some(payload) => reply.with_payload(&payload),
+                    None => Ok(reply),
+                }
+            });
+            match reply {
+                Ok(mut reply) => {
+                    if let Reply::Checked { timing, .. } = &mut reply {
+                        timing.received_at = received_at;
+                        timing.parse_ms = js_sys::Date::now() - received_at;
+                    }
+                    on_reply(reply, attachment)
+                }
                 Err(error) => web_sys::console::error_1(
                     &format!("orgsync: unreadable worker reply: {error}").into(),
                 ),

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Download, FixChoices};
-use crate::view::{PreviewLine, ReportView, RosterView};
+use crate::view::{PreviewLine, ProblemRow, ReportView, RosterView};
 
 /// A job number chosen by the page; replies carry it so a late reply to a cancelled or replaced
 /// job can be ignored.
@@ -29,8 +29,26 @@ pub struct Timing {
     pub engine_ms: f64,
     /// Building the page's view of the report.
     pub view_ms: f64,
+    /// Between slices: progress messages and yields to the event loop.
+    #[serde(default)]
+    pub between_ms: f64,
     /// From the request to the reply, yields to the event loop included.
     pub total_ms: f64,
+    /// Encoding the reply as JSON text (after `total_ms`).
+    #[serde(default)]
+    pub encode_ms: f64,
+    /// When the check started and when its reply was posted, in the worker (`Date.now()`).
+    #[serde(default)]
+    pub started_at: f64,
+    /// See `started_at`.
+    #[serde(default)]
+    pub posted_at: f64,
+    /// When the page received the reply (`Date.now()`), set by the page.
+    #[serde(default)]
+    pub received_at: f64,
+    /// Decoding the report in the page, set by the page.
+    #[serde(default)]
+    pub parse_ms: f64,
 }
 
 /// What the page asks the worker to do.
@@ -135,10 +153,28 @@ pub enum Reply {
     Checked {
         /// The job number.
         job: JobId,
-        /// What the page shows.
+        /// What the page shows first: everything but the grid of rows with problems
+        /// (`grid` empty), which follows in [`Reply::Grid`]. It travels beside the message's
+        /// text as its own JSON bytes ([`Reply::payload_json`], [`Reply::with_payload`]):
+        /// decoding it as a field of this internally tagged enum would first buffer it whole
+        /// as a generic tree.
+        #[serde(skip)]
         report: Box<ReportView>,
         /// Where the worker's time went.
         timing: Timing,
+    },
+    /// The grid of rows with problems of a check, sent right after [`Reply::Checked`]: on a
+    /// big file it is most of the view (40,000 rows, 5 MB of JSON for a million rows with 1%
+    /// mistakes), so the summary does not wait for it.
+    Grid {
+        /// The job number of the check.
+        job: JobId,
+        /// The rows, at most [`crate::view::GRID_ROWS`]; beside the text, as
+        /// [`Reply::Checked`]'s report.
+        #[serde(skip)]
+        rows: Vec<ProblemRow>,
+        /// Rows with problems in all (`rows` may hold fewer).
+        total: u64,
     },
     /// The download is ready; the attachment is its `Blob`.
     Fixed {
@@ -189,6 +225,27 @@ impl Reply {
         serde_json::from_str(text)
     }
 
+    /// The big part of a reply (the report of a [`Reply::Checked`], the rows of a
+    /// [`Reply::Grid`]) as JSON text, to send beside the message's text.
+    pub fn payload_json(&self) -> Option<String> {
+        let json = match self {
+            Reply::Checked { report, .. } => serde_json::to_string(&**report),
+            Reply::Grid { rows, .. } => serde_json::to_string(rows),
+            _ => return None,
+        };
+        Some(json.expect("a view always serializes"))
+    }
+
+    /// Puts back the part that came beside the text.
+    pub fn with_payload(mut self, json: &str) -> Result<Self, serde_json::Error> {
+        match &mut self {
+            Reply::Checked { report, .. } => **report = serde_json::from_str(json)?,
+            Reply::Grid { rows, .. } => *rows = serde_json::from_str(json)?,
+            _ => {}
+        }
+        Ok(self)
+    }
+
     /// The job a reply belongs to (`None` for [`Reply::Ready`]).
     pub fn job(&self) -> Option<JobId> {
         match self {
@@ -197,6 +254,7 @@ impl Reply {
             | Reply::Roster { job, .. }
             | Reply::Preview { job, .. }
             | Reply::Checked { job, .. }
+            | Reply::Grid { job, .. }
             | Reply::Fixed { job, .. }
             | Reply::Glossary { job, .. }
             | Reply::Cancelled { job }
@@ -256,6 +314,33 @@ mod tests {
         let back = Reply::from_text(&reply.to_text()).unwrap();
         assert_eq!(back.job(), Some(7));
         assert_eq!(Reply::Ready.job(), None);
+        let mut report = ReportView::default();
+        report.counts.errors = 3;
+        report.file.name = "users.csv".into();
+        let checked = Reply::Checked {
+            job: 8,
+            report: Box::new(report),
+            timing: Timing::default(),
+        };
+        let grid = Reply::Grid {
+            job: 8,
+            rows: vec![ProblemRow {
+                row: 19,
+                severity: crate::view::Sev::Warning,
+                codes: Vec::new(),
+                cells: Vec::new(),
+            }],
+            total: 40,
+        };
+        for big in [checked, grid] {
+            let json = big.payload_json().unwrap();
+            let back = Reply::from_text(&big.to_text())
+                .unwrap()
+                .with_payload(&json)
+                .unwrap();
+            assert_eq!(back, big);
+        }
+        assert_eq!(reply.payload_json(), None);
         // A reply from a worker built before the export existed still reads.
         let old = r#"{"type":"progress","job":3,"bytes":1,"total":2,"rows":0}"#;
         assert_eq!(Reply::from_text(old).unwrap().job(), Some(3));
