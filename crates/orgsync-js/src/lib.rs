@@ -611,7 +611,7 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
                     Some(count(&v, "options.maxFindingsPerCode").map_err(|_| {
                         JsError::new(&format!(
                             "options.maxFindingsPerCode must be a whole number of 0 or more, not {} (or \"all\" for every finding)",
-                            v.as_f64().map_or_else(|| describe(&v), |n| n.to_string())
+                            v.as_f64().map_or_else(|| describe(&v), number_text)
                         ))
                     })?)
                 }
@@ -754,12 +754,22 @@ fn codes(v: &JsValue, what: &str) -> Result<Vec<Code>, JsError> {
         .collect()
 }
 
+/// A number as JavaScript writes it (`-1`, `1.5`, `Infinity`, `1e+21`), for error messages.
+/// JavaScript formats it: Rust's `f64` `Display` would link its float printing (Grisu, Dragon4,
+/// their tables: about 20 KB of the wasm) for one message.
+fn number_text(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 fn count(v: &JsValue, what: &str) -> Result<usize, JsError> {
     match v.as_f64() {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(n as usize),
         _ => Err(JsError::new(&format!(
             "{what} must be a whole number of 0 or more, not {}",
-            v.as_f64().map_or_else(|| describe(v), |n| n.to_string())
+            v.as_f64().map_or_else(|| describe(v), number_text)
         ))),
     }
 }
