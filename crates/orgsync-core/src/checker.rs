@@ -141,7 +141,7 @@ impl Checker {
         // File-level findings first, then by row; within a row by column, then code.
         let mut findings = std::mem::take(&mut st.file_findings);
         findings.extend(std::mem::take(&mut st.findings));
-        findings.sort_by_key(|f| (f.row.unwrap_or(0), f.column.map_or(0, |c| c + 1), f.code));
+        crate::finding::sort_by_position(&mut findings);
         let line_ending = p.line_endings().dominant();
         let s = sniffed.unwrap_or(Sniffed {
             encoding: Encoding::Utf8,

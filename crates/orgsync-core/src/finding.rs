@@ -161,3 +161,12 @@ impl Finding {
         self
     }
 }
+
+/// Sorts findings by position, stably: file-level findings (no row) first, then by row; within a
+/// row the row-wide ones (no column) first, then by column, then by code. The check pass, the
+/// fix pass and the roster all sort with this one function: a `sort_by_key` with a closure of
+/// its own at each place linked a copy of the standard library's sort for each (about 3 KB of
+/// the JavaScript API's wasm apiece).
+pub(crate) fn sort_by_position(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| (f.row.unwrap_or(0), f.column.map_or(0, |c| c + 1), f.code));
+}

@@ -304,7 +304,9 @@ impl State {
         if let Some(c) = &self.compare {
             c.findings(row, &mut |f| found.push(f));
         }
-        found.sort_by_key(|f| (f.column.map_or(0, |c| c + 1), f.code));
+        // All of them are this row's, so by position is by column, then code.
+        debug_assert!(found.iter().all(|f| f.row == Some(row.row)));
+        crate::finding::sort_by_position(&mut found);
         found
     }
 }

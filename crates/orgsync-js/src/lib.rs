@@ -275,7 +275,7 @@ pub fn fix(
     let opts = parse_options(options.as_ref(), true)?;
     let report = run_check(&input, opts.check)?;
     let mut fixer = core::Fixer::new(&report, &opts.fix);
-    feed(&input, |b| fixer.push(b))?;
+    feed(&input, &mut |b| fixer.push(b))?;
     let out = fix_output(fixer.finish());
     set(&out, "report", report_value(&report));
     Ok(out.into())
@@ -324,7 +324,7 @@ pub fn groups_from_export(
     #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
 ) -> Result<Vec<String>, JsError> {
     let mut bytes = Vec::new();
-    feed(&input, |b| bytes.extend_from_slice(b))?;
+    feed(&input, &mut |b| bytes.extend_from_slice(b))?;
     Ok(core::groups_from_export(&bytes))
 }
 
@@ -361,7 +361,7 @@ impl Checker {
                 "this Checker is finished; make a new Checker for another file",
             ));
         };
-        feed(&chunk, |b| inner.push(b))
+        feed(&chunk, &mut |b| inner.push(b))
     }
 
     /// Ends the file and returns the report. The checker then serves as the `Fixer`'s plan.
@@ -430,7 +430,7 @@ impl Fixer {
         #[wasm_bindgen(unchecked_param_type = "Input")] chunk: JsValue,
     ) -> Result<(), JsError> {
         let inner = self.inner_mut()?;
-        feed(&chunk, |b| inner.push(b))
+        feed(&chunk, &mut |b| inner.push(b))
     }
 
     /// The output written so far (and not taken yet).
@@ -457,7 +457,7 @@ impl Fixer {
 
 fn run_check(input: &JsValue, options: core::Options) -> Result<core::Report, JsError> {
     let mut checker = core::Checker::new(options);
-    feed(input, |b| checker.push(b))?;
+    feed(input, &mut |b| checker.push(b))?;
     Ok(checker.finish())
 }
 
@@ -496,8 +496,9 @@ fn set(obj: &Object, key: &str, value: JsValue) {
     let _ = Reflect::set(obj, &key.into(), &value);
 }
 
-/// Calls `push` with the bytes of `input`, a megabyte at a time.
-fn feed(input: &JsValue, mut push: impl FnMut(&[u8])) -> Result<(), JsError> {
+/// Calls `push` with the bytes of `input`, a megabyte at a time. `push` is a `dyn` closure: the
+/// six callers share one copy of this function in the wasm instead of one each.
+fn feed(input: &JsValue, push: &mut dyn FnMut(&[u8])) -> Result<(), JsError> {
     if let Some(text) = input.as_string() {
         for piece in text.as_bytes().chunks(CHUNK as usize) {
             push(piece);
@@ -611,7 +612,7 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
                     Some(count(&v, "options.maxFindingsPerCode").map_err(|_| {
                         JsError::new(&format!(
                             "options.maxFindingsPerCode must be a whole number of 0 or more, not {} (or \"all\" for every finding)",
-                            v.as_f64().map_or_else(|| describe(&v), |n| n.to_string())
+                            v.as_f64().map_or_else(|| describe(&v), number_text)
                         ))
                     })?)
                 }
@@ -636,7 +637,7 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
     }
     if let Some(v) = roster {
         let mut reader = core::RosterReader::new(roster_name);
-        feed(&v, |b| reader.push(b)).map_err(|_| {
+        feed(&v, &mut |b| reader.push(b)).map_err(|_| {
             JsError::new(&format!(
                 "options.roster must be a user export's bytes (Uint8Array, ArrayBuffer) or text, not {}; checkFile()/fixFile() also take a Blob",
                 describe(&v)
@@ -754,12 +755,22 @@ fn codes(v: &JsValue, what: &str) -> Result<Vec<Code>, JsError> {
         .collect()
 }
 
+/// A number as JavaScript writes it (`-1`, `1.5`, `Infinity`, `1e+21`), for error messages.
+/// JavaScript formats it: Rust's `f64` `Display` would link its float printing (Grisu, Dragon4,
+/// their tables: about 20 KB of the wasm) for one message.
+fn number_text(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 fn count(v: &JsValue, what: &str) -> Result<usize, JsError> {
     match v.as_f64() {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Ok(n as usize),
         _ => Err(JsError::new(&format!(
             "{what} must be a whole number of 0 or more, not {}",
-            v.as_f64().map_or_else(|| describe(v), |n| n.to_string())
+            v.as_f64().map_or_else(|| describe(v), number_text)
         ))),
     }
 }

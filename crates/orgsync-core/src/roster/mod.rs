@@ -411,8 +411,7 @@ impl RosterReader {
             }
             r.by_org_local = org_local;
         }
-        r.findings
-            .sort_by_key(|f| (f.row.unwrap_or(0), f.column.map_or(0, |c| c + 1), f.code));
+        crate::finding::sort_by_position(&mut r.findings);
         std::mem::replace(&mut st.roster, RosterReader::new(None).st.roster)
     }
 }

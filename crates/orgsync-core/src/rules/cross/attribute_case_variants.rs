@@ -196,18 +196,25 @@ impl Attributes {
                 continue;
             }
             let k = plan.columns.len() as u32;
-            let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+            // The values grouped by spelling key, groups in the order their first value was
+            // seen: as no two groups share a value, that is the order sorting them would give,
+            // without a sort of its own in the wasm.
+            let mut group_of: HashMap<String, usize> = HashMap::new();
+            let mut groups: Vec<Vec<usize>> = Vec::new();
             for (i, v) in col.values.iter().enumerate() {
-                by_key.entry(spelling_key(&v.text)).or_default().push(i);
+                let next = groups.len();
+                let g = *group_of.entry(spelling_key(&v.text)).or_insert(next);
+                if g == next {
+                    groups.push(Vec::new());
+                }
+                groups[g].push(i);
             }
             let mut column = ColumnPlan {
                 index: col.index,
                 variants: Vec::new(),
                 lookup: HashMap::new(),
             };
-            let mut keys: Vec<&Vec<usize>> = by_key.values().filter(|g| g.len() > 1).collect();
-            keys.sort_unstable();
-            for group in keys {
+            for group in groups.iter().filter(|g| g.len() > 1) {
                 // The most frequent spelling; the first seen on a tie.
                 let Some(&target) = group
                     .iter()
@@ -232,7 +239,11 @@ impl Attributes {
                         target_count: t.count,
                         count: v.count,
                     });
-                    plan.occurrences.extend(records.iter().map(|&r| (r, k, id)));
+                    plan.occurrences.extend(
+                        records.iter().map(|&r| {
+                            (u128::from(r) << 64) | (u128::from(k) << 32) | u128::from(id)
+                        }),
+                    );
                 }
             }
             if !column.variants.is_empty() {
@@ -271,13 +282,16 @@ struct ColumnPlan {
 #[derive(Debug, Default)]
 pub(super) struct Plan {
     columns: Vec<ColumnPlan>,
-    /// (record, column in `columns`, variant), by record.
-    occurrences: Vec<(u32, u32, u32)>,
+    /// (record, column in `columns`, variant) packed high to low into one integer, by record:
+    /// sorting them is the integer sort the cross-row rules share (a sort of tuples would link
+    /// a sort of its own).
+    occurrences: Vec<u128>,
 }
 
 impl Plan {
     pub(super) fn findings(&self, _ctx: &Ctx<'_>, plan: &super::Plan, sink: &mut Sink<'_>) {
-        for &(record, k, id) in &self.occurrences {
+        for &p in &self.occurrences {
+            let (record, k, id) = ((p >> 64) as u32, (p >> 32) as u32, p as u32);
             let column = &self.columns[k as usize];
             let v = &column.variants[id as usize];
             let (row, line) = plan.position(record);

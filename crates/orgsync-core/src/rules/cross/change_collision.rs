@@ -31,40 +31,55 @@ pub(super) fn finish(b: &mut Builder<'_>, kind: FileKind) {
         return;
     }
     let hit = |k: u64| k != 0 && dups.binary_search(&k).is_ok();
-    let mut triples: Vec<(u64, u32, u32)> = Vec::new();
+    // (value, record, flag) packed into one integer, high to low, so that sorting them is the
+    // one integer sort the cross-row rules share (a tuple sort would link a sort of its own).
+    let triple = |k: u64, r: usize, flag: u32| {
+        (u128::from(k) << 64) | ((r as u128) << 32) | u128::from(flag)
+    };
+    let mut triples: Vec<u128> = Vec::new();
     for (r, &k) in current.iter().enumerate() {
         if hit(k) {
-            triples.push((k, r as u32, CURRENT));
+            triples.push(triple(k, r, CURRENT));
         }
     }
     for (r, &k) in c.new.iter().enumerate() {
         if hit(k) {
-            triples.push((k, r as u32, NEW));
+            triples.push(triple(k, r, NEW));
         }
     }
     triples.sort_unstable();
-    for run in triples.chunk_by(|a, b| a.0 == b.0) {
-        let news: Vec<u32> = run.iter().filter(|t| t.2 == NEW).map(|t| t.1).collect();
-        let curs: Vec<u32> = run.iter().filter(|t| t.2 == CURRENT).map(|t| t.1).collect();
-        let mut involved: Vec<(u32, u32)> = Vec::new();
+    let record = |t: &u128| (t >> 32) as u32;
+    for run in triples.chunk_by(|a, b| a >> 64 == b >> 64) {
+        let news: Vec<u32> = run
+            .iter()
+            .filter(|&&t| t as u32 == NEW)
+            .map(record)
+            .collect();
+        let curs: Vec<u32> = run
+            .iter()
+            .filter(|&&t| t as u32 == CURRENT)
+            .map(record)
+            .collect();
+        // (record, flag) packed the same way.
+        let mut involved: Vec<u64> = Vec::new();
         for &a in &news {
             if news.len() >= 2 || curs.iter().any(|&b| b != a) {
-                involved.push((a, NEW));
+                involved.push((u64::from(a) << 32) | u64::from(NEW));
             }
         }
         for &b in &curs {
-            if news.iter().any(|&a| a != b) && !involved.iter().any(|&(r, _)| r == b) {
-                involved.push((b, CURRENT));
+            if news.iter().any(|&a| a != b) && !involved.iter().any(|&p| (p >> 32) as u32 == b) {
+                involved.push((u64::from(b) << 32) | u64::from(CURRENT));
             }
         }
         if involved.len() < 2 {
             continue;
         }
         involved.sort_unstable();
-        let records: Vec<u32> = involved.iter().map(|&(r, _)| r).collect();
+        let records: Vec<u32> = involved.iter().map(|&p| (p >> 32) as u32).collect();
         let g = b.group(Code::X007, Some(new_col), &records);
-        for &(r, flag) in &involved {
-            b.entry(r, g, flag, cur_col as u32);
+        for &p in &involved {
+            b.entry((p >> 32) as u32, g, p as u32, cur_col as u32);
         }
     }
 }

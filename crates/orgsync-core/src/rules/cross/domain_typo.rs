@@ -286,7 +286,18 @@ impl Domains {
             plan.occurrences
                 .extend(seen.iter().map(|o| (o.record, o.column, o.value.clone())));
         }
-        plan.occurrences.sort_unstable();
+        // By record, then column: (record, column, index) packed into one integer, so that
+        // sorting is the integer sort the cross-row rules share (sorting the tuples would link
+        // a sort of its own). A cell is one occurrence at most, so the value never decides.
+        let mut order: Vec<u128> = plan
+            .occurrences
+            .iter()
+            .enumerate()
+            .map(|(i, &(r, c, _))| (u128::from(r) << 64) | (u128::from(c) << 32) | i as u128)
+            .collect();
+        order.sort_unstable();
+        debug_assert!(order.windows(2).all(|w| w[0] >> 32 != w[1] >> 32));
+        plan.order = order.into_iter().map(|p| p as u32).collect();
         plan.share = main.count * 100 / self.total.max(1);
         plan.main = main.name.clone();
         plan
@@ -313,13 +324,16 @@ pub(super) struct Plan {
     share: u64,
     /// Rare domain → (addresses, edits away from the main domain).
     typos: HashMap<Box<str>, (u64, usize)>,
-    /// Every occurrence of a reported domain: (record, column, cell), by record.
+    /// Every occurrence of a reported domain: (record, column, cell).
     occurrences: Vec<(u32, u32, Box<str>)>,
+    /// Indexes into `occurrences`, by record then column.
+    order: Vec<u32>,
 }
 
 impl Plan {
     pub(super) fn findings(&self, _ctx: &Ctx<'_>, plan: &super::Plan, sink: &mut Sink<'_>) {
-        for (record, column, value) in &self.occurrences {
+        for &i in &self.order {
+            let (record, column, value) = &self.occurrences[i as usize];
             let mut buf = String::new();
             let lower = lowered(value, &mut buf);
             let Some((_, domain)) = similar::split(lower) else {

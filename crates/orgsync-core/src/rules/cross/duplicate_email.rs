@@ -35,15 +35,25 @@ pub(super) fn finish_duplicates(
     for records in runs(shared, keys) {
         let g = b.group(code, Some(column), records);
         // The earliest row of each set of identical rows is kept; the others are copies of it.
-        let mut by_content: Vec<(u64, u32)> = records
+        // (row content, record) and (copy, kept) are packed into one integer, high to low, so
+        // that sorting them is the integer sort the cross-row rules share (a sort of tuples
+        // would link a sort of its own).
+        let mut by_content: Vec<u128> = records
             .iter()
-            .map(|&r| (c.row.get(r as usize).copied().unwrap_or(0), r))
+            .map(|&r| {
+                let content = c.row.get(r as usize).copied().unwrap_or(0);
+                (u128::from(content) << 32) | u128::from(r)
+            })
             .collect();
         by_content.sort_unstable();
-        let mut copy_of: Vec<(u32, u32)> = Vec::new();
-        for run in by_content.chunk_by(|a, b| a.0 == b.0 && a.0 != 0) {
-            let kept = run[0].1;
-            copy_of.extend(run[1..].iter().map(|&(_, r)| (r, kept)));
+        let mut copy_of: Vec<u64> = Vec::new();
+        for run in by_content.chunk_by(|a, b| a >> 32 == b >> 32 && a >> 32 != 0) {
+            let kept = run[0] as u32;
+            copy_of.extend(
+                run[1..]
+                    .iter()
+                    .map(|&x| (u64::from(x as u32) << 32) | u64::from(kept)),
+            );
         }
         copy_of.sort_unstable();
         for &r in records {
@@ -52,9 +62,9 @@ pub(super) fn finish_duplicates(
             if code == Code::X001 && c.email_alt.get(r as usize) {
                 flags |= ALT;
             }
-            if let Ok(i) = copy_of.binary_search_by_key(&r, |&(r, _)| r) {
+            if let Ok(i) = copy_of.binary_search_by_key(&r, |&p| (p >> 32) as u32) {
                 flags |= COPY;
-                other = copy_of[i].1;
+                other = copy_of[i] as u32;
             }
             b.entry(r, g, flags, other);
         }
