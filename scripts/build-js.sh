@@ -32,12 +32,12 @@ rm -rf "$out"
 if ((opt)); then
   wasm_opt=tests/js/node_modules/.bin/wasm-opt
   [[ -x "$wasm_opt" ]] || npm ci --prefix tests/js --no-audit --no-fund
-  # The features rustc enables by default for wasm32-unknown-unknown; no others. --converge
+  # The features rustc enables by default for wasm32-unknown-unknown, and simd128 (.cargo/config.toml). --converge
   # repeats -Oz until it stops shrinking (0.4 KB gzip; -O3/-Os, --gufa, --monomorphize and
   # --merge-similar-functions were tried and give nothing or grow it).
   "$wasm_opt" -Oz --converge --strip-debug --strip-producers \
     --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-reference-types --enable-multivalue \
+    --enable-sign-ext --enable-reference-types --enable-multivalue --enable-simd \
     "$out/orgsync_js_bg.wasm" -o "$out/orgsync_js_bg.wasm"
 fi
 
