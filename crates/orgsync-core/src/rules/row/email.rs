@@ -396,29 +396,11 @@ fn ascii_parts(b: &[u8]) -> Option<(usize, usize)> {
         return None;
     }
     // The local part, up to the first `@`: its characters, no dot first, last or doubled.
-    let mut at = None;
-    let mut prev = b'.';
-    for (k, &c) in b.iter().enumerate() {
-        let class = EMAIL_BYTES[usize::from(c)];
-        if class & ALNUM == 0 {
-            if c == b'@' {
-                at = Some(k);
-                break;
-            }
-            if class & LOCAL == 0 || (c == b'.' && prev == b'.') {
-                return None;
-            }
-        }
-        prev = c;
-    }
-    let at = at?;
-    if at == 0 || at > 64 || prev == b'.' {
-        return None;
-    }
+    let at = ascii_local(b)?;
     // The domain: labels of 1–63 letters, digits and inner hyphens, at least two of them.
     let d = &b[at + 1..];
     let (mut dots, mut label_start) = (0usize, 0usize);
-    prev = b'.';
+    let mut prev = b'.';
     for (k, &c) in d.iter().enumerate() {
         if EMAIL_BYTES[usize::from(c)] & ALNUM == 0 {
             match c {
