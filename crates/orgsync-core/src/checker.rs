@@ -26,6 +26,8 @@ use std::sync::Arc;
 pub struct Checker {
     pipeline: Pipeline,
     state: State,
+    /// STUB: a part's bytes.
+    pub(crate) part_bytes: Option<Vec<u8>>,
 }
 
 #[derive(Debug)]
@@ -62,11 +64,16 @@ impl Checker {
                 compare: None,
                 preview: None,
             },
+            part_bytes: None,
         }
     }
 
     /// Feeds the next bytes of the file.
     pub fn push(&mut self, bytes: &[u8]) {
+        if let Some(b) = self.part_bytes.as_mut() {
+            b.extend_from_slice(bytes);
+            return;
+        }
         self.pipeline.push(bytes, &mut self.state);
     }
 

@@ -27,6 +27,7 @@ mod report;
 mod roster;
 mod rules;
 mod simd;
+mod split;
 mod summary;
 mod template;
 
@@ -43,6 +44,7 @@ pub use options::{FixOptions, Options, Suggested};
 pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
 pub use report::{FileInfo, FixCounts, Report, Summary};
 pub use roster::{Change, ChangeKind, Preview, PreviewTotals, Roster, RosterCounts, RosterReader};
+pub use split::{PART_HEAD, Part, Unmerged, cut_point};
 pub use summary::{Actions, Tally};
 pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
 
