@@ -174,6 +174,44 @@ impl Parser {
 
     /// Whether `csv-core` is between records, with nothing of the next one read yet.
     #[inline(always)]
+    /// Whether the bytes fed so far end between two records, so that a second checker can take
+    /// the bytes from here on (see `crate::split`): nothing of a next record read, but the
+    /// `\n` of a `\r\n` whose `\r` ended the last one.
+    pub(crate) fn at_boundary(&self) -> bool {
+        self.overflow.is_none()
+            && self.out_len == 0
+            && self.ends_len == 0
+            && !self.dropped
+            && (self.raw.is_empty() || (self.after_cr && self.raw == b"\n"))
+    }
+
+    /// The line endings counted so far, with the last record's counted as what the bytes fed
+    /// so far make it (`\r\n` when a pending `\n` followed its `\r`). At a boundary.
+    pub(crate) fn settled_endings(&self) -> LineEndings {
+        let mut e = self.endings;
+        if self.after_cr {
+            if self.raw.first() == Some(&b'\n') {
+                e.crlf += 1;
+            } else {
+                e.cr += 1;
+            }
+        }
+        e
+    }
+
+    /// Lines completed so far.
+    pub(crate) fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Takes a second checker's lines and line endings (see `crate::split`).
+    pub(crate) fn add(&mut self, lines: u64, endings: LineEndings) {
+        self.line += lines;
+        self.endings.crlf += endings.crlf;
+        self.endings.lf += endings.lf;
+        self.endings.cr += endings.cr;
+    }
+
     fn at_record_start(&self) -> bool {
         self.raw.is_empty()
             && self.overflow.is_none()
