@@ -632,6 +632,13 @@ fn is_plain_by_words(b: &[u8]) -> bool {
 #[inline(always)]
 fn copy_field(src: &[u8], from: usize, to: usize, out: &mut [u8], o: usize) -> bool {
     let len = to - from;
+    // Most fields are shorter than 16 bytes: one block, two bounds checks.
+    if len < 16
+        && let (Some(s), Some(d)) = (src.get(from..from + 16), out.get_mut(o..o + 16))
+    {
+        d.copy_from_slice(s);
+        return true;
+    }
     let Some(dst) = out.get_mut(o..o + len + 16) else {
         return false;
     };
