@@ -253,9 +253,10 @@ impl Stream {
         }
     }
 
-    /// Pushes the `len` (1 to 8) low bytes of `x`, whose other bytes are zero.
+    /// Pushes the `len` (1 to 8) low bytes of `x`, whose other bytes are zero: the same as
+    /// pushing each byte.
     #[inline(always)]
-    fn push_word(&mut self, x: u64, len: u32) {
+    pub(crate) fn push_word(&mut self, x: u64, len: u32) {
         let k = self.k;
         self.w |= x << (8 * k);
         if k + len >= 8 {
@@ -353,6 +354,32 @@ mod tests {
                     let mut bytes = Stream::new();
                     b[from..to].iter().for_each(|&c| bytes.push(c));
                     assert_eq!(runs.finish(), bytes.finish(), "{from}..{mid}..{to}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_hash_as_their_bytes() {
+        let b: Vec<u8> = (0u8..24).map(|i| b'A' + 3 * i).collect();
+        for before in 0..10 {
+            for split in 1..=8 {
+                for len in 1..=8 {
+                    let word = |from: usize, n: usize| {
+                        let mut w = [0u8; 8];
+                        w[..n].copy_from_slice(&b[from..from + n]);
+                        u64::from_le_bytes(w)
+                    };
+                    let mut words = Stream::new();
+                    let mut bytes = Stream::new();
+                    b[..before].iter().for_each(|&c| {
+                        words.push(c);
+                        bytes.push(c);
+                    });
+                    words.push_word(word(0, split), split as u32);
+                    words.push_word(word(split, len), len as u32);
+                    b[..split + len].iter().for_each(|&c| bytes.push(c));
+                    assert_eq!(words.finish(), bytes.finish(), "{before} {split} {len}");
                 }
             }
         }
