@@ -363,10 +363,11 @@ fn fast_cell(
                     ) {
                         Some((at, local)) => {
                             let keys = &mut memo.keys;
-                            keys.email = crate::rules::cross::hash::hash(b, true);
+                            let (email, capital) = crate::rules::cross::hash::hash_lower_capital(b);
+                            keys.email = email;
                             keys.at = at;
                             keys.local = local;
-                            keys.capital |= crate::rules::cross::hash::has_capital(b);
+                            keys.capital |= capital;
                             true
                         }
                         None => false,

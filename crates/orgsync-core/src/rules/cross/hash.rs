@@ -118,16 +118,35 @@ fn r4(b: &[u8], i: usize) -> u64 {
 /// for "no value" in the key vectors.
 #[inline(always)]
 pub(crate) fn hash(b: &[u8], lower: bool) -> u64 {
+    let mut caps = 0;
     if lower {
-        hash_of::<true>(b)
+        hash_of::<true>(b, &mut caps)
     } else {
-        hash_of::<false>(b)
+        hash_of::<false>(b, &mut caps)
     }
 }
 
+/// [`hash`]`(b, true)` and [`has_capital`]`(b)` from one read of `b`: the words the hash
+/// folds cover every byte, so their capitals are `b`'s.
 #[inline(always)]
-fn hash_of<const LOWER: bool>(b: &[u8]) -> u64 {
-    let f = |w: u64| if LOWER { fold(w) } else { w };
+pub(crate) fn hash_lower_capital(b: &[u8]) -> (u64, bool) {
+    let mut caps = 0;
+    let h = hash_of::<true>(b, &mut caps);
+    (h, caps != 0)
+}
+
+/// With `LOWER`, every capital of the words read is or-ed into `caps` (as its 0x80 bit).
+#[inline(always)]
+fn hash_of<const LOWER: bool>(b: &[u8], caps: &mut u64) -> u64 {
+    let mut f = |w: u64| {
+        if LOWER {
+            let c = capitals(w);
+            *caps |= c;
+            w | (c >> 2)
+        } else {
+            w
+        }
+    };
     let n = b.len();
     let mut seed = S0;
     let (a, c) = if n <= 16 {
@@ -138,8 +157,11 @@ fn hash_of<const LOWER: bool>(b: &[u8]) -> u64 {
                 f((r4(b, n - 4) << 32) | r4(b, n - 4 - q)),
             )
         } else if n > 0 {
-            let byte = |i: usize| {
+            let mut byte = |i: usize| {
                 let x = b.get(i).copied().unwrap_or(0);
+                if LOWER {
+                    *caps |= u64::from(x.is_ascii_uppercase()) << 7;
+                }
                 u64::from(if LOWER { x.to_ascii_lowercase() } else { x })
             };
             ((byte(0) << 16) | (byte(n >> 1) << 8) | byte(n - 1), 0)
@@ -327,6 +349,11 @@ mod tests {
                 "{s}"
             );
             assert_eq!(has_capital(s.as_bytes()), s != lower, "{s}");
+            assert_eq!(
+                hash_lower_capital(s.as_bytes()),
+                (hash(s.as_bytes(), true), s != lower),
+                "{s}"
+            );
             for t in samples {
                 assert_eq!(same(s.as_bytes(), t.as_bytes()), s == t, "{s} {t}");
             }
@@ -338,6 +365,23 @@ mod tests {
                 u64::from_le_bytes([b.to_ascii_lowercase(); 8]),
                 "{b}"
             );
+        }
+    }
+
+    #[test]
+    fn a_capital_anywhere_is_seen() {
+        for n in 0..48 {
+            let lower: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert_eq!(hash_lower_capital(&lower), (hash(&lower, false), false));
+            for p in 0..n {
+                let mut b = lower.clone();
+                b[p] = b[p].to_ascii_uppercase();
+                assert_eq!(
+                    hash_lower_capital(&b),
+                    (hash(&lower, false), true),
+                    "{n} {p}"
+                );
+            }
         }
     }
 
