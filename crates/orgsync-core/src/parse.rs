@@ -655,6 +655,24 @@ fn copy_field(src: &[u8], from: usize, to: usize, out: &mut [u8], o: usize) -> b
     true
 }
 
+/// Where the first quote or line break of `b` is, 16 bytes at a time (a quoted field is
+/// usually short, where `memchr3`'s set-up costs more than the search); looks no further than
+/// a record may reach.
+#[inline(always)]
+fn quote_or_break(b: &[u8], delimiter: u8) -> Option<usize> {
+    let mut i = 0;
+    while i < b.len().min(MAX_RECORD_BYTES + 16) {
+        let [_, quotes, breaks] = block_masks(block_at(b, i), delimiter);
+        // Past the end of `b` the block holds zeros, neither.
+        let m = quotes | breaks;
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    None
+}
+
 /// Splits the record at the start of `rest` (the rest of a chunk, from where the record's line
 /// begins) into `out` and `ends` as `csv-core` would, 16 bytes at a time, for the records that
 /// make up nearly every file: one line, fields with no quote or quoted whole with no quote or
@@ -678,7 +696,7 @@ fn split_line(
     loop {
         // A field starting with a quote: read to the closing quote, which must end the field.
         if p == fs && rest.get(p) == Some(&b'"') {
-            let close = p + 1 + memchr::memchr3(b'"', b'\r', b'\n', &rest[p + 1..])?;
+            let close = p + 1 + quote_or_break(&rest[p + 1..], delimiter)?;
             if rest[close] != b'"' || !copy_field(rest, p + 1, close, out, o) {
                 return None;
             }
