@@ -188,7 +188,8 @@ impl Parser {
     /// terminator included), or 0 to leave the record to `csv-core`, which then reads it as it
     /// would have anyway: `csv-core` is between records before and after such a record (it
     /// would skip the `\n` of a `\r\n` either way), and the rest of the bookkeeping is
-    /// [`Parser::emit`]'s, as for any record.
+    /// [`Parser::emit`]'s, as for any record: done here in the few steps such a record needs
+    /// (no blank line before it, no quoting problem, one line break, its last byte).
     #[inline]
     fn split_fast(&mut self, rest: &[u8], sink: &mut dyn FnMut(Event<'_>)) -> usize {
         // The `\n` of the previous record's `\r\n` starts this one's raw bytes.
@@ -198,11 +199,40 @@ impl Parser {
         else {
             return 0;
         };
-        self.out_len = len;
-        self.ends_len = fields;
-        let raw = &rest[..lead + term + 1];
-        self.emit(raw, None, false, true, sink);
-        raw.len()
+        let n = lead + term + 1;
+        if term + 1 > MAX_RECORD_BYTES {
+            // Cut at the limit, as `emit` does for any record.
+            self.out_len = len;
+            self.ends_len = fields;
+            self.emit(&rest[..n], None, false, true, sink);
+            return n;
+        }
+        // What `emit_blanks` does before a record that starts with no line break.
+        if self.after_cr {
+            self.after_cr = false;
+            if lead == 1 {
+                self.endings.crlf += 1;
+            } else {
+                self.endings.cr += 1;
+            }
+        }
+        let record_line = self.line + 1;
+        // `split_line` ends the record at its line break: a `\r` tells its style with the next
+        // record, an `\n` now.
+        if rest.get(n - 1) == Some(&b'\r') {
+            self.after_cr = true;
+        } else {
+            self.endings.lf += 1;
+        }
+        self.line += 1;
+        sink(Event::Record(RawRecord {
+            line: record_line,
+            data: self.out.get(..len).unwrap_or_default(),
+            ends: self.ends.get(..fields).unwrap_or_default(),
+            quote_problem: None,
+            cut: None,
+        }));
+        n
     }
 
     /// Keeps a piece of the current record's raw bytes (cut by the end of a chunk) for when the
