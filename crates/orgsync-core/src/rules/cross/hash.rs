@@ -150,12 +150,23 @@ fn hash_of<const LOWER: bool>(b: &[u8], caps: &mut u64) -> u64 {
     let n = b.len();
     let mut seed = S0;
     let (a, c) = if n <= 16 {
-        if n >= 4 {
-            let q = (n >> 3) << 2;
-            (
-                f((r4(b, 0) << 32) | r4(b, q)),
-                f((r4(b, n - 4) << 32) | r4(b, n - 4 - q)),
-            )
+        // wyhash reads four-byte words: (0, q) and (n - 4, n - 4 - q), q = (n / 8) * 4. From 8
+        // to 15 bytes (q = 4) each pair is one eight-byte word (the first with its halves
+        // swapped; no bounds to check past `n ≥ 8`); 16 bytes (q = 8) are two words' halves
+        // crossed; from 4 to 7 (q = 0) it is one four-byte word twice.
+        if n >= 8 {
+            let (x, y) = (r8(b, 0), r8(b, n - 8));
+            if n < 16 {
+                (f(x.rotate_left(32)), f(y))
+            } else {
+                (
+                    f((x << 32) | (y & 0xFFFF_FFFF)),
+                    f((y & !0xFFFF_FFFF) | (x >> 32)),
+                )
+            }
+        } else if n >= 4 {
+            let (x, y) = (r4(b, 0), r4(b, n - 4));
+            (f((x << 32) | x), f((y << 32) | y))
         } else if n > 0 {
             let mut byte = |i: usize| {
                 let x = b.get(i).copied().unwrap_or(0);
@@ -365,6 +376,27 @@ mod tests {
                 u64::from_le_bytes([b.to_ascii_lowercase(); 8]),
                 "{b}"
             );
+        }
+    }
+
+    /// wyhash's reads of a short input as it writes them.
+    fn short_words(b: &[u8]) -> (u64, u64) {
+        let n = b.len();
+        let q = (n >> 3) << 2;
+        (
+            (r4(b, 0) << 32) | r4(b, q),
+            (r4(b, n - 4) << 32) | r4(b, n - 4 - q),
+        )
+    }
+
+    #[test]
+    fn short_inputs_read_as_wyhash_reads_them() {
+        let b: Vec<u8> = (0u8..16).map(|i| 0x41 + 7 * i).collect();
+        for n in 4..=16 {
+            let (a, c) = short_words(&b[..n]);
+            let (lo, hi) = wide(a ^ S1, c ^ S0);
+            let want = mix(lo ^ S0 ^ n as u64, hi ^ S1).max(1);
+            assert_eq!(hash(&b[..n], false), want, "{n}");
         }
     }
 
