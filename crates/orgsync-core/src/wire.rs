@@ -39,27 +39,31 @@ impl Writer {
         self.bool(v.is_some());
         self.str(v.unwrap_or(""));
     }
+    // Sized first, then filled a word at a time: a copy, not a push per value.
     pub(crate) fn u64s(&mut self, v: &[u64]) {
         self.usize(v.len());
-        self.0.reserve(v.len() * 8);
-        for x in v {
-            self.0.extend_from_slice(&x.to_le_bytes());
+        let start = self.0.len();
+        self.0.resize(start + v.len() * 8, 0);
+        for (out, x) in self.0[start..].chunks_exact_mut(8).zip(v) {
+            out.copy_from_slice(&x.to_le_bytes());
         }
     }
     pub(crate) fn u32s(&mut self, v: &[u32]) {
         self.usize(v.len());
-        self.0.reserve(v.len() * 4);
-        for x in v {
-            self.0.extend_from_slice(&x.to_le_bytes());
+        let start = self.0.len();
+        self.0.resize(start + v.len() * 4, 0);
+        for (out, x) in self.0[start..].chunks_exact_mut(4).zip(v) {
+            out.copy_from_slice(&x.to_le_bytes());
         }
     }
     pub(crate) fn triples(&mut self, v: &[(u32, u32, u32)]) {
         self.usize(v.len());
-        self.0.reserve(v.len() * 12);
-        for &(a, b, c) in v {
-            self.0.extend_from_slice(&a.to_le_bytes());
-            self.0.extend_from_slice(&b.to_le_bytes());
-            self.0.extend_from_slice(&c.to_le_bytes());
+        let start = self.0.len();
+        self.0.resize(start + v.len() * 12, 0);
+        for (out, &(a, b, c)) in self.0[start..].chunks_exact_mut(12).zip(v) {
+            out[0..4].copy_from_slice(&a.to_le_bytes());
+            out[4..8].copy_from_slice(&b.to_le_bytes());
+            out[8..12].copy_from_slice(&c.to_le_bytes());
         }
     }
 }

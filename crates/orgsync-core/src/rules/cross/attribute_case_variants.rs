@@ -326,7 +326,9 @@ pub(super) struct Log {
 #[derive(Debug, Default)]
 struct LogColumn {
     values: Vec<Box<str>>,
-    index: HashMap<Box<str>, u32>,
+    /// The values by their [`super::hash::hash`] (a value whose hash another value has is
+    /// looked for in `values`).
+    index: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
     last: Option<u32>,
     /// More distinct values than R020 tracks: the merged table gives up on the column by the
     /// time its log ends, so the rest is not logged.
@@ -380,17 +382,31 @@ impl Log {
             }
             let value = match log.last {
                 Some(v) if *log.values[v as usize] == *cell => v,
-                _ => match log.index.get(cell) {
-                    Some(&v) => v,
-                    None => {
-                        let v = log.values.len() as u32;
-                        log.values.push(cell.into());
-                        log.index.insert(cell.into(), v);
-                        // The merged table has seen every one of these values by now.
-                        log.gave_up = log.values.len() > MAX_VALUES;
-                        v
+                _ => {
+                    let h = super::hash::hash(cell.as_bytes(), false);
+                    match log.index.get(&h) {
+                        Some(&v) if *log.values[v as usize] == *cell => v,
+                        found => {
+                            let v = match found {
+                                // Another value with this hash (vanishingly rare): looked for.
+                                Some(_) => log.values.iter().position(|x| **x == *cell),
+                                None => None,
+                            };
+                            v.map_or_else(
+                                || {
+                                    let v = log.values.len() as u32;
+                                    log.values.push(cell.into());
+                                    log.index.entry(h).or_insert(v);
+                                    // The merged table has seen every one of these values
+                                    // by now.
+                                    log.gave_up = log.values.len() > MAX_VALUES;
+                                    v
+                                },
+                                |v| v as u32,
+                            )
+                        }
                     }
-                },
+                }
             };
             log.last = Some(value);
             self.events.push((record, k as u32, value));

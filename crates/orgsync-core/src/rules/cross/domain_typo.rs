@@ -114,7 +114,12 @@ impl Log {
         for n in &self.names {
             w.str(n);
         }
-        w.triples(&self.events);
+        let flat: Vec<u32> = self
+            .runs
+            .iter()
+            .flat_map(|&(a, b, c, d)| [a, b, c, d])
+            .collect();
+        w.u32s(&flat);
         w.str(&self.texts);
         w.u32s(&self.ends);
     }
@@ -125,22 +130,35 @@ impl Log {
         for _ in 0..n {
             names.push(Box::from(r.str()?));
         }
-        let events = r.triples()?;
+        let flat = r.u32s()?;
         let texts = r.str()?.to_string();
         let ends = r.u32s()?;
+        let runs: Vec<(u32, u32, u32, u32)> = flat
+            .chunks_exact(4)
+            .map(|c| (c[0], c[1], c[2], c[3]))
+            .collect();
         let ordered = ends.windows(2).all(|w| w[0] <= w[1])
             && ends.last().is_none_or(|&e| e as usize <= texts.len());
-        if ends.len() != events.len()
-            || !ordered
-            || events
-                .iter()
-                .any(|&(name, ..)| name as usize >= names.len())
-        {
+        // Each name's first addresses carry a cell: as many cells as that makes.
+        let mut seen = vec![0u64; names.len()];
+        let mut cells = 0u64;
+        for &(name, _, record, count) in &runs {
+            let Some(s) = seen.get_mut(name as usize) else {
+                return Err(Damaged);
+            };
+            let cap = MAX_OCCURRENCES_PER_DOMAIN as u64;
+            cells += (*s + u64::from(count)).min(cap) - (*s).min(cap);
+            *s += u64::from(count);
+            if count == 0 || record.checked_add(count).is_none() {
+                return Err(Damaged);
+            }
+        }
+        if flat.len() % 4 != 0 || !ordered || ends.len() as u64 != cells {
             return Err(Damaged);
         }
         Ok(Log {
             names,
-            events,
+            runs,
             texts,
             ends,
             ..Log::default()
@@ -149,17 +167,19 @@ impl Log {
 }
 
 /// A part checker's domain counts, as a log: which domain (an index into `names`, its own
-/// numbering) each counted address had, in the order the rows asked.
+/// numbering) each counted address had, in the order the rows asked, as runs (most files give
+/// one domain to row after row).
 #[derive(Debug, Default)]
 pub(super) struct Log {
     names: Vec<Box<str>>,
     index: HashMap<Box<str>, u32>,
-    /// Per name: events so far.
+    /// Per name: addresses so far.
     seen: Vec<u32>,
-    /// (name, record, column) per counted address.
-    events: Vec<(u32, u32, u32)>,
-    /// The cell of each event among the first `MAX_OCCURRENCES_PER_DOMAIN` of its name (only
-    /// those can be remembered by the merged table), else empty: `texts[ends[k-1]..ends[k]]`.
+    /// Runs of addresses of one name in one column on consecutive records:
+    /// (name, column, first record, addresses).
+    runs: Vec<(u32, u32, u32, u32)>,
+    /// The cells of each name's first `MAX_OCCURRENCES_PER_DOMAIN` addresses (only those can be
+    /// remembered by the merged table), in the order counted: `texts[ends[k-1]..ends[k]]`.
     texts: String,
     ends: Vec<u32>,
 }
@@ -311,14 +331,22 @@ impl Domains {
         value: impl FnOnce() -> &'v str,
     ) {
         if let Some(log) = self.log.as_mut() {
-            log.events.push((i, record, column as u32));
+            let column = column as u32;
+            match log.runs.last_mut() {
+                Some((n, c, first, count))
+                    if *n == i && *c == column && *first + *count == record =>
+                {
+                    *count += 1;
+                }
+                _ => log.runs.push((i, column, record, 1)),
+            }
             if let Some(n) = log.seen.get_mut(i as usize) {
                 *n += 1;
                 if (*n as usize) <= MAX_OCCURRENCES_PER_DOMAIN {
                     log.texts.push_str(value());
+                    log.ends.push(log.texts.len() as u32);
                 }
             }
-            log.ends.push(log.texts.len() as u32);
             return;
         }
         self.total += 1;
@@ -347,17 +375,47 @@ impl Domains {
     /// the part's per-record domains.
     pub(super) fn replay(&mut self, log: &Log, records: u32) -> Vec<u32> {
         let mut map = vec![None; log.names.len()];
-        let mut start = 0usize;
-        for (k, &(name, record, column)) in log.events.iter().enumerate() {
-            let end = log.ends.get(k).map_or(start, |&e| e as usize);
-            let value = log.texts.get(start..end).unwrap_or_default();
-            start = end;
-            let i =
-                *map[name as usize].get_or_insert_with(|| self.intern(&log.names[name as usize]));
-            // `value` is empty past the name's first occurrences: never remembered then.
-            self.count(i, record + records, column as usize, value);
+        // Per name of the log: its addresses replayed so far.
+        let mut done = vec![0usize; log.names.len()];
+        let mut cells = log.ends.iter().scan(0usize, |start, &end| {
+            let cell = log.texts.get(*start..end as usize).unwrap_or_default();
+            *start = end as usize;
+            Some(cell)
+        });
+        for &(name, column, first, count) in &log.runs {
+            let k = name as usize;
+            let i = *map[k].get_or_insert_with(|| self.intern(&log.names[k]));
+            // The log's first addresses of the name have their cell; the table can only
+            // remember those (it forgets a domain's addresses past that many).
+            let with_cell = MAX_OCCURRENCES_PER_DOMAIN
+                .saturating_sub(done[k])
+                .min(count as usize);
+            done[k] += count as usize;
+            let column = column as usize;
+            let first = first + records;
+            for r in 0..with_cell as u32 {
+                let cell = cells.next().unwrap_or_default();
+                self.count(i, first + r, column, cell);
+            }
+            let rest = count - with_cell as u32;
+            if rest > 0 {
+                self.count_many(i, rest);
+            }
         }
         map.into_iter().map(|m| m.unwrap_or(NONE)).collect()
+    }
+
+    /// `n` more addresses of domain `i` past the first `MAX_OCCURRENCES_PER_DOMAIN`: counted,
+    /// never remembered.
+    fn count_many(&mut self, i: u32, n: u32) {
+        self.total += u64::from(n);
+        let Some(stat) = self.stats.get_mut(i as usize) else {
+            return;
+        };
+        stat.count += u64::from(n);
+        if let Some(seen) = stat.seen.take() {
+            self.remembered -= seen.len();
+        }
     }
 
     /// The log of a part checker's table.

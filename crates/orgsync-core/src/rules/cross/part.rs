@@ -90,8 +90,9 @@ impl Cross {
         let off = records as usize;
         let concat = |a: &mut Vec<u64>, b: Vec<u64>| {
             if !b.is_empty() {
+                a.reserve_exact(off + b.len() - a.len().min(off));
                 a.resize(off, 0);
-                a.extend(b);
+                a.extend_from_slice(&b);
             }
         };
         concat(&mut self.email, p.email);
