@@ -144,6 +144,16 @@ impl<'a> Reader<'a> {
             .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
             .collect())
     }
+    /// The bytes of a vector of `u64` written by [`Writer::u64s`], not copied: read them with
+    /// [`u64s_of`].
+    pub(crate) fn u64s_raw(&mut self) -> Result<&'a [u8], Damaged> {
+        let n = self.len(8)?;
+        self.take(n * 8)
+    }
+    pub(crate) fn u32s_raw(&mut self) -> Result<&'a [u8], Damaged> {
+        let n = self.len(4)?;
+        self.take(n * 4)
+    }
     pub(crate) fn u32s(&mut self) -> Result<Vec<u32>, Damaged> {
         let n = self.len(4)?;
         let b = self.take(n * 4)?;
@@ -159,6 +169,18 @@ impl<'a> Reader<'a> {
             .map(|c| (word(&c[0..4]), word(&c[4..8]), word(&c[8..12])))
             .collect())
     }
+}
+
+/// The values of [`Reader::u64s_raw`].
+pub(crate) fn u64s_of(raw: &[u8]) -> impl ExactSizeIterator<Item = u64> + '_ {
+    raw.chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+}
+
+/// The values of [`Reader::u32s_raw`].
+pub(crate) fn u32s_of(raw: &[u8]) -> impl ExactSizeIterator<Item = u32> + '_ {
+    raw.chunks_exact(4)
+        .map(|c| u32::from_le_bytes(c.try_into().unwrap_or_default()))
 }
 
 #[cfg(test)]
@@ -187,6 +209,15 @@ mod tests {
         assert_eq!(r.str(), Ok("Zürich"));
         assert_eq!(r.opt_str(), Ok(Some("")));
         assert_eq!(r.u64s(), Ok(vec![1, 2, u64::MAX]));
+        let mut w2 = Writer::default();
+        w2.u64s(&[5, u64::MAX]);
+        w2.u32s(&[6]);
+        let mut r2 = Reader::new(&w2.0);
+        assert_eq!(
+            u64s_of(r2.u64s_raw().unwrap()).collect::<Vec<_>>(),
+            vec![5, u64::MAX]
+        );
+        assert_eq!(u32s_of(r2.u32s_raw().unwrap()).collect::<Vec<_>>(), vec![6]);
         assert_eq!(r.u32s(), Ok(vec![9, 8]));
         assert_eq!(r.triples(), Ok(vec![(1, 2, 3)]));
         assert!(r.is_empty());

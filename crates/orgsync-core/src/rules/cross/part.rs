@@ -4,19 +4,20 @@
 //! logs, so the merged state is the one a single pass would have built.
 
 use super::{Bits, Cross, MAX_RECORD, attribute_case_variants, domain_typo};
-use crate::wire::{Damaged, Reader, Writer};
+use crate::wire::{Damaged, Reader, Writer, u32s_of, u64s_of};
 
-/// A part's cross-row state, read back.
+/// A part's cross-row state, read back; the per-record vectors stay in the part's bytes until
+/// they are appended (one copy, not two).
 #[derive(Debug)]
-pub(crate) struct CrossPart {
-    email: Vec<u64>,
+pub(crate) struct CrossPart<'a> {
+    email: &'a [u8],
     email_alt: Vec<u64>,
-    id: Vec<u64>,
-    row: Vec<u64>,
-    local: Vec<u64>,
-    domain: Vec<u32>,
-    name: Vec<u64>,
-    new: Vec<u64>,
+    id: &'a [u8],
+    row: &'a [u8],
+    local: &'a [u8],
+    domain: &'a [u8],
+    name: &'a [u8],
+    new: &'a [u8],
     reupload_true: Vec<u64>,
     reupload_blank: Vec<u64>,
     lines: Vec<(u32, u64)>,
@@ -52,16 +53,16 @@ impl Cross {
     }
 
     /// Reads what [`Cross::write_part`] wrote.
-    pub(crate) fn read_part(r: &mut Reader<'_>) -> Result<CrossPart, Damaged> {
+    pub(crate) fn read_part<'a>(r: &mut Reader<'a>) -> Result<CrossPart<'a>, Damaged> {
         let mut p = CrossPart {
-            email: r.u64s()?,
+            email: r.u64s_raw()?,
             email_alt: r.u64s()?,
-            id: r.u64s()?,
-            row: r.u64s()?,
-            local: r.u64s()?,
-            domain: r.u32s()?,
-            name: r.u64s()?,
-            new: r.u64s()?,
+            id: r.u64s_raw()?,
+            row: r.u64s_raw()?,
+            local: r.u64s_raw()?,
+            domain: r.u32s_raw()?,
+            name: r.u64s_raw()?,
+            new: r.u64s_raw()?,
             reupload_true: r.u64s()?,
             reupload_blank: r.u64s()?,
             lines: Vec::new(),
@@ -86,13 +87,14 @@ impl Cross {
 
     /// Takes a part's state: its records follow this checker's first `records` records, its
     /// lines are `lines` further on (see [`Cross::fits`]).
-    pub(crate) fn merge_part(&mut self, p: CrossPart, records: u64, lines: i64) {
+    pub(crate) fn merge_part(&mut self, p: CrossPart<'_>, records: u64, lines: i64) {
         let off = records as usize;
-        let concat = |a: &mut Vec<u64>, b: Vec<u64>| {
+        let concat = |a: &mut Vec<u64>, b: &[u8]| {
             if !b.is_empty() {
+                let b = u64s_of(b);
                 a.reserve_exact(off + b.len() - a.len().min(off));
                 a.resize(off, 0);
-                a.extend_from_slice(&b);
+                a.extend(b);
             }
         };
         concat(&mut self.email, p.email);
@@ -121,7 +123,8 @@ impl Cross {
         let map = self.domains.replay(&p.domains, records as u32);
         if !p.domain.is_empty() {
             self.domain.resize(off, domain_typo::NONE);
-            self.domain.extend(p.domain.into_iter().map(|d| {
+            self.domain.reserve_exact(p.domain.len() / 4);
+            self.domain.extend(u32s_of(p.domain).map(|d| {
                 if d == domain_typo::NONE {
                     d
                 } else {
