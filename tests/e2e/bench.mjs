@@ -21,7 +21,8 @@ import { CHROMIUM_ARGS } from './chromium-args.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
+// ORGSYNC_DIST: another build of the page (e.g. an older one, to compare in alternating runs).
+const DIST = process.env.ORGSYNC_DIST ? resolve(process.env.ORGSYNC_DIST) : join(ROOT, 'dist');
 const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/release/orgsync');
 const ARG = process.argv[2];
 const GIVEN = ARG && existsSync(ARG) ? resolve(ARG) : null;
