@@ -360,6 +360,9 @@ describe('the page', () => {
     assert.ok(size >= 8 << 20 && cut > cellStart && cut < cellEnd, `the cut (${cut}) is inside the cell (${cellStart}-${cellEnd})`);
     const page = await openPage();
     await page.waitForSelector('body[data-workers="2"]');
+    // A new file while a split check runs replaces it: both workers drop the old job.
+    await page.setInputFiles('[data-testid="file-input"]', join(work, 'split.csv'));
+    await page.locator('[data-testid="progress"]').waitFor();
     await check(page, file);
     const json = await assertSameAsCli(page, file);
     assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
