@@ -1,14 +1,17 @@
 //! The check pass.
 
-use crate::engine::{FileKind, Handler, Header, Pipeline, Row};
+use crate::engine::{FileKind, Handler, Header, Mark, Pipeline, Row};
 use crate::finding::Finding;
+use crate::input::Encoding as Enc;
 use crate::input::{Encoding, Sniffed};
 use crate::options::Options;
 use crate::registry::{Code, Severity};
 use crate::report::{FileInfo, Plan, Report, Summary};
 use crate::roster::{Compare, PreviewBuilder};
 use crate::rules::{self, Ctx, cross::Cross};
+use crate::split::{MAGIC, Part, Unmerged};
 use crate::summary::Actions;
+use crate::wire::{Damaged, Reader, Writer};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -26,8 +29,6 @@ use std::sync::Arc;
 pub struct Checker {
     pipeline: Pipeline,
     state: State,
-    /// STUB: a part's bytes.
-    pub(crate) part_bytes: Option<Vec<u8>>,
 }
 
 #[derive(Debug)]
@@ -44,6 +45,9 @@ struct State {
     /// The comparison with the account's users, when a user export is given.
     compare: Option<Compare>,
     preview: Option<PreviewBuilder>,
+    /// A part checker's pipeline where its header ended (see `crate::split`): it keeps no file
+    /// or header finding, and its cross-row tables log.
+    part: Option<Mark>,
 }
 
 impl Checker {
@@ -63,17 +67,13 @@ impl Checker {
                 memo: rules::row::Memo::counting(),
                 compare: None,
                 preview: None,
+                part: None,
             },
-            part_bytes: None,
         }
     }
 
     /// Feeds the next bytes of the file.
     pub fn push(&mut self, bytes: &[u8]) {
-        if let Some(b) = self.part_bytes.as_mut() {
-            b.extend_from_slice(bytes);
-            return;
-        }
         self.pipeline.push(bytes, &mut self.state);
     }
 
@@ -188,6 +188,228 @@ impl Checker {
     }
 }
 
+impl Checker {
+    /// [`Checker::part`] once the options allow it.
+    pub(crate) fn new_part(options: Options, head: &[u8]) -> Option<Checker> {
+        let mut c = Checker::new(options);
+        c.state.part = Some(Mark::default());
+        c.pipeline.start_part(head, &mut c.state)?;
+        c.state.part = Some(c.pipeline.mark());
+        Some(c)
+    }
+
+    /// Ends a [`Checker::part`]'s bytes: what [`Checker::merge`] takes. On a checker made with
+    /// [`Checker::new`] the part is one that `merge` refuses.
+    pub fn into_part(mut self) -> Part {
+        let mut w = Writer(MAGIC.to_vec());
+        let (Some(start), Some(header)) = (self.state.part, self.pipeline.header()) else {
+            w.bool(false);
+            return Part { bytes: w.0 };
+        };
+        w.bool(true);
+        w.usize(header.columns.len());
+        for c in &header.columns {
+            w.str(&c.raw);
+        }
+        w.u64(header.row);
+        w.u64(header.line);
+        self.pipeline.finish(&mut self.state);
+        let p = &self.pipeline;
+        // `start_part` sniffed the file.
+        let s = p.sniffed().copied();
+        w.u8(s.map_or(u8::MAX, |s| encoding_code(s.encoding)));
+        w.bool(s.is_some_and(|s| s.bom));
+        w.u8(s.map_or(0, |s| s.delimiter));
+        let end = p.mark();
+        for m in [start, end] {
+            write_mark(&mut w, &m);
+        }
+        w.opt_u64(p.first_legacy_line);
+        let st = &mut self.state;
+        w.usize(st.findings.len());
+        for f in &st.findings {
+            crate::split::write_finding(&mut w, f);
+        }
+        crate::split::write_summary(&mut w, &st.summary);
+        w.u64s(&st.non_empty);
+        let tally: Vec<u64> = st.memo.tally.iter().flatten().copied().collect();
+        w.u64s(&tally);
+        st.actions.write_part(&mut w);
+        w.bool(st.cross.is_some());
+        if let Some(cross) = st.cross.as_mut() {
+            cross.write_part(&mut w);
+        }
+        Part { bytes: w.0 }
+    }
+
+    /// Takes a [`Part`] whose cut is where this checker's bytes end; then [`Checker::finish`]
+    /// gives the report of the whole file. `Err`, with nothing changed, when it cannot: the cut
+    /// fell inside a record, the two disagree on the file's format or header, or the part is
+    /// damaged; push the bytes from the cut on instead.
+    pub fn merge(&mut self, part: Part) -> Result<(), Unmerged> {
+        if self.state.part.is_some() {
+            return Err(Unmerged("a part checker cannot take a part"));
+        }
+        let bytes = part
+            .bytes
+            .strip_prefix(MAGIC)
+            .ok_or(Unmerged("not a part"))?;
+        let mut r = Reader::new(bytes);
+        if !r.bool()? {
+            return Err(Unmerged("the part checker found no header"));
+        }
+        let Some(header) = self.pipeline.header() else {
+            return Err(Unmerged("this checker has not read the header"));
+        };
+        let n = r.usize()?;
+        let mut same = n == header.columns.len();
+        for i in 0..n {
+            let name = r.str()?;
+            same &= header.columns.get(i).is_some_and(|c| c.raw == name);
+        }
+        same &= r.u64()? == header.row && r.u64()? == header.line;
+        if !same {
+            return Err(Unmerged("the part read another header"));
+        }
+        let Some(sniffed) = self.pipeline.sniffed().copied() else {
+            return Err(Unmerged("this checker has not sniffed the file"));
+        };
+        let (encoding, bom, delimiter) = (r.u8()?, r.bool()?, r.u8()?);
+        if encoding != encoding_code(sniffed.encoding)
+            || bom != sniffed.bom
+            || delimiter != sniffed.delimiter
+        {
+            return Err(Unmerged("the part sniffed another format"));
+        }
+        if !self.pipeline.at_boundary() {
+            return Err(Unmerged("the cut fell inside a record"));
+        }
+        let start = read_mark(&mut r)?;
+        let end = read_mark(&mut r)?;
+        let first_legacy_line = r.opt_u64()?;
+        let findings = (0..r.usize()?)
+            .map(|_| crate::split::read_finding(&mut r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let summary = crate::split::read_summary(&mut r)?;
+        let non_empty = r.u64s()?;
+        let tally = r.u64s()?;
+        let actions = crate::summary::Actions::read_part(&mut r)?;
+        let cross = if r.bool()? {
+            Some(Cross::read_part(&mut r)?)
+        } else {
+            None
+        };
+        if !r.is_empty() {
+            return Err(Damaged.into());
+        }
+        let a = self.pipeline.mark();
+        let ordered = end.rows >= start.rows
+            && end.records >= start.records
+            && end.bytes >= start.bytes
+            && end.line >= start.line
+            && end.legacy_rows >= start.legacy_rows
+            && end.endings.crlf >= start.endings.crlf
+            && end.endings.lf >= start.endings.lf
+            && end.endings.cr >= start.endings.cr
+            && a.rows >= start.rows
+            && a.line >= start.line;
+        if !ordered || non_empty.len() != header.columns.len() || tally.len() % 2 != 0 {
+            return Err(Damaged.into());
+        }
+        if !Cross::fits(a.records, end.records - start.records) {
+            return Err(Unmerged("too many records"));
+        }
+        let st = &mut self.state;
+        let options = st.options.clone();
+        let ctx = Ctx {
+            header,
+            options: &options,
+        };
+        if !st.actions.fits(&ctx, &actions) {
+            return Err(Damaged.into());
+        }
+        // Nothing can fail from here on.
+        let rows = a.rows - start.rows;
+        let lines = a.line - start.line;
+        crate::split::add_summary(&mut st.summary, &summary);
+        for mut f in findings {
+            f.row = f.row.map(|r| r + rows);
+            f.line = f.line.map(|l| l + lines);
+            for r in &mut f.related_rows {
+                *r += rows;
+            }
+            let kept = st.kept.entry(f.code).or_default();
+            if st
+                .options
+                .max_findings_per_code
+                .is_some_and(|max| *kept >= max)
+            {
+                st.summary.omitted += 1;
+            } else {
+                *kept += 1;
+                st.findings.push(f);
+            }
+        }
+        for (a, b) in st.non_empty.iter_mut().zip(&non_empty) {
+            *a += b;
+        }
+        let pairs = tally.len() / 2;
+        if st.memo.tally.len() < pairs {
+            st.memo.tally.resize(pairs, [0; 2]);
+        }
+        for (t, p) in st.memo.tally.iter_mut().zip(tally.chunks_exact(2)) {
+            t[0] += p[0];
+            t[1] += p[1];
+        }
+        st.actions.add_part(&actions);
+        if let (Some(mine), Some(theirs)) = (st.cross.as_mut(), cross) {
+            mine.merge_part(theirs, a.records, lines as i64);
+        }
+        self.pipeline
+            .add_part(&start, &end, first_legacy_line.map(|l| l + lines));
+        Ok(())
+    }
+}
+
+fn encoding_code(e: Enc) -> u8 {
+    match e {
+        Enc::Utf8 => 0,
+        Enc::Utf16Le => 1,
+        Enc::Utf16Be => 2,
+        Enc::Windows1252 => 3,
+    }
+}
+
+fn write_mark(w: &mut Writer, m: &Mark) {
+    for v in [
+        m.rows,
+        m.records,
+        m.bytes,
+        m.line,
+        m.endings.crlf,
+        m.endings.lf,
+        m.endings.cr,
+        m.legacy_rows,
+    ] {
+        w.u64(v);
+    }
+}
+
+fn read_mark(r: &mut Reader<'_>) -> Result<Mark, Damaged> {
+    let mut m = Mark {
+        rows: r.u64()?,
+        records: r.u64()?,
+        bytes: r.u64()?,
+        line: r.u64()?,
+        ..Mark::default()
+    };
+    m.endings.crlf = r.u64()?;
+    m.endings.lf = r.u64()?;
+    m.endings.cr = r.u64()?;
+    m.legacy_rows = r.u64()?;
+    Ok(m)
+}
+
 /// File-level and header findings (no row, or the header's row).
 fn is_file_level(f: &Finding, header: Option<&Header>) -> bool {
     f.row.is_none() || header.is_some_and(|h| f.row == Some(h.row))
@@ -210,8 +432,12 @@ impl State {
         self.findings.push(f);
     }
 
-    /// Counts and keeps a file-level or header finding; these are never capped.
+    /// Counts and keeps a file-level or header finding; these are never capped. A part
+    /// checker leaves them to the first checker.
     fn keep_file(&mut self, f: Finding) {
+        if self.part.is_some() {
+            return;
+        }
         self.summary.count(&f);
         *self.kept.entry(f.code).or_default() += 1;
         self.file_findings.push(f);
@@ -247,7 +473,12 @@ impl Handler for State {
         }
         out.extend(rules::file::too_many_columns(header));
         rules::header::check(&ctx, &mut |f| out.push(f));
-        self.cross = Some(Cross::new(&ctx));
+        let cross = Cross::new(&ctx);
+        self.cross = Some(if self.part.is_some() {
+            cross.logging()
+        } else {
+            cross
+        });
         if let Some(roster) = self.options.roster.as_ref().filter(|r| r.usable()) {
             self.compare = Some(Compare::new(std::sync::Arc::clone(roster), header));
             self.preview = Some(PreviewBuilder::new(

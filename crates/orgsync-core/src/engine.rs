@@ -183,6 +183,18 @@ pub(crate) trait Handler {
     }
 }
 
+/// Counts of a pipeline at one point, for `crate::split`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Mark {
+    pub rows: u64,
+    pub records: u64,
+    pub bytes: u64,
+    /// Lines completed.
+    pub line: u64,
+    pub endings: LineEndings,
+    pub legacy_rows: u64,
+}
+
 /// The pipeline's state.
 #[derive(Debug)]
 pub(crate) struct Pipeline {
@@ -242,6 +254,75 @@ impl Pipeline {
 
     pub(crate) fn line_endings(&self) -> LineEndings {
         self.parser.as_ref().map(|p| p.endings).unwrap_or_default()
+    }
+
+    /// Starts a part checker's pipeline (see `crate::split`): sniffs `head`, the file's first
+    /// bytes, as the whole file's start, and reads up to the end of its header. Returns where
+    /// the header ends, or `None` when the file cannot be checked in parts: too short to sniff
+    /// as the first checker does, not a text the cut can split (UTF-16, a workbook), or no
+    /// header ending in `head`.
+    pub(crate) fn start_part(&mut self, head: &[u8], h: &mut dyn Handler) -> Option<usize> {
+        if head.len() < SNIFF_LEN {
+            return None;
+        }
+        let s = sniff(&head[..SNIFF_LEN]);
+        if s.binary.is_some() || matches!(s.encoding, Encoding::Utf16Le | Encoding::Utf16Be) {
+            return None;
+        }
+        self.sniffed = Some(s);
+        h.sniffed(&s, head);
+        self.decoding = Some(Decoding::new(&s));
+        self.parser = Some(Parser::new(s.delimiter));
+        let mut at = 0;
+        while self.header.is_none() {
+            let n = head[at..].iter().position(|&b| b == b'\n')? + 1;
+            self.bytes += n as u64;
+            self.feed(&head[at..at + n], false, h);
+            at += n;
+        }
+        self.parser
+            .as_ref()
+            .is_some_and(Parser::at_boundary)
+            .then_some(at)
+    }
+
+    /// Where a part checker's pipeline stands (see `crate::split`).
+    pub(crate) fn mark(&self) -> Mark {
+        let parser = self.parser.as_ref();
+        Mark {
+            rows: self.rows,
+            records: self.records,
+            bytes: self.bytes,
+            line: parser.map_or(0, Parser::line),
+            endings: parser.map(Parser::settled_endings).unwrap_or_default(),
+            legacy_rows: self.legacy_rows,
+        }
+    }
+
+    /// Whether the bytes fed so far end between two records, after the header.
+    pub(crate) fn at_boundary(&self) -> bool {
+        self.header.is_some() && self.parser.as_ref().is_some_and(Parser::at_boundary)
+    }
+
+    /// Takes a part checker's counts: what it read after `start` up to `end`.
+    pub(crate) fn add_part(&mut self, start: &Mark, end: &Mark, first_legacy_line: Option<u64>) {
+        self.rows += end.rows - start.rows;
+        self.records += end.records - start.records;
+        self.bytes += end.bytes - start.bytes;
+        self.legacy_rows += end.legacy_rows - start.legacy_rows;
+        if self.first_legacy_line.is_none() {
+            self.first_legacy_line = first_legacy_line;
+        }
+        if let Some(p) = self.parser.as_mut() {
+            p.add(
+                end.line - start.line,
+                LineEndings {
+                    crlf: end.endings.crlf - start.endings.crlf,
+                    lf: end.endings.lf - start.endings.lf,
+                    cr: end.endings.cr - start.endings.cr,
+                },
+            );
+        }
     }
 
     /// Feeds bytes; any chunking gives the same result.

@@ -30,6 +30,7 @@ mod simd;
 mod split;
 mod summary;
 mod template;
+mod wire;
 
 pub use checker::Checker;
 pub use engine::FileKind;

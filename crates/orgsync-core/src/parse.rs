@@ -174,6 +174,44 @@ impl Parser {
 
     /// Whether `csv-core` is between records, with nothing of the next one read yet.
     #[inline(always)]
+    /// Whether the bytes fed so far end between two records, so that a second checker can take
+    /// the bytes from here on (see `crate::split`): nothing of a next record read, but the
+    /// `\n` of a `\r\n` whose `\r` ended the last one.
+    pub(crate) fn at_boundary(&self) -> bool {
+        self.overflow.is_none()
+            && self.out_len == 0
+            && self.ends_len == 0
+            && !self.dropped
+            && (self.raw.is_empty() || (self.after_cr && self.raw == b"\n"))
+    }
+
+    /// The line endings counted so far, with the last record's counted as what the bytes fed
+    /// so far make it (`\r\n` when a pending `\n` followed its `\r`). At a boundary.
+    pub(crate) fn settled_endings(&self) -> LineEndings {
+        let mut e = self.endings;
+        if self.after_cr {
+            if self.raw.first() == Some(&b'\n') {
+                e.crlf += 1;
+            } else {
+                e.cr += 1;
+            }
+        }
+        e
+    }
+
+    /// Lines completed so far.
+    pub(crate) fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Takes a second checker's lines and line endings (see `crate::split`).
+    pub(crate) fn add(&mut self, lines: u64, endings: LineEndings) {
+        self.line += lines;
+        self.endings.crlf += endings.crlf;
+        self.endings.lf += endings.lf;
+        self.endings.cr += endings.cr;
+    }
+
     fn at_record_start(&self) -> bool {
         self.raw.is_empty()
             && self.overflow.is_none()
@@ -188,7 +226,8 @@ impl Parser {
     /// terminator included), or 0 to leave the record to `csv-core`, which then reads it as it
     /// would have anyway: `csv-core` is between records before and after such a record (it
     /// would skip the `\n` of a `\r\n` either way), and the rest of the bookkeeping is
-    /// [`Parser::emit`]'s, as for any record.
+    /// [`Parser::emit`]'s, as for any record: done here in the few steps such a record needs
+    /// (no blank line before it, no quoting problem, one line break, its last byte).
     #[inline]
     fn split_fast(&mut self, rest: &[u8], sink: &mut dyn FnMut(Event<'_>)) -> usize {
         // The `\n` of the previous record's `\r\n` starts this one's raw bytes.
@@ -198,11 +237,40 @@ impl Parser {
         else {
             return 0;
         };
-        self.out_len = len;
-        self.ends_len = fields;
-        let raw = &rest[..lead + term + 1];
-        self.emit(raw, None, false, true, sink);
-        raw.len()
+        let n = lead + term + 1;
+        if term + 1 > MAX_RECORD_BYTES {
+            // Cut at the limit, as `emit` does for any record.
+            self.out_len = len;
+            self.ends_len = fields;
+            self.emit(&rest[..n], None, false, true, sink);
+            return n;
+        }
+        // What `emit_blanks` does before a record that starts with no line break.
+        if self.after_cr {
+            self.after_cr = false;
+            if lead == 1 {
+                self.endings.crlf += 1;
+            } else {
+                self.endings.cr += 1;
+            }
+        }
+        let record_line = self.line + 1;
+        // `split_line` ends the record at its line break: a `\r` tells its style with the next
+        // record, an `\n` now.
+        if rest.get(n - 1) == Some(&b'\r') {
+            self.after_cr = true;
+        } else {
+            self.endings.lf += 1;
+        }
+        self.line += 1;
+        sink(Event::Record(RawRecord {
+            line: record_line,
+            data: self.out.get(..len).unwrap_or_default(),
+            ends: self.ends.get(..fields).unwrap_or_default(),
+            quote_problem: None,
+            cut: None,
+        }));
+        n
     }
 
     /// Keeps a piece of the current record's raw bytes (cut by the end of a chunk) for when the
@@ -632,6 +700,13 @@ fn is_plain_by_words(b: &[u8]) -> bool {
 #[inline(always)]
 fn copy_field(src: &[u8], from: usize, to: usize, out: &mut [u8], o: usize) -> bool {
     let len = to - from;
+    // Most fields are shorter than 16 bytes: one block, two bounds checks.
+    if len < 16
+        && let (Some(s), Some(d)) = (src.get(from..from + 16), out.get_mut(o..o + 16))
+    {
+        d.copy_from_slice(s);
+        return true;
+    }
     let Some(dst) = out.get_mut(o..o + len + 16) else {
         return false;
     };
@@ -646,6 +721,24 @@ fn copy_field(src: &[u8], from: usize, to: usize, out: &mut [u8], o: usize) -> b
         None => dst[..len].copy_from_slice(&src[from..to]),
     }
     true
+}
+
+/// Where the first quote or line break of `b` is, 16 bytes at a time (a quoted field is
+/// usually short, where `memchr3`'s set-up costs more than the search); looks no further than
+/// a record may reach.
+#[inline(always)]
+fn quote_or_break(b: &[u8], delimiter: u8) -> Option<usize> {
+    let mut i = 0;
+    while i < b.len().min(MAX_RECORD_BYTES + 16) {
+        let [_, quotes, breaks] = block_masks(block_at(b, i), delimiter);
+        // Past the end of `b` the block holds zeros, neither.
+        let m = quotes | breaks;
+        if m != 0 {
+            return Some(i + m.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    None
 }
 
 /// Splits the record at the start of `rest` (the rest of a chunk, from where the record's line
@@ -671,7 +764,7 @@ fn split_line(
     loop {
         // A field starting with a quote: read to the closing quote, which must end the field.
         if p == fs && rest.get(p) == Some(&b'"') {
-            let close = p + 1 + memchr::memchr3(b'"', b'\r', b'\n', &rest[p + 1..])?;
+            let close = p + 1 + quote_or_break(&rest[p + 1..], delimiter)?;
             if rest[close] != b'"' || !copy_field(rest, p + 1, close, out, o) {
                 return None;
             }

@@ -75,6 +75,13 @@ struct Slot {
     tally: Tally,
 }
 
+/// A part checker's action counts, read back (see `crate::split`).
+#[derive(Debug)]
+pub(crate) struct PartActions {
+    counts: [u64; 4],
+    slots: Vec<Tally>,
+}
+
 /// What the file asks for. See the module documentation for the JSON shape.
 #[derive(Debug, Clone, Default)]
 pub struct Actions {
@@ -272,6 +279,59 @@ impl Actions {
                 slot.tally.add += t[0];
                 slot.tally.remove += t[1];
             }
+        }
+    }
+
+    /// Writes a part checker's counts (see `crate::split`).
+    pub(crate) fn write_part(&self, w: &mut crate::wire::Writer) {
+        for v in [
+            self.users,
+            self.email_changes,
+            self.id_changes,
+            self.reupload,
+        ] {
+            w.u64(v);
+        }
+        w.usize(self.slots.len());
+        for s in &self.slots {
+            w.u64(s.tally.add);
+            w.u64(s.tally.remove);
+        }
+    }
+
+    /// Reads what [`Actions::write_part`] wrote.
+    pub(crate) fn read_part(
+        r: &mut crate::wire::Reader<'_>,
+    ) -> Result<PartActions, crate::wire::Damaged> {
+        let counts = [r.u64()?, r.u64()?, r.u64()?, r.u64()?];
+        let mut slots = Vec::new();
+        for _ in 0..r.usize()? {
+            slots.push(Tally {
+                add: r.u64()?,
+                remove: r.u64()?,
+            });
+        }
+        Ok(PartActions { counts, slots })
+    }
+
+    /// Whether a part's counts fit this file's action columns.
+    pub(crate) fn fits(&mut self, ctx: &Ctx<'_>, p: &PartActions) -> bool {
+        if !self.ready {
+            self.prepare(ctx);
+        }
+        p.slots.is_empty() || p.slots.len() == self.slots.len()
+    }
+
+    /// Adds a part's counts (after [`Actions::fits`]).
+    pub(crate) fn add_part(&mut self, p: &PartActions) {
+        let [users, email_changes, id_changes, reupload] = p.counts;
+        self.users += users;
+        self.email_changes += email_changes;
+        self.id_changes += id_changes;
+        self.reupload += reupload;
+        for (s, t) in self.slots.iter_mut().zip(&p.slots) {
+            s.tally.add += t.add;
+            s.tally.remove += t.remove;
         }
     }
 

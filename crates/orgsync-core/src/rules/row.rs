@@ -353,13 +353,21 @@ fn fast_cell(
             // R010 and R014 look at these first characters; a clean address rarely has one.
             first.is_ascii_alphanumeric()
                 && match (memo.domains.get_mut(i), memo.roles.get(i)) {
-                    (Some(last), Some(KeyRole::Email)) => match email::clean_ascii_keyed(b, last) {
+                    (Some(last), Some(KeyRole::Email)) => match email::clean_ascii_keyed_in(
+                        b,
+                        row.text
+                            .as_bytes()
+                            .get(start..start + 32)
+                            .and_then(|w| w.try_into().ok()),
+                        last,
+                    ) {
                         Some((at, local)) => {
                             let keys = &mut memo.keys;
-                            keys.email = crate::rules::cross::hash::hash(b, true);
+                            let (email, capital) = crate::rules::cross::hash::hash_lower_capital(b);
+                            keys.email = email;
                             keys.at = at;
                             keys.local = local;
-                            keys.capital |= crate::rules::cross::hash::has_capital(b);
+                            keys.capital |= capital;
                             true
                         }
                         None => false,

@@ -17,6 +17,7 @@ use crate::finding::{Applicability, Finding, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
 use crate::rules::Ctx;
+use crate::wire::{Damaged, Reader, Writer};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -89,6 +90,8 @@ struct Column {
 pub(super) struct Attributes {
     columns: Vec<Column>,
     remembered: usize,
+    /// In a part checker (see `crate::split`): the cells, kept for the first checker to replay.
+    log: Option<Box<Log>>,
 }
 
 impl Attributes {
@@ -111,6 +114,7 @@ impl Attributes {
                 })
                 .collect(),
             remembered: 0,
+            log: None,
         }
     }
 
@@ -118,77 +122,52 @@ impl Attributes {
     // the check pass cost ~3 M instructions more on 50k rows.
     #[inline(always)]
     pub(super) fn observe(&mut self, record: u32, row: &Row<'_>) {
+        if let Some(log) = self.log.as_mut() {
+            log.observe(&self.columns, record, row);
+            return;
+        }
         for col in &mut self.columns {
             let cell = row.cell(col.index);
             if cell.is_empty() || col.gave_up {
                 continue;
             }
-            // Columns mostly repeat a few values: compare with the last few before hashing, by
-            // their tags first (equal values have equal tags).
-            let t = tag(cell.as_bytes());
-            let recent = col
-                .recent_tags
-                .iter()
-                .zip(&col.recent)
-                .filter(|&(&rt, _)| rt == t)
-                .map(|(_, &k)| k)
-                .find(|&k| {
-                    col.values
-                        .get(k as usize)
-                        .is_some_and(|v| super::hash::same(v.text.as_bytes(), cell.as_bytes()))
-                });
-            let i = if let Some(k) = recent {
-                k as usize
-            } else {
-                let h = super::hash::hash(cell.as_bytes(), false);
-                let i = match col.by_hash.get(&h) {
-                    // A different value with the same hash (vanishingly rare) is not tracked.
-                    Some(&i) if *col.values[i as usize].text != *cell => continue,
-                    Some(&i) => i as usize,
-                    None if col.values.len() < MAX_VALUES => {
-                        col.values.push(Value {
-                            text: cell.into(),
-                            count: 0,
-                            records: Some(Vec::new()),
-                        });
-                        col.by_hash.insert(h, (col.values.len() - 1) as u32);
-                        col.values.len() - 1
-                    }
-                    None => {
-                        col.gave_up = true;
-                        self.remembered -= col
-                            .values
-                            .iter()
-                            .filter_map(|v| v.records.as_ref().map(Vec::len))
-                            .sum::<usize>();
-                        col.values = Vec::new();
-                        col.by_hash = HashMap::default();
-                        col.recent = Vec::new();
-                        col.recent_tags = Vec::new();
-                        continue;
-                    }
-                };
-                if col.recent.len() < RECENT {
-                    col.recent.push(i as u32);
-                    col.recent_tags.push(t);
-                } else {
-                    col.recent[col.next_recent] = i as u32;
-                    col.recent_tags[col.next_recent] = t;
-                    col.next_recent = (col.next_recent + 1) % RECENT;
-                }
-                i
+            observe_cell(col, &mut self.remembered, record, cell);
+        }
+    }
+
+    /// A table that logs instead of counting (a part checker's, see `crate::split`).
+    pub(super) fn logging(mut self) -> Attributes {
+        self.log = Some(Box::new(Log {
+            columns: self.columns.iter().map(|_| LogColumn::default()).collect(),
+            events: Vec::new(),
+        }));
+        self
+    }
+
+    /// The log of a part checker's table.
+    pub(super) fn take_log(&mut self) -> Option<Box<Log>> {
+        self.log.take()
+    }
+
+    /// Takes a part checker's log: its cells, records moved on by `records`, in its rows'
+    /// order, exactly as if this table had seen those rows.
+    pub(super) fn replay(&mut self, log: &Log, records: u32) {
+        for &(record, k, value) in &log.events {
+            let (Some(col), Some(values)) = (
+                self.columns.get_mut(k as usize),
+                log.columns.get(k as usize),
+            ) else {
+                continue;
             };
-            let v = &mut col.values[i];
-            v.count += 1;
-            if let Some(records) = v.records.as_mut() {
-                if records.len() < MAX_ROWS_PER_VALUE && self.remembered < MAX_ROWS {
-                    records.push(record);
-                    self.remembered += 1;
-                } else {
-                    self.remembered -= records.len();
-                    v.records = None;
-                }
+            if col.gave_up {
+                continue;
             }
+            observe_cell(
+                col,
+                &mut self.remembered,
+                record + records,
+                &values.values[value as usize],
+            );
         }
     }
 
@@ -263,6 +242,160 @@ fn spelling_key(value: &str) -> String {
     let mut buf = String::new();
     let lower = lowered(value, &mut buf);
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One non-empty cell of a column R020 still tracks.
+#[inline(always)]
+fn observe_cell(col: &mut Column, remembered: &mut usize, record: u32, cell: &str) {
+    // Columns mostly repeat a few values: compare with the last few before hashing, by
+    // their tags first (equal values have equal tags).
+    let t = tag(cell.as_bytes());
+    let recent = col
+        .recent_tags
+        .iter()
+        .zip(&col.recent)
+        .filter(|&(&rt, _)| rt == t)
+        .map(|(_, &k)| k)
+        .find(|&k| {
+            col.values
+                .get(k as usize)
+                .is_some_and(|v| super::hash::same(v.text.as_bytes(), cell.as_bytes()))
+        });
+    let i = if let Some(k) = recent {
+        k as usize
+    } else {
+        let h = super::hash::hash(cell.as_bytes(), false);
+        let i = match col.by_hash.get(&h) {
+            // A different value with the same hash (vanishingly rare) is not tracked.
+            Some(&i) if *col.values[i as usize].text != *cell => return,
+            Some(&i) => i as usize,
+            None if col.values.len() < MAX_VALUES => {
+                col.values.push(Value {
+                    text: cell.into(),
+                    count: 0,
+                    records: Some(Vec::new()),
+                });
+                col.by_hash.insert(h, (col.values.len() - 1) as u32);
+                col.values.len() - 1
+            }
+            None => {
+                col.gave_up = true;
+                *remembered -= col
+                    .values
+                    .iter()
+                    .filter_map(|v| v.records.as_ref().map(Vec::len))
+                    .sum::<usize>();
+                col.values = Vec::new();
+                col.by_hash = HashMap::default();
+                col.recent = Vec::new();
+                col.recent_tags = Vec::new();
+                return;
+            }
+        };
+        if col.recent.len() < RECENT {
+            col.recent.push(i as u32);
+            col.recent_tags.push(t);
+        } else {
+            col.recent[col.next_recent] = i as u32;
+            col.recent_tags[col.next_recent] = t;
+            col.next_recent = (col.next_recent + 1) % RECENT;
+        }
+        i
+    };
+    let v = &mut col.values[i];
+    v.count += 1;
+    if let Some(records) = v.records.as_mut() {
+        if records.len() < MAX_ROWS_PER_VALUE && *remembered < MAX_ROWS {
+            records.push(record);
+            *remembered += 1;
+        } else {
+            *remembered -= records.len();
+            v.records = None;
+        }
+    }
+}
+
+/// A part checker's attribute values, as a log: per column its distinct values (its own
+/// numbering), and per non-empty cell (record, column, value), in the rows' order.
+#[derive(Debug, Default)]
+pub(super) struct Log {
+    columns: Vec<LogColumn>,
+    events: Vec<(u32, u32, u32)>,
+}
+
+#[derive(Debug, Default)]
+struct LogColumn {
+    values: Vec<Box<str>>,
+    index: HashMap<Box<str>, u32>,
+    last: Option<u32>,
+    /// More distinct values than R020 tracks: the merged table gives up on the column by the
+    /// time its log ends, so the rest is not logged.
+    gave_up: bool,
+}
+
+impl Log {
+    pub(super) fn write(&self, w: &mut Writer) {
+        w.usize(self.columns.len());
+        for c in &self.columns {
+            w.usize(c.values.len());
+            for v in &c.values {
+                w.str(v);
+            }
+        }
+        w.triples(&self.events);
+    }
+
+    pub(super) fn read(r: &mut Reader<'_>) -> Result<Log, Damaged> {
+        let n = r.usize()?;
+        let mut columns = Vec::new();
+        for _ in 0..n.min(1 << 16) {
+            let m = r.usize()?;
+            let mut values = Vec::new();
+            for _ in 0..m {
+                values.push(Box::from(r.str()?));
+            }
+            columns.push(LogColumn {
+                values,
+                ..LogColumn::default()
+            });
+        }
+        let events = r.triples()?;
+        let fits = |&(_, k, v): &(u32, u32, u32)| {
+            columns
+                .get(k as usize)
+                .is_some_and(|c: &LogColumn| (v as usize) < c.values.len())
+        };
+        if columns.len() != n || !events.iter().all(fits) {
+            return Err(Damaged);
+        }
+        Ok(Log { columns, events })
+    }
+
+    #[inline]
+    fn observe(&mut self, columns: &[Column], record: u32, row: &Row<'_>) {
+        for (k, (col, log)) in columns.iter().zip(&mut self.columns).enumerate() {
+            let cell = row.cell(col.index);
+            if cell.is_empty() || log.gave_up {
+                continue;
+            }
+            let value = match log.last {
+                Some(v) if *log.values[v as usize] == *cell => v,
+                _ => match log.index.get(cell) {
+                    Some(&v) => v,
+                    None => {
+                        let v = log.values.len() as u32;
+                        log.values.push(cell.into());
+                        log.index.insert(cell.into(), v);
+                        // The merged table has seen every one of these values by now.
+                        log.gave_up = log.values.len() > MAX_VALUES;
+                        v
+                    }
+                },
+            };
+            log.last = Some(value);
+            self.events.push((record, k as u32, value));
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -29,6 +29,7 @@ use crate::finding::{Applicability, Finding, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
 use crate::rules::row::email;
+use crate::wire::{Damaged, Reader, Writer};
 use std::collections::HashMap;
 
 /// "No domain" in the per-record domain vector.
@@ -102,6 +103,65 @@ pub(super) struct Domains {
     last: Option<u32>,
     /// The last domain `intern_ascii` was given, as written (any case): it interns as `last`.
     last_raw: Vec<u8>,
+    /// In a part checker (see `crate::split`): what the rows asked of the table, kept for the
+    /// first checker to replay in order; the table itself then stays empty.
+    log: Option<Box<Log>>,
+}
+
+impl Log {
+    pub(super) fn write(&self, w: &mut Writer) {
+        w.usize(self.names.len());
+        for n in &self.names {
+            w.str(n);
+        }
+        w.triples(&self.events);
+        w.str(&self.texts);
+        w.u32s(&self.ends);
+    }
+
+    pub(super) fn read(r: &mut Reader<'_>) -> Result<Log, Damaged> {
+        let n = r.usize()?;
+        let mut names = Vec::new();
+        for _ in 0..n {
+            names.push(Box::from(r.str()?));
+        }
+        let events = r.triples()?;
+        let texts = r.str()?.to_string();
+        let ends = r.u32s()?;
+        let ordered = ends.windows(2).all(|w| w[0] <= w[1])
+            && ends.last().is_none_or(|&e| e as usize <= texts.len());
+        if ends.len() != events.len()
+            || !ordered
+            || events
+                .iter()
+                .any(|&(name, ..)| name as usize >= names.len())
+        {
+            return Err(Damaged);
+        }
+        Ok(Log {
+            names,
+            events,
+            texts,
+            ends,
+            ..Log::default()
+        })
+    }
+}
+
+/// A part checker's domain counts, as a log: which domain (an index into `names`, its own
+/// numbering) each counted address had, in the order the rows asked.
+#[derive(Debug, Default)]
+pub(super) struct Log {
+    names: Vec<Box<str>>,
+    index: HashMap<Box<str>, u32>,
+    /// Per name: events so far.
+    seen: Vec<u32>,
+    /// (name, record, column) per counted address.
+    events: Vec<(u32, u32, u32)>,
+    /// The cell of each event among the first `MAX_OCCURRENCES_PER_DOMAIN` of its name (only
+    /// those can be remembered by the merged table), else empty: `texts[ends[k-1]..ends[k]]`.
+    texts: String,
+    ends: Vec<u32>,
 }
 
 impl Domains {
@@ -121,11 +181,41 @@ impl Domains {
         }
     }
 
+    /// A table that logs instead of counting (a part checker's, see `crate::split`).
+    pub(super) fn logging(mut self) -> Domains {
+        self.log = Some(Box::default());
+        self
+    }
+
+    fn name(&self, i: u32) -> &str {
+        match &self.log {
+            Some(log) => &log.names[i as usize],
+            None => &self.stats[i as usize].name,
+        }
+    }
+
     /// The domain's index in the table, adding it while there is room.
     pub(super) fn intern(&mut self, domain: &str) -> u32 {
         if let Some(i) = self.last
-            && *self.stats[i as usize].name == *domain
+            && *self.name(i) == *domain
         {
+            return i;
+        }
+        if let Some(log) = self.log.as_mut() {
+            let i = match log.index.get(domain) {
+                Some(&i) => i,
+                None => {
+                    let i = log.names.len() as u32;
+                    log.names.push(domain.into());
+                    log.seen.push(0);
+                    log.index.insert(domain.into(), i);
+                    i
+                }
+            };
+            if self.last != Some(i) {
+                self.last_raw.clear();
+            }
+            self.last = Some(i);
             return i;
         }
         let i = match self.index.get(domain) {
@@ -220,6 +310,17 @@ impl Domains {
         column: usize,
         value: impl FnOnce() -> &'v str,
     ) {
+        if let Some(log) = self.log.as_mut() {
+            log.events.push((i, record, column as u32));
+            if let Some(n) = log.seen.get_mut(i as usize) {
+                *n += 1;
+                if (*n as usize) <= MAX_OCCURRENCES_PER_DOMAIN {
+                    log.texts.push_str(value());
+                }
+            }
+            log.ends.push(log.texts.len() as u32);
+            return;
+        }
         self.total += 1;
         let Some(stat) = self.stats.get_mut(i as usize) else {
             return;
@@ -238,6 +339,30 @@ impl Domains {
                 stat.seen = None;
             }
         }
+    }
+
+    /// Takes a part checker's log (see `crate::split`): counts its addresses, records moved on
+    /// by `records`, in the order its rows gave them, exactly as if this table had seen those
+    /// rows. Returns, per name of the log, its index in this table (`NONE` past the cap), for
+    /// the part's per-record domains.
+    pub(super) fn replay(&mut self, log: &Log, records: u32) -> Vec<u32> {
+        let mut map = vec![None; log.names.len()];
+        let mut start = 0usize;
+        for (k, &(name, record, column)) in log.events.iter().enumerate() {
+            let end = log.ends.get(k).map_or(start, |&e| e as usize);
+            let value = log.texts.get(start..end).unwrap_or_default();
+            start = end;
+            let i =
+                *map[name as usize].get_or_insert_with(|| self.intern(&log.names[name as usize]));
+            // `value` is empty past the name's first occurrences: never remembered then.
+            self.count(i, record + records, column as usize, value);
+        }
+        map.into_iter().map(|m| m.unwrap_or(NONE)).collect()
+    }
+
+    /// The log of a part checker's table.
+    pub(super) fn take_log(&mut self) -> Option<Box<Log>> {
+        self.log.take()
     }
 
     /// The org's domains (see the module docs), as table indexes, ascending.

@@ -118,28 +118,61 @@ fn r4(b: &[u8], i: usize) -> u64 {
 /// for "no value" in the key vectors.
 #[inline(always)]
 pub(crate) fn hash(b: &[u8], lower: bool) -> u64 {
+    let mut caps = 0;
     if lower {
-        hash_of::<true>(b)
+        hash_of::<true>(b, &mut caps)
     } else {
-        hash_of::<false>(b)
+        hash_of::<false>(b, &mut caps)
     }
 }
 
+/// [`hash`]`(b, true)` and [`has_capital`]`(b)` from one read of `b`: the words the hash
+/// folds cover every byte, so their capitals are `b`'s.
 #[inline(always)]
-fn hash_of<const LOWER: bool>(b: &[u8]) -> u64 {
-    let f = |w: u64| if LOWER { fold(w) } else { w };
+pub(crate) fn hash_lower_capital(b: &[u8]) -> (u64, bool) {
+    let mut caps = 0;
+    let h = hash_of::<true>(b, &mut caps);
+    (h, caps != 0)
+}
+
+/// With `LOWER`, every capital of the words read is or-ed into `caps` (as its 0x80 bit).
+#[inline(always)]
+fn hash_of<const LOWER: bool>(b: &[u8], caps: &mut u64) -> u64 {
+    let mut f = |w: u64| {
+        if LOWER {
+            let c = capitals(w);
+            *caps |= c;
+            w | (c >> 2)
+        } else {
+            w
+        }
+    };
     let n = b.len();
     let mut seed = S0;
     let (a, c) = if n <= 16 {
-        if n >= 4 {
-            let q = (n >> 3) << 2;
-            (
-                f((r4(b, 0) << 32) | r4(b, q)),
-                f((r4(b, n - 4) << 32) | r4(b, n - 4 - q)),
-            )
+        // wyhash reads four-byte words: (0, q) and (n - 4, n - 4 - q), q = (n / 8) * 4. From 8
+        // to 15 bytes (q = 4) each pair is one eight-byte word (the first with its halves
+        // swapped; no bounds to check past `n ≥ 8`); 16 bytes (q = 8) are two words' halves
+        // crossed; from 4 to 7 (q = 0) it is one four-byte word twice.
+        if n >= 8 {
+            let (x, y) = (r8(b, 0), r8(b, n - 8));
+            if n < 16 {
+                (f(x.rotate_left(32)), f(y))
+            } else {
+                (
+                    f((x << 32) | (y & 0xFFFF_FFFF)),
+                    f((y & !0xFFFF_FFFF) | (x >> 32)),
+                )
+            }
+        } else if n >= 4 {
+            let (x, y) = (r4(b, 0), r4(b, n - 4));
+            (f((x << 32) | x), f((y << 32) | y))
         } else if n > 0 {
-            let byte = |i: usize| {
+            let mut byte = |i: usize| {
                 let x = b.get(i).copied().unwrap_or(0);
+                if LOWER {
+                    *caps |= u64::from(x.is_ascii_uppercase()) << 7;
+                }
                 u64::from(if LOWER { x.to_ascii_lowercase() } else { x })
             };
             ((byte(0) << 16) | (byte(n >> 1) << 8) | byte(n - 1), 0)
@@ -253,9 +286,10 @@ impl Stream {
         }
     }
 
-    /// Pushes the `len` (1 to 8) low bytes of `x`, whose other bytes are zero.
+    /// Pushes the `len` (1 to 8) low bytes of `x`, whose other bytes are zero: the same as
+    /// pushing each byte.
     #[inline(always)]
-    fn push_word(&mut self, x: u64, len: u32) {
+    pub(crate) fn push_word(&mut self, x: u64, len: u32) {
         let k = self.k;
         self.w |= x << (8 * k);
         if k + len >= 8 {
@@ -326,6 +360,11 @@ mod tests {
                 "{s}"
             );
             assert_eq!(has_capital(s.as_bytes()), s != lower, "{s}");
+            assert_eq!(
+                hash_lower_capital(s.as_bytes()),
+                (hash(s.as_bytes(), true), s != lower),
+                "{s}"
+            );
             for t in samples {
                 assert_eq!(same(s.as_bytes(), t.as_bytes()), s == t, "{s} {t}");
             }
@@ -337,6 +376,44 @@ mod tests {
                 u64::from_le_bytes([b.to_ascii_lowercase(); 8]),
                 "{b}"
             );
+        }
+    }
+
+    /// wyhash's reads of a short input as it writes them.
+    fn short_words(b: &[u8]) -> (u64, u64) {
+        let n = b.len();
+        let q = (n >> 3) << 2;
+        (
+            (r4(b, 0) << 32) | r4(b, q),
+            (r4(b, n - 4) << 32) | r4(b, n - 4 - q),
+        )
+    }
+
+    #[test]
+    fn short_inputs_read_as_wyhash_reads_them() {
+        let b: Vec<u8> = (0u8..16).map(|i| 0x41 + 7 * i).collect();
+        for n in 4..=16 {
+            let (a, c) = short_words(&b[..n]);
+            let (lo, hi) = wide(a ^ S1, c ^ S0);
+            let want = mix(lo ^ S0 ^ n as u64, hi ^ S1).max(1);
+            assert_eq!(hash(&b[..n], false), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn a_capital_anywhere_is_seen() {
+        for n in 0..48 {
+            let lower: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert_eq!(hash_lower_capital(&lower), (hash(&lower, false), false));
+            for p in 0..n {
+                let mut b = lower.clone();
+                b[p] = b[p].to_ascii_uppercase();
+                assert_eq!(
+                    hash_lower_capital(&b),
+                    (hash(&lower, false), true),
+                    "{n} {p}"
+                );
+            }
         }
     }
 
@@ -353,6 +430,32 @@ mod tests {
                     let mut bytes = Stream::new();
                     b[from..to].iter().for_each(|&c| bytes.push(c));
                     assert_eq!(runs.finish(), bytes.finish(), "{from}..{mid}..{to}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_hash_as_their_bytes() {
+        let b: Vec<u8> = (0u8..24).map(|i| b'A' + 3 * i).collect();
+        for before in 0..10 {
+            for split in 1..=8 {
+                for len in 1..=8 {
+                    let word = |from: usize, n: usize| {
+                        let mut w = [0u8; 8];
+                        w[..n].copy_from_slice(&b[from..from + n]);
+                        u64::from_le_bytes(w)
+                    };
+                    let mut words = Stream::new();
+                    let mut bytes = Stream::new();
+                    b[..before].iter().for_each(|&c| {
+                        words.push(c);
+                        bytes.push(c);
+                    });
+                    words.push_word(word(0, split), split as u32);
+                    words.push_word(word(split, len), len as u32);
+                    b[..split + len].iter().for_each(|&c| bytes.push(c));
+                    assert_eq!(words.finish(), bytes.finish(), "{before} {split} {len}");
                 }
             }
         }

@@ -43,6 +43,7 @@ mod duplicate_email;
 mod duplicate_unique_id;
 pub(crate) mod hash;
 mod id_email_conflict;
+mod part;
 mod possible_duplicate_profile;
 mod same_name_different_email;
 pub(crate) mod similar;

@@ -262,11 +262,23 @@ pub(crate) fn clean_ascii_on(b: &[u8], last: &mut Vec<u8>) -> bool {
 /// [`clean_ascii_on`] that also works out, while it reads the local part, what the cross-row
 /// rules need of an accepted address: where its `@` is and X004's local-part key (the value of
 /// `cross::local_key` on the part, computed in the same loop instead of a second walk).
+#[cfg(test)]
 pub(crate) fn clean_ascii_keyed(b: &[u8], last: &mut Vec<u8>) -> Option<(usize, u64)> {
+    clean_ascii_keyed_in(b, None, last)
+}
+
+/// [`clean_ascii_keyed`] given `window`, the 32 bytes from the address's start when the text
+/// holding it has them (the address, then whatever follows it): a short address is then read
+/// from there instead of being copied into a block first.
+pub(crate) fn clean_ascii_keyed_in(
+    b: &[u8],
+    window: Option<&[u8; 32]>,
+    last: &mut Vec<u8>,
+) -> Option<(usize, u64)> {
     if b.len() > 254 {
         return None;
     }
-    let (at, local) = ascii_local_keyed(b)?;
+    let (at, local) = ascii_local_keyed(b, window)?;
     if !last.is_empty() && b.get(at + 1..) == Some(&last[..]) {
         return Some((at, local));
     }
@@ -277,11 +289,53 @@ pub(crate) fn clean_ascii_keyed(b: &[u8], last: &mut Vec<u8>) -> Option<(usize, 
 /// starts with `+`), ASCII capitals folded, hashed as `cross::hash::stream` hashes. The key
 /// is fed a run of bytes at a time (the bytes between dots), which hashes as byte by byte.
 #[inline]
-fn ascii_local_keyed(b: &[u8]) -> Option<(usize, u64)> {
-    if let Some((at, dots)) = local_block(b) {
-        // Letters, digits and single inner dots before an `@` in the first 16 bytes: the
-        // key is the runs between the dots.
+fn ascii_local_keyed(b: &[u8], window: Option<&[u8; 32]>) -> Option<(usize, u64)> {
+    if let Some((at, dots, head)) = local_block(b, window) {
+        // Letters, digits and single inner dots before an `@` in the first 32 bytes: the
+        // key is the local part without its dots, here put together in words (the highest dot
+        // taken out first, so the lower ones stay where they are) and hashed a word at a time.
         let mut key = crate::rules::cross::hash::Stream::new();
+        if at <= 24 {
+            let word = |i: usize| u64::from_le_bytes(head[i..i + 8].try_into().unwrap_or_default());
+            // Only the local part's bytes.
+            let keep = |k: usize| match k {
+                0 => 0,
+                1..8 => (1u64 << (8 * k)) - 1,
+                _ => u64::MAX,
+            };
+            let (mut w0, mut w1, mut w2) = (
+                word(0) & keep(at),
+                word(8) & keep(at.saturating_sub(8)),
+                word(16) & keep(at.saturating_sub(16)),
+            );
+            let mut d = dots;
+            // Counted here: `count_ones` is a software loop on x86-64 without POPCNT.
+            let mut len = at;
+            while d != 0 {
+                let i = 31 - d.leading_zeros() as usize;
+                d ^= 1 << i;
+                len -= 1;
+                let m = (1u64 << (8 * (i % 8))) - 1;
+                if i < 8 {
+                    w0 = (w0 & m) | ((w0 >> 8) & !m) | (w1 << 56);
+                    w1 = (w1 >> 8) | (w2 << 56);
+                    w2 >>= 8;
+                } else if i < 16 {
+                    w1 = (w1 & m) | ((w1 >> 8) & !m) | (w2 << 56);
+                    w2 >>= 8;
+                } else {
+                    w2 = (w2 & m) | ((w2 >> 8) & !m);
+                }
+            }
+            key.push_word(w0, len.min(8) as u32);
+            if len > 8 {
+                key.push_word(w1, (len - 8).min(8) as u32);
+            }
+            if len > 16 {
+                key.push_word(w2, (len - 16) as u32);
+            }
+            return Some((at, key.finish()));
+        }
         let mut from = 0;
         let mut d = dots;
         while d != 0 {
@@ -328,24 +382,35 @@ fn ascii_local_keyed(b: &[u8]) -> Option<(usize, u64)> {
 
 /// The common local part, 16 bytes at a time: where the `@` is and where the dots before it
 /// are (bit `i`: byte `i`), when the `@` is among the first 32 bytes and every byte before it
-/// is a letter, a digit or a dot, with no dot first, last or doubled; `None` sends the address
-/// to the byte-by-byte loop, which decides every other case.
+/// is a letter, a digit or a dot, with no dot first, last or doubled; and the first 16 bytes
+/// read. `None` sends the address to the byte-by-byte loop, which decides every other case.
+/// `window`, when given, holds `b`'s first bytes and what follows them (see
+/// [`clean_ascii_keyed_in`]).
 #[inline(always)]
-fn local_block(b: &[u8]) -> Option<(usize, u32)> {
+fn local_block(b: &[u8], window: Option<&[u8; 32]>) -> Option<(usize, u32, [u8; 32])> {
     if !crate::simd::VECTORS {
         return None;
     }
-    let mut w = [0u8; 32];
-    match b.get(..32) {
-        Some(head) => w.copy_from_slice(head),
-        None => w[..b.len()].copy_from_slice(b),
-    }
+    let w: [u8; 32] = match (b.get(..32), window) {
+        (Some(head), _) => head.try_into().unwrap_or([0; 32]),
+        (None, Some(w)) => *w,
+        (None, None) => {
+            let mut w = [0u8; 32];
+            w[..b.len()].copy_from_slice(b);
+            w
+        }
+    };
     let (lo, hi) = w.split_at(16);
     let (lo, hi) = (
         local_masks(lo.try_into().unwrap_or_default()),
         local_masks(hi.try_into().unwrap_or_default()),
     );
     let [at, ok, dots] = [0, 1, 2].map(|i| lo[i] | (hi[i] << 16));
+    // Only `b`'s own bytes: an `@` past its end belongs to what follows it.
+    let at = at
+        & u32::MAX
+            .checked_shr(32 - b.len().min(32) as u32)
+            .unwrap_or(0);
     if at == 0 {
         return None;
     }
@@ -357,7 +422,7 @@ fn local_block(b: &[u8]) -> Option<(usize, u32)> {
         && dots & 1 == 0
         && dots & (1 << (a - 1)) == 0
         && dots & (dots >> 1) == 0;
-    fine.then_some((a, dots))
+    fine.then_some((a, dots, w))
 }
 
 /// Bitmasks of 16 bytes: the `@`s; the letters, digits and dots; the dots.
@@ -912,6 +977,30 @@ mod tests {
                 let mut last = Vec::new();
                 for s in &v {
                     prop_assert_eq!(clean_ascii_on(s.as_bytes(), &mut last), clean_ascii(s.as_bytes()), "{}", s);
+                }
+            }
+
+            /// Reading a short address from the text around it gives what reading it alone
+            /// does, and X004's key is the local part's bytes without its dots.
+            #[test]
+            fn the_window_changes_nothing(
+                s in prop_oneof![
+                    address(),
+                    "[a-zA-Z0-9]{1,9}(\\.[a-zA-Z0-9]{1,9}){0,4}@acme\\.com",
+                ],
+                tail in address(),
+            ) {
+                let text = format!("{s}{tail}{}", "@".repeat(32));
+                let window: &[u8; 32] = text.as_bytes()[..32].try_into().unwrap();
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                let keyed = clean_ascii_keyed(s.as_bytes(), &mut a);
+                prop_assert_eq!(clean_ascii_keyed_in(s.as_bytes(), Some(window), &mut b), keyed);
+                if let Some((at, key)) = keyed
+                    && !s[..at].contains('+')
+                {
+                    let mut want = crate::rules::cross::hash::Stream::new();
+                    s.bytes().take(at).filter(|&c| c != b'.').for_each(|c| want.push(c));
+                    prop_assert_eq!(key, want.finish(), "{}", s);
                 }
             }
 
