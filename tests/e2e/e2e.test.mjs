@@ -118,6 +118,25 @@ function bigRow(i) {
   return `${email},${f},${l},${t},NW${String(i).padStart(7, '0')},${license},${sales},${eng},\r\n`;
 }
 
+/**
+ * Writes a big file (~9.5 MB, over the page's 8 MiB split threshold) with mistakes in both
+ * halves, a duplicate email and a duplicate id whose two rows are in different halves, and
+ * quoted multi-line cells away from the middle; returns its text.
+ */
+function splitFile(path) {
+  const rows = [];
+  for (let i = 0; i < 100_000; i++) {
+    let r = bigRow(i);
+    if (i === 5 || i === 95_000) r = 'shared.person@northwind.com,Shared,Person,Engineer,NW0000005,Active,yes,,\r\n';
+    if (i === 90_010) r = r.replace(',NW0090010,', ',NW0000010,');
+    if (i === 20 || i === 80_020) r = r.replace(/,([A-Z][a-z]+ [A-Za-z ]+),NW/, ',"$1\nsecond line",NW');
+    rows.push(r);
+  }
+  const text = BIG_HEADER + rows.join('');
+  writeFileSync(path, text);
+  return text;
+}
+
 /** Clicks a download button and returns the saved file's path and suggested name. */
 async function download(page, testid) {
   const [dl] = await Promise.all([
@@ -294,20 +313,8 @@ describe('the page', () => {
   });
 
   test('a big file is checked by two workers at once, with the CLI\'s counts and downloads', async () => {
-    // ~9.5 MB: over the page's split threshold (8 MiB). Mistakes in both halves, a duplicate
-    // email and a duplicate id whose two rows are in different halves, and quoted multi-line
-    // cells away from the cut.
     const file = join(work, 'split.csv');
-    const rows = [];
-    for (let i = 0; i < 100_000; i++) {
-      let r = bigRow(i);
-      if (i === 5 || i === 95_000) r = 'shared.person@northwind.com,Shared,Person,Engineer,NW0000005,Active,yes,,\r\n';
-      if (i === 90_010) r = r.replace(',NW0090010,', ',NW0000010,');
-      if (i === 20 || i === 80_020) r = r.replace(/,([A-Z][a-z]+ [A-Za-z ]+),NW/, ',"$1\nsecond line",NW');
-      rows.push(r);
-    }
-    const text = BIG_HEADER + rows.join('');
-    writeFileSync(file, text);
+    const text = splitFile(file);
     const size = Buffer.byteLength(text);
     assert.ok(size >= 8 << 20, 'the file is big enough to be split');
     const page = await openPage();
@@ -361,13 +368,17 @@ describe('the page', () => {
     const page = await openPage();
     await page.waitForSelector('body[data-workers="2"]');
     // A new file while a split check runs replaces it: both workers drop the old job.
-    await page.setInputFiles('[data-testid="file-input"]', join(work, 'split.csv'));
+    const other = join(work, 'split-other.csv');
+    splitFile(other);
+    await page.setInputFiles('[data-testid="file-input"]', other);
     await page.locator('[data-testid="progress"]').waitFor();
     await check(page, file);
     const json = await assertSameAsCli(page, file);
     assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
     const timing = JSON.parse(await page.locator('[data-testid="summary"]').getAttribute('data-timing'));
     assert.equal(timing.cut, cut);
+    assert.equal(timing.workers, 2, 'the second worker checked from the cut');
+    assert.equal(timing.merged, false, 'a part starting inside a record is refused: the first worker checked the rest');
     t.diagnostic(`workers ${timing.workers}, merged ${timing.merged}`);
     await page.close();
   });

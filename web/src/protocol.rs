@@ -54,7 +54,7 @@ pub struct PartTiming {
     pub read_ms: f64,
     /// The engine: `push` of its bytes and `into_part`.
     pub engine_ms: f64,
-    /// `Part::to_bytes` and the copy into the `ArrayBuffer` sent.
+    /// `Part::into_bytes` and the copy into the `ArrayBuffer` sent.
     pub encode_ms: f64,
     /// From its request to its reply.
     pub total_ms: f64,
@@ -107,7 +107,7 @@ pub struct Timing {
     /// The first worker waiting for the part after its own half.
     #[serde(default)]
     pub wait_ms: f64,
-    /// The first worker taking the part: the copy into wasm memory, `Part::from_bytes` and
+    /// The first worker taking the part: the copy into wasm memory, `Part::from_vec` and
     /// `Checker::merge`.
     #[serde(default)]
     pub merge_ms: f64,

@@ -556,8 +556,7 @@ async fn check_part(job: JobId, file: File, known_groups: Vec<String>) -> Result
     let part = checker.into_part();
     let t_encode = now();
     timing.engine_ms += t_encode - t;
-    let bytes = part.to_bytes();
-    drop(part);
+    let bytes = part.into_bytes();
     let buffer = Uint8Array::from(bytes.as_slice()).buffer();
     timing.part_bytes = bytes.len() as u64;
     drop(bytes);
@@ -585,7 +584,7 @@ fn merge_part(
         return false;
     }
     let bytes = Uint8Array::new(buffer).to_vec();
-    orgsync_core::Part::from_bytes(&bytes).is_ok_and(|part| checker.merge(part).is_ok())
+    orgsync_core::Part::from_vec(bytes).is_ok_and(|part| checker.merge(part).is_ok())
 }
 
 async fn check(
