@@ -155,6 +155,7 @@ try {
     part_bytes: part.part_bytes ?? 0,
     first_wait_for_part_ms: Math.round(timing.wait_ms ?? 0),
     first_merge_ms: Math.round(timing.merge_ms ?? 0),
+    first_finish_ms: Math.round(timing.finish_ms ?? 0),
   };
   await context.close();
   server.close();

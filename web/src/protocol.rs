@@ -72,6 +72,10 @@ pub struct Timing {
     pub read_ms: f64,
     /// The engine: `push` and `finish`.
     pub engine_ms: f64,
+    /// `Checker::finish`, included in `engine_ms` (the cross-row rules over the whole file: the
+    /// part of the engine a split check does not share out).
+    #[serde(default)]
+    pub finish_ms: f64,
     /// Building the page's view of the report.
     pub view_ms: f64,
     /// Between slices: progress messages and yields to the event loop.
