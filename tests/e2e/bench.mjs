@@ -1,7 +1,9 @@
 // Browser benchmark: a generated 1M-row (~97 MB) Org Sync file, from "drop" (the file handed to
 // the page's file input) to the summary on screen, in headless Chromium; beside it the native
 // `orgsync check` on the same file in the same run, the page's progress updates, the browser's
-// peak memory, and the gzip size of the page's wasm.
+// peak memory, and the gzip size of the page's wasm. Files of 8 MiB or more are checked by two
+// workers at once; `split` says what the second did (its read and engine time, the size of the
+// part it sent) and what taking its part cost the first (the wait after its half, the merge).
 //
 //   node tests/e2e/bench.mjs [ROWS | FILE.csv]   (after trunk build --release and
 //                                                cargo build --release -p orgsync-cli)
@@ -19,7 +21,8 @@ import { CHROMIUM_ARGS } from './chromium-args.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
+// ORGSYNC_DIST: another build of the page (e.g. an older one, to compare in alternating runs).
+const DIST = process.env.ORGSYNC_DIST ? resolve(process.env.ORGSYNC_DIST) : join(ROOT, 'dist');
 const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/release/orgsync');
 const ARG = process.argv[2];
 const GIVEN = ARG && existsSync(ARG) ? resolve(ARG) : null;
@@ -97,6 +100,7 @@ try {
   const page = await context.newPage();
   await page.goto(origin + '/');
   await page.waitForSelector('body[data-ready="true"]');
+  const workersAtStart = Number(await page.locator('body').getAttribute('data-workers'));
   const idleRss = chromiumRssMiB();
   let peakRss = idleRss;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, chromiumRssMiB()); }, 200);
@@ -138,6 +142,21 @@ try {
     page_decode_ms: Math.round(timing.parse_ms),
     page_render_ms: Math.round(at.summary - timing.received_at - timing.parse_ms),
   } : null;
+  const part = timing.part ?? {};
+  const split = {
+    workers_on_page: workersAtStart,
+    workers_used: timing.workers ?? 1,
+    cut: timing.cut ?? 0,
+    merged: timing.merged ?? false,
+    second_read_ms: Math.round(part.read_ms ?? 0),
+    second_engine_ms: Math.round(part.engine_ms ?? 0),
+    second_encode_ms: Math.round(part.encode_ms ?? 0),
+    second_total_ms: Math.round(part.total_ms ?? 0),
+    part_bytes: part.part_bytes ?? 0,
+    first_wait_for_part_ms: Math.round(timing.wait_ms ?? 0),
+    first_merge_ms: Math.round(timing.merge_ms ?? 0),
+    first_finish_ms: Math.round(timing.finish_ms ?? 0),
+  };
   await context.close();
   server.close();
 
@@ -159,6 +178,7 @@ try {
     harness_total_s: +(pageMs / 1000).toFixed(2),
     worker,
     stages,
+    split,
     same_counts: shown.errors === nativeJson.summary.errors && shown.rows === nativeJson.file.rows,
     progress_updates: progressUpdates,
     chromium_rss_mib: { idle: Math.round(idleRss), peak: Math.round(peakRss) },

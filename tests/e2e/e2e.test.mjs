@@ -91,6 +91,52 @@ async function assertSameAsCli(page, file) {
   return json;
 }
 
+/** Each finding group's rule and exact count, as the page shows them. */
+async function groupCounts(page) {
+  const groups = await page.locator('[data-testid="finding-group"]').evaluateAll((els) => els.map((e) => [e.dataset.code, Number(e.dataset.count)]));
+  return Object.fromEntries(groups.sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+const BIG_HEADER = 'primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,nwt_license_learning_status,group:Sales,group:Engineering,group:Customer Success\r\n';
+const FIRST = ['Amelia', 'Daniel', 'Priya', 'Lucas', 'Sofia', 'Kwame', 'Yuki', 'Mateo', 'Chloe', 'Omar'];
+const LAST = ['Wright', 'Okafor', 'Raman', 'Meyer', 'Rossi', 'Asante', 'Tanaka', 'Silva', 'Dubois', 'Haddad'];
+const TITLES = ['Regional Sales Manager', 'Senior Software Engineer', 'Account Executive', 'Support Specialist'];
+
+/** A realistic row of a big file (as bench.mjs makes them); about 1 in 100 has a mistake. */
+function bigRow(i) {
+  const f = FIRST[i % 10], t = TITLES[i % 4];
+  let l = LAST[i % 10], n = Math.floor(i / 10);
+  do { l += 'aeioulnrst'[n % 10]; n = Math.floor(n / 10); } while (n > 0);
+  let email = `${f.toLowerCase()}.${l.toLowerCase()}@northwind.com`;
+  let license = 'Active', sales = i % 2 ? 'yes' : '', eng = i % 2 ? '' : 'yes';
+  switch (i % 100) {
+    case 17: email = ` ${email} `; break;
+    case 42: license = 'ACTIVE'; break;
+    case 63: email = email.replace('northwind.com', 'gmial.com'); break;
+    case 88: sales = 'Yes'; break;
+  }
+  return `${email},${f},${l},${t},NW${String(i).padStart(7, '0')},${license},${sales},${eng},\r\n`;
+}
+
+/**
+ * Writes a big file (~9.5 MB, over the page's 8 MiB split threshold) with mistakes in both
+ * halves, a duplicate email and a duplicate id whose two rows are in different halves, and
+ * quoted multi-line cells away from the middle; returns its text.
+ */
+function splitFile(path) {
+  const rows = [];
+  for (let i = 0; i < 100_000; i++) {
+    let r = bigRow(i);
+    if (i === 5 || i === 95_000) r = 'shared.person@northwind.com,Shared,Person,Engineer,NW0000005,Active,yes,,\r\n';
+    if (i === 90_010) r = r.replace(',NW0090010,', ',NW0000010,');
+    if (i === 20 || i === 80_020) r = r.replace(/,([A-Z][a-z]+ [A-Za-z ]+),NW/, ',"$1\nsecond line",NW');
+    rows.push(r);
+  }
+  const text = BIG_HEADER + rows.join('');
+  writeFileSync(path, text);
+  return text;
+}
+
 /** Clicks a download button and returns the saved file's path and suggested name. */
 async function download(page, testid) {
   const [dl] = await Promise.all([
@@ -263,6 +309,77 @@ describe('the page', () => {
     // The worker still answers after a cancel.
     await page.click('[data-testid="sample-button"]');
     await summary(page);
+    await page.close();
+  });
+
+  test('a big file is checked by two workers at once, with the CLI\'s counts and downloads', async () => {
+    const file = join(work, 'split.csv');
+    const text = splitFile(file);
+    const size = Buffer.byteLength(text);
+    assert.ok(size >= 8 << 20, 'the file is big enough to be split');
+    const page = await openPage();
+    await page.waitForSelector('body[data-workers="2"]');
+    await check(page, file);
+    const json = await assertSameAsCli(page, file);
+    assert.ok(json.summary.by_code.X001 >= 1 && json.summary.by_code.X002 >= 1, 'duplicates across the halves are found');
+    assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
+    const s = page.locator('[data-testid="summary"]');
+    assert.equal(await s.getAttribute('data-workers'), '2', 'two workers checked the file');
+    const timing = JSON.parse(await s.getAttribute('data-timing'));
+    const cut = text.indexOf('\n', Math.floor(size / 2)) + 1;
+    assert.equal(timing.cut, cut, 'the cut is just after the first line feed from the middle');
+    assert.equal(timing.workers, 2);
+    assert.equal(timing.merged, true, 'the second worker\'s part was merged');
+    assert.ok(timing.part.part_bytes > 0, 'the part came back');
+    // The downloads come from the merged report.
+    const corrected = await download(page, 'download-corrected');
+    const findings = await download(page, 'download-findings');
+    const cliCorrected = join(work, 'split-corrected.csv');
+    const cliFindings = join(work, 'split-findings.csv');
+    cli(['fix', file, '-o', cliCorrected, '--findings', cliFindings]);
+    assert.ok(readFileSync(corrected.path).equals(readFileSync(cliCorrected)), 'corrected CSV equals the CLI\'s');
+    assert.ok(readFileSync(findings.path).equals(readFileSync(cliFindings)), 'findings CSV equals the CLI\'s');
+    // A small file after it is checked by one worker.
+    await page.click('[data-testid="sample-button"]');
+    await page.locator(`[data-testid="summary"][data-rows="${cliReport(SAMPLE).file.rows}"]`).waitFor();
+    assert.equal(await page.locator('[data-testid="summary"]').getAttribute('data-workers'), '1');
+    await assertSameAsCli(page, SAMPLE);
+    await page.close();
+  });
+
+  test('a big file cut inside a quoted multi-line cell still gets the CLI\'s counts', async (t) => {
+    // One row's quoted cell spans three lines and the file's middle falls in its first two:
+    // the second worker starts inside a record, so its part cannot be merged as it is.
+    const file = join(work, 'split-in-cell.csv');
+    const rows = [];
+    for (let i = 0; i < 100_000; i++) rows.push(bigRow(i));
+    const total = rows.reduce((n, r) => n + r.length, 0);
+    let before = 0, n1 = 0;
+    while (before + rows[n1].length < total / 2) before += rows[n1++].length;
+    const note = `"${'a'.repeat(3000)}\n${'b'.repeat(3000)}\nend of note"`;
+    const special = `long.note@northwind.com,Long,Note,${note},NW9999999,Active,yes,,\r\n`;
+    rows.splice(n1, 0, special);
+    const text = BIG_HEADER + rows.join('');
+    writeFileSync(file, text);
+    const size = Buffer.byteLength(text);
+    const cellStart = text.indexOf(note), cellEnd = cellStart + note.length;
+    const cut = text.indexOf('\n', Math.floor(size / 2)) + 1;
+    assert.ok(size >= 8 << 20 && cut > cellStart && cut < cellEnd, `the cut (${cut}) is inside the cell (${cellStart}-${cellEnd})`);
+    const page = await openPage();
+    await page.waitForSelector('body[data-workers="2"]');
+    // A new file while a split check runs replaces it: both workers drop the old job.
+    const other = join(work, 'split-other.csv');
+    splitFile(other);
+    await page.setInputFiles('[data-testid="file-input"]', other);
+    await page.locator('[data-testid="progress"]').waitFor();
+    await check(page, file);
+    const json = await assertSameAsCli(page, file);
+    assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
+    const timing = JSON.parse(await page.locator('[data-testid="summary"]').getAttribute('data-timing'));
+    assert.equal(timing.cut, cut);
+    assert.equal(timing.workers, 2, 'the second worker checked from the cut');
+    assert.equal(timing.merged, false, 'a part starting inside a record is refused: the first worker checked the rest');
+    t.diagnostic(`workers ${timing.workers}, merged ${timing.merged}`);
     await page.close();
   });
 

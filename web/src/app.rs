@@ -12,8 +12,8 @@ use web_sys::{Blob, File};
 
 use crate::client::Client;
 use crate::embed::{self, EmbedOptions};
-use crate::model::{self, Cursor, Download, Filters, FixChoices};
-use crate::protocol::{JobId, Reply, Request, RosterId, Timing};
+use crate::model::{self, Cursor, Download, Filters, FixChoices, SplitProgress};
+use crate::protocol::{JobId, PartTiming, Reply, Request, RosterId, SPLIT_MIN_BYTES, Timing};
 use crate::view::{
     FindingGroup, FixKind, PREVIEW_PAGE, PreviewLine, PreviewView, ProblemRow, ReportView,
     RosterView, Sev,
@@ -83,6 +83,26 @@ enum RosterState {
     Failed(String),
 }
 
+/// The second worker, which checks the second half of big files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Helper {
+    /// Loading.
+    Starting,
+    /// Takes requests.
+    Ready,
+    /// Could not start, or failed: checks use the first worker alone.
+    Gone,
+}
+
+/// A check run by two workers.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    job: JobId,
+    /// The first worker still waits for the second's part (or word that there is none).
+    awaiting: bool,
+    progress: SplitProgress,
+}
+
 /// The grid of rows with problems of the report shown.
 #[derive(Debug, PartialEq)]
 struct GridRows {
@@ -121,6 +141,11 @@ struct Ctx {
     job: RwSignal<Option<JobId>>,
     glossary_job: RwSignal<Option<JobId>>,
     client: StoredValue<Option<Client>, LocalStorage>,
+    /// The second worker (same script, second instance), started with the page and kept.
+    helper: StoredValue<Option<Client>, LocalStorage>,
+    helper_state: RwSignal<Helper>,
+    /// The check in flight, when two workers run it.
+    split: StoredValue<Option<Split>>,
     file: StoredValue<Option<File>, LocalStorage>,
     /// The downloads made so far for the current file, each with the choices it was made with.
     blobs: StoredValue<Vec<(FixChoices, Download, Blob)>, LocalStorage>,
@@ -139,6 +164,14 @@ struct Ctx {
 impl Ctx {
     fn send(&self, request: &Request, attachment: Option<&JsValue>) {
         self.client.with_value(|c| {
+            if let Some(c) = c {
+                c.send(request, attachment)
+            }
+        });
+    }
+
+    fn send_helper(&self, request: &Request, attachment: Option<&JsValue>) {
+        self.helper.with_value(|c| {
             if let Some(c) = c {
                 c.send(request, attachment)
             }
@@ -176,10 +209,34 @@ impl Ctx {
         self.job.set(Some(job));
         let export = self.export.get_value();
         let roster = export.as_ref().map(|_| self.roster_id.get_value());
+        // A big upload without an export: the second worker checks from the middle on at the
+        // same time (a comparison with an export stays with one worker).
+        let size = file.size() as u64;
+        let split = export.is_none()
+            && size >= SPLIT_MIN_BYTES
+            && self.helper_state.get_untracked() == Helper::Ready;
+        self.split.set_value(split.then_some(Split {
+            job,
+            awaiting: true,
+            progress: SplitProgress {
+                size,
+                ..SplitProgress::default()
+            },
+        }));
+        if split {
+            self.send_helper(
+                &Request::CheckPart {
+                    job,
+                    known_groups: known_groups.clone(),
+                },
+                Some(file.as_ref()),
+            );
+        }
         let request = Request::Check {
             job,
             known_groups,
             roster,
+            split,
         };
         match &export {
             Some(export) => {
@@ -256,6 +313,10 @@ impl Ctx {
             self.send(&Request::Cancel { job }, None);
             self.job.set(None);
         }
+        if let Some(split) = self.split.get_value() {
+            self.send_helper(&Request::Cancel { job: split.job }, None);
+            self.split.set_value(None);
+        }
         if let Downloads::Preparing { job, .. } = self.downloads.get_untracked() {
             self.send(&Request::Cancel { job }, None);
             self.downloads.set(Downloads::None);
@@ -305,7 +366,17 @@ impl Ctx {
                 total,
                 rows,
                 export,
+                part: _,
             } => {
+                // Checked by two workers: the bar shows the sum of both.
+                let (bytes, total, rows) = match self.split.get_value() {
+                    Some(mut split) if split.job == job && !export => {
+                        split.progress.main = (bytes, total, rows);
+                        self.split.set_value(Some(split));
+                        split.progress.shown()
+                    }
+                    _ => (bytes, total, rows),
+                };
                 if export && (Some(job) == current || Some(job) == self.roster_job.get_untracked())
                 {
                     self.roster.update(|r| {
@@ -364,6 +435,7 @@ impl Ctx {
                     }
                     self.post_checked(&report);
                     self.job.set(None);
+                    self.split.set_value(None);
                     self.grid_job.set_value(Some(job));
                     self.timing.set(Some(timing));
                     self.report.set(Some(report));
@@ -426,7 +498,7 @@ impl Ctx {
                     });
                 }
             }
-            Reply::Cancelled { .. } => {}
+            Reply::Cancelled { .. } | Reply::Part { .. } => {}
             Reply::Failed { job, message } => {
                 if Some(job) == self.roster_job.get_untracked() {
                     self.roster_job.set(None);
@@ -436,6 +508,10 @@ impl Ctx {
                         self.roster.set(RosterState::Failed(message.clone()));
                     }
                     self.job.set(None);
+                    if let Some(split) = self.split.get_value() {
+                        self.send_helper(&Request::Cancel { job: split.job }, None);
+                        self.split.set_value(None);
+                    }
                     self.phase.set(Phase::Failed(message));
                 } else if Some(job) == self.glossary_job.get_untracked() {
                     self.glossary.set(Some(Err(message)));
@@ -449,6 +525,73 @@ impl Ctx {
 }
 
 impl Ctx {
+    /// A reply from the second worker.
+    fn on_helper_reply(&self, reply: Reply, attachment: JsValue) {
+        match reply {
+            Reply::Ready => self.helper_state.set(Helper::Ready),
+            Reply::Progress {
+                job, bytes, rows, ..
+            } => {
+                let Some(mut split) = self.split.get_value().filter(|s| s.job == job) else {
+                    return;
+                };
+                split.progress.part = (bytes, rows);
+                self.split.set_value(Some(split));
+                let (bytes, total, rows) = split.progress.shown();
+                self.phase.update(|p| {
+                    if let Phase::Checking {
+                        bytes: b,
+                        total: t,
+                        rows: r,
+                        ..
+                    } = p
+                    {
+                        (*b, *t, *r) = (bytes, total, rows);
+                    }
+                });
+            }
+            Reply::Part { job, cut, timing } => self.hand_on_part(job, cut, timing, attachment),
+            // The first worker checks the rest itself.
+            Reply::Failed { job, .. } => {
+                self.hand_on_part(job, None, PartTiming::default(), JsValue::UNDEFINED)
+            }
+            _ => {}
+        }
+    }
+
+    /// Gives the first worker the second's part of the check in flight, transferred (or tells
+    /// it there is none, so it checks the rest itself).
+    fn hand_on_part(&self, job: JobId, cut: Option<u64>, timing: PartTiming, buffer: JsValue) {
+        let Some(mut split) = self
+            .split
+            .get_value()
+            .filter(|s| s.job == job && s.awaiting && self.job.get_untracked() == Some(job))
+        else {
+            return;
+        };
+        split.awaiting = false;
+        self.split.set_value(Some(split));
+        let request = Request::Part { job, cut, timing };
+        self.client.with_value(|c| {
+            if let Some(c) = c {
+                if buffer.is_instance_of::<js_sys::ArrayBuffer>() {
+                    c.send_transfer(&request, &buffer)
+                } else {
+                    c.send(&request, None)
+                }
+            }
+        });
+    }
+
+    /// The second worker failed outside a reply: checks go on with the first alone, and the
+    /// check in flight, if split, gets its rest checked by the first.
+    fn helper_gone(&self) {
+        self.helper_state.set(Helper::Gone);
+        if let Some(split) = self.split.get_value() {
+            self.hand_on_part(split.job, None, PartTiming::default(), JsValue::UNDEFINED);
+        }
+    }
+
     /// Tells an embedding host that a check completed: counts only, to the exact origin the
     /// fragment's `parent=` named, and only when the page really is in a frame (see
     /// [`embed::post_target`]).
@@ -554,6 +697,9 @@ pub fn App() -> impl IntoView {
         job: RwSignal::new(None),
         glossary_job: RwSignal::new(None),
         client: StoredValue::new_local(None),
+        helper: StoredValue::new_local(None),
+        helper_state: RwSignal::new(Helper::Starting),
+        split: StoredValue::new(None),
         file: StoredValue::new_local(None),
         blobs: StoredValue::new_local(Vec::new()),
         embed: StoredValue::new(options),
@@ -584,11 +730,24 @@ pub fn App() -> impl IntoView {
             "This browser cannot start the checker (Web Workers are off).".into(),
         )),
     }
-    // The body says when the checker is ready, so tests and portals know when the page is live.
+    // The second worker starts with the page, so that it loads with the page's files: nothing
+    // is fetched after load.
+    match Client::spawn(
+        move |reply, attachment| ctx.on_helper_reply(reply, attachment),
+        move |_| ctx.helper_gone(),
+    ) {
+        Ok(helper) => ctx.helper.set_value(Some(helper)),
+        Err(_) => ctx.helper_state.set(Helper::Gone),
+    }
+    // The body says when the checker is ready (both workers loaded, or the second gone), so
+    // tests and portals know when the page is live, and how many workers it has.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
-            let _ =
-                body.set_attribute("data-ready", if ctx.ready.get() { "true" } else { "false" });
+            let helper = ctx.helper_state.get();
+            let ready = ctx.ready.get() && helper != Helper::Starting;
+            let _ = body.set_attribute("data-ready", if ready { "true" } else { "false" });
+            let workers = if helper == Helper::Ready { "2" } else { "1" };
+            let _ = body.set_attribute("data-workers", workers);
         }
     });
 
@@ -1150,6 +1309,7 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
             data-engine-ms=timing.map(|t| format!("{:.0}", t.engine_ms)).unwrap_or_default()
             data-read-ms=timing.map(|t| format!("{:.0}", t.read_ms)).unwrap_or_default()
             data-view-ms=timing.map(|t| format!("{:.0}", t.view_ms)).unwrap_or_default()
+            data-workers=timing.map(|t| t.workers.max(1).to_string()).unwrap_or_default()
             data-timing=timing.map(|t| serde_json::to_string(&t).unwrap_or_default()).unwrap_or_default()
             aria-labelledby="summary-title"
         >

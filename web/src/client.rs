@@ -1,5 +1,6 @@
-//! The page's side of the worker: spawns it, sends requests with their attachment, and hands
-//! each reply to a callback.
+//! The page's side of a worker: spawns it, sends requests with their attachment, and hands
+//! each reply to a callback. The page runs two: the checker, and a second instance of the same
+//! worker that checks the second half of big files.
 
 use std::cell::Cell;
 
@@ -94,6 +95,20 @@ impl Client {
             let _ = js_sys::Reflect::set(&message, &"attachment".into(), attachment);
         }
         if let Err(error) = self.worker.post_message(&message) {
+            web_sys::console::error_2(&"orgsync: cannot reach the worker".into(), &error);
+        }
+    }
+}
+
+impl Client {
+    /// Sends a request whose attachment, an `ArrayBuffer`, is transferred to the worker: it
+    /// moves without a copy and is unusable here afterwards.
+    pub fn send_transfer(&self, request: &Request, buffer: &JsValue) {
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"text".into(), &request.to_text().into());
+        let _ = js_sys::Reflect::set(&message, &"attachment".into(), buffer);
+        let transfer = js_sys::Array::of1(buffer);
+        if let Err(error) = self.worker.post_message_with_transfer(&message, &transfer) {
             web_sys::console::error_2(&"orgsync: cannot reach the worker".into(), &error);
         }
     }

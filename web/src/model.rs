@@ -412,8 +412,51 @@ pub fn parse_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The progress of a check run by two workers, as the bar shows it: the sum of both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SplitProgress {
+    /// The file's size.
+    pub size: u64,
+    /// The first worker's last progress: bytes (its offset), its end, records.
+    pub main: (u64, u64, u64),
+    /// The second worker's: bytes of its range read, records.
+    pub part: (u64, u64),
+}
+
+impl SplitProgress {
+    /// Bytes, total and records to show. While the first worker reads up to the cut, both
+    /// workers' figures add up; once it reads to the end of the file (it checks the rest
+    /// itself), its figures alone count.
+    pub fn shown(&self) -> (u64, u64, u64) {
+        let (bytes, end, rows) = self.main;
+        if end >= self.size {
+            (bytes, end, rows)
+        } else {
+            (bytes + self.part.0, self.size, rows + self.part.1)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn split_progress_adds_both_workers_until_the_first_reads_on() {
+        let mut p = super::SplitProgress {
+            size: 100,
+            ..Default::default()
+        };
+        assert_eq!(p.shown(), (0, 100, 0));
+        p.part = (10, 3);
+        p.main = (20, 48, 7);
+        assert_eq!(p.shown(), (30, 100, 10));
+        p.main = (48, 48, 17);
+        p.part = (52, 20);
+        assert_eq!(p.shown(), (100, 100, 37));
+        // The part could not be merged: the first worker reads from the cut to the end.
+        p.main = (60, 100, 21);
+        assert_eq!(p.shown(), (60, 100, 21));
+    }
+
     use super::*;
 
     fn rule(code: &str, safe: u64, suggested: u64) -> RuleCount {

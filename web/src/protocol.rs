@@ -5,6 +5,14 @@
 //! the `File` the user chose (going in) or the `Blob`s of the downloads (coming out). A `File` is
 //! only a handle, so the worker reads the bytes itself, slice by slice, and the page never holds
 //! the file's contents.
+//!
+//! A big upload without a user export is checked by two workers at once ([`SPLIT_MIN_BYTES`]):
+//! the page sends [`Request::Check`] with `split` to the first and [`Request::CheckPart`] to a
+//! second instance of the same worker; both find the same cut from the same bytes
+//! ([`orgsync_core::cut_point`] on a window at the file's middle). The second checks from the cut
+//! to the end and answers [`Reply::Part`] with the engine's `Part` as a transferred
+//! `ArrayBuffer`; the page hands it on to the first as [`Request::Part`] (transferred again),
+//! which merges it, or checks the rest itself when it cannot.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +27,43 @@ pub type JobId = u32;
 /// read under this number, so checking another upload against it needs no second read.
 pub type RosterId = u32;
 
+/// Uploads of at least this many bytes (and no user export) are checked by two workers at
+/// once; below it, starting the second half costs more than it saves.
+pub const SPLIT_MIN_BYTES: u64 = 8 << 20;
+
+/// Where a check's cut is: just after the first line feed in the [`CUT_WINDOW`] bytes from the
+/// file's middle (both workers compute it from the same bytes). `None`: check with one worker.
+pub fn cut_from(size: u64, window: &[u8]) -> Option<u64> {
+    let cut = size / 2 + orgsync_core::cut_point(window)? as u64;
+    (cut < size).then_some(cut)
+}
+
+/// Where the window [`cut_from`] looks at starts, and where it ends.
+pub fn cut_window(size: u64) -> (u64, u64) {
+    let start = size / 2;
+    (start, (start + CUT_WINDOW).min(size))
+}
+
+/// How many bytes from the file's middle are searched for the cut.
+pub const CUT_WINDOW: u64 = 64 << 10;
+
+/// What the second worker of a split check did, in milliseconds and bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartTiming {
+    /// Reading its slices.
+    pub read_ms: f64,
+    /// The engine: `push` of its bytes and `into_part`.
+    pub engine_ms: f64,
+    /// `Part::into_bytes` and the copy into the `ArrayBuffer` sent.
+    pub encode_ms: f64,
+    /// From its request to its reply.
+    pub total_ms: f64,
+    /// The part's size in bytes.
+    pub part_bytes: u64,
+    /// Records it read.
+    pub rows: u64,
+}
+
 /// Where a check's time went in the worker, in milliseconds (shown on the page and read by the
 /// browser benchmark).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -27,6 +72,10 @@ pub struct Timing {
     pub read_ms: f64,
     /// The engine: `push` and `finish`.
     pub engine_ms: f64,
+    /// `Checker::finish`, included in `engine_ms` (the cross-row rules over the whole file: the
+    /// part of the engine a split check does not share out).
+    #[serde(default)]
+    pub finish_ms: f64,
     /// Building the page's view of the report.
     pub view_ms: f64,
     /// Between slices: progress messages and yields to the event loop.
@@ -49,6 +98,26 @@ pub struct Timing {
     /// Decoding the report in the page, set by the page.
     #[serde(default)]
     pub parse_ms: f64,
+    /// Workers whose checking went into the report: 2 when a second worker checked the bytes
+    /// from the cut on and its part came back, else 1.
+    #[serde(default)]
+    pub workers: u32,
+    /// Where the file was cut (0: not cut).
+    #[serde(default)]
+    pub cut: u64,
+    /// Whether the second worker's part was merged (else the first checked the rest itself).
+    #[serde(default)]
+    pub merged: bool,
+    /// The first worker waiting for the part after its own half.
+    #[serde(default)]
+    pub wait_ms: f64,
+    /// The first worker taking the part: the copy into wasm memory, `Part::from_vec` and
+    /// `Checker::merge`.
+    #[serde(default)]
+    pub merge_ms: f64,
+    /// What the second worker did.
+    #[serde(default)]
+    pub part: PartTiming,
 }
 
 /// What the page asks the worker to do.
@@ -67,6 +136,30 @@ pub enum Request {
         /// The user export to compare with, if any.
         #[serde(default)]
         roster: Option<RosterId>,
+        /// Check only up to the cut and wait for [`Request::Part`] (a second worker checks the
+        /// rest). Never with `roster`.
+        #[serde(default)]
+        split: bool,
+    },
+    /// Check the attached `File` from the cut on with [`orgsync_core::Checker::part`] and answer
+    /// [`Reply::Part`] (the second worker of a split check; same job number as the first's).
+    CheckPart {
+        /// The job number.
+        job: JobId,
+        /// As in [`Request::Check`]: both halves are checked with the same options.
+        known_groups: Vec<String>,
+    },
+    /// The second worker's answer to a split check, handed on by the page: the attachment is the
+    /// part's bytes (a transferred `ArrayBuffer`), or nothing when there is no part (the second
+    /// worker could not split or failed): then the first checks the rest itself.
+    Part {
+        /// The job number.
+        job: JobId,
+        /// The cut the second worker started at (`None`: no part).
+        cut: Option<u64>,
+        /// What the second worker did.
+        #[serde(default)]
+        timing: PartTiming,
     },
     /// Read the attached user export and keep it under this number (no upload yet).
     Roster {
@@ -128,6 +221,9 @@ pub enum Reply {
         /// Whether the file being read is the user export (not the upload).
         #[serde(default)]
         export: bool,
+        /// From the second worker of a split check: `bytes` and `total` are of its range.
+        #[serde(default)]
+        part: bool,
     },
     /// A user export was read.
     Roster {
@@ -175,6 +271,17 @@ pub enum Reply {
         rows: Vec<ProblemRow>,
         /// Rows with problems in all (`rows` may hold fewer).
         total: u64,
+    },
+    /// The second worker checked its range ([`Request::CheckPart`]): the attachment is the
+    /// part's bytes as an `ArrayBuffer`, transferred, not copied; none when `cut` is `None`
+    /// (the file cannot be checked in parts).
+    Part {
+        /// The job number.
+        job: JobId,
+        /// Where its range started.
+        cut: Option<u64>,
+        /// What it did.
+        timing: PartTiming,
     },
     /// The download is ready; the attachment is its `Blob`.
     Fixed {
@@ -255,6 +362,7 @@ impl Reply {
             | Reply::Preview { job, .. }
             | Reply::Checked { job, .. }
             | Reply::Grid { job, .. }
+            | Reply::Part { job, .. }
             | Reply::Fixed { job, .. }
             | Reply::Glossary { job, .. }
             | Reply::Cancelled { job }
@@ -276,11 +384,36 @@ mod tests {
                 job: 1,
                 known_groups: vec!["Sales EMEA".into()],
                 roster: None,
+                split: false,
             },
             Request::Check {
                 job: 4,
                 known_groups: Vec::new(),
                 roster: Some(2),
+                split: false,
+            },
+            Request::Check {
+                job: 9,
+                known_groups: Vec::new(),
+                roster: None,
+                split: true,
+            },
+            Request::CheckPart {
+                job: 9,
+                known_groups: vec!["Sales".into()],
+            },
+            Request::Part {
+                job: 9,
+                cut: Some(4_000_000),
+                timing: PartTiming {
+                    part_bytes: 12,
+                    ..PartTiming::default()
+                },
+            },
+            Request::Part {
+                job: 9,
+                cut: None,
+                timing: PartTiming::default(),
             },
             Request::Roster { job: 5, roster: 2 },
             Request::ForgetRoster,
@@ -310,6 +443,7 @@ mod tests {
             total: 20,
             rows: 1,
             export: false,
+            part: false,
         };
         let back = Reply::from_text(&reply.to_text()).unwrap();
         assert_eq!(back.job(), Some(7));
@@ -341,8 +475,31 @@ mod tests {
             assert_eq!(back, big);
         }
         assert_eq!(reply.payload_json(), None);
+        let part = Reply::Part {
+            job: 9,
+            cut: Some(5),
+            timing: PartTiming::default(),
+        };
+        assert_eq!(Reply::from_text(&part.to_text()).unwrap(), part);
+        assert_eq!(part.job(), Some(9));
         // A reply from a worker built before the export existed still reads.
         let old = r#"{"type":"progress","job":3,"bytes":1,"total":2,"rows":0}"#;
         assert_eq!(Reply::from_text(old).unwrap().job(), Some(3));
+    }
+
+    #[test]
+    fn the_cut_is_after_the_first_line_feed_from_the_middle() {
+        assert_eq!(cut_window(100), (50, 100));
+        assert_eq!(cut_window(1 << 30), (1 << 29, (1 << 29) + CUT_WINDOW));
+        assert_eq!(cut_from(100, b"abc\ndef"), Some(54));
+        assert_eq!(cut_from(100, b"no line feed"), None);
+        // A line feed that is the file's last byte leaves nothing for a second worker.
+        assert_eq!(cut_from(8, b"abc\n"), None);
+        // Old requests (no `split`) still read.
+        let old = r#"{"type":"check","job":1,"known_groups":[]}"#;
+        assert!(matches!(
+            Request::from_text(old).unwrap(),
+            Request::Check { split: false, .. }
+        ));
     }
 }

@@ -6,6 +6,11 @@
 //! from it. It keeps the user export it read last ([`orgsync_core::Roster`]) under the page's
 //! number for it, so a new upload is compared without reading the export again. It yields to
 //! its event loop between slices, so a `Cancel` message from the page is seen within one slice.
+//!
+//! The page runs two instances of this worker. For a big upload it asks the first for a split
+//! check ([`Request::Check`] with `split`: check up to the cut, then wait for the part) and the
+//! second for the rest ([`Request::CheckPart`]); the part comes back through the page
+//! ([`Request::Part`]) and is merged, or, when it cannot be, the first checks the rest itself.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -22,7 +27,7 @@ use web_sys::{
 
 use crate::adapter;
 use crate::model::{Download, FixChoices};
-use crate::protocol::{JobId, Reply, Request, RosterId, Timing};
+use crate::protocol::{self, JobId, PartTiming, Reply, Request, RosterId, Timing};
 use crate::view::PREVIEW_PAGE;
 
 /// Bytes read per slice: big enough that per-slice overhead is negligible, small enough that
@@ -59,6 +64,15 @@ thread_local! {
     /// next slice), so this is a list, not the last one.
     static CANCELLED: RefCell<Vec<JobId>> = const { RefCell::new(Vec::new()) };
     static YIELDER: Yielder = Yielder::new();
+    /// Parts handed on by the page for split checks, or the checks waiting for them.
+    static PARTS: RefCell<Vec<(JobId, PartSlot)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A split check's part, by job: arrived (the cut, what the second worker did, the bytes), or
+/// awaited (the function that wakes the waiting check).
+enum PartSlot {
+    Arrived(Option<u64>, PartTiming, JsValue),
+    Waiting(js_sys::Function),
 }
 
 /// Starts the worker: installs the message handler and tells the page it is ready.
@@ -79,6 +93,16 @@ fn scope() -> DedicatedWorkerGlobalScope {
 /// Sends a reply, with an optional attachment (blobs) that the browser clones.
 fn post(reply: &Reply, attachment: Option<&JsValue>) {
     post_with(&reply.to_text(), None, attachment);
+}
+
+/// Sends a reply with an `ArrayBuffer` that is transferred to the page, not copied.
+fn post_transfer(reply: &Reply, buffer: &JsValue) {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"text".into(), &reply.to_text().into());
+    let _ = js_sys::Reflect::set(&message, &"attachment".into(), buffer);
+    if let Err(error) = scope().post_message_with_transfer(&message, &Array::of1(buffer)) {
+        web_sys::console::error_2(&"orgsync worker: cannot post a reply".into(), &error);
+    }
 }
 
 /// Sends a reply's text, its payload's JSON ([`Reply::payload_json`]) and an attachment.
@@ -118,6 +142,10 @@ fn on_message(event: MessageEvent) {
             return;
         }
     };
+    if let Request::Part { job, cut, timing } = request {
+        part_arrived(job, PartSlot::Arrived(cut, timing, attachment));
+        return;
+    }
     // A check against a user export comes with two files: `[upload, export]`.
     let (file, export) = if Array::is_array(&attachment) {
         let files = Array::from(&attachment);
@@ -129,14 +157,19 @@ fn on_message(event: MessageEvent) {
         (attachment.dyn_into::<File>().ok(), None)
     };
     match (request, file) {
-        (Request::Cancel { job }, _) => CANCELLED.with(|c| {
-            let mut c = c.borrow_mut();
-            // Only the last few matter: a cancelled job stops at its next slice.
-            if c.len() >= 64 {
-                c.remove(0);
-            }
-            c.push(job);
-        }),
+        (Request::Cancel { job }, _) => {
+            CANCELLED.with(|c| {
+                let mut c = c.borrow_mut();
+                // Only the last few matter: a cancelled job stops at its next slice.
+                if c.len() >= 64 {
+                    c.remove(0);
+                }
+                c.push(job);
+            });
+            // A check waiting for its part wakes up to see it is cancelled.
+            forget_part(job);
+        }
+        (Request::Part { .. }, _) => {}
         (Request::ForgetRoster, _) => ROSTER.with(|r| *r.borrow_mut() = None),
         (Request::Preview { job, kind, offset }, _) => preview(job, kind, offset),
         (
@@ -144,6 +177,7 @@ fn on_message(event: MessageEvent) {
                 job,
                 known_groups,
                 roster,
+                split,
             },
             Some(file),
         ) => {
@@ -151,8 +185,14 @@ fn on_message(event: MessageEvent) {
                 (Some(id), Some(export)) => Some((id, export)),
                 _ => None,
             };
+            let split = split && export.is_none();
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check(job, file, export, known_groups).await)
+                finish(job, check(job, file, export, known_groups, split).await)
+            })
+        }
+        (Request::CheckPart { job, known_groups }, Some(file)) => {
+            wasm_bindgen_futures::spawn_local(async move {
+                finish(job, check_part(job, file, known_groups).await)
             })
         }
         (Request::Roster { job, roster }, Some(file)) => {
@@ -181,6 +221,8 @@ fn on_message(event: MessageEvent) {
 fn request_job(request: &Request) -> JobId {
     match request {
         Request::Check { job, .. }
+        | Request::CheckPart { job, .. }
+        | Request::Part { job, .. }
         | Request::Fix { job, .. }
         | Request::Roster { job, .. }
         | Request::Preview { job, .. }
@@ -232,23 +274,34 @@ struct SliceReader {
     last_yield: f64,
     /// Whether this is the user export (progress says so).
     export: bool,
+    /// Where the reading starts.
+    start: u64,
+    /// Whether this is the second worker's range of a split check: progress then counts from
+    /// `start` and says so.
+    part: bool,
 }
 
 impl SliceReader {
     fn new(job: JobId, file: File, limit: Option<u64>) -> Result<Self, Stop> {
         let size = file.size() as u64;
-        let total = limit.map_or(size, |l| l.min(size));
+        Self::range(job, file, 0, limit.map_or(size, |l| l.min(size)))
+    }
+
+    /// Reads the bytes `[start, end)` of the file.
+    fn range(job: JobId, file: File, start: u64, end: u64) -> Result<Self, Stop> {
         let mut reader = SliceReader {
             job,
             file,
             pending: VecDeque::new(),
-            next: 0,
-            offset: 0,
-            total,
+            next: start,
+            offset: start,
+            total: end,
             buffer: Vec::new(),
             last_progress: 0.0,
             last_yield: 0.0,
             export: false,
+            start,
+            part: false,
         };
         reader.prefetch()?;
         Ok(reader)
@@ -291,13 +344,15 @@ impl SliceReader {
         let now = js_sys::Date::now();
         if now - self.last_progress >= PROGRESS_EVERY_MS || self.offset >= self.total {
             self.last_progress = now;
+            let base = if self.part { self.start } else { 0 };
             post(
                 &Reply::Progress {
                     job: self.job,
-                    bytes: self.offset,
-                    total: self.total,
+                    bytes: self.offset - base,
+                    total: self.total - base,
                     rows,
                     export: self.export,
+                    part: self.part,
                 },
                 None,
             );
@@ -353,18 +408,205 @@ async fn read_roster(
     Ok(roster)
 }
 
+/// Reads the bytes `[start, end)` of a file at once (a window, not the file).
+async fn read_range(file: &File, start: u64, end: u64) -> Result<Vec<u8>, Stop> {
+    let blob = file
+        .slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(|e| js_error("The file could not be sliced", e))?;
+    let buffer = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|e| js_error("The file could not be read (was it moved or changed?)", e))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Where a split check cuts the file; both workers find the same cut from the same bytes.
+async fn find_cut(file: &File) -> Result<Option<u64>, Stop> {
+    let size = file.size() as u64;
+    let (start, end) = protocol::cut_window(size);
+    let window = read_range(file, start, end).await?;
+    Ok(protocol::cut_from(size, &window))
+}
+
+/// A split check's part came from the page (or, with [`forget_part`], will never come).
+fn part_arrived(job: JobId, arrived: PartSlot) {
+    if CANCELLED.with(|c| c.borrow().contains(&job)) {
+        return;
+    }
+    let waiting = PARTS.with(|parts| {
+        let mut parts = parts.borrow_mut();
+        let old = parts
+            .iter()
+            .position(|(j, _)| *j == job)
+            .map(|i| parts.remove(i).1);
+        parts.push((job, arrived));
+        old
+    });
+    if let Some(PartSlot::Waiting(wake)) = waiting {
+        let _ = wake.call0(&JsValue::UNDEFINED);
+    }
+}
+
+/// Drops a job's part, waking its check if it waits (a cancelled check then stops).
+fn forget_part(job: JobId) {
+    let slot = PARTS.with(|parts| {
+        let mut parts = parts.borrow_mut();
+        let i = parts.iter().position(|(j, _)| *j == job)?;
+        Some(parts.remove(i).1)
+    });
+    if let Some(PartSlot::Waiting(wake)) = slot {
+        let _ = wake.call0(&JsValue::UNDEFINED);
+    }
+}
+
+/// Waits for the part of a split check: the cut the second worker used, what it did, and the
+/// part's bytes (an `ArrayBuffer`, or `undefined` when it has none).
+async fn await_part(job: JobId) -> Result<(Option<u64>, PartTiming, JsValue), Stop> {
+    loop {
+        if CANCELLED.with(|c| c.borrow().contains(&job)) {
+            return Err(Stop::Cancelled);
+        }
+        let arrived = PARTS.with(|parts| {
+            let mut parts = parts.borrow_mut();
+            let i = parts
+                .iter()
+                .position(|(j, slot)| *j == job && matches!(slot, PartSlot::Arrived(..)))?;
+            match parts.remove(i).1 {
+                PartSlot::Arrived(cut, timing, bytes) => Some((cut, timing, bytes)),
+                PartSlot::Waiting(_) => None,
+            }
+        });
+        if let Some(arrived) = arrived {
+            return Ok(arrived);
+        }
+        let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+            PARTS.with(|parts| parts.borrow_mut().push((job, PartSlot::Waiting(resolve))));
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+}
+
+/// Feeds a checker the rest of a reader's bytes, adding up where the time went.
+async fn feed(
+    checker: &mut orgsync_core::Checker,
+    slices: &mut SliceReader,
+    read_ms: &mut f64,
+    engine_ms: &mut f64,
+    between_ms: &mut f64,
+) -> Result<(), Stop> {
+    let now = || js_sys::Date::now();
+    loop {
+        let t = now();
+        let Some(slice) = slices.next_slice().await? else {
+            return Ok(());
+        };
+        let t_read = now();
+        checker.push(slice);
+        let t_engine = now();
+        *read_ms += t_read - t;
+        *engine_ms += t_engine - t_read;
+        slices.progress(checker.rows_read()).await?;
+        *between_ms += now() - t_engine;
+    }
+}
+
+/// The second worker of a split check: checks the file from the cut on and sends the page the
+/// part, transferred; or says there is none (no cut, or the engine cannot check this file in
+/// parts), and the first worker checks the whole file.
+async fn check_part(job: JobId, file: File, known_groups: Vec<String>) -> Result<(), Stop> {
+    let now = || js_sys::Date::now();
+    let start = now();
+    let mut timing = PartTiming::default();
+    let size = file.size() as u64;
+    let cut = find_cut(&file).await?;
+    let head = read_range(&file, 0, (orgsync_core::PART_HEAD as u64).min(size)).await?;
+    let options = orgsync_core::Options {
+        file_name: Some(file.name()),
+        known_groups,
+        max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
+        roster: None,
+    };
+    let checker = cut.and_then(|_| orgsync_core::Checker::part(options, &head));
+    drop(head);
+    let (Some(cut), Some(mut checker)) = (cut, checker) else {
+        timing.total_ms = now() - start;
+        post(
+            &Reply::Part {
+                job,
+                cut: None,
+                timing,
+            },
+            None,
+        );
+        return Ok(());
+    };
+    let mut slices = SliceReader::range(job, file, cut, size)?;
+    slices.part = true;
+    let mut between_ms = 0.0;
+    feed(
+        &mut checker,
+        &mut slices,
+        &mut timing.read_ms,
+        &mut timing.engine_ms,
+        &mut between_ms,
+    )
+    .await?;
+    drop(slices);
+    let t = now();
+    timing.rows = checker.rows_read();
+    let part = checker.into_part();
+    let t_encode = now();
+    timing.engine_ms += t_encode - t;
+    let bytes = part.into_bytes();
+    let buffer = Uint8Array::from(bytes.as_slice()).buffer();
+    timing.part_bytes = bytes.len() as u64;
+    drop(bytes);
+    timing.encode_ms = now() - t_encode;
+    timing.total_ms = now() - start;
+    post_transfer(
+        &Reply::Part {
+            job,
+            cut: Some(cut),
+            timing,
+        },
+        &buffer,
+    );
+    Ok(())
+}
+
+/// Takes the part a second worker made from `cut` on: true when it was merged.
+fn merge_part(
+    checker: &mut orgsync_core::Checker,
+    cut: u64,
+    part_cut: Option<u64>,
+    buffer: &JsValue,
+) -> bool {
+    if part_cut != Some(cut) || !buffer.is_instance_of::<js_sys::ArrayBuffer>() {
+        return false;
+    }
+    let bytes = Uint8Array::new(buffer).to_vec();
+    orgsync_core::Part::from_vec(bytes).is_ok_and(|part| checker.merge(part).is_ok())
+}
+
 async fn check(
     job: JobId,
     file: File,
     export: Option<(RosterId, File)>,
     known_groups: Vec<String>,
+    split: bool,
 ) -> Result<(), Stop> {
     let now = || js_sys::Date::now();
     let start = now();
     let mut timing = Timing {
         started_at: start,
+        workers: 1,
         ..Timing::default()
     };
+    // Parts left over from checks that ended some other way.
+    PARTS.with(|parts| {
+        parts
+            .borrow_mut()
+            .retain(|(j, slot)| *j == job || matches!(slot, PartSlot::Waiting(_)))
+    });
     // The page has let the last report go; so does the worker, before holding a second one
     // (with an export, a report holds its roster too).
     LAST_REPORT.with(|last| *last.borrow_mut() = None);
@@ -381,24 +623,52 @@ async fn check(
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster,
     });
-    let mut slices = SliceReader::new(job, file, None)?;
-    loop {
+    let size = file.size() as u64;
+    // A split check stops at the cut; a second worker checks the rest at the same time.
+    let cut = if split { find_cut(&file).await? } else { None };
+    let mut slices = SliceReader::range(job, file.clone(), 0, cut.unwrap_or(size))?;
+    feed(
+        &mut checker,
+        &mut slices,
+        &mut timing.read_ms,
+        &mut timing.engine_ms,
+        &mut timing.between_ms,
+    )
+    .await?;
+    drop(slices);
+    if let Some(cut) = cut {
+        // The page always hands on the second worker's answer: a part, or none (it found no
+        // cut, the engine cannot check this file in parts, or it failed).
         let t = now();
-        let Some(slice) = slices.next_slice().await? else {
-            break;
-        };
-        let t_read = now();
-        checker.push(slice);
-        let t_engine = now();
-        timing.read_ms += t_read - t;
-        timing.engine_ms += t_engine - t_read;
-        slices.progress(checker.rows_read()).await?;
-        timing.between_ms += now() - t_engine;
+        let (part_cut, part_timing, buffer) = await_part(job).await?;
+        let t_merge = now();
+        timing.wait_ms = t_merge - t;
+        timing.cut = cut;
+        if part_cut.is_some() {
+            timing.workers = 2;
+            timing.part = part_timing;
+        }
+        timing.merged = merge_part(&mut checker, cut, part_cut, &buffer);
+        drop(buffer);
+        timing.merge_ms = now() - t_merge;
+        if !timing.merged {
+            // No part, or one the engine cannot take: the rest is read here.
+            let mut rest = SliceReader::range(job, file, cut, size)?;
+            feed(
+                &mut checker,
+                &mut rest,
+                &mut timing.read_ms,
+                &mut timing.engine_ms,
+                &mut timing.between_ms,
+            )
+            .await?;
+        }
     }
     let t = now();
     let report = checker.finish();
     let t_view = now();
-    timing.engine_ms += t_view - t;
+    timing.finish_ms = t_view - t;
+    timing.engine_ms += timing.finish_ms;
     // The summary first; the grid of rows with problems, most of the view on a big file, next.
     let flat = adapter::flatten(&report);
     let view = adapter::summary_view(&report, &flat);
