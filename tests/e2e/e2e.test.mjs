@@ -312,6 +312,9 @@ describe('the page', () => {
     await page.close();
   });
 
+  /** Where the page looks for the cut: 52% of the file (web/src/protocol.rs, `CUT_AT`). */
+  const cutWindow = (size) => Math.floor((size * 52) / 100);
+
   test('a big file is checked by two workers at once, with the CLI\'s counts and downloads', async () => {
     const file = join(work, 'split.csv');
     const text = splitFile(file);
@@ -326,8 +329,8 @@ describe('the page', () => {
     const s = page.locator('[data-testid="summary"]');
     assert.equal(await s.getAttribute('data-workers'), '2', 'two workers checked the file');
     const timing = JSON.parse(await s.getAttribute('data-timing'));
-    const cut = text.indexOf('\n', Math.floor(size / 2)) + 1;
-    assert.equal(timing.cut, cut, 'the cut is just after the first line feed from the middle');
+    const cut = text.indexOf('\n', cutWindow(size)) + 1;
+    assert.equal(timing.cut, cut, 'the cut is just after the first line feed from 52% of the file');
     assert.equal(timing.workers, 2);
     assert.equal(timing.merged, true, 'the second worker\'s part was merged');
     assert.ok(timing.part.part_bytes > 0, 'the part came back');
@@ -348,14 +351,14 @@ describe('the page', () => {
   });
 
   test('a big file cut inside a quoted multi-line cell still gets the CLI\'s counts', async (t) => {
-    // One row's quoted cell spans three lines and the file's middle falls in its first two:
+    // One row's quoted cell spans three lines and the cut's window (52% of the file) starts in its first two:
     // the second worker starts inside a record, so its part cannot be merged as it is.
     const file = join(work, 'split-in-cell.csv');
     const rows = [];
     for (let i = 0; i < 100_000; i++) rows.push(bigRow(i));
     const total = rows.reduce((n, r) => n + r.length, 0);
     let before = 0, n1 = 0;
-    while (before + rows[n1].length < total / 2) before += rows[n1++].length;
+    while (before + rows[n1].length < total * 0.52) before += rows[n1++].length;
     const note = `"${'a'.repeat(3000)}\n${'b'.repeat(3000)}\nend of note"`;
     const special = `long.note@northwind.com,Long,Note,${note},NW9999999,Active,yes,,\r\n`;
     rows.splice(n1, 0, special);
@@ -363,7 +366,7 @@ describe('the page', () => {
     writeFileSync(file, text);
     const size = Buffer.byteLength(text);
     const cellStart = text.indexOf(note), cellEnd = cellStart + note.length;
-    const cut = text.indexOf('\n', Math.floor(size / 2)) + 1;
+    const cut = text.indexOf('\n', cutWindow(size)) + 1;
     assert.ok(size >= 8 << 20 && cut > cellStart && cut < cellEnd, `the cut (${cut}) is inside the cell (${cellStart}-${cellEnd})`);
     const page = await openPage();
     await page.waitForSelector('body[data-workers="2"]');
