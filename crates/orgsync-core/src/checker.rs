@@ -338,17 +338,8 @@ impl Checker {
             for r in &mut f.related_rows {
                 *r += rows;
             }
-            let kept = st.kept.entry(f.code).or_default();
-            if st
-                .options
-                .max_findings_per_code
-                .is_some_and(|max| *kept >= max)
-            {
-                st.summary.omitted += 1;
-            } else {
-                *kept += 1;
-                st.findings.push(f);
-            }
+            // Counted already (the part's summary): kept as `keep` would.
+            st.keep_counted(f);
         }
         for (a, b) in st.non_empty.iter_mut().zip(&non_empty) {
             *a += b;
@@ -419,6 +410,11 @@ impl State {
     /// Counts a finding and keeps it unless its code is over the cap.
     fn keep(&mut self, f: Finding) {
         self.summary.count(&f);
+        self.keep_counted(f);
+    }
+
+    /// Keeps a counted finding unless its code is over the cap.
+    fn keep_counted(&mut self, f: Finding) {
         let kept = self.kept.entry(f.code).or_default();
         if self
             .options
