@@ -303,6 +303,14 @@ impl Ctx {
         }
     }
 
+    /// Stops the second worker's half of a split check, if one runs.
+    fn drop_split(&self) {
+        if let Some(split) = self.split.get_value() {
+            self.send_helper(&Request::Cancel { job: split.job }, None);
+            self.split.set_value(None);
+        }
+    }
+
     fn cancel(&self) {
         // A check reads the export itself when it needs it.
         if let Some(job) = self.roster_job.get_untracked() {
@@ -313,10 +321,7 @@ impl Ctx {
             self.send(&Request::Cancel { job }, None);
             self.job.set(None);
         }
-        if let Some(split) = self.split.get_value() {
-            self.send_helper(&Request::Cancel { job: split.job }, None);
-            self.split.set_value(None);
-        }
+        self.drop_split();
         if let Downloads::Preparing { job, .. } = self.downloads.get_untracked() {
             self.send(&Request::Cancel { job }, None);
             self.downloads.set(Downloads::None);
@@ -508,10 +513,7 @@ impl Ctx {
                         self.roster.set(RosterState::Failed(message.clone()));
                     }
                     self.job.set(None);
-                    if let Some(split) = self.split.get_value() {
-                        self.send_helper(&Request::Cancel { job: split.job }, None);
-                        self.split.set_value(None);
-                    }
+                    self.drop_split();
                     self.phase.set(Phase::Failed(message));
                 } else if Some(job) == self.glossary_job.get_untracked() {
                     self.glossary.set(Some(Err(message)));

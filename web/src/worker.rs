@@ -311,12 +311,8 @@ impl SliceReader {
     fn prefetch(&mut self) -> Result<(), Stop> {
         while self.pending.len() < READ_AHEAD && self.next < self.total {
             let end = (self.next + SLICE).min(self.total);
-            let blob = self
-                .file
-                .slice_with_f64_and_f64(self.next as f64, end as f64)
-                .map_err(|e| js_error("The file could not be sliced", e))?;
             self.pending
-                .push_back((JsFuture::from(blob.array_buffer()), end));
+                .push_back((start_read(&self.file, self.next, end)?, end));
             self.next = end;
         }
         Ok(())
@@ -327,9 +323,7 @@ impl SliceReader {
         let Some((read, end)) = self.pending.pop_front() else {
             return Ok(None);
         };
-        let array_buffer = read
-            .await
-            .map_err(|e| js_error("The file could not be read (was it moved or changed?)", e))?;
+        let array_buffer = finish_read(read).await?;
         let bytes = Uint8Array::new(&array_buffer);
         self.buffer.resize(bytes.length() as usize, 0);
         bytes.copy_to(&mut self.buffer);
@@ -408,14 +402,23 @@ async fn read_roster(
     Ok(roster)
 }
 
-/// Reads the bytes `[start, end)` of a file at once (a window, not the file).
-async fn read_range(file: &File, start: u64, end: u64) -> Result<Vec<u8>, Stop> {
+/// Starts reading the bytes `[start, end)` of a file: the future gives an `ArrayBuffer`.
+fn start_read(file: &File, start: u64, end: u64) -> Result<JsFuture, Stop> {
     let blob = file
         .slice_with_f64_and_f64(start as f64, end as f64)
         .map_err(|e| js_error("The file could not be sliced", e))?;
-    let buffer = JsFuture::from(blob.array_buffer())
-        .await
-        .map_err(|e| js_error("The file could not be read (was it moved or changed?)", e))?;
+    Ok(JsFuture::from(blob.array_buffer()))
+}
+
+/// What a read from [`start_read`] gave, or why it failed.
+async fn finish_read(read: JsFuture) -> Result<JsValue, Stop> {
+    read.await
+        .map_err(|e| js_error("The file could not be read (was it moved or changed?)", e))
+}
+
+/// Reads the bytes `[start, end)` of a file at once (a window, not the file).
+async fn read_range(file: &File, start: u64, end: u64) -> Result<Vec<u8>, Stop> {
+    let buffer = finish_read(start_read(file, start, end)?).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
@@ -427,26 +430,17 @@ async fn find_cut(file: &File) -> Result<Option<u64>, Stop> {
     Ok(protocol::cut_from(size, &window))
 }
 
-/// A split check's part came from the page (or, with [`forget_part`], will never come).
+/// A split check's part came from the page: kept for the check, which is woken if it waits.
 fn part_arrived(job: JobId, arrived: PartSlot) {
     if CANCELLED.with(|c| c.borrow().contains(&job)) {
         return;
     }
-    let waiting = PARTS.with(|parts| {
-        let mut parts = parts.borrow_mut();
-        let old = parts
-            .iter()
-            .position(|(j, _)| *j == job)
-            .map(|i| parts.remove(i).1);
-        parts.push((job, arrived));
-        old
-    });
-    if let Some(PartSlot::Waiting(wake)) = waiting {
-        let _ = wake.call0(&JsValue::UNDEFINED);
-    }
+    forget_part(job);
+    PARTS.with(|parts| parts.borrow_mut().push((job, arrived)));
 }
 
-/// Drops a job's part, waking its check if it waits (a cancelled check then stops).
+/// Drops a job's part, waking its check if it waits (it then looks again: a cancelled check
+/// stops, an arrived part is taken).
 fn forget_part(job: JobId) {
     let slot = PARTS.with(|parts| {
         let mut parts = parts.borrow_mut();

@@ -70,17 +70,12 @@ impl From<Damaged> for Unmerged {
 pub(crate) const MAGIC: &[u8; 8] = b"OSPPART1";
 
 impl Part {
-    /// The part as bytes (a copy), to send to the first checker's thread or worker.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        self.bytes.clone()
-    }
-
-    /// The part as bytes.
+    /// The part as bytes, to send to the first checker's thread or worker.
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
     }
 
-    /// A part from [`Part::to_bytes`]. Only the header is checked here; [`Checker::merge`]
+    /// A part from [`Part::into_bytes`] (copied). Only the header is checked here; [`Checker::merge`]
     /// checks the rest.
     pub fn from_bytes(bytes: &[u8]) -> Result<Part, Unmerged> {
         Part::from_vec(bytes.to_vec())
