@@ -865,19 +865,40 @@ fn DropZone() -> impl IntoView {
     }
 }
 
-/// Progress while checking, or the reason a check failed.
+/// What the status card shows: which check runs (not how far it is), or why it failed.
+#[derive(Debug, Clone, PartialEq)]
+enum StatusCard {
+    None,
+    Checking {
+        name: String,
+        export: Option<String>,
+    },
+    Failed(String),
+}
+
+/// Progress while checking, or the reason a check failed. The card is built once per check;
+/// a progress message then changes only the bar and the counts, not the card (a million-row
+/// check sends ~30 of them, and the page shares the machine with the workers).
 #[component]
 fn Status() -> impl IntoView {
     let ctx = ctx();
-    move || match ctx.phase.get() {
+    let card = Memo::new(move |_| match ctx.phase.get() {
+        Phase::Checking { name, export, .. } => StatusCard::Checking { name, export },
+        Phase::Failed(message) => StatusCard::Failed(message),
+        Phase::Idle | Phase::Done => StatusCard::None,
+    });
+    let counts = Memo::new(move |_| match ctx.phase.get() {
         Phase::Checking {
-            name,
-            bytes,
-            total,
-            rows,
-            export,
-        } => {
-            let pct = model::percent(bytes, total);
+            bytes, total, rows, ..
+        } => (bytes, total, rows),
+        _ => (0, 0, 0),
+    });
+    let pct = move || {
+        let (bytes, total, _) = counts.get();
+        model::percent(bytes, total)
+    };
+    move || match card.get() {
+        StatusCard::Checking { name, export } => {
             let (doing, name) = match export {
                 Some(export) => ("Reading your user export ", export),
                 None => ("Checking ", name),
@@ -897,25 +918,28 @@ fn Status() -> impl IntoView {
                         aria-label="Checking progress"
                         aria-valuemin="0"
                         aria-valuemax="100"
-                        aria-valuenow=format!("{pct:.0}")
+                        aria-valuenow=move || format!("{:.0}", pct())
                     >
-                        <div class="bar-fill" style:width=format!("{pct:.1}%")></div>
+                        <div class="bar-fill" style:transform=move || format!("scaleX({:.3})", pct() / 100.0)></div>
                     </div>
                     <p class="muted">
-                        {format!("{} of {} · {} read", model::bytes(bytes), model::bytes(total), model::plural(rows, "row", "rows"))}
+                        {move || {
+                            let (bytes, total, rows) = counts.get();
+                            format!("{} of {} · {} read", model::bytes(bytes), model::bytes(total), model::plural(rows, "row", "rows"))
+                        }}
                     </p>
                 </section>
             }
             .into_any()
         }
-        Phase::Failed(message) => view! {
+        StatusCard::Failed(message) => view! {
             <section class="card failed" role="alert">
                 <h2>"The file could not be checked"</h2>
                 <p>{message}</p>
             </section>
         }
         .into_any(),
-        Phase::Idle | Phase::Done => ().into_any(),
+        StatusCard::None => ().into_any(),
     }
 }
 
@@ -1014,7 +1038,7 @@ fn RosterSummary() -> impl IntoView {
                 <div class="roster-summary reading" aria-live="polite">
                     <p>"Reading your user export " <strong>{name}</strong> {format!(" … {pct:.0}%")}</p>
                     <div class="bar" role="progressbar" aria-label="Reading the user export" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{pct:.0}")>
-                        <div class="bar-fill" style:width=format!("{pct:.1}%")></div>
+                        <div class="bar-fill" style:transform=format!("scaleX({:.3})", pct / 100.0)></div>
                     </div>
                 </div>
             }
