@@ -23,6 +23,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, File, MessageChannel, MessageEvent,
+    ReadableStreamDefaultReader,
 };
 
 use crate::adapter;
@@ -33,9 +34,8 @@ use crate::view::PREVIEW_PAGE;
 /// Bytes read per slice: big enough that per-slice overhead is negligible, small enough that
 /// progress moves and Cancel answers within a few milliseconds.
 const SLICE: u64 = 2 << 20;
-/// Slices being read ahead while the engine works on the current one: memory stays a few MiB.
-/// (With 2, the engine waited ~170 ms for bytes over a 94 MB file.)
-const READ_AHEAD: usize = 4;
+/// What a failed read says (a file moved or changed after it was picked cannot be read).
+const UNREADABLE: &str = "The file could not be read (was it moved or changed?)";
 /// The engine keeps at most this many findings per rule for the page; counts stay exact. The
 /// CLI's default (`orgsync check --format json`, `fix --json`), so the JSON download is the file
 /// the CLI writes, and a file where every row is wrong stays within a few hundred MiB.
@@ -257,16 +257,14 @@ fn js_error(context: &str, error: JsValue) -> Stop {
 
 /// Reads a `File` slice by slice into a reused buffer, reporting progress and honouring Cancel.
 ///
-/// The next slices are requested (`Blob.arrayBuffer()`) before the current one goes to the
-/// engine, so the browser reads the disk while the engine works; [`READ_AHEAD`] slices at most
-/// are in flight.
+/// The bytes come from the file's stream (`Blob.stream()`): the browser reads the disk into the
+/// stream's pipe while the engine works, and the worker gathers the stream's chunks into slices
+/// of [`SLICE`] bytes. On a 94 MB file in Chromium this cost the browser ~100 ms less CPU than
+/// a `Blob.arrayBuffer()` per slice, read ahead (BENCHMARKS.md).
 struct SliceReader {
     job: JobId,
-    file: File,
-    /// Reads already started, in file order, with where each slice ends.
-    pending: VecDeque<(JsFuture, u64)>,
-    /// Where the next read to start begins.
-    next: u64,
+    /// The stream of the bytes to read (the file, or the range of it asked for).
+    stream: ReadableStreamDefaultReader,
     offset: u64,
     total: u64,
     buffer: Vec<u8>,
@@ -289,11 +287,15 @@ impl SliceReader {
 
     /// Reads the bytes `[start, end)` of the file.
     fn range(job: JobId, file: File, start: u64, end: u64) -> Result<Self, Stop> {
-        let mut reader = SliceReader {
+        let stream = file
+            .slice_with_f64_and_f64(start as f64, end as f64)
+            .map_err(|e| js_error("The file could not be sliced", e))?
+            .stream()
+            .get_reader()
+            .unchecked_into();
+        Ok(SliceReader {
             job,
-            file,
-            pending: VecDeque::new(),
-            next: start,
+            stream,
             offset: start,
             total: end,
             buffer: Vec::new(),
@@ -302,33 +304,35 @@ impl SliceReader {
             export: false,
             start,
             part: false,
-        };
-        reader.prefetch()?;
-        Ok(reader)
-    }
-
-    /// Starts reads until [`READ_AHEAD`] slices are in flight or the file is all requested.
-    fn prefetch(&mut self) -> Result<(), Stop> {
-        while self.pending.len() < READ_AHEAD && self.next < self.total {
-            let end = (self.next + SLICE).min(self.total);
-            self.pending
-                .push_back((start_read(&self.file, self.next, end)?, end));
-            self.next = end;
-        }
-        Ok(())
+        })
     }
 
     /// The next slice, or `None` at the end of the file.
     async fn next_slice(&mut self) -> Result<Option<&[u8]>, Stop> {
-        let Some((read, end)) = self.pending.pop_front() else {
+        self.buffer.clear();
+        while (self.buffer.len() as u64) < SLICE {
+            let chunk = JsFuture::from(self.stream.read())
+                .await
+                .map_err(|e| js_error(UNREADABLE, e))?;
+            let done = js_sys::Reflect::get(&chunk, &"done".into())
+                .ok()
+                .and_then(|d| d.as_bool())
+                .unwrap_or(true);
+            let Some(bytes) = js_sys::Reflect::get(&chunk, &"value".into())
+                .ok()
+                .filter(|_| !done)
+                .and_then(|v| v.dyn_into::<Uint8Array>().ok())
+            else {
+                break;
+            };
+            let at = self.buffer.len();
+            self.buffer.resize(at + bytes.length() as usize, 0);
+            bytes.copy_to(&mut self.buffer[at..]);
+        }
+        if self.buffer.is_empty() {
             return Ok(None);
-        };
-        let array_buffer = finish_read(read).await?;
-        let bytes = Uint8Array::new(&array_buffer);
-        self.buffer.resize(bytes.length() as usize, 0);
-        bytes.copy_to(&mut self.buffer);
-        self.offset = end;
-        self.prefetch()?;
+        }
+        self.offset += self.buffer.len() as u64;
         Ok(Some(&self.buffer))
     }
 
@@ -412,8 +416,7 @@ fn start_read(file: &File, start: u64, end: u64) -> Result<JsFuture, Stop> {
 
 /// What a read from [`start_read`] gave, or why it failed.
 async fn finish_read(read: JsFuture) -> Result<JsValue, Stop> {
-    read.await
-        .map_err(|e| js_error("The file could not be read (was it moved or changed?)", e))
+    read.await.map_err(|e| js_error(UNREADABLE, e))
 }
 
 /// Reads the bytes `[start, end)` of a file at once (a window, not the file).
