@@ -350,6 +350,23 @@ describe('the page', () => {
     await page.close();
   });
 
+  test('the second worker warms the engine up once loaded, and later checks are the CLI\'s', async () => {
+    const page = await openPage();
+    await page.waitForSelector('body[data-workers="2"]');
+    // web/src/warm.rs: four made-up split checks, then the page is told how long they took.
+    await page.waitForSelector('body[data-warm-ms]', { timeout: 60_000 });
+    assert.ok(Number(await page.locator('body').getAttribute('data-warm-ms')) > 0, 'the warm-up took some time');
+    // The warm-up leaves nothing behind that a real check would see: both workers' results
+    // still equal the CLI's.
+    const file = join(work, 'after-warm-up.csv');
+    splitFile(file);
+    await check(page, file);
+    const json = await assertSameAsCli(page, file);
+    assert.equal(await page.locator('[data-testid="summary"]').getAttribute('data-workers'), '2');
+    assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
+    await page.close();
+  });
+
   test('a big file cut inside a quoted multi-line cell still gets the CLI\'s counts', async (t) => {
     // One row's quoted cell spans three lines and the cut's window (52% of the file) starts in its first two:
     // the second worker starts inside a record, so its part cannot be merged as it is.

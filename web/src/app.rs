@@ -144,6 +144,8 @@ struct Ctx {
     /// The second worker (same script, second instance), started with the page and kept.
     helper: StoredValue<Option<Client>, LocalStorage>,
     helper_state: RwSignal<Helper>,
+    /// How long the engine's warm-up took (milliseconds), once it is done.
+    warm: RwSignal<Option<f64>>,
     /// The check in flight, when two workers run it.
     split: StoredValue<Option<Split>>,
     file: StoredValue<Option<File>, LocalStorage>,
@@ -365,6 +367,7 @@ impl Ctx {
         let current = self.job.get_untracked();
         match reply {
             Reply::Ready => self.ready.set(true),
+            Reply::Warm { ms, .. } => self.warm.set(Some(ms)),
             Reply::Progress {
                 job,
                 bytes,
@@ -530,7 +533,13 @@ impl Ctx {
     /// A reply from the second worker.
     fn on_helper_reply(&self, reply: Reply, attachment: JsValue) {
         match reply {
-            Reply::Ready => self.helper_state.set(Helper::Ready),
+            Reply::Ready => {
+                self.helper_state.set(Helper::Ready);
+                // The second worker is idle until a big file comes: it warms the engine up
+                // meanwhile (a request stops it at once).
+                self.send_helper(&Request::WarmUp, None);
+            }
+            Reply::Warm { ms, .. } => self.warm.set(Some(ms)),
             Reply::Progress {
                 job, bytes, rows, ..
             } => {
@@ -701,6 +710,7 @@ pub fn App() -> impl IntoView {
         client: StoredValue::new_local(None),
         helper: StoredValue::new_local(None),
         helper_state: RwSignal::new(Helper::Starting),
+        warm: RwSignal::new(None),
         split: StoredValue::new(None),
         file: StoredValue::new_local(None),
         blobs: StoredValue::new_local(Vec::new()),
@@ -742,7 +752,8 @@ pub fn App() -> impl IntoView {
         Err(_) => ctx.helper_state.set(Helper::Gone),
     }
     // The body says when the checker is ready (both workers loaded, or the second gone), so
-    // tests and portals know when the page is live, and how many workers it has.
+    // tests and portals know when the page is live, how many workers it has, and when the
+    // engine has warmed up.
     Effect::new(move |_| {
         if let Some(body) = document().body() {
             let helper = ctx.helper_state.get();
@@ -750,6 +761,10 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-ready", if ready { "true" } else { "false" });
             let workers = if helper == Helper::Ready { "2" } else { "1" };
             let _ = body.set_attribute("data-workers", workers);
+            // Once the engine's warm-up is done: how long it took.
+            if let Some(ms) = ctx.warm.get() {
+                let _ = body.set_attribute("data-warm-ms", &format!("{ms:.0}"));
+            }
         }
     });
 

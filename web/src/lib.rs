@@ -10,6 +10,7 @@
 //! - [`view`]: the view model of a report and the adapter from the engine's report.
 //! - [`protocol`]: the messages between page and worker.
 //! - [`embed`]: the options a host passes in the URL fragment and the summary posted to it.
+//! - [`warm`]: the made-up file a worker checks to warm the engine up before a file comes.
 //! - `app` and `client` (page) and `worker` (worker): the browser-only parts.
 
 pub mod adapter;
@@ -17,6 +18,7 @@ pub mod embed;
 pub mod model;
 pub mod protocol;
 pub mod view;
+pub mod warm;
 
 pub mod app;
 pub mod client;

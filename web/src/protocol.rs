@@ -206,6 +206,9 @@ pub enum Request {
         /// The job number.
         job: JobId,
     },
+    /// Warm the engine up while the page waits for a file (see `warm.rs`): answered by
+    /// [`Reply::Warm`], or by nothing when another request stops it first.
+    WarmUp,
 }
 
 /// What the worker answers.
@@ -214,6 +217,13 @@ pub enum Request {
 pub enum Reply {
     /// The worker's wasm has loaded and it takes requests.
     Ready,
+    /// The warm-up ([`Request::WarmUp`]) is done.
+    Warm {
+        /// How long it took, in milliseconds.
+        ms: f64,
+        /// How many made-up rows it checked.
+        rows: u64,
+    },
     /// How far a job has read.
     Progress {
         /// The job number.
@@ -359,10 +369,10 @@ impl Reply {
         Ok(self)
     }
 
-    /// The job a reply belongs to (`None` for [`Reply::Ready`]).
+    /// The job a reply belongs to (`None` for [`Reply::Ready`] and [`Reply::Warm`]).
     pub fn job(&self) -> Option<JobId> {
         match self {
-            Reply::Ready => None,
+            Reply::Ready | Reply::Warm { .. } => None,
             Reply::Progress { job, .. }
             | Reply::Roster { job, .. }
             | Reply::Preview { job, .. }

@@ -12,7 +12,7 @@
 //! second for the rest ([`Request::CheckPart`]); the part comes back through the page
 //! ([`Request::Part`]) and is merged, or, when it cannot be, the first checks the rest itself.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -30,6 +30,7 @@ use crate::adapter;
 use crate::model::{Download, FixChoices};
 use crate::protocol::{self, JobId, PartTiming, Reply, Request, RosterId, Timing};
 use crate::view::PREVIEW_PAGE;
+use crate::warm;
 
 /// Bytes read per slice: big enough that per-slice overhead is negligible, small enough that
 /// progress moves and Cancel answers within a few milliseconds.
@@ -66,6 +67,8 @@ thread_local! {
     static YIELDER: Yielder = Yielder::new();
     /// Parts handed on by the page for split checks, or the checks waiting for them.
     static PARTS: RefCell<Vec<(JobId, PartSlot)>> = const { RefCell::new(Vec::new()) };
+    /// Set by every request but a warm-up: a warm-up in progress stops at its next piece.
+    static WARM_STOP: Cell<bool> = const { Cell::new(false) };
 }
 
 /// A split check's part, by job: arrived (the cut, what the second worker did, the bytes), or
@@ -142,6 +145,12 @@ fn on_message(event: MessageEvent) {
             return;
         }
     };
+    // Real work comes first: a warm-up yields to it for good.
+    WARM_STOP.with(|stop| stop.set(request != Request::WarmUp));
+    if request == Request::WarmUp {
+        wasm_bindgen_futures::spawn_local(warm_up());
+        return;
+    }
     if let Request::Part { job, cut, timing } = request {
         part_arrived(job, PartSlot::Arrived(cut, timing, attachment));
         return;
@@ -169,7 +178,7 @@ fn on_message(event: MessageEvent) {
             // A check waiting for its part wakes up to see it is cancelled.
             forget_part(job);
         }
-        (Request::Part { .. }, _) => {}
+        (Request::Part { .. } | Request::WarmUp, _) => {}
         (Request::ForgetRoster, _) => ROSTER.with(|r| *r.borrow_mut() = None),
         (Request::Preview { job, kind, offset }, _) => preview(job, kind, offset),
         (
@@ -228,7 +237,7 @@ fn request_job(request: &Request) -> JobId {
         | Request::Preview { job, .. }
         | Request::Glossary { job }
         | Request::Cancel { job } => *job,
-        Request::ForgetRoster => 0,
+        Request::ForgetRoster | Request::WarmUp => 0,
     }
 }
 
@@ -890,6 +899,68 @@ impl Yielder {
         }
         Yielder { channel, waiting }
     }
+}
+
+/// Checks the made-up file of [`warm`] a few times, as a split check does (two checkers, the
+/// part merged, the finish, the page's views), then tells the page ([`Reply::Warm`]). Yields
+/// after every piece and stops for good as soon as another request arrives ([`WARM_STOP`]):
+/// a check dropped meanwhile waits at most one piece.
+async fn warm_up() {
+    let start = js_sys::Date::now();
+    let stopped = || async {
+        yield_now().await;
+        WARM_STOP.with(Cell::get)
+    };
+    let bytes = warm::file(warm::ROWS);
+    let mid = bytes.len() / 2;
+    let Some(cut) = orgsync_core::cut_point(&bytes[mid..]).map(|c| mid + c) else {
+        return;
+    };
+    let head = &bytes[..orgsync_core::PART_HEAD.min(bytes.len())];
+    let options = || orgsync_core::Options {
+        max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
+        ..orgsync_core::Options::default()
+    };
+    let mut rows = 0;
+    for _ in 0..warm::ROUNDS {
+        let mut first = orgsync_core::Checker::new(options());
+        for piece in bytes[..cut].chunks(warm::PIECE) {
+            first.push(piece);
+            if stopped().await {
+                return;
+            }
+        }
+        let Some(mut second) = orgsync_core::Checker::part(options(), head) else {
+            return;
+        };
+        for piece in bytes[cut..].chunks(warm::PIECE) {
+            second.push(piece);
+            if stopped().await {
+                return;
+            }
+        }
+        let merged = orgsync_core::Part::from_vec(second.into_part().into_bytes())
+            .is_ok_and(|part| first.merge(part).is_ok());
+        if !merged {
+            return;
+        }
+        let report = first.finish();
+        let flat = adapter::flatten(&report);
+        let view = adapter::summary_view(&report, &flat);
+        let _ = serde_json::to_string(&view);
+        let _ = crate::view::grid(&flat);
+        rows += report.file.rows;
+        if stopped().await {
+            return;
+        }
+    }
+    post(
+        &Reply::Warm {
+            ms: js_sys::Date::now() - start,
+            rows,
+        },
+        None,
+    );
 }
 
 async fn yield_now() {
