@@ -169,8 +169,13 @@ fn options(cap: Option<usize>) -> Options {
 /// merge was refused (the first checker then takes the rest itself, as callers do).
 fn in_two(bytes: &[u8], cut: usize, options: &Options) -> (Report, bool) {
     let mut first = Checker::new(options.clone());
-    for piece in run::pieces(&bytes[..cut], 7_001) {
+    for (i, piece) in run::pieces(&bytes[..cut], 7_001).into_iter().enumerate() {
         first.push(piece);
+        if i == 0 {
+            // The page's first worker expects the whole file: here rightly, or three times
+            // too much (a hint changes memory, never the report).
+            first.expect_bytes(bytes.len() as u64 * (1 + 2 * (cut as u64 % 2)));
+        }
     }
     let head = &bytes[..bytes.len().min(PART_HEAD)];
     let mut second = Checker::part(options.clone(), head).expect("a UTF-8 file can be split");

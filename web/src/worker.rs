@@ -545,9 +545,12 @@ async fn await_part(job: JobId) -> Result<(Option<u64>, PartTiming, JsValue), St
 }
 
 /// Feeds a checker the rest of a reader's bytes, adding up where the time went.
+/// Pushes the slices into the checker. `expect`: the file's size, for the first checker of a
+/// split check (see [`orgsync_core::Checker::expect_bytes`]), told after the first slice.
 async fn feed(
     checker: &mut orgsync_core::Checker,
     slices: &mut SliceReader,
+    mut expect: Option<u64>,
     read_ms: &mut f64,
     engine_ms: &mut f64,
     between_ms: &mut f64,
@@ -560,6 +563,9 @@ async fn feed(
         };
         let t_read = now();
         checker.push(slice);
+        if let Some(bytes) = expect.take() {
+            checker.expect_bytes(bytes);
+        }
         let t_engine = now();
         *read_ms += t_read - t;
         *engine_ms += t_engine - t_read;
@@ -604,6 +610,7 @@ async fn check_part(job: JobId, file: File, known_groups: Vec<String>) -> Result
     feed(
         &mut checker,
         &mut slices,
+        None,
         &mut timing.read_ms,
         &mut timing.engine_ms,
         &mut between_ms,
@@ -689,6 +696,8 @@ async fn check(
     feed(
         &mut checker,
         &mut slices,
+        // The second worker's records are merged into this checker's.
+        cut.map(|_| size),
         &mut timing.read_ms,
         &mut timing.engine_ms,
         &mut timing.between_ms,
@@ -716,6 +725,7 @@ async fn check(
             feed(
                 &mut checker,
                 &mut rest,
+                None,
                 &mut timing.read_ms,
                 &mut timing.engine_ms,
                 &mut timing.between_ms,

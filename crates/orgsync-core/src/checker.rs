@@ -198,10 +198,40 @@ impl Checker {
         Some(c)
     }
 
+    /// Expects the file to hold about `bytes` bytes in all: makes room in the cross-row state
+    /// for the records that many bytes hold at the rate seen so far (after at least the
+    /// header and one row; else it does nothing). For the checker of a split check's first part,
+    /// whose merge then appends the second part's records in place. Only a hint: a wrong
+    /// guess changes memory use, never the report. At most [`u32::MAX`] records.
+    pub fn expect_bytes(&mut self, bytes: u64) {
+        let (read, rows) = (self.bytes_read(), self.rows_read());
+        if read == 0 || rows == 0 || bytes <= read {
+            return;
+        }
+        // 2% over the rate so far, so that rows a little shorter than the first still fit.
+        let records = (u128::from(bytes) * u128::from(rows) * 102 / 100 / u128::from(read))
+            .min(u128::from(u32::MAX)) as usize;
+        if let Some(cross) = self.state.cross.as_mut() {
+            cross.reserve_records(records);
+        }
+    }
+
     /// Ends a [`Checker::part`]'s bytes: what [`Checker::merge`] takes. On a checker made with
     /// [`Checker::new`] the part is one that `merge` refuses.
     pub fn into_part(mut self) -> Part {
-        let mut w = Writer(MAGIC.to_vec());
+        // Sized up front: a part is mostly the cross-row vectors (28 MB for 480k rows), and a
+        // growing buffer would copy them and hold twice their memory on the way.
+        let findings: usize = self
+            .state
+            .findings
+            .iter()
+            .map(crate::split::finding_len)
+            .sum();
+        let cross = self.state.cross.as_ref().map_or(0, Cross::part_len);
+        let mut w = Writer(Vec::with_capacity(
+            MAGIC.len() + (64 << 10) + findings + cross,
+        ));
+        w.0.extend_from_slice(MAGIC);
         let (Some(start), Some(header)) = (self.state.part, self.pipeline.header()) else {
             w.bool(false);
             return Part { bytes: w.0 };

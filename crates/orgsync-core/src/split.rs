@@ -114,6 +114,18 @@ impl Checker {
     }
 }
 
+/// At least the number of bytes [`write_finding`] writes for `f` (fixed fields counted at
+/// their widest), so that a part's buffer can be sized before it is written.
+pub(crate) fn finding_len(f: &Finding) -> usize {
+    let fix = f.fix.as_ref().map_or(0, |x| x.before.len() + x.after.len());
+    128 + f.code.as_str().len()
+        + f.message.len()
+        + f.tip.len()
+        + f.value.as_ref().map_or(0, String::len)
+        + fix
+        + 8 * f.related_rows.len()
+}
+
 pub(crate) fn write_finding(w: &mut Writer, f: &Finding) {
     w.str(f.code.as_str());
     w.u8(match f.severity {
@@ -262,5 +274,36 @@ pub(crate) fn add_summary(s: &mut Summary, p: &Summary) {
         let e = s.fixes_by_code.entry(*code).or_default();
         e.safe += n.safe;
         e.suggested += n.suggested;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_len_is_never_less_than_what_write_finding_writes() {
+        // Row findings with fixes, a header finding, duplicates with related rows.
+        let csv = "primary_email_address,preferred_first_name,preferred_last_name,unique_user_id,Work Title\r\n\
+                   Ana.Souza@Example.com ,Ana,Souza,1.23457E+11,\"Director, Sales\"\r\n\
+                   ana.souza@example.com,Ana,Souza,7,  Engineer\r\n\
+                   sam@gmial.com,Sam,Rivera,8,Designer\r\n\
+                   sam@gmial.com,Sam,Rivera,8,Designer\r\n";
+        let mut checker = crate::Checker::new(crate::Options::default());
+        checker.push(csv.as_bytes());
+        let report = checker.finish();
+        assert!(report.findings.len() >= 5, "{:?}", report.findings);
+        assert!(report.findings.iter().any(|f| f.fix.is_some()));
+        assert!(report.findings.iter().any(|f| !f.related_rows.is_empty()));
+        for f in &report.findings {
+            let mut w = Writer::default();
+            write_finding(&mut w, f);
+            assert!(
+                w.0.len() <= finding_len(f),
+                "{} > {} for {f:?}",
+                w.0.len(),
+                finding_len(f)
+            );
+        }
     }
 }

@@ -126,7 +126,13 @@ fn in_two(path: &str, options: Options) -> orgsync_core::Report {
             let p = second.into_part();
             (p, t.elapsed())
         });
-        stream(path, 0, cut, &mut |b| first.push(b));
+        let mut expected = false;
+        stream(path, 0, cut, &mut |b| {
+            first.push(b);
+            if !std::mem::replace(&mut expected, true) {
+                first.expect_bytes(len);
+            }
+        });
         eprintln!("first half   {:>6.0} ms", t.elapsed().as_secs_f64() * 1e3);
         h.join().unwrap_or_else(|_| std::process::exit(3))
     });

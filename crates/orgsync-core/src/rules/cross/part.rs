@@ -33,6 +33,39 @@ impl Cross {
         self
     }
 
+    /// About how many bytes [`Cross::write_part`] writes: its per-record vectors exactly (the
+    /// bulk of a part), the tables' logs not counted.
+    pub(crate) fn part_len(&self) -> usize {
+        let words = self.email.len()
+            + self.email_alt.0.len()
+            + self.id.len()
+            + self.row.len()
+            + self.local.len()
+            + self.name.len()
+            + self.new.len()
+            + self.reupload_true.0.len()
+            + self.reupload_blank.0.len();
+        words * 8 + self.domain.len() * 4 + self.lines.0.len() * 12 + 16 * 8
+    }
+
+    /// Makes room for `records` records in all in the per-record vectors this file uses (those
+    /// its rows so far have filled), so that a merge appends in place instead of moving each
+    /// vector: on a 1M-row file in the browser, ~50 MB less fresh memory to touch.
+    pub(crate) fn reserve_records(&mut self, records: usize) {
+        fn room<T>(v: &mut Vec<T>, records: usize) {
+            if !v.is_empty() {
+                v.reserve_exact(records.saturating_sub(v.len()));
+            }
+        }
+        room(&mut self.email, records);
+        room(&mut self.id, records);
+        room(&mut self.row, records);
+        room(&mut self.local, records);
+        room(&mut self.domain, records);
+        room(&mut self.name, records);
+        room(&mut self.new, records);
+    }
+
     /// Writes what a part checker's rows left here (after the last row).
     pub(crate) fn write_part(&mut self, w: &mut Writer) {
         w.u64s(&self.email);
