@@ -8,8 +8,8 @@ use orgsync_core::{
 
 use crate::model::FixChoices;
 use crate::view::{
-    self, ActionLine, Counts, FileFacts, FixKind, FixView, Flat, KindCount, PreviewLine,
-    PreviewView, ReportView, RosterFinding, RosterView, RuleCount, Sev,
+    self, ActionLine, Counts, FileFacts, FixKind, Flat, KindCount, PreviewLine, PreviewView,
+    ReportView, RosterFinding, RosterView, RuleCount, Sev,
 };
 
 /// The page's severity for the engine's.
@@ -65,47 +65,42 @@ pub fn report_view(report: &Report) -> ReportView {
 }
 
 /// The report's kept findings, reduced to what grouping and the grid need.
-pub fn flatten(report: &Report) -> Vec<Flat> {
+pub fn flatten(report: &Report) -> Vec<Flat<'_>> {
     report
         .findings
         .iter()
-        .map(|f| Flat {
-            code: f.code.as_str().to_string(),
-            name: f.code.rule().name.to_string(),
-            severity: sev(f.severity),
-            row: f.row,
-            column: f.column.map(|c| c as u32),
-            header: f
-                .column
-                .and_then(|c| report.column_name(c))
-                .map(str::to_string),
-            // A row finding carries its cell's value; a header finding is about the header
-            // text itself.
-            value: f.value.clone().or_else(|| {
-                (f.code.as_str().starts_with('H'))
-                    .then(|| {
-                        f.column
-                            .and_then(|c| report.column_name(c))
-                            .map(str::to_string)
-                    })
-                    .flatten()
-            }),
-            message: f.message.clone(),
-            tip: f.tip.clone(),
-            fix: f.fix.as_ref().map(|fix| FixView {
-                kind: match fix.applicability {
-                    Applicability::Safe => FixKind::Safe,
-                    Applicability::Suggested => FixKind::Suggested,
-                },
-                after: fix.after.clone(),
-            }),
+        .map(|f| {
+            let header = f.column.and_then(|c| report.column_name(c));
+            Flat {
+                code: f.code.as_str(),
+                name: f.code.rule().name,
+                severity: sev(f.severity),
+                row: f.row,
+                column: f.column.map(|c| c as u32),
+                header,
+                // A row finding carries its cell's value; a header finding is about the header
+                // text itself.
+                value: f
+                    .value
+                    .as_deref()
+                    .or_else(|| header.filter(|_| f.code.as_str().starts_with('H'))),
+                message: &f.message,
+                tip: &f.tip,
+                fix: f.fix.as_ref().map(|fix| {
+                    let kind = match fix.applicability {
+                        Applicability::Safe => FixKind::Safe,
+                        Applicability::Suggested => FixKind::Suggested,
+                    };
+                    (kind, fix.after.as_str())
+                }),
+            }
         })
         .collect()
 }
 
 /// The view without the grid of rows with problems (`grid` empty, `grid_total` 0): what the
 /// page shows first. The worker sends the grid (`view::grid` of the same `flat`) after it.
-pub fn summary_view(report: &Report, flat: &[Flat]) -> ReportView {
+pub fn summary_view(report: &Report, flat: &[Flat<'_>]) -> ReportView {
     let s = &report.summary;
     // Per-rule fix counts come from the engine's exact counts, whatever the cap.
     let rules = s

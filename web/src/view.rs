@@ -374,13 +374,14 @@ pub struct PreviewLine {
     pub after: String,
 }
 
-/// A finding reduced to what grouping needs; built from the engine's finding by the adapter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Flat {
+/// A finding reduced to what grouping and the grid need, borrowed from the engine's report by
+/// the adapter: grouping a million-row report's findings copies only what it keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flat<'a> {
     /// Rule code.
-    pub code: String,
+    pub code: &'a str,
     /// Rule name.
-    pub name: String,
+    pub name: &'a str,
     /// Severity.
     pub severity: Sev,
     /// Row (spreadsheet numbering), if any.
@@ -388,32 +389,33 @@ pub struct Flat {
     /// 0-based column index, if any.
     pub column: Option<u32>,
     /// Column header, if any.
-    pub header: Option<String>,
+    pub header: Option<&'a str>,
     /// Cell value, if any.
-    pub value: Option<String>,
+    pub value: Option<&'a str>,
     /// Message.
-    pub message: String,
+    pub message: &'a str,
     /// Tip.
-    pub tip: String,
-    /// Fix.
-    pub fix: Option<FixView>,
+    pub tip: &'a str,
+    /// Fix: safe or suggested, and the value after it.
+    pub fix: Option<(FixKind, &'a str)>,
 }
 
 /// Groups findings by (rule, column), worst severity first, then by code and column order.
-pub fn group(findings: &[Flat]) -> Vec<FindingGroup> {
-    let mut groups: BTreeMap<(Sev, String, Option<u32>), FindingGroup> = BTreeMap::new();
-    let mut messages: BTreeMap<(Sev, String, Option<u32>), BTreeMap<String, u64>> = BTreeMap::new();
+pub fn group(findings: &[Flat<'_>]) -> Vec<FindingGroup> {
+    type Key<'a> = (Sev, &'a str, Option<u32>);
+    let mut groups: BTreeMap<Key<'_>, FindingGroup> = BTreeMap::new();
+    let mut messages: BTreeMap<Key<'_>, BTreeMap<&str, u64>> = BTreeMap::new();
     for f in findings {
-        let key = (f.severity, f.code.clone(), f.column);
-        let g = groups.entry(key.clone()).or_insert_with(|| FindingGroup {
-            code: f.code.clone(),
-            name: f.name.clone(),
+        let key = (f.severity, f.code, f.column);
+        let g = groups.entry(key).or_insert_with(|| FindingGroup {
+            code: f.code.to_string(),
+            name: f.name.to_string(),
             severity: f.severity,
-            column: f.header.clone(),
+            column: f.header.map(str::to_string),
             count: 0,
             kept: 0,
             messages: Vec::new(),
-            tip: f.tip.clone(),
+            tip: f.tip.to_string(),
             items: Vec::new(),
         });
         g.count += 1;
@@ -421,18 +423,19 @@ pub fn group(findings: &[Flat]) -> Vec<FindingGroup> {
         if g.items.len() < ITEMS_PER_GROUP {
             g.items.push(Item {
                 row: f.row,
-                value: f.value.clone(),
-                message: f.message.clone(),
-                fix: f.fix.clone(),
+                value: f.value.map(str::to_string),
+                message: f.message.to_string(),
+                fix: f.fix.map(|(kind, after)| FixView {
+                    kind,
+                    after: after.to_string(),
+                }),
             });
         }
-        let counts = messages.entry(key).or_default();
-        match counts.get_mut(&f.message) {
-            Some(n) => *n += 1,
-            None => {
-                counts.insert(f.message.clone(), 1);
-            }
-        }
+        *messages
+            .entry(key)
+            .or_default()
+            .entry(f.message)
+            .or_default() += 1;
     }
     groups
         .into_iter()
@@ -477,9 +480,9 @@ pub fn exact_counts(groups: Vec<FindingGroup>, exact: &BTreeMap<String, u64>) ->
                 first.column = None;
                 first.severity = first.severity.min(g.severity);
                 first.kept += g.kept;
-                let mut messages: BTreeMap<String, u64> = first.messages.drain(..).collect();
-                for (m, n) in g.messages {
-                    *messages.entry(m).or_default() += n;
+                let mut messages: BTreeMap<&str, u64> = BTreeMap::new();
+                for (m, n) in first.messages.iter().chain(&g.messages) {
+                    *messages.entry(m.as_str()).or_default() += n;
                 }
                 first.messages = top_messages(messages);
                 first.items.extend(g.items);
@@ -492,15 +495,15 @@ pub fn exact_counts(groups: Vec<FindingGroup>, exact: &BTreeMap<String, u64>) ->
 }
 
 /// The three most frequent messages; ties keep alphabetical order so the page is stable.
-fn top_messages(messages: BTreeMap<String, u64>) -> Vec<(String, u64)> {
-    let mut top: Vec<(String, u64)> = messages.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+fn top_messages(messages: BTreeMap<&str, u64>) -> Vec<(String, u64)> {
+    let mut top: Vec<(&str, u64)> = messages.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     top.truncate(3);
-    top
+    top.into_iter().map(|(m, n)| (m.to_string(), n)).collect()
 }
 
 /// The rows with findings, in row order, each with its offending cells.
-pub fn grid(findings: &[Flat]) -> (Vec<ProblemRow>, u64) {
+pub fn grid(findings: &[Flat<'_>]) -> (Vec<ProblemRow>, u64) {
     let mut rows: BTreeMap<u64, ProblemRow> = BTreeMap::new();
     for f in findings {
         let Some(row) = f.row else { continue };
@@ -518,20 +521,20 @@ pub fn grid(findings: &[Flat]) -> (Vec<ProblemRow>, u64) {
             Some(column) => match r.cells.iter_mut().find(|c| c.column == column) {
                 Some(cell) => {
                     cell.severity = cell.severity.min(f.severity);
-                    if !cell.codes.contains(&f.code) {
-                        cell.codes.push(f.code.clone());
+                    if !cell.codes.iter().any(|c| c == f.code) {
+                        cell.codes.push(f.code.to_string());
                     }
                 }
                 None => r.cells.push(ProblemCell {
                     column,
-                    value: f.value.clone().unwrap_or_default(),
+                    value: f.value.unwrap_or_default().to_string(),
                     severity: f.severity,
-                    codes: vec![f.code.clone()],
+                    codes: vec![f.code.to_string()],
                 }),
             },
             None => {
-                if !r.codes.contains(&f.code) {
-                    r.codes.push(f.code.clone());
+                if !r.codes.iter().any(|c| c == f.code) {
+                    r.codes.push(f.code.to_string());
                 }
             }
         }
@@ -547,7 +550,7 @@ pub fn grid(findings: &[Flat]) -> (Vec<ProblemRow>, u64) {
 /// Whether a finding puts its row in the grid of rows with problems. The notes of the
 /// comparison with a user export (P001 a new user, P005 no change) are facts about the account,
 /// not problems of the row: with an export nearly every row has one, and the preview lists them.
-fn in_grid(f: &Flat) -> bool {
+fn in_grid(f: &Flat<'_>) -> bool {
     !(f.severity == Sev::Info && f.code.starts_with('P'))
 }
 
@@ -555,17 +558,28 @@ fn in_grid(f: &Flat) -> bool {
 mod tests {
     use super::*;
 
-    fn flat(code: &str, sev: Sev, row: u64, column: u32, value: &str, message: &str) -> Flat {
+    fn flat<'a>(
+        code: &'a str,
+        sev: Sev,
+        row: u64,
+        column: u32,
+        value: &'a str,
+        message: &'a str,
+    ) -> Flat<'a> {
         Flat {
-            code: code.into(),
-            name: format!("rule-{code}"),
+            code,
+            name: "rule",
             severity: sev,
             row: Some(row),
             column: Some(column),
-            header: Some(format!("col{column}")),
-            value: Some(value.into()),
-            message: message.into(),
-            tip: "tip".into(),
+            header: Some(
+                [
+                    "col0", "col1", "col2", "col3", "col4", "col5", "col6", "col7",
+                ][column as usize],
+            ),
+            value: Some(value),
+            message,
+            tip: "tip",
             fix: None,
         }
     }

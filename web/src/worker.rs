@@ -734,15 +734,15 @@ async fn check(
         }
     }
     let t = now();
-    let report = checker.finish();
+    let report = Rc::new(checker.finish());
     let t_view = now();
     timing.finish_ms = t_view - t;
     timing.engine_ms += timing.finish_ms;
+    LAST_REPORT.with(|last| *last.borrow_mut() = Some(Rc::clone(&report)));
     // The summary first; the grid of rows with problems, most of the view on a big file, next.
     let flat = adapter::flatten(&report);
     let view = adapter::summary_view(&report, &flat);
     timing.view_ms = now() - t_view;
-    LAST_REPORT.with(|last| *last.borrow_mut() = Some(Rc::new(report)));
     timing.total_ms = now() - start;
     let mut reply = Reply::Checked {
         job,
