@@ -146,6 +146,8 @@ struct Ctx {
     helper_state: RwSignal<Helper>,
     /// How long the engine's warm-up took (milliseconds), once it is done.
     warm: RwSignal<Option<f64>>,
+    /// The second worker is warming up (asked, not yet done or stopped).
+    warming: StoredValue<bool>,
     /// The check in flight, when two workers run it.
     split: StoredValue<Option<Split>>,
     file: StoredValue<Option<File>, LocalStorage>,
@@ -165,6 +167,11 @@ struct Ctx {
 
 impl Ctx {
     fn send(&self, request: &Request, attachment: Option<&JsValue>) {
+        // The admin's work comes first: a warm-up still running in the second worker stops.
+        if self.warming.get_value() {
+            self.warming.set_value(false);
+            self.send_helper(&Request::StopWarmUp, None);
+        }
         self.client.with_value(|c| {
             if let Some(c) = c {
                 c.send(request, attachment)
@@ -538,8 +545,12 @@ impl Ctx {
                 // The second worker is idle until a big file comes: it warms the engine up
                 // meanwhile (a request stops it at once).
                 self.send_helper(&Request::WarmUp, None);
+                self.warming.set_value(true);
             }
-            Reply::Warm { ms, .. } => self.warm.set(Some(ms)),
+            Reply::Warm { ms, .. } => {
+                self.warming.set_value(false);
+                self.warm.set(Some(ms));
+            }
             Reply::Progress {
                 job, bytes, rows, ..
             } => {
@@ -711,6 +722,7 @@ pub fn App() -> impl IntoView {
         helper: StoredValue::new_local(None),
         helper_state: RwSignal::new(Helper::Starting),
         warm: RwSignal::new(None),
+        warming: StoredValue::new(false),
         split: StoredValue::new(None),
         file: StoredValue::new_local(None),
         blobs: StoredValue::new_local(Vec::new()),

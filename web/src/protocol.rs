@@ -209,6 +209,9 @@ pub enum Request {
     /// Warm the engine up while the page waits for a file (see `warm.rs`): answered by
     /// [`Reply::Warm`], or by nothing when another request stops it first.
     WarmUp,
+    /// Stop warming up: the admin has started something (sent to the worker warming up when
+    /// the page asks the other for work, so the two do not share the machine).
+    StopWarmUp,
 }
 
 /// What the worker answers.

@@ -147,9 +147,10 @@ fn on_message(event: MessageEvent) {
     };
     // Real work comes first: a warm-up yields to it for good.
     WARM_STOP.with(|stop| stop.set(request != Request::WarmUp));
-    if request == Request::WarmUp {
-        wasm_bindgen_futures::spawn_local(warm_up());
-        return;
+    match request {
+        Request::WarmUp => return wasm_bindgen_futures::spawn_local(warm_up()),
+        Request::StopWarmUp => return,
+        _ => {}
     }
     if let Request::Part { job, cut, timing } = request {
         part_arrived(job, PartSlot::Arrived(cut, timing, attachment));
@@ -178,7 +179,7 @@ fn on_message(event: MessageEvent) {
             // A check waiting for its part wakes up to see it is cancelled.
             forget_part(job);
         }
-        (Request::Part { .. } | Request::WarmUp, _) => {}
+        (Request::Part { .. } | Request::WarmUp | Request::StopWarmUp, _) => {}
         (Request::ForgetRoster, _) => ROSTER.with(|r| *r.borrow_mut() = None),
         (Request::Preview { job, kind, offset }, _) => preview(job, kind, offset),
         (
@@ -237,7 +238,7 @@ fn request_job(request: &Request) -> JobId {
         | Request::Preview { job, .. }
         | Request::Glossary { job }
         | Request::Cancel { job } => *job,
-        Request::ForgetRoster | Request::WarmUp => 0,
+        Request::ForgetRoster | Request::WarmUp | Request::StopWarmUp => 0,
     }
 }
 
