@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds the page and serves it on this computer only: http://127.0.0.1:8080/ (PORT=… to change).
-# First run installs the tools (scripts/setup.sh); later runs skip that.
+# First run installs the tools (scripts/setup.sh); later runs skip that. Served from 127.0.0.1 the
+# page's service worker runs, so after one visit the page works offline and Chrome or Edge offer to
+# install it as an app (README: "Offline, and installed as an app"; hosting dist/ elsewhere:
+# "Hosting dist/ on an intranet").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

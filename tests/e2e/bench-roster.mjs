@@ -72,6 +72,7 @@ try {
   const page = await context.newPage();
   await page.goto(origin + '/');
   await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('body[data-offline]');
   const idle = rss();
   let peak = { ...idle };
   const sampler = setInterval(() => {

@@ -122,6 +122,7 @@ try {
     const page = await context.newPage();
     await page.goto(origin + '/');
     await page.waitForSelector('body[data-ready="true"]');
+    await page.waitForSelector('body[data-offline]');
     const workersAtStart = Number(await page.locator('body').getAttribute('data-workers'));
     // The second worker warms the engine up once loaded (web/src/warm.rs): an admin's file comes
     // seconds after the page, so the drop waits for that; ORGSYNC_BENCH_COLD=1 drops at once.

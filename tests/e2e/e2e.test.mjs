@@ -58,6 +58,8 @@ async function openPage() {
   page.on('request', (r) => requests.push({ url: r.url(), afterLoad: page.loaded }));
   await page.goto(origin + '/');
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  // The service worker has cached the build (web/pwa/sw.template.js): its requests belong to the load.
+  await page.waitForSelector('body[data-offline]', { timeout: 30_000 });
   await page.waitForLoadState('networkidle');
   page.loaded = true;
   return page;

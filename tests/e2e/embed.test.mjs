@@ -53,6 +53,7 @@ async function openPortal() {
 /** Uploads the sample into a framed page and waits for its summary. */
 async function checkInFrame(frame) {
   await frame.locator('body[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await frame.locator('body[data-offline]').waitFor({ timeout: 60_000 });
   await frame.locator('[data-testid="file-input"]').setInputFiles(SAMPLE);
   await frame.locator('[data-testid="summary"]').waitFor({ timeout: 60_000 });
 }
@@ -103,6 +104,7 @@ test('the portal frames the page, which posts exactly one counts-only summary to
   const frame = page.frameLocator('#orgsync-frame');
   // The fragment's options reached the page.
   await frame.locator('body[data-ready="true"]').waitFor({ timeout: 60_000 });
+  await frame.locator('body[data-offline]').waitFor({ timeout: 60_000 });
   assert.equal(await frame.locator('[data-testid="known-groups"]').inputValue(), 'Sales\nEngineering');
   assert.equal(await frame.locator('[data-testid="template-licenses"]').inputValue(), 'nwt_license_learning_status');
   assert.match(await frame.locator('html').getAttribute('data-theme'), /^(light|dark)$/);

@@ -118,6 +118,7 @@ try {
   await cdp.send('Performance.enable');
   await page.goto(origin + '/');
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  await page.waitForSelector('body[data-offline]', { timeout: 30_000 });
   await page.waitForLoadState('networkidle');
   await idle(2000);
   // The idle baseline: the lowest of a few samples once the page has settled.

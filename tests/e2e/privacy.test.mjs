@@ -58,8 +58,12 @@ async function recordedContext(name) {
     executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, acceptDownloads: true,
     viewport: { width: 1280, height: 800 },
   });
-  const log = { events: [], routed: [], problems: [] };
-  context.on('request', (r) => log.events.push({ url: r.url(), phase }));
+  const log = { events: [], routed: [], problems: [], sw: [] };
+  context.on('request', (r) => {
+    log.events.push({ url: r.url(), phase });
+    // The service worker's own requests (it precaches the build) are recorded on their own too.
+    if (r.serviceWorker()) log.sw.push({ url: r.url(), phase });
+  });
   await context.route('**', async (route) => {
     log.routed.push({ url: route.request().url(), phase });
     if (log.abortAll) await route.abort('internetdisconnected');
@@ -78,6 +82,8 @@ async function load(context) {
   phase = 'load';
   await page.goto(origin + '/');
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  // The service worker has cached the build (web/pwa/sw.template.js): its requests belong to the load.
+  await page.waitForSelector('body[data-offline="ready"]', { timeout: 30_000 });
   await page.waitForLoadState('networkidle');
   phase = 'after-load';
   return page;
@@ -196,6 +202,9 @@ describe('privacy', () => {
       // Downloads are blob: URLs of the page's own origin, never the network.
       assert.deepEqual(list.filter((r) => r.url.startsWith('blob:') && !r.url.startsWith(`blob:${origin}/`)), [], `${name}: foreign blobs`);
     }
+    // The service worker was recorded, and it asked only for the page's files, while loading.
+    assert.ok(log.sw.length > 0, 'the service worker\'s requests were recorded');
+    assert.deepEqual(log.sw.filter((r) => r.phase !== 'load' || !r.url.startsWith(origin + '/') || !ASSETS.has(new URL(r.url).pathname)), [], 'service worker requests beyond the page\'s files or after load');
     assert.deepEqual(served.filter((r) => r.phase !== 'load'), [], 'the server heard nothing after load');
     assert.deepEqual(served.filter((r) => !ASSETS.has(r.path)), [], 'the server was asked only for the page\'s files');
     console.log(`# requests: ${paths(log.events).length} (request events), ${paths(log.routed).length} (route handler), ${served.length} (server), all while loading; ` +
@@ -211,7 +220,8 @@ describe('privacy', () => {
       log.abortAll = true;
       phase = 'offline';
       assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser is offline');
-      assert.equal(await page.evaluate(() => fetch('./index.html').then(() => 'fetched', (e) => `failed: ${e.message}`)).then((r) => r.startsWith('failed')), true, 'the network really is cut');
+      // (Not one of the page's files: those come from its service worker's cache, not the network.)
+      assert.equal(await page.evaluate(() => fetch('./not-a-page-file.txt').then(() => 'fetched', (e) => `failed: ${e.message}`)).then((r) => r.startsWith('failed')), true, 'the network really is cut');
       const probe = paths(log.routed).length - loaded;
       await everything(page);
       phase = 'idle';
@@ -220,7 +230,7 @@ describe('privacy', () => {
     } finally {
       await context.close();
     }
-    assert.deepEqual(log.problems.filter((p) => !/index\.html|Failed to load resource/.test(p)), [], 'no console error but the probe\'s');
+    assert.deepEqual(log.problems.filter((p) => !/not-a-page-file|Failed to load resource/.test(p)), [], 'no console error but the probe\'s');
   });
 
   test('the Content-Security-Policy allows only the page\'s own origin, and the browser enforces it', async () => {

@@ -28,6 +28,7 @@ try {
   const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('body[data-offline]');
   await page.evaluate(() => {
     document.querySelector('[data-testid="file-input"]').addEventListener('change', () => { window.__dropped = performance.now(); }, { capture: true });
     new MutationObserver((_, observer) => {

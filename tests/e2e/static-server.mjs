@@ -16,6 +16,7 @@ const TYPES = {
   '.png': 'image/png',
   '.csv': 'text/csv; charset=utf-8',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** Starts serving `root` on 127.0.0.1:`port` (0 picks a free port); resolves to the server. */
