@@ -4,7 +4,8 @@
 # by the example portal on another port (tests/e2e/embed.test.mjs), with every request recorded,
 # the network cut and its CSP probed (tests/e2e/privacy.test.mjs), and compared with a user
 # export (tests/e2e/roster.test.mjs), and offline after one visit through its service worker
-# (tests/e2e/offline.test.mjs).
+# (tests/e2e/offline.test.mjs); then the core of those in Firefox and WebKit
+# (tests/e2e/engines.test.mjs).
 # Screenshots go to tests/e2e/artifacts/. REUSE_DIST=1 skips the page build.
 set -euo pipefail
 
@@ -17,4 +18,7 @@ if [ "${REUSE_DIST:-0}" != "1" ] || [ ! -f dist/index.html ]; then
   trunk build --release
 fi
 cd tests/e2e
-exec node --test --test-concurrency=1 e2e.test.mjs embed.test.mjs privacy.test.mjs roster.test.mjs offline.test.mjs
+# Every suite in Chromium; the core of them in Firefox and WebKit (engines.test.mjs). xvfb-run gives
+# WebKit's MiniBrowser the display it needs; the other browsers run headless and ignore it.
+exec xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 \
+  e2e.test.mjs embed.test.mjs privacy.test.mjs roster.test.mjs offline.test.mjs engines.test.mjs

@@ -61,9 +61,18 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
 
-# 5. Debian's Chromium for the browser tests (playwright-core drives it; it never downloads one).
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  apt_install chromium chromium-driver
+# 5. Debian's browsers for the browser tests, one per engine (nothing downloads a browser):
+#    Chromium (playwright-core drives it), Firefox ESR (puppeteer-core over WebDriver BiDi) and
+#    WebKitGTK's WebKitWebDriver with its MiniBrowser, which needs a display: Xvfb.
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null || missing+=(xvfb)
+command -v xauth >/dev/null || missing+=(xauth)
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt_install "${missing[@]}"
 fi
 
 # 6. npm packages of tests/e2e, reinstalled only when package-lock.json changed.
@@ -76,4 +85,4 @@ if [ ! -x "$E2E/node_modules/.bin/wasm-opt" ] || [ "$(cat "$STAMP" 2>/dev/null)"
   echo "$LOCK_SUM" > "$STAMP"
 fi
 
-say "ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $("$E2E/node_modules/.bin/wasm-opt" --version), $(chromium --version 2>/dev/null | head -n1)"
+say "ready: $(trunk --version), wasm-bindgen $WBG_VERSION, $("$E2E/node_modules/.bin/wasm-opt" --version), $(chromium --version 2>/dev/null | head -n1), $(firefox-esr --version 2>/dev/null | head -n1), WebKitWebDriver $(dpkg-query -W -f='${Version}' webkit2gtk-driver 2>/dev/null)"
