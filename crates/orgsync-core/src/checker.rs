@@ -421,7 +421,8 @@ fn read_mark(r: &mut Reader<'_>) -> Result<Mark, Damaged> {
 
 /// File-level and header findings (no row, or the header's row).
 fn is_file_level(f: &Finding, header: Option<&Header>) -> bool {
-    f.row.is_none() || header.is_some_and(|h| f.row == Some(h.row))
+    // F015 is on the `sep=` line, row 1, above the header.
+    f.row.is_none() || f.code == Code::F015 || header.is_some_and(|h| f.row == Some(h.row))
 }
 
 impl State {
@@ -489,7 +490,10 @@ impl Handler for State {
         out.extend(rules::file::too_many_columns(header));
         rules::header::check(&ctx, &mut |f| out.push(f));
         if let Some(problem) = header.quote_problem {
-            // The names are not what the admin meant: no fix may rewrite them.
+            // The names are not what the admin meant: no fix may rewrite them, and the broken
+            // column's own header findings would only describe the quote's damage.
+            let broken = problem.field();
+            out.retain(|f| f.column != Some(broken) || !f.code.as_str().starts_with('H'));
             for f in &mut out {
                 f.fix = None;
             }

@@ -56,6 +56,8 @@ struct State {
     utf16: Option<Encoding>,
     /// F001's conversion to UTF-8 is on.
     convert: bool,
+    /// The header cell whose quote never closes, while the header is written.
+    open_quote: Option<usize>,
     /// Fixes of the current row reported as not applied (`fits`), each once.
     noted: Vec<(Option<u64>, Option<usize>, Code)>,
     /// The legacy encoding the corrected file keeps (F001's fix off), if the file has one.
@@ -89,6 +91,7 @@ impl Fixer {
                 terminator: b"\r\n",
                 utf16: None,
                 convert: false,
+                open_quote: None,
                 noted: Vec::new(),
                 keep_encoding: None,
                 width: 0,
@@ -246,7 +249,14 @@ impl State {
             .iter()
             .map(|c| (c.raw.as_str(), c.bytes.as_deref()))
             .collect();
+        // A header quote that never closes swallowed the rest of the file into one cell: it is
+        // written back as it was read, still open, so every record after it is kept as it was.
+        self.open_quote = match header.quote_problem {
+            Some(crate::parse::QuoteProblem::Unterminated { field }) => Some(field),
+            _ => None,
+        };
         self.write_corrected(&cells, &orig, enc);
+        self.open_quote = None;
     }
 
     /// Whether a fix's result can be written in `enc` (the encoding the corrected file keeps;
@@ -314,6 +324,22 @@ impl State {
                 line.push(self.delimiter);
             }
             first = false;
+            if self.open_quote == Some(i) {
+                let bytes = match (enc, orig.get(i)) {
+                    (Some(_), Some((_, Some(b)))) => b.to_vec(),
+                    (Some(enc), _) => encode(enc, cell).unwrap_or_else(|| cell.clone().into()),
+                    (None, _) => cell.as_bytes().to_vec(),
+                };
+                line.push(b'"');
+                for b in bytes {
+                    if b == b'"' {
+                        line.push(b'"');
+                    }
+                    line.push(b);
+                }
+                self.emit_corrected(&line);
+                return;
+            }
             match enc {
                 None => write_field(&mut line, cell.as_bytes(), self.delimiter),
                 Some(enc) => {

@@ -154,7 +154,11 @@ pub(crate) fn header_quoting(header: &Header, problem: QuoteProblem) -> Finding 
             let swallowed = header
                 .columns
                 .get(field)
-                .map_or(0, |c| c.raw.matches('\n').count() + c.raw.matches('\r').count() - c.raw.matches("\r\n").count());
+                .map_or(0, |c| {
+                    let breaks = c.raw.matches('\n').count() + c.raw.matches('\r').count()
+                        - c.raw.matches("\r\n").count();
+                    breaks - usize::from(c.raw.ends_with(['\n', '\r']) && breaks > 0)
+                });
             (
                 field,
                 format!(
