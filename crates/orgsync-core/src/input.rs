@@ -394,14 +394,30 @@ fn detect(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
     if !KNOWN.iter().any(|k| k.codec == guess.0) {
         guess = Encoding::WINDOWS_1252;
     }
-    if guess.0.is_single_byte()
-        && guess != Encoding::WINDOWS_1252
-        && guess.codec().decode_without_bom_handling(body).0
-            == encoding_rs::WINDOWS_1252.decode_without_bom_handling(body).0
-    {
-        // The text reads the same either way (`René` is the same bytes in Windows-1250 and
-        // 1252): name the code page most files come in.
-        guess = Encoding::WINDOWS_1252;
+    if guess.0.is_single_byte() {
+        if let Some(cjk) = cjk_despite_some_lines(body, complete) {
+            guess = cjk;
+        }
+    }
+    if guess.0.is_single_byte() && guess != Encoding::WINDOWS_1252 {
+        // When a Windows code page reads the file as the same text (`René` is the same bytes in
+        // Windows-1250 and 1252; Hebrew letters in ISO 8859-8 and Windows-1255), name that one:
+        // Excel writes Windows code pages. Single-byte encodings read the same text when they
+        // map each high byte the file holds alike.
+        let mut seen = [false; 128];
+        for &b in body {
+            if b >= 0x80 {
+                seen[usize::from(b - 0x80)] = true;
+            }
+        }
+        let high: Vec<u8> = (0x80..=0xFFu8).filter(|&b| seen[usize::from(b - 0x80)]).collect();
+        let text = guess.codec().decode_without_bom_handling(&high).0;
+        if let Some(same) = WINDOWS_PAGES
+            .iter()
+            .find(|enc| enc.decode_without_bom_handling(&high).0 == text)
+        {
+            guess = Encoding(same);
+        }
     }
     if cr_only(body) && guess.0.is_single_byte() {
         let mac = Encoding(encoding_rs::MACINTOSH);
@@ -410,6 +426,66 @@ fn detect(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
         }
     }
     (guess, Basis::Guessed, Encoding::WINDOWS_1252)
+}
+
+/// The Windows code pages, the most common first: a guess that reads the same in one of them is
+/// named as it.
+static WINDOWS_PAGES: [&Codec; 10] = [
+    encoding_rs::WINDOWS_1252,
+    encoding_rs::WINDOWS_1250,
+    encoding_rs::WINDOWS_1251,
+    encoding_rs::WINDOWS_1253,
+    encoding_rs::WINDOWS_1254,
+    encoding_rs::WINDOWS_1255,
+    encoding_rs::WINDOWS_1256,
+    encoding_rs::WINDOWS_1257,
+    encoding_rs::WINDOWS_1258,
+    encoding_rs::WINDOWS_874,
+];
+
+/// `chardetng` rules out a double-byte encoding on a single invalid sequence, so a Shift_JIS file
+/// with one row pasted from a Windows-1252 file reads as Windows-1252 throughout. When most lines
+/// with bytes beyond ASCII are valid in one of the double-byte encodings, `chardetng` is asked
+/// again about those lines alone; its answer stands if it is a double-byte encoding (the other
+/// lines are then F016).
+fn cjk_despite_some_lines(body: &[u8], complete: bool) -> Option<Encoding> {
+    const CJK: [&Codec; 5] = [
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::GBK,
+        encoding_rs::BIG5,
+        encoding_rs::EUC_KR,
+        encoding_rs::EUC_JP,
+    ];
+    let lines: Vec<&[u8]> = body
+        .split(|&b| b == b'\n' || b == b'\r')
+        .filter(|l| !l.is_ascii())
+        .collect();
+    // A cut last line of an incomplete sample is left out.
+    let lines = if complete || lines.len() < 2 { &lines[..] } else { &lines[..lines.len() - 1] };
+    let mut best: Option<(&Codec, Vec<&[u8]>)> = None;
+    for enc in CJK {
+        let valid: Vec<&[u8]> = lines
+            .iter()
+            .copied()
+            .filter(|l| enc.decode_without_bom_handling_and_without_replacement(l).is_some())
+            .collect();
+        if valid.len() >= 2
+            && valid.len() * 10 >= lines.len() * 8
+            && valid.len() < lines.len()
+            && best.as_ref().is_none_or(|(_, b)| valid.len() > b.len())
+        {
+            best = Some((enc, valid));
+        }
+    }
+    let (_, valid) = best?;
+    let mut d = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    for line in valid {
+        d.feed(line, false);
+        d.feed(b"\n", false);
+    }
+    d.feed(b"", true);
+    let again = d.guess(None, chardetng::Utf8Detection::Deny);
+    CJK.contains(&again).then_some(Encoding(again))
 }
 
 /// Characters of more than one byte and invalid sequences in bytes read as UTF-8. A sequence
@@ -470,7 +546,7 @@ fn plausibility(enc: Encoding, bytes: &[u8]) -> i64 {
 /// A few decoded values with letters beyond ASCII from the first records after the header, for
 /// a person to confirm a guessed encoding.
 pub(crate) fn preview(s: &Sniffed, sample: &[u8]) -> Vec<String> {
-    if s.binary.is_some() || s.encoding.is_utf8() {
+    if s.binary.is_some() || s.encoding.is_utf8() || s.encoding.is_utf16() {
         return Vec::new();
     }
     let body = &sample[usize::from(s.bom_len).min(sample.len())..];
