@@ -428,7 +428,7 @@ proptest! {
     }
 
     /// However the bytes are cut into chunks, the report is the same. The files are repeated past
-    /// the 64 KiB the engine looks at before it starts, so the cuts fall in the streaming part.
+    /// the 1 MiB the engine looks at before it starts, so some cuts fall in the streaming part.
     #[test]
     fn any_chunking_gives_the_same_report(
         g in generated(),
@@ -447,13 +447,19 @@ proptest! {
             };
             let body = &g.bytes[body_start..];
             if body.len() > 4 {
-                while bytes.len() < 70 * 1024 {
+                while bytes.len() < (1 << 20) + 6 * 1024 {
                     bytes.extend_from_slice(body);
                 }
             }
         }
+        // Half the cuts anywhere, half in the streaming part past the first MiB.
         let n = bytes.len().max(1);
-        let cuts: Vec<usize> = cuts.iter().map(|c| c % n).collect();
+        let tail = n.saturating_sub(1 << 20).max(1);
+        let cuts: Vec<usize> = cuts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i % 2 == 0 { c % n } else { (1 << 20).min(n - 1) + c % tail })
+            .collect();
         let whole = run::check(&bytes, &options(), 0);
         let split = run::check_split(&bytes, &options(), &cuts);
         prop_assert!(whole.to_json(false) == split.to_json(false), "cuts {:?}", cuts);

@@ -310,7 +310,8 @@ pub(crate) fn sniff(sample: &[u8], complete: bool, choice: Option<Encoding>) -> 
             }
         }
     }
-    if !s.encoding.is_utf16() && memchr::memchr(0, sample).is_some() {
+    // Binary content shows in the first 64 KiB; a NUL later is a character in a cell.
+    if !s.encoding.is_utf16() && memchr::memchr(0, &sample[..sample.len().min(DELIMITER_LEN)]).is_some() {
         s.binary = Some(Binary::Other);
         return s;
     }
