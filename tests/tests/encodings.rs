@@ -45,7 +45,10 @@ fn corpus() -> Vec<(String, String, Vec<u8>)> {
             let source = std::fs::read_to_string(&path).unwrap();
             let enc = encoding_rs::Encoding::for_label(label.as_bytes()).expect("a label");
             let (bytes, _, unmappable) = enc.encode(&source);
-            assert!(!unmappable, "{label}: the source holds a character {label} lacks");
+            assert!(
+                !unmappable,
+                "{label}: the source holds a character {label} lacks"
+            );
             let file = dir().join(format!("{label}.csv"));
             if std::env::var_os("UPDATE_ENCODINGS").is_some() {
                 std::fs::write(&file, &bytes).unwrap();
@@ -95,15 +98,25 @@ fn every_code_page_is_detected_and_round_trips() {
             continue;
         }
         assert_eq!(report.file.encoding_basis, "guessed", "{label}");
-        let f001 = report.findings.iter().find(|f| f.code == Code::F001).unwrap();
-        assert_eq!(f001.fix.as_ref().unwrap().applicability.as_str(), "suggested");
+        let f001 = report
+            .findings
+            .iter()
+            .find(|f| f.code == Code::F001)
+            .unwrap();
+        assert_eq!(
+            f001.fix.as_ref().unwrap().applicability.as_str(),
+            "suggested"
+        );
         assert!(!report.file.encoding_preview.is_empty(), "{label}");
         for name in &report.file.encoding_preview {
             assert!(source.contains(name.as_str()), "{label}: preview {name:?}");
         }
         // Default fixes: the file stays in its code page, byte for byte.
         let kept = fix(bytes, &report, &FixOptions::default());
-        assert!(kept == crlf_bytes(bytes), "{label}: the corrected file changed bytes");
+        assert!(
+            kept == crlf_bytes(bytes),
+            "{label}: the corrected file changed bytes"
+        );
         // F001 accepted: exactly the UTF-8 text, with UTF-8's mark for Excel.
         let converted = fix(bytes, &report, &suggested_f001());
         assert_eq!(
@@ -119,13 +132,26 @@ fn every_code_page_is_detected_and_round_trips() {
 fn a_chosen_encoding_is_certain_and_converts_safely() {
     for (label, source, bytes) in corpus() {
         let encoding = Encoding::for_label(&label);
-        let report = check(&bytes, Options { encoding, ..Options::default() });
+        let report = check(
+            &bytes,
+            Options {
+                encoding,
+                ..Options::default()
+            },
+        );
         assert_eq!(report.file.encoding, label);
         assert_eq!(report.file.encoding_basis, "chosen");
-        let f001 = report.findings.iter().find(|f| f.code == Code::F001).unwrap();
+        let f001 = report
+            .findings
+            .iter()
+            .find(|f| f.code == Code::F001)
+            .unwrap();
         assert_eq!(f001.fix.as_ref().unwrap().applicability.as_str(), "safe");
         let converted = fix(&bytes, &report, &FixOptions::default());
-        assert_eq!(String::from_utf8(converted).unwrap(), format!("\u{FEFF}{}", crlf(&source)));
+        assert_eq!(
+            String::from_utf8(converted).unwrap(),
+            format!("\u{FEFF}{}", crlf(&source))
+        );
     }
 }
 
@@ -137,7 +163,11 @@ fn the_utf8_sources_are_utf8() {
         assert_eq!(report.file.encoding_basis, "utf-8");
         assert!(report.findings.iter().all(|f| f.code != Code::F001));
         let corrected = fix(source.as_bytes(), &report, &FixOptions::default());
-        assert_eq!(String::from_utf8(corrected).unwrap(), crlf(&source), "{label}");
+        assert_eq!(
+            String::from_utf8(corrected).unwrap(),
+            crlf(&source),
+            "{label}"
+        );
     }
 }
 
@@ -145,13 +175,29 @@ fn the_utf8_sources_are_utf8() {
 fn a_wrong_choice_is_reported_with_its_line() {
     // Shift_JIS read as EUC-KR: many double bytes are not EUC-KR, F016 names the first line
     // holding one (the header's `営業部` happens to be valid EUC-KR bytes).
-    let (_, _, bytes) = corpus().into_iter().find(|(l, _, _)| l == "shift_jis").unwrap();
-    let report = check(&bytes, Options { encoding: Encoding::for_label("euc-kr"), ..Options::default() });
-    let f = report.findings.iter().find(|f| f.code == Code::F016).expect("F016");
+    let (_, _, bytes) = corpus()
+        .into_iter()
+        .find(|(l, _, _)| l == "shift_jis")
+        .unwrap();
+    let report = check(
+        &bytes,
+        Options {
+            encoding: Encoding::for_label("euc-kr"),
+            ..Options::default()
+        },
+    );
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::F016)
+        .expect("F016");
     assert_eq!(f.line, Some(2), "{}", f.message);
     // Without F001's conversion (safe for a chosen encoding) the corrected file keeps those
     // bytes as they were; with it, they are U+FFFD, as F016 says.
-    let keep = FixOptions { no_fix: vec![Code::F001], ..FixOptions::default() };
+    let keep = FixOptions {
+        no_fix: vec![Code::F001],
+        ..FixOptions::default()
+    };
     assert!(fix(&bytes, &report, &keep) == bytes);
     let converted = String::from_utf8(fix(&bytes, &report, &FixOptions::default())).unwrap();
     assert!(converted.contains('\u{FFFD}'));

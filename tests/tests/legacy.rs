@@ -22,21 +22,162 @@ const ID: &str = "attribute_row_id";
 
 /// Each code page, with names, titles and offices in the script of its languages.
 const PAGES: &[(&str, &[&str])] = &[
-    ("shift_jis", &["山田", "太郎", "佐藤", "花子", "営業部長", "東京本社", "髙橋", "カスタマーサポート", "ｶﾀｶﾅ", "〒100-0001", "①"]),
-    ("gbk", &["王伟", "李芳", "张敏", "销售经理", "北京总部", "财务主管", "刘静", "软件工程师"]),
-    ("big5", &["王偉", "林芳", "張敏", "業務經理", "台北總部", "財務主管", "黃志明", "軟體工程師"]),
-    ("euc-kr", &["김민준", "이서연", "박지호", "영업 부장", "서울 본사", "재무 담당", "최유나"]),
-    ("windows-1250", &["Łukasz", "Wiśniewski", "Dąbrowska", "Jiří", "Dvořák", "Účetní", "Gábor", "Szabó", "Győr", "Kraków"]),
-    ("windows-1251", &["Иван", "Петров", "Ольга", "Смирнова", "Тарас", "Шевченко", "Інженер", "Київ", "Бухгалтер"]),
-    ("windows-1252", &["José", "García", "François", "Müller", "Björn", "Sinéad", "Œuvre", "Zoë", "Ingénieur", "Málaga"]),
-    ("windows-1253", &["Γιώργος", "Παπαδόπουλος", "Μαρία", "Οικονόμου", "Λογίστρια", "Αθήνα"]),
-    ("windows-1254", &["Ayşe", "Yılmaz", "Öztürk", "Çelik", "İsmail", "Şahin", "Gül", "İstanbul"]),
-    ("windows-1255", &["דוד", "כהן", "שרה", "לוי", "מנהל מכירות", "תל אביב"]),
-    ("windows-1256", &["أحمد", "حسن", "فاطمة", "علي", "مدير المبيعات", "القاهرة"]),
-    ("windows-1257", &["Rūta", "Petrauskaitė", "Jānis", "Bērziņš", "Žaneta", "Šiauliai", "Jüri"]),
+    (
+        "shift_jis",
+        &[
+            "山田",
+            "太郎",
+            "佐藤",
+            "花子",
+            "営業部長",
+            "東京本社",
+            "髙橋",
+            "カスタマーサポート",
+            "ｶﾀｶﾅ",
+            "〒100-0001",
+            "①",
+        ],
+    ),
+    (
+        "gbk",
+        &[
+            "王伟",
+            "李芳",
+            "张敏",
+            "销售经理",
+            "北京总部",
+            "财务主管",
+            "刘静",
+            "软件工程师",
+        ],
+    ),
+    (
+        "big5",
+        &[
+            "王偉",
+            "林芳",
+            "張敏",
+            "業務經理",
+            "台北總部",
+            "財務主管",
+            "黃志明",
+            "軟體工程師",
+        ],
+    ),
+    (
+        "euc-kr",
+        &[
+            "김민준",
+            "이서연",
+            "박지호",
+            "영업 부장",
+            "서울 본사",
+            "재무 담당",
+            "최유나",
+        ],
+    ),
+    (
+        "windows-1250",
+        &[
+            "Łukasz",
+            "Wiśniewski",
+            "Dąbrowska",
+            "Jiří",
+            "Dvořák",
+            "Účetní",
+            "Gábor",
+            "Szabó",
+            "Győr",
+            "Kraków",
+        ],
+    ),
+    (
+        "windows-1251",
+        &[
+            "Иван",
+            "Петров",
+            "Ольга",
+            "Смирнова",
+            "Тарас",
+            "Шевченко",
+            "Інженер",
+            "Київ",
+            "Бухгалтер",
+        ],
+    ),
+    (
+        "windows-1252",
+        &[
+            "José",
+            "García",
+            "François",
+            "Müller",
+            "Björn",
+            "Sinéad",
+            "Œuvre",
+            "Zoë",
+            "Ingénieur",
+            "Málaga",
+        ],
+    ),
+    (
+        "windows-1253",
+        &[
+            "Γιώργος",
+            "Παπαδόπουλος",
+            "Μαρία",
+            "Οικονόμου",
+            "Λογίστρια",
+            "Αθήνα",
+        ],
+    ),
+    (
+        "windows-1254",
+        &[
+            "Ayşe",
+            "Yılmaz",
+            "Öztürk",
+            "Çelik",
+            "İsmail",
+            "Şahin",
+            "Gül",
+            "İstanbul",
+        ],
+    ),
+    (
+        "windows-1255",
+        &["דוד", "כהן", "שרה", "לוי", "מנהל מכירות", "תל אביב"],
+    ),
+    (
+        "windows-1256",
+        &["أحمد", "حسن", "فاطمة", "علي", "مدير المبيعات", "القاهرة"],
+    ),
+    (
+        "windows-1257",
+        &[
+            "Rūta",
+            "Petrauskaitė",
+            "Jānis",
+            "Bērziņš",
+            "Žaneta",
+            "Šiauliai",
+            "Jüri",
+        ],
+    ),
     ("windows-1258", &["Lê", "Đà Nẵng", "Trần", "Bình", "Cường"]),
     ("windows-874", &["สมชาย", "ศรีสุข", "มาลี", "วงศ์สา", "กรุงเทพ"]),
-    ("macintosh", &["Hélène", "Lefèvre", "François", "Noël", "Nîmes", "Núñez", "Genève"]),
+    (
+        "macintosh",
+        &[
+            "Hélène",
+            "Lefèvre",
+            "François",
+            "Noël",
+            "Nîmes",
+            "Núñez",
+            "Genève",
+        ],
+    ),
 ];
 
 const COLUMNS: &[&str] = &[
@@ -79,7 +220,10 @@ fn quote(cell: &str, d: char) -> String {
 fn generated() -> impl Strategy<Value = Generated> {
     (
         0..PAGES.len(),
-        proptest::collection::vec(proptest::collection::vec((0usize..64, any::<u8>()), COLUMNS.len()), 1..12),
+        proptest::collection::vec(
+            proptest::collection::vec((0usize..64, any::<u8>()), COLUMNS.len()),
+            1..12,
+        ),
         prop_oneof![3 => Just(','), 1 => Just(';'), 1 => Just('\t'), 1 => Just('|')],
         prop_oneof![Just("\r\n"), Just("\n"), Just("\r")],
     )
@@ -99,13 +243,19 @@ fn generated() -> impl Strategy<Value = Generated> {
             };
             let mut header: Vec<&str> = vec!["primary_email_address", ID];
             header.extend(COLUMNS);
-            let mut text = header.iter().map(|h| quote(h, d)).collect::<Vec<_>>().join(&d.to_string());
+            let mut text = header
+                .iter()
+                .map(|h| quote(h, d))
+                .collect::<Vec<_>>()
+                .join(&d.to_string());
             text.push_str(eol);
             for (r, picks) in rows.iter().enumerate() {
                 let mut cells = vec![format!("user{r}@example.com"), format!("r{r}")];
                 for (c, &(pick, how)) in picks.iter().enumerate() {
                     let value = match COLUMNS[c] {
-                        "acme_license_learning_status" => ["Active", "ACTIVE", "Inactive", " active"][pick % 4].to_string(),
+                        "acme_license_learning_status" => {
+                            ["Active", "ACTIVE", "Inactive", " active"][pick % 4].to_string()
+                        }
                         "group:Sales" => ["yes", "Yes", "", "no"][pick % 4].to_string(),
                         _ => dirty(words[pick % words.len()], how),
                     };
@@ -139,27 +289,42 @@ fn records(text: &str) -> (Vec<String>, HashMap<String, Vec<String>>) {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let d = [b',', b';', b'\t', b'|']
         .into_iter()
-        .max_by_key(|&d| text.lines().next().unwrap_or("").matches(char::from(d)).count())
+        .max_by_key(|&d| {
+            text.lines()
+                .next()
+                .unwrap_or("")
+                .matches(char::from(d))
+                .count()
+        })
         .unwrap();
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(d)
         .flexible(true)
         .has_headers(false)
         .from_reader(text.as_bytes());
-    let mut rows = rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>());
+    let mut rows = rdr
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>());
     let head = rows.next().unwrap_or_default();
     let id = head.iter().position(|h| h == ID).unwrap();
-    let by_id = rows.filter(|r| r.len() > id).map(|r| (r[id].clone(), r)).collect();
+    let by_id = rows
+        .filter(|r| r.len() > id)
+        .map(|r| (r[id].clone(), r))
+        .collect();
     (head, by_id)
 }
 
 fn decode(label: &str, bytes: &[u8]) -> Option<String> {
     let enc = encoding_rs::Encoding::for_label(label.as_bytes()).unwrap();
-    enc.decode_without_bom_handling_and_without_replacement(bytes).map(|t| t.into_owned())
+    enc.decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| t.into_owned())
 }
 
 fn no_f001() -> FixOptions {
-    FixOptions { no_fix: vec![Code::F001], ..FixOptions::default() }
+    FixOptions {
+        no_fix: vec![Code::F001],
+        ..FixOptions::default()
+    }
 }
 
 proptest! {

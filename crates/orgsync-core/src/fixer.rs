@@ -6,8 +6,8 @@
 //! the outputs are complete whatever the cap.
 
 use crate::engine::{Handler, Header, Pipeline, Row};
-use crate::input::encode;
 use crate::finding::{Edit, Finding};
+use crate::input::encode;
 use crate::input::{Encoding, Sniffed};
 use crate::options::{FixOptions, Options};
 use crate::registry::Code;
@@ -347,7 +347,9 @@ impl State {
                     let bytes: std::borrow::Cow<'_, [u8]> = if text == cell.as_str() {
                         match bytes {
                             Some(b) => b.into(),
-                            None => encode(enc, cell).unwrap_or_else(|| cell.clone().into()).into(),
+                            None => encode(enc, cell)
+                                .unwrap_or_else(|| cell.clone().into())
+                                .into(),
                         }
                     } else {
                         // `fits` let only fixes the encoding holds through.

@@ -112,10 +112,19 @@ fn decode(bytes: &[u8]) -> String {
     if s.encoding.is_utf8() {
         return match std::str::from_utf8(body) {
             Ok(t) => t.to_string(),
-            Err(_) => s.fallback.codec().decode_without_bom_handling(body).0.into_owned(),
+            Err(_) => s
+                .fallback
+                .codec()
+                .decode_without_bom_handling(body)
+                .0
+                .into_owned(),
         };
     }
-    s.encoding.codec().decode_without_bom_handling(body).0.into_owned()
+    s.encoding
+        .codec()
+        .decode_without_bom_handling(body)
+        .0
+        .into_owned()
 }
 
 #[cfg(test)]

@@ -28,44 +28,196 @@ struct Known {
 /// Every encoding of the Encoding Standard except `replacement` and `x-user-defined`: the ones
 /// Excel writes first (the page offers them in this order), then the rest of the standard.
 static KNOWN: &[Known] = &[
-    Known { codec: encoding_rs::UTF_8, label: "utf-8", name: "Unicode (UTF-8)" },
-    Known { codec: encoding_rs::UTF_16LE, label: "utf-16le", name: "Unicode (UTF-16 little-endian)" },
-    Known { codec: encoding_rs::UTF_16BE, label: "utf-16be", name: "Unicode (UTF-16 big-endian)" },
-    Known { codec: encoding_rs::WINDOWS_1252, label: "windows-1252", name: "Western European (Windows-1252)" },
-    Known { codec: encoding_rs::MACINTOSH, label: "macintosh", name: "Western European (Mac Roman)" },
-    Known { codec: encoding_rs::WINDOWS_1250, label: "windows-1250", name: "Central European (Windows-1250)" },
-    Known { codec: encoding_rs::WINDOWS_1251, label: "windows-1251", name: "Cyrillic (Windows-1251)" },
-    Known { codec: encoding_rs::WINDOWS_1253, label: "windows-1253", name: "Greek (Windows-1253)" },
-    Known { codec: encoding_rs::WINDOWS_1254, label: "windows-1254", name: "Turkish (Windows-1254)" },
-    Known { codec: encoding_rs::WINDOWS_1255, label: "windows-1255", name: "Hebrew (Windows-1255)" },
-    Known { codec: encoding_rs::WINDOWS_1256, label: "windows-1256", name: "Arabic (Windows-1256)" },
-    Known { codec: encoding_rs::WINDOWS_1257, label: "windows-1257", name: "Baltic (Windows-1257)" },
-    Known { codec: encoding_rs::WINDOWS_1258, label: "windows-1258", name: "Vietnamese (Windows-1258)" },
-    Known { codec: encoding_rs::WINDOWS_874, label: "windows-874", name: "Thai (Windows-874)" },
-    Known { codec: encoding_rs::SHIFT_JIS, label: "shift_jis", name: "Japanese (Shift_JIS)" },
-    Known { codec: encoding_rs::EUC_JP, label: "euc-jp", name: "Japanese (EUC-JP)" },
-    Known { codec: encoding_rs::ISO_2022_JP, label: "iso-2022-jp", name: "Japanese (ISO-2022-JP)" },
-    Known { codec: encoding_rs::GBK, label: "gbk", name: "Chinese Simplified (GBK)" },
-    Known { codec: encoding_rs::GB18030, label: "gb18030", name: "Chinese Simplified (GB18030)" },
-    Known { codec: encoding_rs::BIG5, label: "big5", name: "Chinese Traditional (Big5)" },
-    Known { codec: encoding_rs::EUC_KR, label: "euc-kr", name: "Korean (EUC-KR, Windows-949)" },
-    Known { codec: encoding_rs::X_MAC_CYRILLIC, label: "x-mac-cyrillic", name: "Cyrillic (Mac)" },
-    Known { codec: encoding_rs::IBM866, label: "ibm866", name: "Cyrillic (DOS 866)" },
-    Known { codec: encoding_rs::KOI8_R, label: "koi8-r", name: "Cyrillic (KOI8-R)" },
-    Known { codec: encoding_rs::KOI8_U, label: "koi8-u", name: "Cyrillic (KOI8-U)" },
-    Known { codec: encoding_rs::ISO_8859_2, label: "iso-8859-2", name: "Central European (ISO 8859-2)" },
-    Known { codec: encoding_rs::ISO_8859_3, label: "iso-8859-3", name: "South European (ISO 8859-3)" },
-    Known { codec: encoding_rs::ISO_8859_4, label: "iso-8859-4", name: "Baltic (ISO 8859-4)" },
-    Known { codec: encoding_rs::ISO_8859_5, label: "iso-8859-5", name: "Cyrillic (ISO 8859-5)" },
-    Known { codec: encoding_rs::ISO_8859_6, label: "iso-8859-6", name: "Arabic (ISO 8859-6)" },
-    Known { codec: encoding_rs::ISO_8859_7, label: "iso-8859-7", name: "Greek (ISO 8859-7)" },
-    Known { codec: encoding_rs::ISO_8859_8, label: "iso-8859-8", name: "Hebrew, visual (ISO 8859-8)" },
-    Known { codec: encoding_rs::ISO_8859_8_I, label: "iso-8859-8-i", name: "Hebrew (ISO 8859-8-I)" },
-    Known { codec: encoding_rs::ISO_8859_10, label: "iso-8859-10", name: "Nordic (ISO 8859-10)" },
-    Known { codec: encoding_rs::ISO_8859_13, label: "iso-8859-13", name: "Baltic (ISO 8859-13)" },
-    Known { codec: encoding_rs::ISO_8859_14, label: "iso-8859-14", name: "Celtic (ISO 8859-14)" },
-    Known { codec: encoding_rs::ISO_8859_15, label: "iso-8859-15", name: "Western European (ISO 8859-15)" },
-    Known { codec: encoding_rs::ISO_8859_16, label: "iso-8859-16", name: "South-Eastern European (ISO 8859-16)" },
+    Known {
+        codec: encoding_rs::UTF_8,
+        label: "utf-8",
+        name: "Unicode (UTF-8)",
+    },
+    Known {
+        codec: encoding_rs::UTF_16LE,
+        label: "utf-16le",
+        name: "Unicode (UTF-16 little-endian)",
+    },
+    Known {
+        codec: encoding_rs::UTF_16BE,
+        label: "utf-16be",
+        name: "Unicode (UTF-16 big-endian)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1252,
+        label: "windows-1252",
+        name: "Western European (Windows-1252)",
+    },
+    Known {
+        codec: encoding_rs::MACINTOSH,
+        label: "macintosh",
+        name: "Western European (Mac Roman)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1250,
+        label: "windows-1250",
+        name: "Central European (Windows-1250)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1251,
+        label: "windows-1251",
+        name: "Cyrillic (Windows-1251)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1253,
+        label: "windows-1253",
+        name: "Greek (Windows-1253)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1254,
+        label: "windows-1254",
+        name: "Turkish (Windows-1254)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1255,
+        label: "windows-1255",
+        name: "Hebrew (Windows-1255)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1256,
+        label: "windows-1256",
+        name: "Arabic (Windows-1256)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1257,
+        label: "windows-1257",
+        name: "Baltic (Windows-1257)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_1258,
+        label: "windows-1258",
+        name: "Vietnamese (Windows-1258)",
+    },
+    Known {
+        codec: encoding_rs::WINDOWS_874,
+        label: "windows-874",
+        name: "Thai (Windows-874)",
+    },
+    Known {
+        codec: encoding_rs::SHIFT_JIS,
+        label: "shift_jis",
+        name: "Japanese (Shift_JIS)",
+    },
+    Known {
+        codec: encoding_rs::EUC_JP,
+        label: "euc-jp",
+        name: "Japanese (EUC-JP)",
+    },
+    Known {
+        codec: encoding_rs::ISO_2022_JP,
+        label: "iso-2022-jp",
+        name: "Japanese (ISO-2022-JP)",
+    },
+    Known {
+        codec: encoding_rs::GBK,
+        label: "gbk",
+        name: "Chinese Simplified (GBK)",
+    },
+    Known {
+        codec: encoding_rs::GB18030,
+        label: "gb18030",
+        name: "Chinese Simplified (GB18030)",
+    },
+    Known {
+        codec: encoding_rs::BIG5,
+        label: "big5",
+        name: "Chinese Traditional (Big5)",
+    },
+    Known {
+        codec: encoding_rs::EUC_KR,
+        label: "euc-kr",
+        name: "Korean (EUC-KR, Windows-949)",
+    },
+    Known {
+        codec: encoding_rs::X_MAC_CYRILLIC,
+        label: "x-mac-cyrillic",
+        name: "Cyrillic (Mac)",
+    },
+    Known {
+        codec: encoding_rs::IBM866,
+        label: "ibm866",
+        name: "Cyrillic (DOS 866)",
+    },
+    Known {
+        codec: encoding_rs::KOI8_R,
+        label: "koi8-r",
+        name: "Cyrillic (KOI8-R)",
+    },
+    Known {
+        codec: encoding_rs::KOI8_U,
+        label: "koi8-u",
+        name: "Cyrillic (KOI8-U)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_2,
+        label: "iso-8859-2",
+        name: "Central European (ISO 8859-2)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_3,
+        label: "iso-8859-3",
+        name: "South European (ISO 8859-3)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_4,
+        label: "iso-8859-4",
+        name: "Baltic (ISO 8859-4)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_5,
+        label: "iso-8859-5",
+        name: "Cyrillic (ISO 8859-5)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_6,
+        label: "iso-8859-6",
+        name: "Arabic (ISO 8859-6)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_7,
+        label: "iso-8859-7",
+        name: "Greek (ISO 8859-7)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_8,
+        label: "iso-8859-8",
+        name: "Hebrew, visual (ISO 8859-8)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_8_I,
+        label: "iso-8859-8-i",
+        name: "Hebrew (ISO 8859-8-I)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_10,
+        label: "iso-8859-10",
+        name: "Nordic (ISO 8859-10)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_13,
+        label: "iso-8859-13",
+        name: "Baltic (ISO 8859-13)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_14,
+        label: "iso-8859-14",
+        name: "Celtic (ISO 8859-14)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_15,
+        label: "iso-8859-15",
+        name: "Western European (ISO 8859-15)",
+    },
+    Known {
+        codec: encoding_rs::ISO_8859_16,
+        label: "iso-8859-16",
+        name: "South-Eastern European (ISO 8859-16)",
+    },
 ];
 
 impl Encoding {
@@ -100,7 +252,10 @@ impl Encoding {
     /// engine cannot read a CSV in (`replacement`, `x-user-defined`).
     pub fn for_label(label: &str) -> Option<Encoding> {
         let codec = Codec::for_label(label.trim().as_bytes())?;
-        KNOWN.iter().any(|k| k.codec == codec).then_some(Encoding(codec))
+        KNOWN
+            .iter()
+            .any(|k| k.codec == codec)
+            .then_some(Encoding(codec))
     }
 
     /// Every encoding the engine reads, the ones Excel writes first.
@@ -311,7 +466,9 @@ pub(crate) fn sniff(sample: &[u8], complete: bool, choice: Option<Encoding>) -> 
         }
     }
     // Binary content shows in the first 64 KiB; a NUL later is a character in a cell.
-    if !s.encoding.is_utf16() && memchr::memchr(0, &sample[..sample.len().min(DELIMITER_LEN)]).is_some() {
+    if !s.encoding.is_utf16()
+        && memchr::memchr(0, &sample[..sample.len().min(DELIMITER_LEN)]).is_some()
+    {
         s.binary = Some(Binary::Other);
         return s;
     }
@@ -411,7 +568,9 @@ fn detect(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
                 seen[usize::from(b - 0x80)] = true;
             }
         }
-        let high: Vec<u8> = (0x80..=0xFFu8).filter(|&b| seen[usize::from(b - 0x80)]).collect();
+        let high: Vec<u8> = (0x80..=0xFFu8)
+            .filter(|&b| seen[usize::from(b - 0x80)])
+            .collect();
         let text = guess.codec().decode_without_bom_handling(&high).0;
         if let Some(same) = WINDOWS_PAGES
             .iter()
@@ -462,13 +621,20 @@ fn cjk_despite_some_lines(body: &[u8], complete: bool) -> Option<Encoding> {
         .filter(|l| !l.is_ascii())
         .collect();
     // A cut last line of an incomplete sample is left out.
-    let lines = if complete || lines.len() < 2 { &lines[..] } else { &lines[..lines.len() - 1] };
+    let lines = if complete || lines.len() < 2 {
+        &lines[..]
+    } else {
+        &lines[..lines.len() - 1]
+    };
     let mut best: Option<(&Codec, Vec<&[u8]>)> = None;
     for enc in CJK {
         let valid: Vec<&[u8]> = lines
             .iter()
             .copied()
-            .filter(|l| enc.decode_without_bom_handling_and_without_replacement(l).is_some())
+            .filter(|l| {
+                enc.decode_without_bom_handling_and_without_replacement(l)
+                    .is_some()
+            })
             .collect();
         if valid.len() >= 2
             && valid.len() * 10 >= lines.len() * 8
@@ -732,7 +898,10 @@ pub(crate) fn decode_cell(enc: Encoding, bytes: &[u8], out: &mut String) -> bool
         return true;
     }
     let mut d = enc.0.new_decoder_without_bom_handling();
-    out.reserve(d.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3 + 16));
+    out.reserve(
+        d.max_utf8_buffer_length(bytes.len())
+            .unwrap_or(bytes.len() * 3 + 16),
+    );
     let (_, _, replaced) = d.decode_to_string(bytes, out, true);
     !replaced
 }
@@ -789,18 +958,40 @@ mod tests {
         encode(enc, text).unwrap()
     }
 
-    const PEOPLE: &str = "primary_email_address,preferred_first_name,preferred_last_name,work_title\n";
+    const PEOPLE: &str =
+        "primary_email_address,preferred_first_name,preferred_last_name,work_title\n";
 
     #[test]
     fn legacy_code_pages_are_guessed() {
         let cases = [
-            ("shift_jis", "taro@example.com,太郎,山田,営業部長\nhanako@example.com,花子,佐藤,経理担当\nken@example.com,健一,鈴木,人事課長\n"),
-            ("gbk", "wei@example.com,伟,王,销售经理\nfang@example.com,芳,李,财务主管\nmin@example.com,敏,张,人力资源专员\n"),
-            ("big5", "wei@example.com,偉,王,銷售經理\nfang@example.com,芳,李,財務主管\nmin@example.com,敏,張,人力資源專員\n"),
-            ("euc-kr", "minjun@example.com,민준,김,영업 부장\nseoyeon@example.com,서연,이,재무 담당\njiho@example.com,지호,박,인사 과장\n"),
-            ("windows-1251", "ivan@example.com,Иван,Петров,Менеджер по продажам\nolga@example.com,Ольга,Смирнова,Бухгалтер\n"),
-            ("windows-1250", "lukasz@example.com,Łukasz,Wiśniewski,Kierownik sprzedaży\nzofia@example.com,Zofia,Dąbrowska,Księgowa\njiri@example.com,Jiří,Dvořák,Účetní\n"),
-            ("windows-1253", "giorgos@example.com,Γιώργος,Παπαδόπουλος,Διευθυντής πωλήσεων\nmaria@example.com,Μαρία,Οικονόμου,Λογίστρια\n"),
+            (
+                "shift_jis",
+                "taro@example.com,太郎,山田,営業部長\nhanako@example.com,花子,佐藤,経理担当\nken@example.com,健一,鈴木,人事課長\n",
+            ),
+            (
+                "gbk",
+                "wei@example.com,伟,王,销售经理\nfang@example.com,芳,李,财务主管\nmin@example.com,敏,张,人力资源专员\n",
+            ),
+            (
+                "big5",
+                "wei@example.com,偉,王,銷售經理\nfang@example.com,芳,李,財務主管\nmin@example.com,敏,張,人力資源專員\n",
+            ),
+            (
+                "euc-kr",
+                "minjun@example.com,민준,김,영업 부장\nseoyeon@example.com,서연,이,재무 담당\njiho@example.com,지호,박,인사 과장\n",
+            ),
+            (
+                "windows-1251",
+                "ivan@example.com,Иван,Петров,Менеджер по продажам\nolga@example.com,Ольга,Смирнова,Бухгалтер\n",
+            ),
+            (
+                "windows-1250",
+                "lukasz@example.com,Łukasz,Wiśniewski,Kierownik sprzedaży\nzofia@example.com,Zofia,Dąbrowska,Księgowa\njiri@example.com,Jiří,Dvořák,Účetní\n",
+            ),
+            (
+                "windows-1253",
+                "giorgos@example.com,Γιώργος,Παπαδόπουλος,Διευθυντής πωλήσεων\nmaria@example.com,Μαρία,Οικονόμου,Λογίστρια\n",
+            ),
         ];
         for (label, rows) in cases {
             let bytes = encoded(label, &format!("{PEOPLE}{rows}"));
@@ -822,7 +1013,10 @@ mod tests {
 
     #[test]
     fn mostly_utf8_stays_utf8() {
-        let mut bytes = format!("{PEOPLE}zoe@example.com,Zoë,Müller,Ingénieure\nana@example.com,Ána,Núñez,Directora\n").into_bytes();
+        let mut bytes = format!(
+            "{PEOPLE}zoe@example.com,Zoë,Müller,Ingénieure\nana@example.com,Ána,Núñez,Directora\n"
+        )
+        .into_bytes();
         bytes.extend_from_slice(b"rene@example.com,Ren\xe9,Dubois,x\n");
         let s = whole(&bytes);
         assert!(s.encoding.is_utf8());
@@ -831,7 +1025,10 @@ mod tests {
 
     #[test]
     fn the_admins_choice_wins() {
-        let bytes = encoded("windows-1252", &format!("{PEOPLE}rene@example.com,René,Dubois,x\n"));
+        let bytes = encoded(
+            "windows-1252",
+            &format!("{PEOPLE}rene@example.com,René,Dubois,x\n"),
+        );
         let s = sniff(&bytes, true, Encoding::for_label("latin2"));
         assert_eq!(s.encoding.as_str(), "iso-8859-2");
         assert_eq!(s.basis, Basis::Chosen);
@@ -843,7 +1040,12 @@ mod tests {
 
     #[test]
     fn sep_lines_are_recognised() {
-        for (text, d) in [("sep=;\r\na;b\r\n", b';'), ("SEP=|\na|b\n", b'|'), ("\u{FEFF}sep=\t\na\tb", b'\t'), ("Sep=,", b',')] {
+        for (text, d) in [
+            ("sep=;\r\na;b\r\n", b';'),
+            ("SEP=|\na|b\n", b'|'),
+            ("\u{FEFF}sep=\t\na\tb", b'\t'),
+            ("Sep=,", b','),
+        ] {
             assert_eq!(sep_line(text).map(|(d, _)| d), Some(d), "{text:?}");
         }
         for text in ["sep=:\na:b", "sep=;x\n", "separator=;\n", "sep;\n"] {
@@ -869,7 +1071,12 @@ mod tests {
     #[test]
     fn every_known_encoding_round_trips_its_label() {
         for enc in Encoding::all() {
-            assert_eq!(Encoding::for_label(enc.as_str()), Some(enc), "{}", enc.as_str());
+            assert_eq!(
+                Encoding::for_label(enc.as_str()),
+                Some(enc),
+                "{}",
+                enc.as_str()
+            );
             assert_eq!(enc.as_str(), enc.codec().name().to_ascii_lowercase());
         }
     }

@@ -57,9 +57,13 @@ impl FileInfo {
     ) -> FileInfo {
         FileInfo {
             name,
-            encoding: crate::engine::reported_encoding(s, p.legacy_rows).0.as_str(),
+            encoding: crate::engine::reported_encoding(s, p.legacy_rows)
+                .0
+                .as_str(),
             encoding_name: crate::engine::reported_encoding(s, p.legacy_rows).0.name(),
-            encoding_basis: crate::engine::reported_encoding(s, p.legacy_rows).1.as_str(),
+            encoding_basis: crate::engine::reported_encoding(s, p.legacy_rows)
+                .1
+                .as_str(),
             encoding_preview: p.preview.clone(),
             delimiter: (s.delimiter as char).to_string(),
             bom: s.bom,

@@ -82,14 +82,22 @@ fn origin(enc: Encoding) -> &'static str {
         "gbk" | "gb18030" => "Excel's \"CSV (Comma delimited)\" on Simplified Chinese Windows",
         "big5" => "Excel's \"CSV (Comma delimited)\" on Traditional Chinese Windows",
         "euc-kr" => "Excel's \"CSV (Comma delimited)\" on Korean Windows",
-        "windows-1250" => "Excel's \"CSV (Comma delimited)\" on Polish, Czech, Slovak, Hungarian, Croatian or Romanian Windows",
-        "windows-1251" => "Excel's \"CSV (Comma delimited)\" on Russian, Ukrainian, Bulgarian or Serbian Windows",
-        "windows-1252" => "Excel's \"CSV (Comma delimited)\" on Western European or American Windows",
+        "windows-1250" => {
+            "Excel's \"CSV (Comma delimited)\" on Polish, Czech, Slovak, Hungarian, Croatian or Romanian Windows"
+        }
+        "windows-1251" => {
+            "Excel's \"CSV (Comma delimited)\" on Russian, Ukrainian, Bulgarian or Serbian Windows"
+        }
+        "windows-1252" => {
+            "Excel's \"CSV (Comma delimited)\" on Western European or American Windows"
+        }
         "windows-1253" => "Excel's \"CSV (Comma delimited)\" on Greek Windows",
         "windows-1254" => "Excel's \"CSV (Comma delimited)\" on Turkish Windows",
         "windows-1255" => "Excel's \"CSV (Comma delimited)\" on Hebrew Windows",
         "windows-1256" => "Excel's \"CSV (Comma delimited)\" on Arabic Windows",
-        "windows-1257" => "Excel's \"CSV (Comma delimited)\" on Estonian, Latvian or Lithuanian Windows",
+        "windows-1257" => {
+            "Excel's \"CSV (Comma delimited)\" on Estonian, Latvian or Lithuanian Windows"
+        }
         "windows-1258" => "Excel's \"CSV (Comma delimited)\" on Vietnamese Windows",
         "windows-874" => "Excel's \"CSV (Comma delimited)\" on Thai Windows",
         "macintosh" => "Mac Excel's \"CSV (Macintosh)\"",
@@ -102,7 +110,11 @@ fn origin(enc: Encoding) -> &'static str {
 fn legacy_file(s: &Sniffed, preview: &[String]) -> Finding {
     let enc = s.encoding;
     let guessed = !s.basis.certain();
-    let how = if guessed { "guessed from its bytes" } else { "as you chose" };
+    let how = if guessed {
+        "guessed from its bytes"
+    } else {
+        "as you chose"
+    };
     let names = if preview.is_empty() {
         String::new()
     } else {
@@ -136,7 +148,11 @@ pub(crate) fn invalid_bytes(s: &Sniffed, rows: u64, first_line: u64) -> Finding 
         Code::F016,
         format!(
             "{} bytes that are not valid {} (first at line {first_line}); they read as \u{FFFD}, and converting the file to UTF-8 writes \u{FFFD} for them.",
-            if rows == 1 { "1 row holds".to_string() } else { format!("{rows} rows hold") },
+            if rows == 1 {
+                "1 row holds".to_string()
+            } else {
+                format!("{rows} rows hold")
+            },
             s.encoding.name()
         ),
         "Look at that line: the file may be two files in different encodings pasted together, or in another encoding than the one it was read as. Choose the encoding (`--encoding`) or retype the damaged names.",
@@ -148,17 +164,20 @@ pub(crate) fn invalid_bytes(s: &Sniffed, rows: u64, first_line: u64) -> Finding 
 /// F006 for the header record: its names are not what the admin meant, so none is fixed.
 pub(crate) fn header_quoting(header: &Header, problem: QuoteProblem) -> Finding {
     let (column, what) = match problem {
-        QuoteProblem::StrayQuote { field } => (field, "A quote mark sits inside a header name that is not quoted".to_string()),
-        QuoteProblem::TextAfterQuote { field } => (field, "Text follows the closing quote of a quoted header name".to_string()),
+        QuoteProblem::StrayQuote { field } => (
+            field,
+            "A quote mark sits inside a header name that is not quoted".to_string(),
+        ),
+        QuoteProblem::TextAfterQuote { field } => (
+            field,
+            "Text follows the closing quote of a quoted header name".to_string(),
+        ),
         QuoteProblem::Unterminated { field } => {
-            let swallowed = header
-                .columns
-                .get(field)
-                .map_or(0, |c| {
-                    let breaks = c.raw.matches('\n').count() + c.raw.matches('\r').count()
-                        - c.raw.matches("\r\n").count();
-                    breaks - usize::from(c.raw.ends_with(['\n', '\r']) && breaks > 0)
-                });
+            let swallowed = header.columns.get(field).map_or(0, |c| {
+                let breaks = c.raw.matches('\n').count() + c.raw.matches('\r').count()
+                    - c.raw.matches("\r\n").count();
+                breaks - usize::from(c.raw.ends_with(['\n', '\r']) && breaks > 0)
+            });
             (
                 field,
                 format!(
@@ -172,13 +191,18 @@ pub(crate) fn header_quoting(header: &Header, problem: QuoteProblem) -> Finding 
     };
     let mut f = Finding::new(
         Code::F006,
-        format!("{what}; the uploader cannot read the header right. No header fix is applied, and the corrected file keeps every byte of it."),
+        format!(
+            "{what}; the uploader cannot read the header right. No header fix is applied, and the corrected file keeps every byte of it."
+        ),
         "Remove the stray quote from the header (or close it), then check the file again.",
     );
     f.row = Some(header.row);
     f.line = Some(header.line);
     f.column = Some(column);
-    f.value = header.columns.get(column).map(|c| c.raw.chars().take(200).collect());
+    f.value = header
+        .columns
+        .get(column)
+        .map(|c| c.raw.chars().take(200).collect());
     f
 }
 
