@@ -3,7 +3,7 @@
 # Debian's headless Chromium over the page served on 127.0.0.1 (tests/e2e/e2e.test.mjs), framed
 # by the example portal on another port (tests/e2e/embed.test.mjs), with every request recorded,
 # the network cut and its CSP probed (tests/e2e/privacy.test.mjs), and compared with a user
-# export (tests/e2e/roster.test.mjs).
+# export (tests/e2e/roster.test.mjs), and files in legacy code pages (tests/e2e/encoding.test.mjs).
 # Screenshots go to tests/e2e/artifacts/. REUSE_DIST=1 skips the page build.
 set -euo pipefail
 
@@ -16,4 +16,4 @@ if [ "${REUSE_DIST:-0}" != "1" ] || [ ! -f dist/index.html ]; then
   trunk build --release
 fi
 cd tests/e2e
-exec node --test --test-concurrency=1 e2e.test.mjs embed.test.mjs privacy.test.mjs roster.test.mjs
+exec node --test --test-concurrency=1 e2e.test.mjs embed.test.mjs privacy.test.mjs roster.test.mjs encoding.test.mjs
