@@ -22,7 +22,8 @@ test("the report has exactly the JSON report's shape", () => {
   const report = api.check(read("users.csv"), { fileName: "users.csv" });
   assert.deepEqual(Object.keys(report), ["file", "summary", "findings"]);
   assert.deepEqual(Object.keys(report.file).sort(), [
-    "bom", "bytes", "columns", "delimiter", "encoding", "kind", "line_ending", "name", "rows",
+    "bom", "bytes", "columns", "delimiter", "encoding", "encoding_basis", "encoding_name",
+    "encoding_preview", "kind", "line_ending", "name", "rows",
   ]);
   assert.deepEqual(Object.keys(report.summary).sort(), [
     "actions", "by_code", "errors", "infos", "omitted", "safe_fixes", "suggested_fixes", "warnings",

@@ -19,7 +19,7 @@ await api.default(readFileSync(join(pkgDir, "orgsync_js_bg.wasm")));
 const target = join(root, "target/debug");
 
 /** The engine's native outputs for a file: {report, corrected, errors, findings}. */
-export function reference(file, { fileName, knownGroups, maxFindingsPerCode, suggested, noFix } = {}) {
+export function reference(file, { fileName, knownGroups, maxFindingsPerCode, suggested, noFix, encoding } = {}) {
   const out = mkdtempSync(join(tmpdir(), "orgsync-ref-"));
   const args = [file, out];
   if (fileName !== undefined) args.push(`name=${fileName}`);
@@ -27,6 +27,7 @@ export function reference(file, { fileName, knownGroups, maxFindingsPerCode, sug
   if (maxFindingsPerCode !== undefined) args.push(`max=${maxFindingsPerCode}`);
   if (suggested && suggested !== "none") args.push(`suggested=${suggested === "all" ? "all" : suggested.join(",")}`);
   if (noFix) args.push(`nofix=${noFix.join(",")}`);
+  if (encoding) args.push(`encoding=${encoding}`);
   const bin = process.env.ORGSYNC_REFERENCE ?? join(target, "examples/reference");
   const run = spawnSync(bin, args, { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`reference failed (${bin}): ${run.error ?? run.stderr}`);

@@ -78,8 +78,9 @@ fn load(dir: &Path) -> Result<Case, String> {
     let obj = json
         .as_object()
         .ok_or_else(|| format!("{name}: options.json must be an object"))?;
-    const KNOWN: [&str; 9] = [
+    const KNOWN: [&str; 10] = [
         "roster",
+        "encoding",
         "groups",
         "suggested",
         "suggested_only",
@@ -133,8 +134,17 @@ fn load(dir: &Path) -> Result<Case, String> {
             Some(std::sync::Arc::new(reader.finish()))
         }
     };
+    let encoding = match obj.get("encoding") {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .and_then(orgsync_core::Encoding::for_label)
+                .ok_or_else(|| format!("{name}: `encoding` must be an encoding label"))?,
+        ),
+    };
     let options = Options {
         roster,
+        encoding,
         file_name: obj
             .get("file_name")
             .and_then(Value::as_str)

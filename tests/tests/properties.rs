@@ -427,35 +427,75 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 
-    /// However the bytes are cut into chunks, the report is the same. The files are repeated past
-    /// the 64 KiB the engine looks at before it starts, so the cuts fall in the streaming part.
+    /// However the bytes are cut into chunks, the report is the same. The files are repeated to
+    /// 70 KiB (the delimiter's and binary sniffing's 64 KiB), cut anywhere.
     #[test]
     fn any_chunking_gives_the_same_report(
         g in generated(),
         cuts in proptest::collection::vec(any::<usize>(), 1..12),
     ) {
+        chunking(&g, &cuts, 70 * 1024)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(4))]
+
+    /// The same past the 1 MiB the engine holds back to decide the encoding, half the cuts in the
+    /// streaming part (few cases: each checks two files of a MiB).
+    #[test]
+    fn any_chunking_past_the_first_mib_gives_the_same_report(
+        g in generated(),
+        cuts in proptest::collection::vec(any::<usize>(), 1..12),
+    ) {
+        chunking(&g, &cuts, (1 << 20) + 6 * 1024)?;
+    }
+}
+
+fn chunking(g: &Generated, cuts: &[usize], size: usize) -> Result<(), TestCaseError> {
+    {
         let mut bytes = g.bytes.clone();
         if g.bytes.len() > 8 {
-            // Repeat the records (not the header, nor the BOM) to pass 64 KiB.
+            // Repeat the records (not the header, nor the BOM) to pass `size`.
             let body_start = if g.bytes.starts_with(&[0xFF, 0xFE]) {
                 // UTF-16LE: the first line feed is the pair 0A 00 at an even offset.
                 (0..g.bytes.len() / 2)
                     .find(|&i| g.bytes[2 * i] == b'\n' && g.bytes[2 * i + 1] == 0)
                     .map_or(0, |i| 2 * i + 2)
             } else {
-                g.bytes.iter().position(|&b| b == b'\n').map_or(0, |p| p + 1)
+                g.bytes
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1)
             };
             let body = &g.bytes[body_start..];
             if body.len() > 4 {
-                while bytes.len() < 70 * 1024 {
+                while bytes.len() < size {
                     bytes.extend_from_slice(body);
                 }
             }
         }
+        // Half the cuts anywhere, half in the streaming part past the first MiB.
         let n = bytes.len().max(1);
-        let cuts: Vec<usize> = cuts.iter().map(|c| c % n).collect();
+        let tail = n.saturating_sub(1 << 20).max(1);
+        let cuts: Vec<usize> = cuts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i % 2 == 0 || n <= 1 << 20 {
+                    c % n
+                } else {
+                    (1 << 20) + c % tail
+                }
+            })
+            .collect();
         let whole = run::check(&bytes, &options(), 0);
         let split = run::check_split(&bytes, &options(), &cuts);
-        prop_assert!(whole.to_json(false) == split.to_json(false), "cuts {:?}", cuts);
+        prop_assert!(
+            whole.to_json(false) == split.to_json(false),
+            "cuts {:?}",
+            cuts
+        );
     }
+    Ok(())
 }

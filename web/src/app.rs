@@ -134,6 +134,8 @@ struct Ctx {
     cursor: RwSignal<Cursor>,
     downloads: RwSignal<Downloads>,
     known_groups: RwSignal<String>,
+    /// The encoding the admin chose for the upload (a label); `None` lets the engine guess.
+    encoding: RwSignal<Option<String>>,
     glossary: RwSignal<Option<Result<Vec<String>, String>>>,
     ready: RwSignal<bool>,
     /// Where the last check's time went.
@@ -198,6 +200,7 @@ impl Ctx {
         self.cancel();
         let job = self.new_job();
         let known_groups = model::parse_groups(&self.known_groups.get_untracked());
+        let encoding = self.encoding.get_untracked();
         self.phase.set(Phase::Checking {
             name: file.name(),
             bytes: 0,
@@ -237,6 +240,7 @@ impl Ctx {
                 &Request::CheckPart {
                     job,
                     known_groups: known_groups.clone(),
+                    encoding: encoding.clone(),
                 },
                 Some(file.as_ref()),
             );
@@ -246,6 +250,7 @@ impl Ctx {
             known_groups,
             roster,
             split,
+            encoding,
         };
         match &export {
             Some(export) => {
@@ -713,6 +718,7 @@ pub fn App() -> impl IntoView {
         cursor: RwSignal::new(Cursor::default()),
         downloads: RwSignal::new(Downloads::None),
         known_groups: RwSignal::new(options.groups.join("\n")),
+        encoding: RwSignal::new(options.encoding.clone()),
         glossary: RwSignal::new(None),
         ready: RwSignal::new(false),
         timing: RwSignal::new(None),
@@ -871,7 +877,7 @@ fn DropZone() -> impl IntoView {
         >
             <div class="drop-icon" aria-hidden="true">"⇪"</div>
             <p class="drop-title">{move || if ctx.phase.get() == Phase::Idle { "Drop your Org Sync CSV here" } else { "Drop another file to check it" }}</p>
-            <p class="drop-sub">"CSV, semicolon or tab separated, UTF-8, UTF-16 or Windows-1252 — any size."</p>
+            <p class="drop-sub">"CSV, semicolon or tab separated, UTF-8, UTF-16 or any code page Excel writes (Shift_JIS, GBK, Windows-1250…) — any size."</p>
             <div class="drop-actions">
                 <label class="button primary">
                     "Choose a file…"
@@ -1387,6 +1393,16 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
                 {facts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
                 {timing.map(|t| view! { <div><dt>"Checked in"</dt><dd>{model::duration(t.total_ms)}</dd></div> })}
             </dl>
+            <crate::encoding::EncodingChoice
+                facts=f.clone()
+                chosen=ctx.encoding.get_untracked()
+                on_choose=Callback::new(move |label| {
+                    ctx.encoding.set(label);
+                    if let Some(file) = ctx.file.get_value() {
+                        ctx.check(file);
+                    }
+                })
+            />
         </section>
     }
 }

@@ -51,6 +51,9 @@ pub struct EmbedOptions {
     pub theme: Option<Theme>,
     /// The origin (serialized, e.g. `https://portal.example.com`) allowed to receive the summary.
     pub parent: Option<String>,
+    /// The encoding to read uploads in (`encoding=shift_jis`: any label of the WHATWG Encoding
+    /// Standard, as the CLI's `--encoding`), as the engine names it; `None` guesses.
+    pub encoding: Option<String>,
 }
 
 /// Parses a URL fragment, with or without its leading `#`. Never fails: what it cannot read it
@@ -87,6 +90,9 @@ pub fn parse_fragment(fragment: &str) -> EmbedOptions {
                 "light" => out.theme = Some(Theme::Light),
                 _ => {}
             },
+            Some("encoding") => {
+                out.encoding = orgsync_core::Encoding::for_label(&value).map(|e| e.as_str().to_string());
+            }
             Some("parent") => {
                 if let Some(origin) = parse_origin(&value) {
                     out.parent = Some(origin);
@@ -270,6 +276,14 @@ impl Checked {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn encoding_takes_any_label_and_ignores_unknown_ones() {
+        assert_eq!(parse_fragment("#encoding=SJIS").encoding.as_deref(), Some("shift_jis"));
+        assert_eq!(parse_fragment("encoding=cp1250&theme=dark").encoding.as_deref(), Some("windows-1250"));
+        assert_eq!(parse_fragment("#encoding=klingon").encoding, None);
+        assert_eq!(parse_fragment("#groups=Sales").encoding, None);
+    }
+
     use super::*;
 
     #[test]

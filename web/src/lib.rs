@@ -15,6 +15,7 @@
 
 pub mod adapter;
 pub mod embed;
+pub mod encoding;
 pub mod model;
 pub mod protocol;
 pub mod view;

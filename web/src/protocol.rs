@@ -146,6 +146,9 @@ pub enum Request {
         /// rest). Never with `roster`.
         #[serde(default)]
         split: bool,
+        /// The encoding the admin chose (an Encoding Standard label); `None` guesses it.
+        #[serde(default)]
+        encoding: Option<String>,
     },
     /// Check the attached `File` from the cut on with [`orgsync_core::Checker::part`] and answer
     /// [`Reply::Part`] (the second worker of a split check; same job number as the first's).
@@ -154,6 +157,9 @@ pub enum Request {
         job: JobId,
         /// As in [`Request::Check`]: both halves are checked with the same options.
         known_groups: Vec<String>,
+        /// As in [`Request::Check`].
+        #[serde(default)]
+        encoding: Option<String>,
     },
     /// The second worker's answer to a split check, handed on by the page: the attachment is the
     /// part's bytes (a transferred `ArrayBuffer`), or nothing when there is no part (the second
@@ -404,22 +410,26 @@ mod tests {
                 known_groups: vec!["Sales EMEA".into()],
                 roster: None,
                 split: false,
+                encoding: Some("shift_jis".into()),
             },
             Request::Check {
                 job: 4,
                 known_groups: Vec::new(),
                 roster: Some(2),
                 split: false,
+                encoding: None,
             },
             Request::Check {
                 job: 9,
                 known_groups: Vec::new(),
                 roster: None,
                 split: true,
+                encoding: None,
             },
             Request::CheckPart {
                 job: 9,
                 known_groups: vec!["Sales".into()],
+                encoding: Some("windows-1250".into()),
             },
             Request::Part {
                 job: 9,

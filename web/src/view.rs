@@ -54,8 +54,17 @@ pub struct FileFacts {
     pub name: String,
     /// Size in bytes.
     pub bytes: u64,
-    /// The encoding the engine found.
+    /// The encoding the engine found (its label: `shift_jis`).
     pub encoding: String,
+    /// Its name for admins (`Japanese (Shift_JIS)`).
+    #[serde(default)]
+    pub encoding_name: String,
+    /// What it rests on: `bom`, `utf-16`, `utf-8`, `guessed` or `chosen`.
+    #[serde(default)]
+    pub encoding_basis: String,
+    /// A few decoded values, for the admin to confirm a guessed legacy encoding.
+    #[serde(default)]
+    pub encoding_preview: Vec<String>,
     /// The delimiter the engine found, as text.
     pub delimiter: String,
     /// Records, header excluded.

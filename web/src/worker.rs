@@ -188,6 +188,7 @@ fn on_message(event: MessageEvent) {
                 known_groups,
                 roster,
                 split,
+                encoding,
             },
             Some(file),
         ) => {
@@ -197,12 +198,19 @@ fn on_message(event: MessageEvent) {
             };
             let split = split && export.is_none();
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check(job, file, export, known_groups, split).await)
+                finish(job, check(job, file, export, known_groups, split, encoding).await)
             })
         }
-        (Request::CheckPart { job, known_groups }, Some(file)) => {
+        (
+            Request::CheckPart {
+                job,
+                known_groups,
+                encoding,
+            },
+            Some(file),
+        ) => {
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check_part(job, file, known_groups).await)
+                finish(job, check_part(job, file, known_groups, encoding).await)
             })
         }
         (Request::Roster { job, roster }, Some(file)) => {
@@ -578,7 +586,12 @@ async fn feed(
 /// The second worker of a split check: checks the file from the cut on and sends the page the
 /// part, transferred; or says there is none (no cut, or the engine cannot check this file in
 /// parts), and the first worker checks the whole file.
-async fn check_part(job: JobId, file: File, known_groups: Vec<String>) -> Result<(), Stop> {
+async fn check_part(
+    job: JobId,
+    file: File,
+    known_groups: Vec<String>,
+    encoding: Option<String>,
+) -> Result<(), Stop> {
     let now = || js_sys::Date::now();
     let start = now();
     let mut timing = PartTiming::default();
@@ -590,6 +603,7 @@ async fn check_part(job: JobId, file: File, known_groups: Vec<String>) -> Result
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster: None,
+        encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
     };
     let checker = cut.and_then(|_| orgsync_core::Checker::part(options, &head));
     drop(head);
@@ -660,6 +674,7 @@ async fn check(
     export: Option<(RosterId, File)>,
     known_groups: Vec<String>,
     split: bool,
+    encoding: Option<String>,
 ) -> Result<(), Stop> {
     let now = || js_sys::Date::now();
     let start = now();
@@ -689,6 +704,7 @@ async fn check(
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster,
+        encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
     });
     let size = file.size() as u64;
     // A split check stops at the cut; a second worker checks the rest at the same time.

@@ -33,6 +33,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         file_name: source.name(),
         known_groups: crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref()),
         roster,
+        encoding: args.encoding,
         // The terminal shows a few findings per rule unless --verbose; JSON and --verbose keep
         // up to the cap. The counts stay exact either way.
         max_findings_per_code: match args.max_findings_per_code.0 {

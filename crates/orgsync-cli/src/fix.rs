@@ -119,6 +119,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         file_name: source.name(),
         known_groups: groups.clone(),
         roster: roster.clone(),
+        encoding: args.encoding,
         max_findings_per_code: if args.json.is_some() {
             args.max_findings_per_code.0
         } else {
@@ -147,11 +148,28 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         .as_ref()
         .and_then(|o| o.path.as_ref())
         .map(|p| p.display().to_string());
+    // The corrected file is UTF-8 when F001 converted it, else in the file's own encoding.
+    let converted = report.findings.iter().any(|f| {
+        f.code == Code::F001
+            && f.fix
+                .as_ref()
+                .is_some_and(|x| fix_options.applies_to(f.code, x))
+    });
+    let kept = orgsync_core::Encoding::for_label(report.file.encoding)
+        .filter(|e| !converted && !e.is_utf8() && !e.is_utf16())
+        // A UTF-8 file with some rows in another encoding stays so: detection reads it again.
+        .filter(|_| {
+            !report
+                .findings
+                .iter()
+                .any(|f| f.code == Code::F001 && f.line.is_some())
+        });
     let mut recheck = Checker::new(Options {
         file_name: recheck_name,
         known_groups: groups,
         roster,
         max_findings_per_code: Some(100),
+        encoding: kept,
     });
     let mut emit = |chunk: FixChunk| -> Result<()> {
         if let Some(o) = corrected.as_mut() {

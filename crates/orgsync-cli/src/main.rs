@@ -17,7 +17,7 @@ mod roster;
 mod source;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use orgsync_core::Code;
+use orgsync_core::{Code, Encoding};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -108,6 +108,12 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "PREVIEW.csv", requires = "roster")]
     pub preview: Option<PathBuf>,
     /// The CSV file to check; `-` reads standard input.
+    /// Read the file in this encoding instead of guessing it: any label of the WHATWG Encoding
+    /// Standard (utf-8, shift_jis, gbk, big5, euc-kr, windows-1250, windows-1251, windows-1252,
+    /// macintosh, iso-8859-2, koi8-r…).
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    pub encoding: Option<Encoding>,
+
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 }
@@ -145,6 +151,12 @@ pub(crate) struct FixArgs {
     pub groups: Option<PathBuf>,
     /// The JSON report (--json) keeps at most N findings of each rule, as for `check`; the
     /// corrected file and the CSV reports always hold every row and every finding.
+    /// Read the file in this encoding instead of guessing it: any label of the WHATWG Encoding
+    /// Standard (utf-8, shift_jis, gbk, big5, euc-kr, windows-1250, windows-1251, windows-1252,
+    /// macintosh, iso-8859-2, koi8-r…).
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    pub encoding: Option<Encoding>,
+
     #[arg(long, value_name = "N|all", default_value = DEFAULT_MAX_FINDINGS_PER_CODE, value_parser = parse_cap)]
     pub max_findings_per_code: Cap,
     /// The account's current users (a user export), as for `check`.
@@ -199,6 +211,16 @@ fn parse_cap(s: &str) -> std::result::Result<Cap, String> {
     s.parse::<usize>()
         .map(|n| Cap(Some(n)))
         .map_err(|_| format!("expected a whole number of 0 or more, or `all`, not `{s}`"))
+}
+
+fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
+    Encoding::for_label(s).ok_or_else(|| {
+        let labels: Vec<&str> = Encoding::all().map(Encoding::as_str).collect();
+        format!(
+            "`{s}` is not an encoding this tool reads; use a label of the WHATWG Encoding Standard: {}",
+            labels.join(", ")
+        )
+    })
 }
 
 /// Comma-separated rule codes or names.

@@ -315,6 +315,18 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             file.kind.as_str()
         )?;
     }
+    if !file.encoding.starts_with("utf-") || file.encoding_basis == "chosen" {
+        // A legacy code page: what it was read as, and whether that was a guess.
+        let basis = match file.encoding_basis {
+            "guessed" => " — guessed (--encoding LABEL reads it in another)",
+            "chosen" => " — as chosen",
+            _ => "",
+        };
+        writeln!(out, "{} {}{basis}", "Read as:".bold(), file.encoding_name)?;
+        if !file.encoding_preview.is_empty() {
+            writeln!(out, "      e.g. {}", file.encoding_preview.join(", "))?;
+        }
+    }
     let actions = actions(report);
     if !actions.is_empty() {
         writeln!(out, "{} {}", "Upload:".bold(), actions.join(", "))?;

@@ -896,3 +896,82 @@ fn template_prints_the_header_row() {
         "{v:#}"
     );
 }
+
+// ---- encodings --------------------------------------------------------------------------------
+
+fn corpus(label: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/encodings")
+        .join(format!("{label}.csv"))
+}
+
+#[test]
+fn a_legacy_code_page_is_named_as_a_guess_with_names_to_confirm() {
+    let o = run(&["check", s(&corpus("shift_jis"))]);
+    assert_eq!(code(&o), 1, "F001 is an error");
+    let out = stdout(&o);
+    assert!(
+        out.contains("Read as: Japanese (Shift_JIS) — guessed"),
+        "{out}"
+    );
+    assert!(out.contains("太郎, 山田"), "{out}");
+    let v = json(&run(&[
+        "check",
+        "--format",
+        "json",
+        s(&corpus("shift_jis")),
+    ]));
+    assert_eq!(v["file"]["encoding"], "shift_jis");
+    assert_eq!(v["file"]["encoding_basis"], "guessed");
+}
+
+#[test]
+fn encoding_chooses_the_code_page_for_check_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    // Windows-1251 read as Windows-1250 is wrong; chosen right, F001's conversion is safe.
+    let path = corpus("windows-1251");
+    let v = json(&run(&[
+        "check",
+        "--format",
+        "json",
+        "--encoding",
+        "CP1251",
+        s(&path),
+    ]));
+    assert_eq!(v["file"]["encoding"], "windows-1251");
+    assert_eq!(v["file"]["encoding_basis"], "chosen");
+    let out = dir.path().join("out.csv");
+    let o = run(&["fix", s(&path), "--encoding", "cp1251", "-o", s(&out)]);
+    assert!(code(&o) <= 1, "{}", stderr(&o));
+    let text = String::from_utf8(std::fs::read(&out).unwrap()).expect("UTF-8 out");
+    assert!(text.starts_with('\u{FEFF}'));
+    assert!(text.contains("Иван,Петров"), "{text}");
+    // Without the conversion, the corrected file is the input byte for byte.
+    let o = run(&[
+        "fix",
+        s(&path),
+        "--encoding",
+        "cp1251",
+        "--no-fix",
+        "F001",
+        "-o",
+        s(&out),
+    ]);
+    assert!(code(&o) <= 1, "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&path).unwrap());
+}
+
+#[test]
+fn an_unknown_encoding_is_refused_with_the_labels_to_use() {
+    let o = run(&["check", "--encoding", "latin-9000", s(&corpus("gbk"))]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("`latin-9000` is not an encoding this tool reads"),
+        "{err}"
+    );
+    assert!(
+        err.contains("shift_jis") && err.contains("macintosh"),
+        "{err}"
+    );
+}

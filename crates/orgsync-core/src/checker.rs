@@ -2,8 +2,7 @@
 
 use crate::engine::{FileKind, Handler, Header, Mark, Pipeline, Row};
 use crate::finding::Finding;
-use crate::input::Encoding as Enc;
-use crate::input::{Encoding, Sniffed};
+use crate::input::Sniffed;
 use crate::options::Options;
 use crate::registry::{Code, Severity};
 use crate::report::{FileInfo, Plan, Report, Summary};
@@ -54,7 +53,7 @@ impl Checker {
     /// A checker with these options.
     pub fn new(options: Options) -> Checker {
         Checker {
-            pipeline: Pipeline::new(),
+            pipeline: Pipeline::with_encoding(options.encoding),
             state: State {
                 options,
                 findings: Vec::new(),
@@ -105,6 +104,9 @@ impl Checker {
                     p.first_legacy_line.unwrap_or(1),
                 ));
             }
+            if let (Some(s), Some(line)) = (sniffed, p.first_invalid_line) {
+                late.push(rules::file::invalid_bytes(&s, p.invalid_rows, line));
+            }
             late.extend(rules::file::mixed_line_endings(&p.line_endings()));
             if p.header().is_none() || p.records() == 0 {
                 late.extend(rules::file::empty(p.header(), p.bytes));
@@ -150,12 +152,7 @@ impl Checker {
         findings.extend(std::mem::take(&mut st.findings));
         crate::finding::sort_by_position(&mut findings);
         let line_ending = p.line_endings().dominant();
-        let s = sniffed.unwrap_or(Sniffed {
-            encoding: Encoding::Utf8,
-            bom: false,
-            binary: None,
-            delimiter: b',',
-        });
+        let s = sniffed.unwrap_or(Sniffed::empty());
         let file_findings: Vec<Finding> = findings
             .iter()
             .filter(|f| is_file_level(f, header.as_ref()))
@@ -247,7 +244,7 @@ impl Checker {
         let p = &self.pipeline;
         // `start_part` sniffed the file.
         let s = p.sniffed().copied();
-        w.u8(s.map_or(u8::MAX, |s| encoding_code(s.encoding)));
+        w.u8(s.map_or(u8::MAX, |s| s.encoding.code()));
         w.bool(s.is_some_and(|s| s.bom));
         w.u8(s.map_or(0, |s| s.delimiter));
         let end = p.mark();
@@ -305,7 +302,7 @@ impl Checker {
             return Err(Unmerged("this checker has not sniffed the file"));
         };
         let (encoding, bom, delimiter) = (r.u8()?, r.bool()?, r.u8()?);
-        if encoding != encoding_code(sniffed.encoding)
+        if encoding != sniffed.encoding.code()
             || bom != sniffed.bom
             || delimiter != sniffed.delimiter
         {
@@ -392,15 +389,6 @@ impl Checker {
     }
 }
 
-fn encoding_code(e: Enc) -> u8 {
-    match e {
-        Enc::Utf8 => 0,
-        Enc::Utf16Le => 1,
-        Enc::Utf16Be => 2,
-        Enc::Windows1252 => 3,
-    }
-}
-
 fn write_mark(w: &mut Writer, m: &Mark) {
     for v in [
         m.rows,
@@ -433,7 +421,8 @@ fn read_mark(r: &mut Reader<'_>) -> Result<Mark, Damaged> {
 
 /// File-level and header findings (no row, or the header's row).
 fn is_file_level(f: &Finding, header: Option<&Header>) -> bool {
-    f.row.is_none() || header.is_some_and(|h| f.row == Some(h.row))
+    // F015 is on the `sep=` line, row 1, above the header.
+    f.row.is_none() || f.code == Code::F015 || header.is_some_and(|h| f.row == Some(h.row))
 }
 
 impl State {
@@ -471,9 +460,10 @@ impl State {
 }
 
 impl Handler for State {
-    fn sniffed(&mut self, sniffed: &Sniffed, _sample: &[u8]) {
+    fn sniffed(&mut self, sniffed: &Sniffed, sample: &[u8]) {
         let mut out = Vec::new();
-        rules::file::sniffed(sniffed, &mut |f| out.push(f));
+        let preview = crate::input::preview(sniffed, sample);
+        rules::file::sniffed(sniffed, &preview, &mut |f| out.push(f));
         for f in out {
             self.keep_file(f);
         }
@@ -499,6 +489,16 @@ impl Handler for State {
         }
         out.extend(rules::file::too_many_columns(header));
         rules::header::check(&ctx, &mut |f| out.push(f));
+        if let Some(problem) = header.quote_problem {
+            // The names are not what the admin meant: no fix may rewrite them, and the broken
+            // column's own header findings would only describe the quote's damage.
+            let broken = problem.field();
+            out.retain(|f| f.column != Some(broken) || !f.code.as_str().starts_with('H'));
+            for f in &mut out {
+                f.fix = None;
+            }
+            out.push(rules::file::header_quoting(header, problem));
+        }
         let cross = Cross::new(&ctx);
         self.cross = Some(if self.part.is_some() {
             cross.logging()

@@ -6,7 +6,7 @@
 //! (possibly capped) list of findings, only its [`crate::report::Plan`].
 
 use crate::header::{ColumnKind, classify, normalize_header};
-use crate::input::{Decoding, Encoding, SNIFF_LEN, Sniffed, sniff};
+use crate::input::{Decoding, Encoding, SNIFF_LEN, Sniffed, decode_cell, sniff};
 use crate::parse::{Event, LineEndings, Parser, QuoteProblem};
 
 /// One column of the header.
@@ -14,6 +14,9 @@ use crate::parse::{Event, LineEndings, Parser, QuoteProblem};
 pub(crate) struct Column {
     /// The header text as written in the file.
     pub raw: String,
+    /// Its bytes, when they differ from `raw` (the file is not UTF-8): the corrected file
+    /// writes them back unchanged when it keeps the file's encoding.
+    pub bytes: Option<Vec<u8>>,
     /// The header as H001/H002 would correct it.
     pub name: String,
     /// What the column holds.
@@ -54,6 +57,8 @@ pub(crate) struct Header {
     pub row: u64,
     pub line: u64,
     pub kind: FileKind,
+    /// A quoting problem in the header record (F006 on row 1): its names get no fix then.
+    pub quote_problem: Option<QuoteProblem>,
     /// How the row rules check each column, worked out once for the file.
     pub row_plan: crate::rules::row::Plan,
 }
@@ -66,6 +71,7 @@ impl Header {
                 name: normalize_header(&raw),
                 kind: classify(&raw),
                 raw,
+                bytes: None,
             })
             .collect();
         let has = |name: &str| columns.iter().any(|c| c.name == name);
@@ -87,6 +93,7 @@ impl Header {
             row,
             line,
             kind,
+            quote_problem: None,
             row_plan,
         }
     }
@@ -108,8 +115,12 @@ pub(crate) struct Row<'a> {
     pub line: u64,
     pub text: &'a str,
     pub ends: &'a [usize],
-    /// The record's bytes were not UTF-8 and were read as Windows-1252.
+    /// The record's text holds characters that exist only because its bytes were decoded in a
+    /// guessed encoding: no safe fix may remove them (R012 offers its fix as a suggestion).
     pub legacy: bool,
+    /// The record's own bytes, when its text was decoded from another encoding: the corrected
+    /// file writes untouched cells back byte for byte when it keeps that encoding.
+    pub raw: Option<Raw<'a>>,
     /// A quoting problem in the record, if any.
     pub quote_problem: Option<QuoteProblem>,
     /// The row was a blank line (no fields at all).
@@ -167,6 +178,27 @@ impl<'a> Row<'a> {
     }
 }
 
+/// A record's bytes and cell ends, and the encoding its text was decoded from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Raw<'a> {
+    pub bytes: &'a [u8],
+    pub ends: &'a [usize],
+    pub encoding: Encoding,
+}
+
+impl<'a> Raw<'a> {
+    /// The bytes of cell `i` ("" past the end).
+    pub(crate) fn cell(&self, i: usize) -> &'a [u8] {
+        match self.ends.get(i) {
+            Some(&end) => {
+                let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                self.bytes.get(start..end).unwrap_or_default()
+            }
+            None => &[],
+        }
+    }
+}
+
 /// What a pass does with the pipeline's output.
 pub(crate) trait Handler {
     /// The file's form is known (or it is not text: `sniffed.binary`).
@@ -204,6 +236,8 @@ pub(crate) struct Pipeline {
     parser: Option<Parser>,
     header: Option<Header>,
     scratch: String,
+    /// The `sep=` line is still to come (and to be skipped).
+    skip_sep: bool,
     legacy_text: String,
     legacy_ends: Vec<usize>,
     /// Rows seen so far (spreadsheet numbering: the next row is `rows + 1`).
@@ -215,6 +249,16 @@ pub(crate) struct Pipeline {
     /// Records whose bytes were not UTF-8: count and first line.
     pub legacy_rows: u64,
     pub first_legacy_line: Option<u64>,
+    /// Records holding bytes that are not valid in the file's (legacy) encoding (F016): count and
+    /// first line.
+    pub invalid_rows: u64,
+    pub first_invalid_line: Option<u64>,
+    /// The admin's encoding, which replaces detection.
+    choice: Option<Encoding>,
+    /// The sniffing to take instead of sniffing (the fix pass takes the check pass's).
+    preset: Option<Sniffed>,
+    /// A few decoded values of a file in a legacy encoding, for a person to confirm it.
+    pub preview: Vec<String>,
 }
 
 impl Pipeline {
@@ -226,6 +270,7 @@ impl Pipeline {
             parser: None,
             header: None,
             scratch: String::new(),
+            skip_sep: true,
             legacy_text: String::new(),
             legacy_ends: Vec::new(),
             rows: 0,
@@ -233,6 +278,34 @@ impl Pipeline {
             bytes: 0,
             legacy_rows: 0,
             first_legacy_line: None,
+            invalid_rows: 0,
+            first_invalid_line: None,
+            choice: None,
+            preset: None,
+            preview: Vec::new(),
+        }
+    }
+
+    /// A pipeline that reads the file in the admin's encoding instead of detecting it.
+    pub(crate) fn with_encoding(choice: Option<Encoding>) -> Pipeline {
+        Pipeline {
+            choice,
+            ..Pipeline::new()
+        }
+    }
+
+    /// A pipeline that takes this sniffing (the check pass's) instead of sniffing again.
+    pub(crate) fn with_sniffed(sniffed: Option<Sniffed>) -> Pipeline {
+        Pipeline {
+            preset: sniffed,
+            ..Pipeline::new()
+        }
+    }
+
+    fn decide(&self, sample: &[u8], complete: bool) -> Sniffed {
+        match self.preset {
+            Some(s) => s,
+            None => sniff(sample, complete, self.choice),
         }
     }
 
@@ -265,8 +338,10 @@ impl Pipeline {
         if head.len() < SNIFF_LEN {
             return None;
         }
-        let s = sniff(&head[..SNIFF_LEN]);
-        if s.binary.is_some() || matches!(s.encoding, Encoding::Utf16Le | Encoding::Utf16Be) {
+        let s = self.decide(&head[..SNIFF_LEN], false);
+        // Only UTF-8 files are cut: a legacy encoding's records are decoded with counts (F016)
+        // the part's wire format does not carry, and UTF-16 cannot be cut at a byte.
+        if s.binary.is_some() || !s.encoding.is_utf8() || !s.parse_raw() {
             return None;
         }
         self.sniffed = Some(s);
@@ -331,7 +406,7 @@ impl Pipeline {
         if self.sniffed.is_none() {
             self.sample.extend_from_slice(bytes);
             if self.sample.len() >= SNIFF_LEN {
-                self.start(h);
+                self.start(h, false);
             }
             return;
         }
@@ -341,16 +416,18 @@ impl Pipeline {
     /// Ends the input.
     pub(crate) fn finish(&mut self, h: &mut dyn Handler) {
         if self.sniffed.is_none() {
-            self.start(h);
+            self.start(h, true);
         }
         self.feed(&[], true, h);
     }
 
-    fn start(&mut self, h: &mut dyn Handler) {
+    fn start(&mut self, h: &mut dyn Handler, complete: bool) {
         // Only the first SNIFF_LEN bytes decide, however large the first chunk: any chunking
         // must give the same answer.
-        let s = sniff(&self.sample[..self.sample.len().min(SNIFF_LEN)]);
+        let n = self.sample.len().min(SNIFF_LEN);
+        let s = self.decide(&self.sample[..n], complete && n == self.sample.len());
         self.sniffed = Some(s);
+        self.preview = crate::input::preview(&s, &self.sample[..n]);
         h.sniffed(&s, &self.sample);
         if s.binary.is_none() {
             self.decoding = Some(Decoding::new(&s));
@@ -365,7 +442,12 @@ impl Pipeline {
             return;
         };
         let mut scratch = std::mem::take(&mut self.scratch);
+        let Some(sniffed) = self.sniffed else { return };
         let mut state = RowState {
+            sniffed,
+            skip_sep: &mut self.skip_sep,
+            invalid_rows: &mut self.invalid_rows,
+            first_invalid_line: &mut self.first_invalid_line,
             header: &mut self.header,
             legacy_text: &mut self.legacy_text,
             legacy_ends: &mut self.legacy_ends,
@@ -385,6 +467,10 @@ impl Pipeline {
 }
 
 struct RowState<'p> {
+    sniffed: Sniffed,
+    skip_sep: &'p mut bool,
+    invalid_rows: &'p mut u64,
+    first_invalid_line: &'p mut Option<u64>,
     header: &'p mut Option<Header>,
     legacy_text: &'p mut String,
     legacy_ends: &'p mut Vec<usize>,
@@ -402,29 +488,63 @@ impl RowState<'_> {
             Event::BlankLine { line } => (line, &[][..], &[][..], None, true, None),
             Event::Record(r) => (r.line, r.data, r.ends, r.quote_problem, false, r.cut),
         };
-        // A record is UTF-8 only if each of its cells is: the joined text can be valid while a
-        // cell ends on a lone lead byte and the next begins with its continuation byte. Plain
-        // ASCII text, nearly every record, has no such cell.
+        if std::mem::take(self.skip_sep) && self.sniffed.sep_line {
+            // Excel's `sep=X` line: a row of the file (so the header is row 2), not the header.
+            return;
+        }
+        let s = self.sniffed;
         let plain = crate::parse::is_plain(data);
-        let utf8 = std::str::from_utf8(data)
-            .ok()
-            .filter(|t| plain || ends.iter().all(|&e| t.is_char_boundary(e)));
-        let (text, ends, legacy): (&str, &[usize], bool) = match utf8 {
-            Some(t) => (t, ends, false),
-            None => {
-                // Not UTF-8: read this record as Windows-1252, field by field.
-                *self.legacy_rows += 1;
-                self.first_legacy_line.get_or_insert(line);
-                self.legacy_text.clear();
-                self.legacy_ends.clear();
-                let mut start = 0;
-                for &end in ends {
-                    crate::codec::decode_1252(&data[start..end], self.legacy_text);
-                    self.legacy_ends.push(self.legacy_text.len());
-                    start = end;
-                }
-                (self.legacy_text.as_str(), self.legacy_ends.as_slice(), true)
+        let mut raw = None;
+        let (text, ends, legacy): (&str, &[usize], bool) = if !s.parse_raw() {
+            // Text a streaming decoder made: UTF-8 already. A U+FFFD there stands for bytes
+            // that were not valid in a legacy encoding.
+            let text = std::str::from_utf8(data).unwrap_or_default();
+            let legacy = !s.encoding.is_utf16() && !text.is_ascii();
+            if legacy && text.contains('\u{FFFD}') {
+                *self.invalid_rows += 1;
+                self.first_invalid_line.get_or_insert(line);
             }
+            (text, ends, legacy && !s.basis.certain())
+        } else if s.encoding.is_utf8() {
+            // A record is UTF-8 only if each of its cells is: the joined text can be valid while
+            // a cell ends on a lone lead byte and the next begins with its continuation byte.
+            // Plain ASCII text, nearly every record, has no such cell.
+            let utf8 = std::str::from_utf8(data)
+                .ok()
+                .filter(|t| plain || ends.iter().all(|&e| t.is_char_boundary(e)));
+            match utf8 {
+                Some(t) => (t, ends, false),
+                None => {
+                    // Not UTF-8: read this record in the fallback encoding, field by field.
+                    *self.legacy_rows += 1;
+                    self.first_legacy_line.get_or_insert(line);
+                    self.decode(s.fallback, data, ends);
+                    raw = Some(Raw {
+                        bytes: data,
+                        ends,
+                        encoding: s.fallback,
+                    });
+                    (self.legacy_text.as_str(), self.legacy_ends.as_slice(), true)
+                }
+            }
+        } else if plain || data.is_ascii() {
+            // ASCII reads as itself in every encoding the parser reads the bytes of.
+            (std::str::from_utf8(data).unwrap_or_default(), ends, false)
+        } else {
+            if !self.decode(s.encoding, data, ends) {
+                *self.invalid_rows += 1;
+                self.first_invalid_line.get_or_insert(line);
+            }
+            raw = Some(Raw {
+                bytes: data,
+                ends,
+                encoding: s.encoding,
+            });
+            (
+                self.legacy_text.as_str(),
+                self.legacy_ends.as_slice(),
+                !s.basis.certain(),
+            )
         };
         let header_seen = self.header.is_some();
         if let Some(bytes) = cut {
@@ -439,7 +559,13 @@ impl RowState<'_> {
                     text[s..ends[i]].to_string()
                 })
                 .collect();
-            let header = Header::new(names, *self.rows, line);
+            let mut header = Header::new(names, *self.rows, line);
+            header.quote_problem = quote_problem;
+            if let Some(raw) = raw {
+                for (i, c) in header.columns.iter_mut().enumerate() {
+                    c.bytes = Some(raw.cell(i).to_vec());
+                }
+            }
             self.handler.header(&header);
             *self.header = Some(header);
             return;
@@ -457,20 +583,37 @@ impl RowState<'_> {
             text,
             ends,
             legacy,
+            raw,
             quote_problem,
             blank_line,
             plain,
         };
         self.handler.row(self.header.as_ref(), &row);
     }
+
+    /// Decodes a record's cells in `enc` into `legacy_text`/`legacy_ends`; `false` when some
+    /// bytes were not valid in it.
+    fn decode(&mut self, enc: Encoding, data: &[u8], ends: &[usize]) -> bool {
+        self.legacy_text.clear();
+        self.legacy_ends.clear();
+        let mut start = 0;
+        let mut valid = true;
+        for &end in ends {
+            valid &= decode_cell(enc, &data[start..end], self.legacy_text);
+            self.legacy_ends.push(self.legacy_text.len());
+            start = end;
+        }
+        valid
+    }
 }
 
-/// The file's encoding as reported: a UTF-8 file with non-UTF-8 records reads as Windows-1252.
-pub(crate) fn reported_encoding(s: &Sniffed, legacy_rows: u64) -> Encoding {
-    if s.encoding == Encoding::Utf8 && legacy_rows > 0 {
-        Encoding::Windows1252
+/// The file's encoding as reported: a UTF-8 file with non-UTF-8 records reads as its fallback
+/// (Windows-1252), a guess.
+pub(crate) fn reported_encoding(s: &Sniffed, legacy_rows: u64) -> (Encoding, crate::input::Basis) {
+    if s.encoding.is_utf8() && legacy_rows > 0 {
+        (s.fallback, crate::input::Basis::Guessed)
     } else {
-        s.encoding
+        (s.encoding, s.basis)
     }
 }
 
@@ -483,13 +626,18 @@ pub(crate) fn reported_encoding(s: &Sniffed, legacy_rows: u64) -> Encoding {
 pub mod stages {
     use super::{Handler, Header, Pipeline, Row};
     use crate::input::{Decoding, SNIFF_LEN, Sniffed, sniff};
+
+    fn sniffed(bytes: &[u8]) -> Sniffed {
+        let n = bytes.len().min(SNIFF_LEN);
+        sniff(&bytes[..n], n == bytes.len(), None)
+    }
     use crate::parse::{Event, Parser};
 
     const CHUNK: usize = 1 << 20;
 
     /// Sniffing and decoding: the bytes of UTF-8 text the parser would get.
     pub fn decode(bytes: &[u8]) -> u64 {
-        let s = sniff(&bytes[..bytes.len().min(SNIFF_LEN)]);
+        let s = sniffed(bytes);
         if s.binary.is_some() {
             return 0;
         }
@@ -505,7 +653,7 @@ pub mod stages {
 
     /// Decoding and parsing: the records and blank lines the parser hands on.
     pub fn parse(bytes: &[u8]) -> u64 {
-        let s = sniff(&bytes[..bytes.len().min(SNIFF_LEN)]);
+        let s = sniffed(bytes);
         if s.binary.is_some() {
             return 0;
         }

@@ -7,6 +7,7 @@
 
 use crate::engine::{Handler, Header, Pipeline, Row};
 use crate::finding::{Edit, Finding};
+use crate::input::encode;
 use crate::input::{Encoding, Sniffed};
 use crate::options::{FixOptions, Options};
 use crate::registry::Code;
@@ -53,6 +54,14 @@ struct State {
     delimiter: u8,
     terminator: &'static [u8],
     utf16: Option<Encoding>,
+    /// F001's conversion to UTF-8 is on.
+    convert: bool,
+    /// The header cell whose quote never closes, while the header is written.
+    open_quote: Option<usize>,
+    /// Fixes of the current row reported as not applied (`fits`), each once.
+    noted: Vec<(Option<u64>, Option<usize>, Code)>,
+    /// The legacy encoding the corrected file keeps (F001's fix off), if the file has one.
+    keep_encoding: Option<Encoding>,
     width: usize,
     /// Number of header columns in the error report.
     report_width: usize,
@@ -69,7 +78,8 @@ impl Fixer {
         let plan = Arc::clone(&report.plan);
         let check = plan.options.clone();
         Fixer {
-            pipeline: Pipeline::new(),
+            // The check pass's sniffing: the same encoding and delimiter, whatever was chosen.
+            pipeline: Pipeline::with_sniffed(plan.sniffed),
             st: State {
                 plan,
                 check,
@@ -80,6 +90,10 @@ impl Fixer {
                 delimiter: b',',
                 terminator: b"\r\n",
                 utf16: None,
+                convert: false,
+                open_quote: None,
+                noted: Vec::new(),
+                keep_encoding: None,
                 width: 0,
                 report_width: 0,
                 cut: None,
@@ -132,12 +146,7 @@ impl State {
     /// Writes what comes before the rows: the corrected header and the reports' file-level lines.
     fn start(&mut self, header: Option<&Header>) {
         self.started = true;
-        let sniffed = self.plan.sniffed.unwrap_or(Sniffed {
-            encoding: Encoding::Utf8,
-            bom: false,
-            binary: None,
-            delimiter: b',',
-        });
+        let sniffed = self.plan.sniffed.unwrap_or(Sniffed::empty());
         self.delimiter = if self.code_on(Code::F004) {
             b','
         } else {
@@ -149,14 +158,23 @@ impl State {
         {
             self.terminator = b"\n";
         }
-        if matches!(sniffed.encoding, Encoding::Utf16Le | Encoding::Utf16Be)
-            && !self.code_on(Code::F001)
-        {
+        self.convert = self.code_on(Code::F001);
+        if sniffed.encoding.is_utf16() && !self.convert {
             self.utf16 = Some(sniffed.encoding);
         }
+        if !sniffed.encoding.is_utf8() && !sniffed.encoding.is_utf16() && !self.convert {
+            self.keep_encoding = Some(sniffed.encoding);
+        }
         let binary = sniffed.binary.is_some();
-        if sniffed.bom && !binary {
+        // A file converted from a legacy encoding gets UTF-8's mark, as a UTF-16 one keeps
+        // its own: Excel then opens the corrected file with the right characters.
+        let legacy_converted = self.convert && !sniffed.encoding.is_utf8();
+        if (sniffed.bom || legacy_converted) && !binary {
             self.emit_corrected("\u{FEFF}".as_bytes());
+        }
+        if sniffed.sep_line && !binary && !self.code_on(Code::F015) {
+            let line = [b"sep=", &[self.delimiter][..], self.terminator].concat();
+            self.emit_corrected(&line);
         }
         // Findings CSV header.
         write_row(
@@ -198,6 +216,17 @@ impl State {
         self.width = header.columns.len();
         self.keep = vec![true; self.width];
         let mut cells: Vec<String> = raw_headers;
+        let enc = if self.convert {
+            None
+        } else {
+            self.keep_encoding.or_else(|| {
+                header
+                    .columns
+                    .iter()
+                    .any(|c| c.bytes.is_some())
+                    .then_some(sniffed.fallback)
+            })
+        };
         for f in &plan.file_findings {
             if !self.on(f) || f.row != Some(header.row) {
                 continue;
@@ -206,12 +235,55 @@ impl State {
                 continue;
             };
             match fix.edit {
-                Edit::SetCell if col < cells.len() => cells[col] = fix.after.clone(),
+                Edit::SetCell if col < cells.len() => {
+                    if self.fits(enc, f, Some(header)) {
+                        cells[col] = fix.after.clone();
+                    }
+                }
                 Edit::DropColumn if col < self.keep.len() => self.keep[col] = false,
                 _ => {}
             }
         }
-        self.write_corrected(&cells, false);
+        let orig: Vec<(&str, Option<&[u8]>)> = header
+            .columns
+            .iter()
+            .map(|c| (c.raw.as_str(), c.bytes.as_deref()))
+            .collect();
+        // A header quote that never closes swallowed the rest of the file into one cell: it is
+        // written back as it was read, still open, so every record after it is kept as it was.
+        self.open_quote = match header.quote_problem {
+            Some(crate::parse::QuoteProblem::Unterminated { field }) => Some(field),
+            _ => None,
+        };
+        self.write_corrected(&cells, &orig, enc);
+        self.open_quote = None;
+    }
+
+    /// Whether a fix's result can be written in `enc` (the encoding the corrected file keeps;
+    /// `None` is UTF-8, which holds anything). When it cannot, the fix is not applied and the
+    /// findings CSV says so.
+    fn fits(&mut self, enc: Option<Encoding>, f: &Finding, header: Option<&Header>) -> bool {
+        let (Some(enc), Some(fix)) = (enc, f.fix.as_ref()) else {
+            return true;
+        };
+        if encode(enc, &fix.after).is_some() {
+            return true;
+        }
+        let key = (f.row, f.column, f.code);
+        if self.noted.contains(&key) {
+            return false;
+        }
+        self.noted.push(key);
+        let mut note = f.clone();
+        note.message = format!(
+            "Fix not applied: `{}` cannot be written in {}, the file's encoding, so the cell is kept as it was. {}",
+            fix.after,
+            enc.name(),
+            f.message
+        );
+        note.tip = "Turn on F001's conversion to UTF-8 (`--suggested F001`) to apply it.".into();
+        self.write_finding(&note, header);
+        false
     }
 
     /// Appends UTF-8 text to the corrected file, in UTF-16 when the file stays UTF-16 (F001's
@@ -221,7 +293,7 @@ impl State {
             Some(enc) => {
                 let text = String::from_utf8_lossy(utf8);
                 for unit in text.encode_utf16() {
-                    let bytes = if enc == Encoding::Utf16Be {
+                    let bytes = if enc == Encoding::UTF_16BE {
                         unit.to_be_bytes()
                     } else {
                         unit.to_le_bytes()
@@ -233,8 +305,15 @@ impl State {
         }
     }
 
-    fn write_corrected(&mut self, cells: &[String], legacy: bool) {
-        let legacy_bytes = legacy && !self.code_on(Code::F001);
+    /// Writes a record of the corrected file. `orig` holds each cell's text and bytes as read;
+    /// `enc` is the legacy encoding the corrected file keeps, or `None` for UTF-8. A cell no fix
+    /// changed is written back byte for byte as it was; a changed one is encoded in `enc`.
+    fn write_corrected(
+        &mut self,
+        cells: &[String],
+        orig: &[(&str, Option<&[u8]>)],
+        enc: Option<Encoding>,
+    ) {
         let mut line = Vec::with_capacity(cells.iter().map(|c| c.len() + 1).sum::<usize>() + 2);
         let mut first = true;
         for (i, cell) in cells.iter().enumerate() {
@@ -245,12 +324,42 @@ impl State {
                 line.push(self.delimiter);
             }
             first = false;
-            let bytes = if legacy_bytes {
-                crate::codec::encode_1252(cell)
-            } else {
-                cell.as_bytes().to_vec()
-            };
-            write_field(&mut line, &bytes, self.delimiter);
+            if self.open_quote == Some(i) {
+                let bytes = match (enc, orig.get(i)) {
+                    (Some(_), Some((_, Some(b)))) => b.to_vec(),
+                    (Some(enc), _) => encode(enc, cell).unwrap_or_else(|| cell.clone().into()),
+                    (None, _) => cell.as_bytes().to_vec(),
+                };
+                line.push(b'"');
+                for b in bytes {
+                    if b == b'"' {
+                        line.push(b'"');
+                    }
+                    line.push(b);
+                }
+                self.emit_corrected(&line);
+                return;
+            }
+            match enc {
+                None => write_field(&mut line, cell.as_bytes(), self.delimiter),
+                Some(enc) => {
+                    let (text, bytes) = orig.get(i).copied().unwrap_or(("", None));
+                    let bytes: std::borrow::Cow<'_, [u8]> = if text == cell.as_str() {
+                        match bytes {
+                            Some(b) => b.into(),
+                            None => encode(enc, cell)
+                                .unwrap_or_else(|| cell.clone().into())
+                                .into(),
+                        }
+                    } else {
+                        // `fits` let only fixes the encoding holds through.
+                        encode(enc, cell)
+                            .map(Into::into)
+                            .unwrap_or_else(|| bytes.unwrap_or(text.as_bytes()).into())
+                    };
+                    write_field(&mut line, &bytes, self.delimiter);
+                }
+            }
         }
         line.extend_from_slice(self.terminator);
         self.emit_corrected(&line);
@@ -365,6 +474,12 @@ impl Handler for State {
             return;
         }
         let mut cells: Vec<String> = row.cells().map(str::to_string).collect();
+        self.noted.clear();
+        let enc = if self.convert {
+            None
+        } else {
+            row.raw.map(|r| r.encoding).or(self.keep_encoding)
+        };
         let mut current = found;
         for _ in 0..MAX_ROUNDS {
             let mut changed = false;
@@ -376,7 +491,10 @@ impl Handler for State {
                 if fix.edit != Edit::SetCell || !self.on(f) || col >= cells.len() || touched[col] {
                     continue;
                 }
-                if cells[col] == fix.before && fix.after != fix.before {
+                if cells[col] == fix.before
+                    && fix.after != fix.before
+                    && self.fits(enc, f, Some(header))
+                {
                     cells[col] = fix.after.clone();
                     touched[col] = true;
                     changed = true;
@@ -402,7 +520,10 @@ impl Handler for State {
         if reshape {
             cells.resize(self.width, String::new());
         }
-        self.write_corrected(&cells, row.legacy);
+        let orig: Vec<(&str, Option<&[u8]>)> = (0..cells.len())
+            .map(|i| (row.cell(i), row.raw.map(|r| r.cell(i))))
+            .collect();
+        self.write_corrected(&cells, &orig, enc);
     }
 }
 

@@ -1,11 +1,10 @@
 //! The account's group names, for R008: from a user export's `group:` headers, or from a plain
 //! list with one group name a line.
 
-use crate::codec::{Utf16Decoder, decode_1252};
 use crate::engine::{Handler, Header, Pipeline, Row};
 use crate::header::ColumnKind;
 use crate::header::strip_group_prefix;
-use crate::input::{Encoding, Sniffed, sniff};
+use crate::input::{Sniffed, sniff};
 
 /// The group names a user export or a group list holds, trimmed, without duplicates (compared
 /// case-insensitively, as the uploader compares group names), in the order they appear.
@@ -107,25 +106,25 @@ fn first_header(bytes: &[u8]) -> Option<Option<Header>> {
 
 /// The whole input as text, decoded as the engine would.
 fn decode(bytes: &[u8]) -> String {
-    let s = sniff(&bytes[..bytes.len().min(64 * 1024)]);
-    match s.encoding {
-        Encoding::Utf16Le | Encoding::Utf16Be => {
-            let mut text = String::new();
-            Utf16Decoder::new(s.encoding == Encoding::Utf16Be).decode(bytes, &mut text, true);
-            text
-        }
-        _ => {
-            let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
-            match std::str::from_utf8(body) {
-                Ok(t) => t.to_string(),
-                Err(_) => {
-                    let mut text = String::new();
-                    decode_1252(body, &mut text);
-                    text
-                }
-            }
-        }
+    let n = bytes.len().min(crate::input::SNIFF_LEN);
+    let s = sniff(&bytes[..n], n == bytes.len(), None);
+    let body = &bytes[usize::from(s.bom_len)..];
+    if s.encoding.is_utf8() {
+        return match std::str::from_utf8(body) {
+            Ok(t) => t.to_string(),
+            Err(_) => s
+                .fallback
+                .codec()
+                .decode_without_bom_handling(body)
+                .0
+                .into_owned(),
+        };
     }
+    s.encoding
+        .codec()
+        .decode_without_bom_handling(body)
+        .0
+        .into_owned()
 }
 
 #[cfg(test)]

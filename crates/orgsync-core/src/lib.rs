@@ -13,7 +13,6 @@
 #![deny(missing_docs)]
 
 mod checker;
-mod codec;
 mod engine;
 mod finding;
 mod fixer;
@@ -40,7 +39,7 @@ pub use finding::{Applicability, Edit, Finding, Fix};
 pub use fixer::{FixChunk, Fixer};
 pub use groups::groups_from_export;
 pub use header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile, classify};
-pub use input::Encoding;
+pub use input::{Basis, Encoding};
 pub use options::{FixOptions, Options, Suggested};
 pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
 pub use report::{FileInfo, FixCounts, Report, Summary};

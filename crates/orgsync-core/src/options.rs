@@ -16,6 +16,8 @@ pub struct Options {
     pub max_findings_per_code: Option<usize>,
     /// The account's current users (a user export): turns on rules P001–P005 and the preview.
     pub roster: Option<std::sync::Arc<crate::roster::Roster>>,
+    /// The file's encoding as the admin chose it (`Encoding::for_label`); `None` detects it.
+    pub encoding: Option<crate::input::Encoding>,
 }
 
 /// Which suggested fixes to apply.

@@ -68,6 +68,17 @@ pub(crate) enum QuoteProblem {
     Unterminated { field: usize },
 }
 
+impl QuoteProblem {
+    /// The field where the problem is.
+    pub(crate) fn field(self) -> usize {
+        match self {
+            QuoteProblem::StrayQuote { field }
+            | QuoteProblem::TextAfterQuote { field }
+            | QuoteProblem::Unterminated { field } => field,
+        }
+    }
+}
+
 /// What the parser hands on.
 #[derive(Debug)]
 pub(crate) enum Event<'a> {

@@ -125,6 +125,8 @@ catalogue! {
     F012, "cell-too-long", Error, None;
     F013, "too-many-columns", Error, None;
     F014, "row-too-long", Error, None;
+    F015, "sep-line", Warning, Safe;
+    F016, "invalid-bytes", Warning, None;
     H001, "header-not-lowercase", Error, Safe;
     H002, "header-whitespace", Error, Safe;
     H003, "no-identifier-column", Error, None;
@@ -151,7 +153,7 @@ catalogue! {
     R009, "bad-unique-id", Warning, None;
     R010, "excel-damage", Error, None;
     R011, "bad-reupload-value", Error, SafeOrSuggested;
-    R012, "stray-whitespace", Warning, Safe;
+    R012, "stray-whitespace", Warning, SafeOrSuggested;
     R013, "mojibake", Warning, Suggested;
     R014, "formula-like-value", Warning, None;
     R015, "admin-without-license", Warning, None;

@@ -17,8 +17,17 @@ use std::sync::Arc;
 pub struct FileInfo {
     /// The file's name, when known.
     pub name: Option<String>,
-    /// `utf-8`, `utf-16le`, `utf-16be` or `windows-1252`.
+    /// The encoding the file was read as: the Encoding Standard's name in lower case (`utf-8`,
+    /// `utf-16le`, `shift_jis`, `windows-1250`, `macintosh`…).
     pub encoding: &'static str,
+    /// Its name for admins: `Japanese (Shift_JIS)`.
+    pub encoding_name: &'static str,
+    /// What the encoding rests on: `bom`, `utf-16`, `utf-8` (every byte is UTF-8), `guessed`
+    /// or `chosen` (by the admin).
+    pub encoding_basis: &'static str,
+    /// A few decoded values of a file in a legacy encoding, for a person to confirm the
+    /// encoding (empty for UTF-8 and UTF-16).
+    pub encoding_preview: Vec<String>,
     /// The delimiter: `,`, `;`, `\t` or `|`.
     pub delimiter: String,
     /// Whether the file starts with a byte-order mark.
@@ -48,7 +57,14 @@ impl FileInfo {
     ) -> FileInfo {
         FileInfo {
             name,
-            encoding: crate::engine::reported_encoding(s, p.legacy_rows).as_str(),
+            encoding: crate::engine::reported_encoding(s, p.legacy_rows)
+                .0
+                .as_str(),
+            encoding_name: crate::engine::reported_encoding(s, p.legacy_rows).0.name(),
+            encoding_basis: crate::engine::reported_encoding(s, p.legacy_rows)
+                .1
+                .as_str(),
+            encoding_preview: p.preview.clone(),
             delimiter: (s.delimiter as char).to_string(),
             bom: s.bom,
             line_ending: p.line_endings().dominant(),

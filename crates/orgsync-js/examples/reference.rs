@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run -p orgsync-js --example reference -- FILE OUT_DIR [name=N] [groups=A,B] [max=N]
 //!                                                [suggested=all|CODES] [nofix=CODES]
+//!                                                [encoding=LABEL]
 //! ```
 //! writes OUT_DIR/report.json, corrected.csv, errors.csv and findings.csv.
 
@@ -41,6 +42,11 @@ fn run() -> Result<(), String> {
             "suggested" if value == "all" => fix.suggested = Suggested::All,
             "suggested" => fix.suggested = Suggested::Only(codes()?),
             "nofix" => fix.no_fix = codes()?,
+            "encoding" => {
+                check.encoding = Some(
+                    orgsync_core::Encoding::for_label(value).ok_or(format!("encoding {value}"))?,
+                )
+            }
             _ => return Err(format!("unknown key {key}")),
         }
     }

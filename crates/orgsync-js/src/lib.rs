@@ -29,7 +29,7 @@ export type Applicability = "safe" | "suggested";
 export type FileKind = "users" | "deletion" | "email-change" | "id-change";
 export type RuleCode =
   | "F001" | "F002" | "F003" | "F004" | "F005" | "F006" | "F007" | "F008" | "F009" | "F010" | "F011"
-  | "F012" | "F013" | "F014"
+  | "F012" | "F013" | "F014" | "F015" | "F016"
   | "H001" | "H002" | "H003" | "H004" | "H005" | "H006" | "H007" | "H008" | "H009" | "H010"
   | "H011" | "H012" | "H013" | "H014" | "H015"
   | "R001" | "R002" | "R003" | "R004" | "R005" | "R006" | "R007" | "R008" | "R009" | "R010"
@@ -41,7 +41,16 @@ export type RuleCode =
 export interface FileInfo {
   /** The file name given in the options (`fileName`), or `null`. */
   name: string | null;
-  encoding: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+  /** The encoding the file was read as: the WHATWG Encoding Standard's name in lower case
+   *  (`"utf-8"`, `"utf-16le"`, `"shift_jis"`, `"gbk"`, `"windows-1250"`, `"macintosh"`…). */
+  encoding: string;
+  /** Its name for admins: `"Japanese (Shift_JIS)"`. */
+  encoding_name: string;
+  /** What it rests on: a byte-order mark, UTF-16's NUL pattern, every byte being UTF-8, a guess
+   *  from the bytes, or the `encoding` option. */
+  encoding_basis: "bom" | "utf-16" | "utf-8" | "guessed" | "chosen";
+  /** A few decoded values of a file in a legacy encoding, for a person to confirm a guess. */
+  encoding_preview: string[];
   delimiter: "," | ";" | "\t" | "|";
   bom: boolean;
   line_ending: "crlf" | "lf" | "cr" | "none";
@@ -211,6 +220,10 @@ export interface CheckOptions {
   roster?: Input;
   /** The export's file name, shown in its findings. */
   rosterName?: string;
+  /** Read the file in this encoding instead of guessing it: any label of the WHATWG Encoding
+   *  Standard (`"shift_jis"`, `"gbk"`, `"big5"`, `"euc-kr"`, `"windows-1250"`, `"macintosh"`…),
+   *  as the CLI's `--encoding`. F001's conversion to UTF-8 is then safe. */
+  encoding?: string;
 }
 
 /** Which fixes the corrected file gets: codes (`"R012"`) or rule names (`"stray-whitespace"`). */
@@ -584,7 +597,7 @@ impl Default for Opts {
     }
 }
 
-const CHECK_KEYS: &str = "fileName, knownGroups, maxFindingsPerCode, roster, rosterName";
+const CHECK_KEYS: &str = "fileName, knownGroups, maxFindingsPerCode, roster, rosterName, encoding";
 
 /// Reads check options, and fix options too when `fix` is set. Keys holding `undefined` count as
 /// absent; any other unknown key is an error, so a typo never silently changes nothing.
@@ -605,6 +618,16 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
                 opts.check.known_groups = strings(&v, "options.knownGroups")?
             }
             "fileName" => opts.check.file_name = Some(string(&v, "options.fileName")?),
+            "encoding" => {
+                let label = string(&v, "options.encoding")?;
+                opts.check.encoding = Some(core::Encoding::for_label(&label).ok_or_else(|| {
+                    let labels: Vec<&str> = core::Encoding::all().map(core::Encoding::as_str).collect();
+                    JsError::new(&format!(
+                        "options.encoding `{label}` is not an encoding this API reads; use a label of the WHATWG Encoding Standard: {}",
+                        labels.join(", ")
+                    ))
+                })?);
+            }
             "maxFindingsPerCode" => {
                 opts.check.max_findings_per_code = if v.as_string().as_deref() == Some("all") {
                     None
@@ -664,7 +687,8 @@ fn parse_fixer_options(value: Option<&JsValue>) -> Result<core::FixOptions, JsEr
     for (key, v) in entries(&obj) {
         match key.as_str() {
             "noFix" | "suggested" => fix_option(&mut opts, &key, &v)?,
-            "fileName" | "knownGroups" | "maxFindingsPerCode" | "roster" | "rosterName" => {
+            "fileName" | "knownGroups" | "maxFindingsPerCode" | "roster" | "rosterName"
+            | "encoding" => {
                 return Err(JsError::new(&format!(
                     "options.{key} belongs to the Checker: a Fixer re-uses the options its Checker had"
                 )));

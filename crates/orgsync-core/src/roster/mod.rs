@@ -21,7 +21,7 @@ pub(crate) use preview::{PreviewBuilder, PreviewWriter};
 use crate::engine::{FileKind, Handler, Header, Pipeline, Row};
 use crate::finding::Finding;
 use crate::header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile};
-use crate::input::{Encoding, Sniffed};
+use crate::input::Sniffed;
 use crate::options::Options;
 use crate::registry::{Code, Severity};
 use crate::report::FileInfo;
@@ -309,6 +309,9 @@ impl RosterReader {
                     info: FileInfo {
                         name: file_name,
                         encoding: "utf-8",
+                        encoding_name: "Unicode (UTF-8)",
+                        encoding_basis: "utf-8",
+                        encoding_preview: Vec::new(),
                         delimiter: ",".into(),
                         bom: false,
                         line_ending: "none",
@@ -358,12 +361,7 @@ impl RosterReader {
         self.pipeline.finish(&mut self.st);
         let p = &mut self.pipeline;
         let st = &mut self.st;
-        let s = p.sniffed().copied().unwrap_or(Sniffed {
-            encoding: Encoding::Utf8,
-            bom: false,
-            binary: None,
-            delimiter: b',',
-        });
+        let s = p.sniffed().copied().unwrap_or(Sniffed::empty());
         if s.binary.is_none()
             && (p.header().is_none() || p.records() == 0)
             && let Some(mut f) = rules::file::empty(p.header(), p.bytes)
@@ -475,7 +473,7 @@ impl Handler for Reader {
     fn sniffed(&mut self, sniffed: &Sniffed, _sample: &[u8]) {
         // Encoding, BOM and separator are facts here, not problems: the export is only read.
         let mut out = Vec::new();
-        rules::file::sniffed(sniffed, &mut |f| {
+        rules::file::sniffed(sniffed, &[], &mut |f| {
             if f.code == Code::F003 {
                 out.push(f);
             }

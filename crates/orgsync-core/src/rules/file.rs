@@ -9,26 +9,42 @@ use crate::parse::{LineEndings, QuoteProblem};
 use crate::registry::Code;
 
 /// Findings about the file's form, known once it is sniffed: F001 (UTF-16), F002, F003, F004.
-pub(crate) fn sniffed(s: &Sniffed, sink: &mut dyn FnMut(Finding)) {
+pub(crate) fn sniffed(s: &Sniffed, preview: &[String], sink: &mut dyn FnMut(Finding)) {
     if let Some(binary) = s.binary {
         sink(not_csv(binary));
         return;
     }
-    match s.encoding {
-        Encoding::Utf16Le | Encoding::Utf16Be => sink(
+    if s.encoding.is_utf16() {
+        sink(
             Finding::new(
                 Code::F001,
                 format!(
                     "The file is {} (Excel's \"Unicode Text\"), not UTF-8; the uploader reads UTF-8 only.",
-                    if s.encoding == Encoding::Utf16Le { "UTF-16 little-endian" } else { "UTF-16 big-endian" }
+                    if s.encoding == Encoding::UTF_16LE { "UTF-16 little-endian" } else { "UTF-16 big-endian" }
                 ),
                 "In Excel use File > Save As > \"CSV UTF-8 (Comma delimited)\"; the corrected file is already UTF-8.",
             )
             .fix(Fix::new(Applicability::Safe, Edit::FileForm, s.encoding.as_str(), "utf-8")),
-        ),
-        _ => {}
+        );
+    } else if !s.encoding.is_utf8() {
+        sink(legacy_file(s, preview));
     }
-    if s.bom && s.encoding == Encoding::Utf8 {
+    if s.sep_line {
+        let name = delimiter_name(s.delimiter);
+        let mut f = Finding::new(
+            Code::F015,
+            format!(
+                "The first line is `sep={}`, Excel's hint for which separator the file uses; the file was read with {name}s, and the line is not the header. The uploader would take it as the header.",
+                match s.delimiter { b'\t' => "<tab>".to_string(), d => char::from(d).to_string() }
+            ),
+            "The corrected file drops the line. Excel writes it only when asked to; saving as \"CSV UTF-8 (Comma delimited)\" leaves it out.",
+        )
+        .fix(Fix::new(Applicability::Safe, Edit::FileForm, format!("sep={}", char::from(s.delimiter)), ""));
+        f.row = Some(1);
+        f.line = Some(1);
+        sink(f);
+    }
+    if s.bom && s.encoding.is_utf8() {
         sink(Finding::new(
             Code::F002,
             "The file starts with a UTF-8 byte-order mark (Excel's \"CSV UTF-8\"). This is harmless.",
@@ -57,6 +73,137 @@ fn not_csv(binary: Binary) -> Finding {
         ),
         "Open it in Excel and use File > Save As > \"CSV UTF-8 (Comma delimited) (*.csv)\", then check the saved file.",
     )
+}
+
+/// Where Excel writes each legacy encoding: the admin's words for its origin.
+fn origin(enc: Encoding) -> &'static str {
+    match enc.as_str() {
+        "shift_jis" => "Excel's \"CSV (Comma delimited)\" on Japanese Windows",
+        "gbk" | "gb18030" => "Excel's \"CSV (Comma delimited)\" on Simplified Chinese Windows",
+        "big5" => "Excel's \"CSV (Comma delimited)\" on Traditional Chinese Windows",
+        "euc-kr" => "Excel's \"CSV (Comma delimited)\" on Korean Windows",
+        "windows-1250" => {
+            "Excel's \"CSV (Comma delimited)\" on Polish, Czech, Slovak, Hungarian, Croatian or Romanian Windows"
+        }
+        "windows-1251" => {
+            "Excel's \"CSV (Comma delimited)\" on Russian, Ukrainian, Bulgarian or Serbian Windows"
+        }
+        "windows-1252" => {
+            "Excel's \"CSV (Comma delimited)\" on Western European or American Windows"
+        }
+        "windows-1253" => "Excel's \"CSV (Comma delimited)\" on Greek Windows",
+        "windows-1254" => "Excel's \"CSV (Comma delimited)\" on Turkish Windows",
+        "windows-1255" => "Excel's \"CSV (Comma delimited)\" on Hebrew Windows",
+        "windows-1256" => "Excel's \"CSV (Comma delimited)\" on Arabic Windows",
+        "windows-1257" => {
+            "Excel's \"CSV (Comma delimited)\" on Estonian, Latvian or Lithuanian Windows"
+        }
+        "windows-1258" => "Excel's \"CSV (Comma delimited)\" on Vietnamese Windows",
+        "windows-874" => "Excel's \"CSV (Comma delimited)\" on Thai Windows",
+        "macintosh" => "Mac Excel's \"CSV (Macintosh)\"",
+        _ => "an older program or system",
+    }
+}
+
+/// F001 for a file in a legacy encoding: converted to UTF-8 by its fix, safe when the encoding
+/// is certain (the admin chose it), a suggestion for a guess.
+fn legacy_file(s: &Sniffed, preview: &[String]) -> Finding {
+    let enc = s.encoding;
+    let guessed = !s.basis.certain();
+    let how = if guessed {
+        "guessed from its bytes"
+    } else {
+        "as you chose"
+    };
+    let names = if preview.is_empty() {
+        String::new()
+    } else {
+        format!(" Read so, it holds: {}.", preview.join(", "))
+    };
+    let tip = if guessed {
+        "If those names look wrong, choose the file's encoding (`--encoding`, or the page's \"Read as\" choice) and check again; if they look right, take the corrected file (converted to UTF-8) or save from Excel as \"CSV UTF-8 (Comma delimited)\" next time."
+    } else {
+        "The corrected file is converted to UTF-8. Next time save from Excel as \"CSV UTF-8 (Comma delimited)\"."
+    };
+    Finding::new(
+        Code::F001,
+        format!(
+            "The file is in {} ({how}), {}, not UTF-8; the uploader reads UTF-8 only and would garble every name beyond plain English letters.{names}",
+            enc.name(),
+            origin(enc)
+        ),
+        tip,
+    )
+    .fix(Fix::new(
+        if guessed { Applicability::Suggested } else { Applicability::Safe },
+        Edit::FileForm,
+        enc.as_str(),
+        "utf-8",
+    ))
+}
+
+/// F016: records with bytes that are not valid in the file's encoding.
+pub(crate) fn invalid_bytes(s: &Sniffed, rows: u64, first_line: u64) -> Finding {
+    let mut f = Finding::new(
+        Code::F016,
+        format!(
+            "{} bytes that are not valid {} (first at line {first_line}); they read as \u{FFFD}, and converting the file to UTF-8 writes \u{FFFD} for them.",
+            if rows == 1 {
+                "1 row holds".to_string()
+            } else {
+                format!("{rows} rows hold")
+            },
+            s.encoding.name()
+        ),
+        "Look at that line: the file may be two files in different encodings pasted together, or in another encoding than the one it was read as. Choose the encoding (`--encoding`) or retype the damaged names.",
+    );
+    f.line = Some(first_line);
+    f
+}
+
+/// F006 for the header record: its names are not what the admin meant, so none is fixed.
+pub(crate) fn header_quoting(header: &Header, problem: QuoteProblem) -> Finding {
+    let (column, what) = match problem {
+        QuoteProblem::StrayQuote { field } => (
+            field,
+            "A quote mark sits inside a header name that is not quoted".to_string(),
+        ),
+        QuoteProblem::TextAfterQuote { field } => (
+            field,
+            "Text follows the closing quote of a quoted header name".to_string(),
+        ),
+        QuoteProblem::Unterminated { field } => {
+            let swallowed = header.columns.get(field).map_or(0, |c| {
+                let breaks = c.raw.matches('\n').count() + c.raw.matches('\r').count()
+                    - c.raw.matches("\r\n").count();
+                breaks - usize::from(c.raw.ends_with(['\n', '\r']) && breaks > 0)
+            });
+            (
+                field,
+                format!(
+                    "A quote opens in header column {} and never closes, so {} after it {} read as part of the header",
+                    field + 1,
+                    plural(swallowed as u64, "line"),
+                    if swallowed == 1 { "was" } else { "were" }
+                ),
+            )
+        }
+    };
+    let mut f = Finding::new(
+        Code::F006,
+        format!(
+            "{what}; the uploader cannot read the header right. No header fix is applied, and the corrected file keeps every byte of it."
+        ),
+        "Remove the stray quote from the header (or close it), then check the file again.",
+    );
+    f.row = Some(header.row);
+    f.line = Some(header.line);
+    f.column = Some(column);
+    f.value = header
+        .columns
+        .get(column)
+        .map(|c| c.raw.chars().take(200).collect());
+    f
 }
 
 /// F001 for records that are not UTF-8 (read as Windows-1252).
@@ -481,9 +628,10 @@ mod tests {
 
     #[test]
     fn positions_and_words() {
+        // A UTF-8 file (Zoë, Ana) with one row from Windows-1252: that row is read so.
         let bytes = [
-            b"primary_email_address,preferred_first_name\r\na@example.com,Ana\r\nb@example.com,Ren"
-                .as_slice(),
+            "primary_email_address,preferred_first_name\r\na@example.com,Zoë Ana\r\nb@example.com,Ren"
+                .as_bytes(),
             &[0xE9],
             b"\r\n",
         ]
@@ -562,9 +710,15 @@ mod tests {
             ..FixOptions::default()
         };
         let r = run_bytes(&bytes, Options::default(), &all);
+        // A file in Windows-1252 throughout, converted: UTF-8 with its mark, for Excel.
         assert_eq!(
             r.corrected,
-            "primary_email_address,preferred_first_name\r\nrene@example.com,René\r\n"
+            "\u{feff}primary_email_address,preferred_first_name\r\nrene@example.com,René\r\n"
         );
+        assert_eq!(r.report.file.encoding, "windows-1252");
+        assert_eq!(r.report.file.encoding_basis, "guessed");
+        // Not asked: the file stays Windows-1252, byte for byte.
+        let r = run_bytes(&bytes, Options::default(), &FixOptions::default());
+        assert_eq!(r.corrected, String::from_utf8_lossy(&bytes));
     }
 }

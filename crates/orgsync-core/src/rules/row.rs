@@ -989,6 +989,7 @@ mod properties {
             text: &text,
             ends: &ends,
             legacy: false,
+            raw: None,
             quote_problem: None,
             blank_line: false,
             plain: crate::parse::is_plain(text.as_bytes()),

@@ -54,6 +54,15 @@ pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'
         return;
     }
     let after = clean(value);
+    // A character beyond ASCII in a row read in a guessed encoding may exist only because of
+    // the guess (Windows-1252 reads a Shift_JIS byte as a control character): removing it is
+    // for a person to confirm, never a safe fix.
+    let non_ascii = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
+    let applicability = if row.legacy && non_ascii(&after) != non_ascii(value) {
+        Applicability::Suggested
+    } else {
+        Applicability::Safe
+    };
     sink(
         row.finding(
             Code::R012,
@@ -64,7 +73,7 @@ pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'
             ),
             "Excel's TRIM() does not remove no-break spaces; use Find & Replace, or take the corrected file.",
         )
-        .fix(Fix::set_cell(Applicability::Safe, value, after)),
+        .fix(Fix::set_cell(applicability, value, after)),
     );
 }
 
