@@ -53,8 +53,10 @@ struct State {
 impl Checker {
     /// A checker with these options.
     pub fn new(options: Options) -> Checker {
+        let mut pipeline = Pipeline::new();
+        pipeline.book.sheet = options.sheet.clone();
         Checker {
-            pipeline: Pipeline::new(),
+            pipeline,
             state: State {
                 options,
                 findings: Vec::new(),
@@ -95,7 +97,9 @@ impl Checker {
         let sniffed = p.sniffed().copied();
         let binary = sniffed.is_some_and(|s| s.binary.is_some());
         let mut late: Vec<Finding> = Vec::new();
-        if let Some(name) = st.options.file_name.as_deref() {
+        if let Some(name) = st.options.file_name.as_deref()
+            && !p.book.was_workbook
+        {
             late.extend(rules::file::extension(name));
         }
         if !binary {
@@ -479,6 +483,12 @@ impl Handler for State {
         }
     }
 
+    fn sheet_findings(&mut self, findings: Vec<Finding>) {
+        for f in findings {
+            self.keep_file(f);
+        }
+    }
+
     fn cut(&mut self, f: Finding, header: bool) {
         if header {
             self.keep_file(f);
@@ -534,7 +544,7 @@ impl Handler for State {
             header,
             options: &self.options,
         };
-        let mut out = Vec::new();
+        let mut out: Vec<Finding> = row.sheet.to_vec();
         let clean = rules::check_row_with(&ctx, row, &mut |f| out.push(f), &mut self.memo);
         if let Some(cross) = self.cross.as_mut() {
             cross.observe(&ctx, row, clean, self.memo.keys());

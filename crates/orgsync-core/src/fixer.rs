@@ -68,8 +68,10 @@ impl Fixer {
     pub fn new(report: &Report, options: &FixOptions) -> Fixer {
         let plan = Arc::clone(&report.plan);
         let check = plan.options.clone();
+        let mut pipeline = Pipeline::new();
+        pipeline.book.sheet = check.sheet.clone();
         Fixer {
-            pipeline: Pipeline::new(),
+            pipeline,
             st: State {
                 plan,
                 check,
@@ -296,7 +298,7 @@ impl State {
             header,
             options: &self.check,
         };
-        let mut found = Vec::new();
+        let mut found: Vec<Finding> = row.sheet.to_vec();
         rules::check_row(&ctx, row, &mut |f| found.push(f));
         self.plan
             .cross

@@ -16,6 +16,10 @@ pub struct Options {
     pub max_findings_per_code: Option<usize>,
     /// The account's current users (a user export): turns on rules P001–P005 and the preview.
     pub roster: Option<std::sync::Arc<crate::roster::Roster>>,
+    /// For a workbook: the sheet to read, by name (any case) or number (1 is the first). `None`
+    /// reads the first sheet whose first row holds an identifier header, else the first with
+    /// data.
+    pub sheet: Option<String>,
 }
 
 /// Which suggested fixes to apply.
