@@ -162,6 +162,7 @@ fn options(cap: Option<usize>) -> Options {
         known_groups: vec!["Sales".into()],
         max_findings_per_code: cap,
         roster: None,
+        sheet: None,
     }
 }
 

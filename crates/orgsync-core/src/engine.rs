@@ -426,7 +426,11 @@ impl Pipeline {
         match result {
             Ok(()) => {
                 self.feed(&[], true, h);
-                late.extend(std::mem::take(&mut self.book.pending).into_values().flatten());
+                late.extend(
+                    std::mem::take(&mut self.book.pending)
+                        .into_values()
+                        .flatten(),
+                );
                 if !late.is_empty() {
                     h.sheet_findings(late);
                 }

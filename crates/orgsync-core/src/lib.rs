@@ -56,10 +56,10 @@ pub use report::{FileInfo, FixCounts, Report, Summary};
 pub use roster::{Change, ChangeKind, Preview, PreviewTotals, Roster, RosterCounts, RosterReader};
 pub use split::{PART_HEAD, Part, Unmerged, cut_point};
 pub use summary::{Actions, Tally};
+pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
 #[cfg(feature = "workbook")]
 pub use workbook::MAX_WORKBOOK_BYTES;
 pub use workbook::WorkbookInfo;
-pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
 
 /// Checks a whole file held in memory.
 pub fn check(bytes: &[u8], options: Options) -> Report {

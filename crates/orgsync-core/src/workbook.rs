@@ -105,7 +105,10 @@ pub(crate) fn convert(
                     if names.is_empty() {
                         "The workbook has no sheet.".to_string()
                     } else {
-                        format!("No sheet of the workbook holds any data (sheets: {}).", list(&names))
+                        format!(
+                            "No sheet of the workbook holds any data (sheets: {}).",
+                            list(&names)
+                        )
                     },
                     "Check you opened the right workbook, and that the users are on a worksheet (not a chart or a picture).",
                 )]));
@@ -125,7 +128,11 @@ fn find_sheet(names: &[String], wanted: &str) -> Option<usize> {
     names
         .iter()
         .position(|n| n == wanted)
-        .or_else(|| names.iter().position(|n| n.trim().eq_ignore_ascii_case(wanted)))
+        .or_else(|| {
+            names
+                .iter()
+                .position(|n| n.trim().eq_ignore_ascii_case(wanted))
+        })
         .or_else(|| {
             wanted
                 .parse::<usize>()
