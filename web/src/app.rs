@@ -163,6 +163,8 @@ struct Ctx {
     roster_job: RwSignal<Option<JobId>>,
     preview_page: RwSignal<PreviewPage>,
     preview_job: RwSignal<Option<JobId>>,
+    /// For a workbook: the sheet the admin chose (`None`: the engine's choice).
+    sheet: RwSignal<Option<String>>,
 }
 
 impl Ctx {
@@ -196,6 +198,13 @@ impl Ctx {
     /// worker compares the file with it (reading it first unless it holds it already).
     fn check(&self, file: File) {
         self.cancel();
+        // A sheet chosen for one workbook means nothing for another file.
+        if !self
+            .file
+            .with_value(|f| f.as_ref().is_some_and(|f| js_sys::Object::is(f, &file)))
+        {
+            self.sheet.set(None);
+        }
         let job = self.new_job();
         let known_groups = model::parse_groups(&self.known_groups.get_untracked());
         self.phase.set(Phase::Checking {
@@ -246,6 +255,7 @@ impl Ctx {
             known_groups,
             roster,
             split,
+            sheet: self.sheet.get_untracked(),
         };
         match &export {
             Some(export) => {
@@ -725,6 +735,7 @@ pub fn App() -> impl IntoView {
         warming: StoredValue::new(false),
         split: StoredValue::new(None),
         file: StoredValue::new_local(None),
+        sheet: RwSignal::new(None),
         blobs: StoredValue::new_local(Vec::new()),
         embed: StoredValue::new(options),
         export: StoredValue::new_local(None),
@@ -870,15 +881,15 @@ fn DropZone() -> impl IntoView {
             on:drop=on_drop
         >
             <div class="drop-icon" aria-hidden="true">"⇪"</div>
-            <p class="drop-title">{move || if ctx.phase.get() == Phase::Idle { "Drop your Org Sync CSV here" } else { "Drop another file to check it" }}</p>
-            <p class="drop-sub">"CSV, semicolon or tab separated, UTF-8, UTF-16 or Windows-1252 — any size."</p>
+            <p class="drop-title">{move || if ctx.phase.get() == Phase::Idle { "Drop your Org Sync CSV or workbook here" } else { "Drop another file to check it" }}</p>
+            <p class="drop-sub">"CSV, semicolon or tab separated, UTF-8, UTF-16 or Windows-1252 — any size; or the workbook itself (.xlsx, .xlsm, .xlsb, .ods, .xls, up to 256 MB): its true values, before Save as CSV damages them."</p>
             <div class="drop-actions">
                 <label class="button primary">
                     "Choose a file…"
                     <input
                         class="visually-hidden"
                         type="file"
-                        accept=".csv,.txt,.tsv,text/csv,text/plain"
+                        accept=crate::sheet::ACCEPT
                         data-testid="file-input"
                         node_ref=input
                         on:change=on_pick
@@ -1303,7 +1314,12 @@ fn Results() -> impl IntoView {
     let ctx = ctx();
     move || {
         ctx.report.get().map(|report| {
+            let pick = Callback::new(move |name: String| {
+                ctx.sheet.set(Some(name));
+                ctx.recheck();
+            });
             view! {
+                {report.file.workbook.clone().map(|w| view! { <crate::sheet::SheetChoice workbook=w on_pick=pick/> })}
                 <Summary report=report.clone()/>
                 {report.preview.clone().map(|p| view! { <PreviewPanel preview=Arc::new(p)/> })}
                 <div class="pair">

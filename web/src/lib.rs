@@ -17,6 +17,7 @@ pub mod adapter;
 pub mod embed;
 pub mod model;
 pub mod protocol;
+pub mod sheet;
 pub mod view;
 pub mod warm;
 

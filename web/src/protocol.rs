@@ -146,6 +146,9 @@ pub enum Request {
         /// rest). Never with `roster`.
         #[serde(default)]
         split: bool,
+        /// For a workbook: the sheet to read (name); `None` lets the engine choose.
+        #[serde(default)]
+        sheet: Option<String>,
     },
     /// Check the attached `File` from the cut on with [`orgsync_core::Checker::part`] and answer
     /// [`Reply::Part`] (the second worker of a split check; same job number as the first's).
@@ -404,18 +407,21 @@ mod tests {
                 known_groups: vec!["Sales EMEA".into()],
                 roster: None,
                 split: false,
+                sheet: None,
             },
             Request::Check {
                 job: 4,
                 known_groups: Vec::new(),
                 roster: Some(2),
                 split: false,
+                sheet: Some("Users 2026".into()),
             },
             Request::Check {
                 job: 9,
                 known_groups: Vec::new(),
                 roster: None,
                 split: true,
+                sheet: None,
             },
             Request::CheckPart {
                 job: 9,

@@ -188,6 +188,7 @@ fn on_message(event: MessageEvent) {
                 known_groups,
                 roster,
                 split,
+                sheet,
             },
             Some(file),
         ) => {
@@ -197,7 +198,7 @@ fn on_message(event: MessageEvent) {
             };
             let split = split && export.is_none();
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check(job, file, export, known_groups, split).await)
+                finish(job, check(job, file, export, (known_groups, sheet), split).await)
             })
         }
         (Request::CheckPart { job, known_groups }, Some(file)) => {
@@ -590,6 +591,7 @@ async fn check_part(job: JobId, file: File, known_groups: Vec<String>) -> Result
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster: None,
+        sheet: None,
     };
     let checker = cut.and_then(|_| orgsync_core::Checker::part(options, &head));
     drop(head);
@@ -658,7 +660,7 @@ async fn check(
     job: JobId,
     file: File,
     export: Option<(RosterId, File)>,
-    known_groups: Vec<String>,
+    (known_groups, sheet): (Vec<String>, Option<String>),
     split: bool,
 ) -> Result<(), Stop> {
     let now = || js_sys::Date::now();
@@ -689,6 +691,7 @@ async fn check(
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster,
+        sheet,
     });
     let size = file.size() as u64;
     // A split check stops at the cut; a second worker checks the rest at the same time.
