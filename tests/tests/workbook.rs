@@ -257,6 +257,8 @@ fn merged_cells_notes_and_uncalculated_formulas_are_findings() {
         "primary_email_address,work_title,unique_user_id\r\na@example.com,Sales,A1\r\nb@example.com,,A2\r\nc@example.com,Ops,A3\r\n,,\r\nPrepared by HR: March,,",
     );
     sheet.merged.push((1, 1, 2, 1));
+    sheet.hidden_rows.push(3);
+    sheet.hidden_cols.push(2);
     sheet.rows[3][2] = Cell::Formula("\"A\"&3".into(), None);
     let report = check(&xlsx(&[sheet]), None);
     let at = |code: Code| -> Vec<u64> {
@@ -267,7 +269,10 @@ fn merged_cells_notes_and_uncalculated_formulas_are_findings() {
             .filter_map(|f| f.row)
             .collect()
     };
-    assert_eq!(at(Code::F021), vec![2], "{:?}", report.findings);
+    // Merged B2:B3, the hidden column C (on the header's row) and the hidden row 4.
+    assert_eq!(at(Code::F021), vec![1, 2, 4], "{:?}", report.findings);
+    let hidden_col = report.findings.iter().find(|f| f.code == Code::F021 && f.row == Some(1));
+    assert_eq!(hidden_col.and_then(|f| f.column), Some(2));
     assert_eq!(at(Code::F022), vec![6], "{:?}", report.findings);
     assert_eq!(at(Code::F024), vec![4], "{:?}", report.findings);
     // The note is also a user with an invalid email, as the uploader would see it.

@@ -1,7 +1,8 @@
 //! The workbook benchmark's baseline: calamine alone reading the first sheet of a workbook, as
-//! any program reading it must. `calamine-read FILE.xlsx [range|cells]`: `range` (default) is
+//! any program reading it must. `calamine-read FILE.xlsx [range|cells|formulas|merged]`: `range` (default) is
 //! `worksheet_range`, calamine's usual API (every cell into memory); `cells` is its streaming
-//! cell reader (what the engine uses). Reads the file into memory first, as the engine does, and
+//! cell reader; `formulas` the same with each cell's formula (what the engine uses); `merged` the
+//! sheet's merged regions alone (a second read of the sheet's XML). Reads the file into memory first, as the engine does, and
 //! prints the cells' text length so the work cannot be skipped.
 
 use calamine::{Data, DataRef, Reader, Xlsx};
@@ -17,6 +18,18 @@ fn main() {
     let name = book.sheet_names()[0].clone();
     let mut n = 0usize;
     match mode.as_str() {
+        "formulas" => {
+            let mut cells = book.worksheet_cells_reader(&name).expect("sheet");
+            while let Some(c) = cells.next_cell_with_formula_metadata().expect("cell") {
+                if let DataRef::SharedString(s) = c.value {
+                    n += s.len();
+                }
+            }
+        }
+        "open" => {}
+        "merged" => {
+            n = book.merge_cells_by_sheet_name(&name).expect("merged").len();
+        }
         "cells" => {
             let mut cells = book.worksheet_cells_reader(&name).expect("sheet");
             while let Some(c) = cells.next_cell().expect("cell") {

@@ -1,5 +1,5 @@
 //! Writes the workbook benchmark's file: the benchmark's clean people (`gen-bench`'s rows) as a
-//! `.xlsx` of one sheet, text cells, written row by row in rust_xlsxwriter's constant-memory
+//! `.xlsx` of one sheet, text cells in a shared string table as Excel writes them, written row by row in rust_xlsxwriter's low-memory
 //! mode: `gen-bench-xlsx OUT.xlsx [ROWS]` (default 1,000,000).
 
 use rust_xlsxwriter::Workbook;
@@ -16,7 +16,7 @@ fn main() {
         .unwrap_or(1_000_000);
     let mut wb = Workbook::new();
     let ws = wb
-        .add_worksheet_with_constant_memory()
+        .add_worksheet_with_low_memory()
         .expect("worksheet");
     ws.set_name("Users").expect("name");
     for (c, h) in orgsync_tests::bench::HEADER.split(',').enumerate() {

@@ -73,7 +73,8 @@ fn sheets() -> Vec<Sheet> {
         name: "Users".into(),
         rows,
         merged: vec![(3, 2, 4, 2)],
-        ..Sheet::default()
+        hidden_rows: vec![5],
+        hidden_cols: vec![3],
     };
     vec![notes, users]
 }
@@ -105,7 +106,7 @@ fn main() {
         "workbook-sheets",
         "input.xlsx",
         &xlsx(&sheets()),
-        "A .xlsx whose users are on its second sheet from cell B3, with merged cells (F021) and a note below the table (F022); rows are the sheet's.",
+        "A .xlsx whose users are on its second sheet from cell B3, with merged cells, a hidden row and a hidden column (F021) and a note below the table (F022); rows are the sheet's.",
         r#"{"file_name": "users.xlsx", "expect": ["F017", "F021", "F022", "R002"], "expect_not": ["F003", "F010", "F018", "F020", "F024"]}"#,
     );
     write(

@@ -21,6 +21,8 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Cursor;
 
+mod xlsx;
+
 /// The largest workbook read, in bytes (F023 past it). A workbook is held whole in memory, and
 /// the reader needs a few times its size again while it works (its shared strings and, for
 /// `.ods` and `.xls`, every cell); Excel's own limit of 1,048,576 rows × 10 columns of Org Sync
@@ -117,8 +119,16 @@ pub(crate) fn convert(
     };
     let format = book.format();
     let mut w = SheetWriter::new(format, names, chosen, sink);
-    let merged = book.merged(&w.names[chosen]);
-    w.merged = merged;
+    let extras = match &book {
+        Book::Xlsx(..) => xlsx::extras(bytes, &w.names[chosen]),
+        _ => xlsx::Extras {
+            merged: book.merged(&w.names[chosen]),
+            ..xlsx::Extras::default()
+        },
+    };
+    w.merged = extras.merged;
+    w.hidden_rows = extras.hidden_rows;
+    w.hidden_cols = extras.hidden_cols;
     book.read(chosen, &mut w)?;
     w.finish()
 }
@@ -332,12 +342,12 @@ impl<'a> Book<'a> {
         }
     }
 
-    /// The merged regions of a sheet, as `(first row, first col, last row, last col)`.
+    /// The merged regions of a sheet, as `(first row, first col, last row, last col)` (`.xls`;
+    /// a `.xlsx`'s come from `xlsx::extras`; calamine gives none for `.xlsb` and `.ods`).
     fn merged(&mut self, name: &str) -> Vec<(u32, u32, u32, u32)> {
         let dims = match self {
-            Book::Xlsx(b, _) => b.merge_cells_by_sheet_name(name).unwrap_or_default(),
             Book::Xls(b) => b.merge_cells_by_sheet_name(name).unwrap_or_default(),
-            Book::Xlsb(_) | Book::Ods(_) => Vec::new(),
+            Book::Xlsx(..) | Book::Xlsb(_) | Book::Ods(_) => Vec::new(),
         };
         dims.iter()
             .map(|d| (d.start.0, d.start.1, d.end.0, d.end.1))
@@ -505,6 +515,9 @@ struct SheetWriter<'s> {
     names: Vec<String>,
     chosen: usize,
     merged: Vec<(u32, u32, u32, u32)>,
+    /// Hidden rows (ascending) and column ranges (`.xlsx`).
+    hidden_rows: Vec<u32>,
+    hidden_cols: Vec<(u32, u32)>,
     /// The row being gathered: its number and its cells (column, start and end in `text`,
     /// the cell was a number and a formula never calculated).
     row: Option<u32>,
@@ -554,6 +567,8 @@ impl<'s> SheetWriter<'s> {
             names,
             chosen,
             merged: Vec::new(),
+            hidden_rows: Vec::new(),
+            hidden_cols: Vec::new(),
             row: None,
             text: String::new(),
             cells: Vec::new(),
@@ -636,6 +651,27 @@ impl<'s> SheetWriter<'s> {
         let mut findings = vec![read_finding(&info)];
         let sheet_row = u64::from(row) + 1;
         findings.extend(self.merged_findings(row, first_col, width, sheet_row));
+        let last_col = first_col + width as u32 - 1;
+        for col in first_col..=last_col {
+            if self.hidden_cols.iter().any(|&(a, b)| a <= col && col <= b) {
+                let i = (col - first_col) as usize;
+                let mut f = Finding::new(
+                    Code::F021,
+                    format!(
+                        "Column {} (\"{}\") is hidden in the sheet: you do not see it, but the uploader reads it like any other.",
+                        column_letter(col),
+                        headers[i]
+                    ),
+                    "Unhide it (select the columns around it, right-click > Unhide) and check its values, or delete the column if it should not be uploaded.",
+                );
+                f.row = Some(sheet_row);
+                f.column = Some(i);
+                findings.push(f);
+            }
+        }
+        if self.hidden_rows.binary_search(&row).is_ok() {
+            findings.push(hidden_row(sheet_row));
+        }
         for f in &mut findings {
             if f.row.is_some() {
                 f.line = f.row;
@@ -714,6 +750,9 @@ impl<'s> SheetWriter<'s> {
         let sheet_row = u64::from(row) + 1;
         let (first_col, width) = (t.first_col, t.width);
         let mut findings = self.merged_findings(row, first_col, width, sheet_row);
+        if self.hidden_rows.binary_search(&row).is_ok() {
+            findings.push(hidden_row(sheet_row));
+        }
         let t = self.table.as_mut().expect("table");
         let mut left_of_table = Vec::new();
         for c in &self.cells {
@@ -877,6 +916,17 @@ impl<'s> SheetWriter<'s> {
         }
         Ok(())
     }
+}
+
+/// F021 for a hidden row that holds data.
+fn hidden_row(sheet_row: u64) -> Finding {
+    let mut f = Finding::new(
+        Code::F021,
+        format!("Row {sheet_row} is hidden in the sheet: you do not see it, but the uploader reads it as a user like any other."),
+        "Unhide the rows (select the rows around it, right-click > Unhide) and check it, or delete it if it should not be uploaded.",
+    );
+    f.row = Some(sheet_row);
+    f
 }
 
 /// F023: a workbook past [`MAX_WORKBOOK_BYTES`].
