@@ -138,14 +138,22 @@ fn scan(mut file: impl Read) -> Extras {
         };
         let text = &buf[..upto];
         let mut at = 0;
+        // Where each tag occurs next (`usize::MAX`: not in this piece); a finder searches again
+        // only once the scan has passed its last find, so each byte is searched once per tag.
+        let mut next = [0usize; 3];
+        let mut stale = [true; 3];
         while at < text.len() {
+            for k in 0..3 {
+                if stale[k] || (next[k] != usize::MAX && next[k] < at) {
+                    next[k] = finders[k].find(&text[at..]).map_or(usize::MAX, |i| at + i);
+                    stale[k] = false;
+                }
+            }
             // The nearest of the three tags.
-            let found = finders
-                .iter()
-                .enumerate()
-                .filter_map(|(k, f)| f.find(&text[at..]).map(|i| (at + i, k)))
-                .min();
-            let Some((i, kind)) = found else { break };
+            let (i, kind) = (0..3).map(|k| (next[k], k)).min().unwrap_or((usize::MAX, 0));
+            if i == usize::MAX {
+                break;
+            }
             let Some(end) = memchr::memchr(b'>', &text[i..]).map(|e| i + e) else {
                 break;
             };
