@@ -3,7 +3,11 @@
 # glue (--target web, which browsers load from a plain <script type="module"> and bundlers
 # accept), the hand-written entry point and declarations, and package.json.
 #
-#   scripts/build-js.sh [--no-opt] [OUT_DIR]
+#   scripts/build-js.sh [--no-opt] [--workbook] [OUT_DIR]
+#
+# --workbook builds the package that also reads workbooks (.xlsx, .xlsm, .xlsb, .ods, .xls; the
+# `workbook` feature), by default into crates/orgsync-js/pkg-workbook: it is opt-in because the
+# reader more than doubles the wasm (BENCHMARKS.md, "Workbooks").
 #
 # Needs the wasm32-unknown-unknown target and wasm-bindgen-cli 0.2.130 (installed when missing);
 # optimises with wasm-opt from the npm package binaryen@132 (tests/js's devDependencies).
@@ -11,8 +15,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 opt=1
-if [[ "${1:-}" == "--no-opt" ]]; then opt=0; shift; fi
-out="${1:-crates/orgsync-js/pkg}"
+features=()
+default_out=crates/orgsync-js/pkg
+while [[ "${1:-}" == --* ]]; do
+  case "$1" in
+    --no-opt) opt=0 ;;
+    --workbook) features=(--features workbook); default_out=crates/orgsync-js/pkg-workbook ;;
+    *) echo "build-js: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+out="${1:-$default_out}"
 want=0.2.130 # = the workspace's wasm-bindgen pin
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
@@ -24,7 +37,7 @@ if ! "$bindgen" --version 2>/dev/null | grep -qF " $want"; then
   bindgen="$HOME/.cargo/bin/wasm-bindgen"
 fi
 
-cargo build -p orgsync-js --target wasm32-unknown-unknown --profile release-js
+cargo build -p orgsync-js --target wasm32-unknown-unknown --profile release-js ${features[@]+"${features[@]}"}
 rm -rf "$out"
 "$bindgen" --target web --out-dir "$out" --out-name orgsync_js \
   target/wasm32-unknown-unknown/release-js/orgsync_js.wasm

@@ -13,6 +13,8 @@ if [[ ! -x tests/js/node_modules/.bin/tsc || tests/js/package-lock.json -nt test
 fi
 
 scripts/build-js.sh "$@"
+# The package with workbook support, for tests/js/workbook.test.mjs.
+scripts/build-js.sh --workbook "$@"
 cargo build -p orgsync-js --example reference
 if [[ -f crates/orgsync-cli/src/main.rs ]]; then
   cargo build -p orgsync-cli || echo "test-js: the CLI did not build; comparing with the reference only" >&2

@@ -4,6 +4,8 @@
 //!   CLI and the page feed them;
 //! - [`bench`]: the deterministic clean Org Sync file the speed benchmark reads.
 
+pub mod workbooks;
+
 use orgsync_core::{Checker, FixChunk, FixOptions, Fixer, Options, Report};
 
 /// Running the engine's two passes the way its callers do.

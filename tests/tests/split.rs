@@ -163,6 +163,7 @@ fn options(cap: Option<usize>) -> Options {
         max_findings_per_code: cap,
         roster: None,
         encoding: None,
+        sheet: None,
     }
 }
 

@@ -157,6 +157,7 @@ fn file_facts(f: &FileInfo) -> FileFacts {
         columns: f.columns,
         kind: f.kind.as_str().to_string(),
         headers: f.headers.clone(),
+        workbook: f.workbook.as_ref().map(crate::sheet::WorkbookFacts::from),
     }
 }
 

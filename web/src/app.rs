@@ -165,6 +165,8 @@ struct Ctx {
     roster_job: RwSignal<Option<JobId>>,
     preview_page: RwSignal<PreviewPage>,
     preview_job: RwSignal<Option<JobId>>,
+    /// For a workbook: the sheet the admin chose (`None`: the engine's choice).
+    sheet: RwSignal<Option<String>>,
 }
 
 impl Ctx {
@@ -198,6 +200,13 @@ impl Ctx {
     /// worker compares the file with it (reading it first unless it holds it already).
     fn check(&self, file: File) {
         self.cancel();
+        // A sheet chosen for one workbook means nothing for another file.
+        if !self
+            .file
+            .with_value(|f| f.as_ref().is_some_and(|f| js_sys::Object::is(f, &file)))
+        {
+            self.sheet.set(None);
+        }
         let job = self.new_job();
         let known_groups = model::parse_groups(&self.known_groups.get_untracked());
         let encoding = self.encoding.get_untracked();
@@ -251,6 +260,7 @@ impl Ctx {
             roster,
             split,
             encoding,
+            sheet: self.sheet.get_untracked(),
         };
         match &export {
             Some(export) => {
@@ -731,6 +741,7 @@ pub fn App() -> impl IntoView {
         warming: StoredValue::new(false),
         split: StoredValue::new(None),
         file: StoredValue::new_local(None),
+        sheet: RwSignal::new(None),
         blobs: StoredValue::new_local(Vec::new()),
         embed: StoredValue::new(options),
         export: StoredValue::new_local(None),
@@ -876,15 +887,15 @@ fn DropZone() -> impl IntoView {
             on:drop=on_drop
         >
             <div class="drop-icon" aria-hidden="true">"⇪"</div>
-            <p class="drop-title">{move || if ctx.phase.get() == Phase::Idle { "Drop your Org Sync CSV here" } else { "Drop another file to check it" }}</p>
-            <p class="drop-sub">"CSV, semicolon or tab separated, UTF-8, UTF-16 or any code page Excel writes (Shift_JIS, GBK, Windows-1250…) — any size."</p>
+            <p class="drop-title">{move || if ctx.phase.get() == Phase::Idle { "Drop your Org Sync CSV or workbook here" } else { "Drop another file to check it" }}</p>
+            <p class="drop-sub">"CSV, semicolon or tab separated, UTF-8, UTF-16 or any code page Excel writes (Shift_JIS, GBK, Windows-1250…) — any size; or the workbook itself (.xlsx, .xlsm, .xlsb, .ods, .xls, up to 256 MB): its true values, before Save as CSV damages them."</p>
             <div class="drop-actions">
                 <label class="button primary">
                     "Choose a file…"
                     <input
                         class="visually-hidden"
                         type="file"
-                        accept=".csv,.txt,.tsv,text/csv,text/plain"
+                        accept=crate::sheet::ACCEPT
                         data-testid="file-input"
                         node_ref=input
                         on:change=on_pick
@@ -1309,7 +1320,12 @@ fn Results() -> impl IntoView {
     let ctx = ctx();
     move || {
         ctx.report.get().map(|report| {
+            let pick = Callback::new(move |name: String| {
+                ctx.sheet.set(Some(name));
+                ctx.recheck();
+            });
             view! {
+                {report.file.workbook.clone().map(|w| view! { <crate::sheet::SheetChoice workbook=w on_pick=pick/> })}
                 <Summary report=report.clone()/>
                 {report.preview.clone().map(|p| view! { <PreviewPanel preview=Arc::new(p)/> })}
                 <div class="pair">

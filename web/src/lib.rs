@@ -18,6 +18,7 @@ pub mod embed;
 pub mod encoding;
 pub mod model;
 pub mod protocol;
+pub mod sheet;
 pub mod view;
 pub mod warm;
 

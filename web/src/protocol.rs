@@ -149,6 +149,9 @@ pub enum Request {
         /// The encoding the admin chose (an Encoding Standard label); `None` guesses it.
         #[serde(default)]
         encoding: Option<String>,
+        /// For a workbook: the sheet to read (name); `None` lets the engine choose.
+        #[serde(default)]
+        sheet: Option<String>,
     },
     /// Check the attached `File` from the cut on with [`orgsync_core::Checker::part`] and answer
     /// [`Reply::Part`] (the second worker of a split check; same job number as the first's).
@@ -411,6 +414,7 @@ mod tests {
                 roster: None,
                 split: false,
                 encoding: Some("shift_jis".into()),
+                sheet: None,
             },
             Request::Check {
                 job: 4,
@@ -418,6 +422,7 @@ mod tests {
                 roster: Some(2),
                 split: false,
                 encoding: None,
+                sheet: Some("Users 2026".into()),
             },
             Request::Check {
                 job: 9,
@@ -425,6 +430,7 @@ mod tests {
                 roster: None,
                 split: true,
                 encoding: None,
+                sheet: None,
             },
             Request::CheckPart {
                 job: 9,

@@ -75,6 +75,9 @@ pub struct FileFacts {
     pub kind: String,
     /// The header row, for the grid's column titles.
     pub headers: Vec<String>,
+    /// For a workbook: its sheets and the one read (the page's sheet choice).
+    #[serde(default)]
+    pub workbook: Option<crate::sheet::WorkbookFacts>,
 }
 
 /// The totals of a report.

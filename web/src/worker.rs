@@ -189,6 +189,7 @@ fn on_message(event: MessageEvent) {
                 roster,
                 split,
                 encoding,
+                sheet,
             },
             Some(file),
         ) => {
@@ -198,7 +199,7 @@ fn on_message(event: MessageEvent) {
             };
             let split = split && export.is_none();
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check(job, file, export, known_groups, split, encoding).await)
+                finish(job, check(job, file, export, (known_groups, sheet), split, encoding).await)
             })
         }
         (
@@ -604,6 +605,7 @@ async fn check_part(
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster: None,
         encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
+        sheet: None,
     };
     let checker = cut.and_then(|_| orgsync_core::Checker::part(options, &head));
     drop(head);
@@ -672,7 +674,7 @@ async fn check(
     job: JobId,
     file: File,
     export: Option<(RosterId, File)>,
-    known_groups: Vec<String>,
+    (known_groups, sheet): (Vec<String>, Option<String>),
     split: bool,
     encoding: Option<String>,
 ) -> Result<(), Stop> {
@@ -705,6 +707,7 @@ async fn check(
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster,
         encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
+        sheet,
     });
     let size = file.size() as u64;
     // A split check stops at the cut; a second worker checks the rest at the same time.

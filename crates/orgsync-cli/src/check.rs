@@ -42,6 +42,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
             }
             cap => cap,
         },
+        sheet: args.sheet.clone(),
     };
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.preview {

@@ -125,6 +125,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         } else {
             Some(100)
         },
+        sheet: args.sheet.clone(),
     };
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.json {
@@ -134,7 +135,13 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         out.write(b"\n")?;
         out.finish()?;
     }
-    let not_csv = report.findings.iter().find(|f| f.code == Code::F003);
+    // Nothing was read: not a CSV (F003), or a workbook with no sheet to read, encrypted or too
+    // large (F018, F019, F023).
+    let not_csv = report.findings.iter().find(|f| {
+        f.code == Code::F003
+            || (report.file.headers.is_empty()
+                && matches!(f.code, Code::F018 | Code::F019 | Code::F023))
+    });
 
     // Pass 2: the fix, streamed to the outputs and into a check of the corrected bytes.
     let mut corrected = match not_csv {
@@ -170,6 +177,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         roster,
         max_findings_per_code: Some(100),
         encoding: kept,
+        sheet: None,
     });
     let mut emit = |chunk: FixChunk| -> Result<()> {
         if let Some(o) = corrected.as_mut() {
@@ -219,8 +227,8 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
             err,
             "{}{} {}: {}\n   {} {} {}",
             "error".red().bold(),
-            "[F003]".bold(),
-            Code::F003.rule().name.bold(),
+            format!("[{}]", f.code).bold(),
+            f.code.rule().name.bold(),
             f.message,
             "=".blue().bold(),
             "help:".bold(),
@@ -228,7 +236,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         );
         let _ = writeln!(
             err,
-            "No corrected file written: {} is not a CSV file, so there is nothing to correct.",
+            "No corrected file written: nothing of {} could be read, so there is nothing to correct.",
             source.label()
         );
         return Ok(ExitCode::from(1));

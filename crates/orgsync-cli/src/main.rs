@@ -107,22 +107,31 @@ pub(crate) struct CheckArgs {
     /// upload leaves untouched).
     #[arg(long, value_name = "PREVIEW.csv", requires = "roster")]
     pub preview: Option<PathBuf>,
-    /// The CSV file to check; `-` reads standard input.
     /// Read the file in this encoding instead of guessing it: any label of the WHATWG Encoding
     /// Standard (utf-8, shift_jis, gbk, big5, euc-kr, windows-1250, windows-1251, windows-1252,
     /// macintosh, iso-8859-2, koi8-r…).
     #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
     pub encoding: Option<Encoding>,
 
+    /// For a workbook: the sheet to read, by name or number (1 is the first). Default: the first
+    /// sheet whose first row holds an identifier header, else the first with data.
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
+    /// The CSV file or workbook (.xlsx, .xlsm, .xlsb, .ods, .xls) to check; `-` reads standard
+    /// input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct FixArgs {
-    /// The CSV file to correct; `-` reads standard input.
+    /// The CSV file or workbook (.xlsx, .xlsm, .xlsb, .ods, .xls) to correct; `-` reads standard
+    /// input. The corrected file of a workbook is a CSV UTF-8 file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// For a workbook: the sheet to read, as for `check`.
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
     /// Where to write the corrected file; `-` is standard output. Default: `<stem>.corrected.csv`
     /// beside the input (standard output when the input is standard input).
     #[arg(short = 'o', long = "output", value_name = "OUT.csv")]

@@ -975,3 +975,47 @@ fn an_unknown_encoding_is_refused_with_the_labels_to_use() {
         "{err}"
     );
 }
+
+// ---- workbooks ------------------------------------------------------------------------------
+
+fn case(name: &str, file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/cases")
+        .join(name)
+        .join(file)
+}
+
+#[test]
+fn a_workbook_is_checked_and_fixed_into_stem_corrected_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = std::fs::read(case("workbook-sheets", "input.xlsx")).expect("case");
+    let input = write(dir.path(), "users.xlsx", &book);
+    let o = run(&["check", "--format", "json", s(&input)]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["file"]["workbook"]["sheet"], "Users");
+    assert_eq!(v["file"]["workbook"]["first_row"], 3);
+    let o = run_in(dir.path(), &["fix", "users.xlsx"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let corrected = std::fs::read(dir.path().join("users.corrected.csv")).expect("corrected");
+    let golden = std::fs::read(case("workbook-sheets", "corrected.csv")).expect("golden");
+    assert_eq!(corrected, golden);
+    // The sheet by number: the first one has no identifier column.
+    let o = run(&["check", "--format", "json", "--sheet", "1", s(&input)]);
+    assert_eq!(json(&o)["file"]["workbook"]["sheet"], "Read me");
+    let o = run(&["check", "--sheet", "Staff", s(&input)]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("F018"), "{}", stdout(&o));
+}
+
+#[test]
+fn an_encrypted_workbook_writes_no_corrected_file_and_says_to_remove_the_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = std::fs::read(case("workbook-encrypted", "input.xlsx")).expect("case");
+    write(dir.path(), "users.xlsx", &book);
+    let o = run_in(dir.path(), &["fix", "users.xlsx"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("F019"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("remove the password"), "{}", stderr(&o));
+    assert!(!dir.path().join("users.corrected.csv").exists());
+}

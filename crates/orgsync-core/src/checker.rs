@@ -52,8 +52,10 @@ struct State {
 impl Checker {
     /// A checker with these options.
     pub fn new(options: Options) -> Checker {
+        let mut pipeline = Pipeline::with_encoding(options.encoding);
+        pipeline.book.sheet = options.sheet.clone();
         Checker {
-            pipeline: Pipeline::with_encoding(options.encoding),
+            pipeline,
             state: State {
                 options,
                 findings: Vec::new(),
@@ -94,7 +96,9 @@ impl Checker {
         let sniffed = p.sniffed().copied();
         let binary = sniffed.is_some_and(|s| s.binary.is_some());
         let mut late: Vec<Finding> = Vec::new();
-        if let Some(name) = st.options.file_name.as_deref() {
+        if let Some(name) = st.options.file_name.as_deref()
+            && !p.book.was_workbook
+        {
             late.extend(rules::file::extension(name));
         }
         if !binary {
@@ -469,6 +473,12 @@ impl Handler for State {
         }
     }
 
+    fn sheet_findings(&mut self, findings: Vec<Finding>) {
+        for f in findings {
+            self.keep_file(f);
+        }
+    }
+
     fn cut(&mut self, f: Finding, header: bool) {
         if header {
             self.keep_file(f);
@@ -534,7 +544,7 @@ impl Handler for State {
             header,
             options: &self.options,
         };
-        let mut out = Vec::new();
+        let mut out: Vec<Finding> = row.sheet.to_vec();
         let clean = rules::check_row_with(&ctx, row, &mut |f| out.push(f), &mut self.memo);
         if let Some(cross) = self.cross.as_mut() {
             cross.observe(&ctx, row, clean, self.memo.keys());

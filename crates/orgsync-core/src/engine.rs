@@ -128,6 +128,8 @@ pub(crate) struct Row<'a> {
     /// Every byte of `text` is printable ASCII or a space (`parse::is_plain`): the row rules'
     /// fast path then need not look for unusual bytes cell by cell.
     pub plain: bool,
+    /// A workbook's findings about this sheet row (`crate::workbook`); empty for a CSV.
+    pub sheet: &'a [crate::Finding],
 }
 
 impl<'a> Row<'a> {
@@ -213,6 +215,10 @@ pub(crate) trait Handler {
     fn cut(&mut self, f: crate::Finding, header: bool) {
         let _ = (f, header);
     }
+    /// A workbook's file-level and header-row findings (`crate::workbook`).
+    fn sheet_findings(&mut self, findings: Vec<crate::Finding>) {
+        let _ = findings;
+    }
 }
 
 /// Counts of a pipeline at one point, for `crate::split`.
@@ -259,6 +265,41 @@ pub(crate) struct Pipeline {
     preset: Option<Sniffed>,
     /// A few decoded values of a file in a legacy encoding, for a person to confirm it.
     pub preview: Vec<String>,
+    /// A workbook being read, and what came of it (`crate::workbook`).
+    pub(crate) book: Book,
+}
+
+/// A workbook's part of the pipeline: the bytes held until the end, the sheet asked for, and the
+/// sheet rows' numbering and findings once it is read.
+#[derive(Debug, Default)]
+pub(crate) struct Book {
+    /// The sheet to read (`Options::sheet`).
+    pub sheet: Option<String>,
+    /// The container's bytes, held whole (a workbook cannot be read in pieces).
+    #[cfg(feature = "workbook")]
+    held: Option<(crate::input::Binary, Vec<u8>)>,
+    /// The file was a workbook (read or not): F010 does not apply.
+    pub was_workbook: bool,
+    /// What the report says about the sheet read.
+    #[cfg(feature = "workbook")]
+    pub info: Option<crate::workbook::WorkbookInfo>,
+    /// Added to a CSV row number to give the sheet's row.
+    offset: Option<u64>,
+    pending: std::collections::BTreeMap<u64, Vec<crate::Finding>>,
+    current: Vec<crate::Finding>,
+}
+
+impl Book {
+    /// The report's facts about the workbook, when one was read.
+    #[cfg(feature = "workbook")]
+    pub(crate) fn info(&self) -> Option<crate::workbook::WorkbookInfo> {
+        self.info.clone()
+    }
+
+    #[cfg(not(feature = "workbook"))]
+    pub(crate) fn info(&self) -> Option<crate::workbook::WorkbookInfo> {
+        None
+    }
 }
 
 impl Pipeline {
@@ -283,6 +324,7 @@ impl Pipeline {
             choice: None,
             preset: None,
             preview: Vec::new(),
+            book: Book::default(),
         }
     }
 
@@ -403,6 +445,16 @@ impl Pipeline {
     /// Feeds bytes; any chunking gives the same result.
     pub(crate) fn push(&mut self, bytes: &[u8], h: &mut dyn Handler) {
         self.bytes += bytes.len() as u64;
+        #[cfg(feature = "workbook")]
+        if let Some((_, held)) = self.book.held.as_mut() {
+            if self.bytes <= crate::workbook::MAX_WORKBOOK_BYTES {
+                held.extend_from_slice(bytes);
+            } else {
+                // Past the limit: F023 at the end; nothing more is held.
+                *held = Vec::new();
+            }
+            return;
+        }
         if self.sniffed.is_none() {
             self.sample.extend_from_slice(bytes);
             if self.sample.len() >= SNIFF_LEN {
@@ -418,7 +470,54 @@ impl Pipeline {
         if self.sniffed.is_none() {
             self.start(h, true);
         }
+        #[cfg(feature = "workbook")]
+        if let Some((container, held)) = self.book.held.take() {
+            self.read_workbook(container, &held, h);
+            return;
+        }
         self.feed(&[], true, h);
+    }
+
+    /// Reads a held workbook: its sheet's CSV goes through the parser as a file's would.
+    #[cfg(feature = "workbook")]
+    fn read_workbook(&mut self, container: crate::input::Binary, held: &[u8], h: &mut dyn Handler) {
+        use crate::workbook::{self, Failed};
+        if self.bytes > workbook::MAX_WORKBOOK_BYTES {
+            h.sheet_findings(vec![workbook::too_large(self.bytes)]);
+            return;
+        }
+        let sheet = self.book.sheet.clone();
+        let mut late = Vec::new();
+        let result = workbook::convert(
+            held,
+            container,
+            sheet.as_deref(),
+            &mut BookSink {
+                p: self,
+                h,
+                late: &mut late,
+            },
+        );
+        match result {
+            Ok(()) => {
+                self.feed(&[], true, h);
+                late.extend(
+                    std::mem::take(&mut self.book.pending)
+                        .into_values()
+                        .flatten(),
+                );
+                if !late.is_empty() {
+                    h.sheet_findings(late);
+                }
+            }
+            Err(Failed::NotWorkbook) => {
+                self.book.was_workbook = false;
+                if let Some(s) = self.sniffed {
+                    h.sniffed(&s, &[]);
+                }
+            }
+            Err(Failed::Findings(f)) => h.sheet_findings(f),
+        }
     }
 
     fn start(&mut self, h: &mut dyn Handler, complete: bool) {
@@ -428,6 +527,16 @@ impl Pipeline {
         let s = self.decide(&self.sample[..n], complete && n == self.sample.len());
         self.sniffed = Some(s);
         self.preview = crate::input::preview(&s, &self.sample[..n]);
+        #[cfg(feature = "workbook")]
+        if let Some(container @ (crate::input::Binary::Zip | crate::input::Binary::Ole)) = s.binary
+        {
+            // A workbook, maybe: held whole and read at the end.
+            self.book.was_workbook = true;
+            let held = std::mem::take(&mut self.sample);
+            let over = self.bytes > crate::workbook::MAX_WORKBOOK_BYTES;
+            self.book.held = Some((container, if over { Vec::new() } else { held }));
+            return;
+        }
         h.sniffed(&s, &self.sample);
         if s.binary.is_none() {
             self.decoding = Some(Decoding::new(&s));
@@ -448,6 +557,7 @@ impl Pipeline {
             skip_sep: &mut self.skip_sep,
             invalid_rows: &mut self.invalid_rows,
             first_invalid_line: &mut self.first_invalid_line,
+            book: &mut self.book,
             header: &mut self.header,
             legacy_text: &mut self.legacy_text,
             legacy_ends: &mut self.legacy_ends,
@@ -471,6 +581,7 @@ struct RowState<'p> {
     skip_sep: &'p mut bool,
     invalid_rows: &'p mut u64,
     first_invalid_line: &'p mut Option<u64>,
+    book: &'p mut Book,
     header: &'p mut Option<Header>,
     legacy_text: &'p mut String,
     legacy_ends: &'p mut Vec<usize>,
@@ -484,7 +595,7 @@ struct RowState<'p> {
 impl RowState<'_> {
     fn event(&mut self, e: Event<'_>) {
         *self.rows += 1;
-        let (line, data, ends, quote_problem, blank_line, cut) = match e {
+        let (mut line, data, ends, quote_problem, blank_line, cut) = match e {
             Event::BlankLine { line } => (line, &[][..], &[][..], None, true, None),
             Event::Record(r) => (r.line, r.data, r.ends, r.quote_problem, false, r.cut),
         };
@@ -493,6 +604,21 @@ impl RowState<'_> {
             return;
         }
         let s = self.sniffed;
+        // A workbook's rows are numbered as in its sheet, and a sheet has no lines: both are
+        // the sheet's row.
+        let row_no = match self.book.offset {
+            Some(offset) => {
+                line = *self.rows + offset;
+                line
+            }
+            None => *self.rows,
+        };
+        self.book.current.clear();
+        if self.book.offset.is_some()
+            && let Some(found) = self.book.pending.remove(&row_no)
+        {
+            self.book.current = found;
+        }
         let plain = crate::parse::is_plain(data);
         let mut raw = None;
         let (text, ends, legacy): (&str, &[usize], bool) = if !s.parse_raw() {
@@ -549,7 +675,7 @@ impl RowState<'_> {
         let header_seen = self.header.is_some();
         if let Some(bytes) = cut {
             let is_header = !header_seen && !text.is_empty();
-            let f = crate::rules::file::record_too_long(*self.rows, line, bytes, ends.len());
+            let f = crate::rules::file::record_too_long(row_no, line, bytes, ends.len());
             self.handler.cut(f, is_header);
         }
         if !header_seen && !text.is_empty() {
@@ -559,7 +685,7 @@ impl RowState<'_> {
                     text[s..ends[i]].to_string()
                 })
                 .collect();
-            let mut header = Header::new(names, *self.rows, line);
+            let mut header = Header::new(names, row_no, line);
             header.quote_problem = quote_problem;
             if let Some(raw) = raw {
                 for (i, c) in header.columns.iter_mut().enumerate() {
@@ -567,6 +693,10 @@ impl RowState<'_> {
                 }
             }
             self.handler.header(&header);
+            if !self.book.current.is_empty() {
+                self.handler
+                    .sheet_findings(std::mem::take(&mut self.book.current));
+            }
             *self.header = Some(header);
             return;
         }
@@ -578,7 +708,7 @@ impl RowState<'_> {
         };
         let row = Row {
             record,
-            row: *self.rows,
+            row: row_no,
             line,
             text,
             ends,
@@ -587,6 +717,7 @@ impl RowState<'_> {
             quote_problem,
             blank_line,
             plain,
+            sheet: &self.book.current,
         };
         self.handler.row(self.header.as_ref(), &row);
     }
@@ -697,5 +828,45 @@ pub mod stages {
         }
         p.finish(&mut h);
         h.0
+    }
+}
+
+/// What a workbook's reader hands the pipeline (`crate::workbook::Sink`).
+#[cfg(feature = "workbook")]
+struct BookSink<'p, 'h> {
+    p: &'p mut Pipeline,
+    h: &'h mut dyn Handler,
+    late: &'p mut Vec<crate::Finding>,
+}
+
+#[cfg(feature = "workbook")]
+impl crate::workbook::Sink for BookSink<'_, '_> {
+    fn begin(&mut self, begin: crate::workbook::Begin) {
+        // The sheet's cells are Unicode text, written out as comma-separated UTF-8.
+        let s = Sniffed::empty();
+        self.p.sniffed = Some(s);
+        self.p.decoding = Some(Decoding::new(&s));
+        self.p.parser = Some(Parser::new(b','));
+        self.p.book.offset = Some(begin.offset);
+        self.p.book.info = Some(begin.info);
+        let (file, header): (Vec<_>, Vec<_>) =
+            begin.findings.into_iter().partition(|f| f.row.is_none());
+        self.h.sheet_findings(file);
+        if let Some(f) = header.first() {
+            let row = f.row.unwrap_or(0);
+            self.p.book.pending.entry(row).or_default().extend(header);
+        }
+    }
+
+    fn row_findings(&mut self, row: u64, findings: Vec<crate::Finding>) {
+        self.p.book.pending.entry(row).or_default().extend(findings);
+    }
+
+    fn csv(&mut self, bytes: &[u8]) {
+        self.p.feed(bytes, false, self.h);
+    }
+
+    fn late(&mut self, finding: crate::Finding) {
+        self.late.push(finding);
     }
 }

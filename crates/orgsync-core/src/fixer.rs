@@ -77,9 +77,11 @@ impl Fixer {
     pub fn new(report: &Report, options: &FixOptions) -> Fixer {
         let plan = Arc::clone(&report.plan);
         let check = plan.options.clone();
+        // The check pass's sniffing: the same encoding and delimiter, whatever was chosen.
+        let mut pipeline = Pipeline::with_sniffed(plan.sniffed);
+        pipeline.book.sheet = check.sheet.clone();
         Fixer {
-            // The check pass's sniffing: the same encoding and delimiter, whatever was chosen.
-            pipeline: Pipeline::with_sniffed(plan.sniffed),
+            pipeline,
             st: State {
                 plan,
                 check,
@@ -405,7 +407,7 @@ impl State {
             header,
             options: &self.check,
         };
-        let mut found = Vec::new();
+        let mut found: Vec<Finding> = row.sheet.to_vec();
         rules::check_row(&ctx, row, &mut |f| found.push(f));
         self.plan
             .cross

@@ -30,6 +30,15 @@ mod split;
 mod summary;
 mod template;
 mod wire;
+#[cfg(feature = "workbook")]
+mod workbook;
+#[cfg(not(feature = "workbook"))]
+mod workbook {
+    //! Without the `workbook` feature a workbook is F003, as any other binary file.
+    /// What the report says about a workbook that was read (never, in this build).
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+    pub struct WorkbookInfo {}
+}
 
 pub use checker::Checker;
 pub use engine::FileKind;
@@ -47,6 +56,9 @@ pub use roster::{Change, ChangeKind, Preview, PreviewTotals, Roster, RosterCount
 pub use split::{PART_HEAD, Part, Unmerged, cut_point};
 pub use summary::{Actions, Tally};
 pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
+#[cfg(feature = "workbook")]
+pub use workbook::MAX_WORKBOOK_BYTES;
+pub use workbook::WorkbookInfo;
 
 /// Checks a whole file held in memory.
 pub fn check(bytes: &[u8], options: Options) -> Report {

@@ -18,6 +18,10 @@ pub struct Options {
     pub roster: Option<std::sync::Arc<crate::roster::Roster>>,
     /// The file's encoding as the admin chose it (`Encoding::for_label`); `None` detects it.
     pub encoding: Option<crate::input::Encoding>,
+    /// For a workbook: the sheet to read, by name (any case) or number (1 is the first). `None`
+    /// reads the first sheet whose first row holds an identifier header, else the first with
+    /// data.
+    pub sheet: Option<String>,
 }
 
 /// Which suggested fixes to apply.

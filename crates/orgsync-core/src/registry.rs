@@ -127,6 +127,14 @@ catalogue! {
     F014, "row-too-long", Error, None;
     F015, "sep-line", Warning, Safe;
     F016, "invalid-bytes", Warning, None;
+    F017, "workbook-read", Info, None;
+    F018, "no-sheet-data", Error, None;
+    F019, "workbook-encrypted", Error, None;
+    F020, "lost-precision", Error, None;
+    F021, "merged-or-hidden-cells", Warning, None;
+    F022, "outside-the-table", Warning, None;
+    F023, "workbook-too-large", Error, None;
+    F024, "formula-without-value", Error, None;
     H001, "header-not-lowercase", Error, Safe;
     H002, "header-whitespace", Error, Safe;
     H003, "no-identifier-column", Error, None;

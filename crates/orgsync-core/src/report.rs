@@ -45,6 +45,9 @@ pub struct FileInfo {
     /// The header texts as written.
     #[serde(skip)]
     pub headers: Vec<String>,
+    /// For a workbook: its format, its sheets and the sheet read (absent for a CSV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workbook: Option<crate::workbook::WorkbookInfo>,
 }
 
 impl FileInfo {
@@ -75,6 +78,7 @@ impl FileInfo {
             headers: header
                 .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
                 .unwrap_or_default(),
+            workbook: p.book.info(),
         }
     }
 }

@@ -29,7 +29,8 @@ export type Applicability = "safe" | "suggested";
 export type FileKind = "users" | "deletion" | "email-change" | "id-change";
 export type RuleCode =
   | "F001" | "F002" | "F003" | "F004" | "F005" | "F006" | "F007" | "F008" | "F009" | "F010" | "F011"
-  | "F012" | "F013" | "F014" | "F015" | "F016"
+  | "F012" | "F013" | "F014" | "F015" | "F016" | "F017" | "F018" | "F019" | "F020" | "F021" | "F022"
+  | "F023" | "F024"
   | "H001" | "H002" | "H003" | "H004" | "H005" | "H006" | "H007" | "H008" | "H009" | "H010"
   | "H011" | "H012" | "H013" | "H014" | "H015"
   | "R001" | "R002" | "R003" | "R004" | "R005" | "R006" | "R007" | "R008" | "R009" | "R010"
@@ -60,6 +61,21 @@ export interface FileInfo {
   columns: number;
   kind: FileKind;
   bytes: number;
+  /** For a workbook: its format, its sheets and the sheet read (absent for a CSV). */
+  workbook?: WorkbookInfo;
+}
+
+/** The workbook a report was made from (F017 says the same in words). */
+export interface WorkbookInfo {
+  format: "xlsx" | "xlsm" | "xlsb" | "ods" | "xls";
+  /** Every sheet's name, in the workbook's order. */
+  sheets: string[];
+  /** The sheet read. */
+  sheet: string;
+  /** The sheet row of the header (the rows above it were empty). */
+  first_row: number;
+  /** The sheet column of the table's first column (`A`, `B`, …). */
+  first_column: string;
 }
 
 /** What the file asks the uploader to do. */
@@ -224,6 +240,10 @@ export interface CheckOptions {
    *  Standard (`"shift_jis"`, `"gbk"`, `"big5"`, `"euc-kr"`, `"windows-1250"`, `"macintosh"`…),
    *  as the CLI's `--encoding`. F001's conversion to UTF-8 is then safe. */
   encoding?: string;
+  /** For a workbook (.xlsx, .xlsm, .xlsb, .ods, .xls; the package built with workbook support):
+   *  the sheet to read, by name or number (1 is the first). Default: the first sheet whose first
+   *  row holds an identifier header, else the first with data. */
+  sheet?: string | number;
 }
 
 /** Which fixes the corrected file gets: codes (`"R012"`) or rule names (`"stray-whitespace"`). */
@@ -597,7 +617,8 @@ impl Default for Opts {
     }
 }
 
-const CHECK_KEYS: &str = "fileName, knownGroups, maxFindingsPerCode, roster, rosterName, encoding";
+const CHECK_KEYS: &str =
+    "fileName, knownGroups, maxFindingsPerCode, roster, rosterName, encoding, sheet";
 
 /// Reads check options, and fix options too when `fix` is set. Keys holding `undefined` count as
 /// absent; any other unknown key is an error, so a typo never silently changes nothing.
@@ -627,6 +648,17 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
                         labels.join(", ")
                     ))
                 })?);
+            }
+            "sheet" => {
+                opts.check.sheet = Some(match v.as_f64() {
+                    Some(n) => number_text(n),
+                    None => string(&v, "options.sheet").map_err(|_| {
+                        JsError::new(&format!(
+                            "options.sheet must be a sheet's name or number (1 is the first), not {}",
+                            describe(&v)
+                        ))
+                    })?,
+                })
             }
             "maxFindingsPerCode" => {
                 opts.check.max_findings_per_code = if v.as_string().as_deref() == Some("all") {

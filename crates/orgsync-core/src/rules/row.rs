@@ -993,6 +993,7 @@ mod properties {
             quote_problem: None,
             blank_line: false,
             plain: crate::parse::is_plain(text.as_bytes()),
+            sheet: &[],
         };
         let col = header.row_plan.columns[column];
         let mut fast = super::Facts::default();
