@@ -40,8 +40,6 @@ struct State {
     /// every finding's path, kept or not.
     kept: Vec<usize>,
     counts: Vec<[u64; 3]>,
-    /// The findings of the row at hand (a buffer kept from row to row).
-    out: Vec<Finding>,
     summary: Summary,
     cross: Option<Cross>,
     actions: Actions,
@@ -66,7 +64,6 @@ impl Checker {
                 file_findings: Vec::new(),
                 kept: vec![0; Code::ALL.len()],
                 counts: vec![[0; 3]; Code::ALL.len()],
-                out: Vec::new(),
                 summary: Summary::default(),
                 cross: None,
                 actions: Actions::default(),
@@ -626,7 +623,8 @@ impl Handler for State {
             header,
             options: &self.options,
         };
-        let mut out = std::mem::take(&mut self.out);
+        // Allocated only for a row with findings kept or counted here (most rows have none).
+        let mut out = Vec::new();
         let clean = rules::check_row_with(&ctx, row, &mut |f| out.push(f), &mut self.memo);
         if let Some(cross) = self.cross.as_mut() {
             cross.observe(&ctx, row, clean, self.memo.keys());
@@ -638,9 +636,8 @@ impl Handler for State {
             });
             p.outcome(outcome);
         }
-        for f in out.drain(..) {
+        for f in out {
             self.keep(f);
         }
-        self.out = out;
     }
 }

@@ -13,6 +13,7 @@ use crate::registry::Code;
 use crate::report::{Plan, Report};
 use crate::roster::{Compare, PreviewWriter};
 use crate::rules::{self, Ctx};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// Output produced so far; drain it with [`Fixer::take_output`] as you go.
@@ -61,6 +62,11 @@ struct State {
     /// The comparison with the account's users, when a user export is given.
     compare: Option<Compare>,
     preview: Option<PreviewWriter>,
+    /// The row rules' memory from row to row (same findings, less work: see `row::Memo`).
+    memo: rules::row::Memo,
+    /// Scratch space for one output line and one report cell, kept from row to row.
+    line: Vec<u8>,
+    text: String,
 }
 
 impl Fixer {
@@ -85,6 +91,9 @@ impl Fixer {
                 cut: None,
                 compare: None,
                 preview: None,
+                memo: rules::row::Memo::default(),
+                line: Vec::new(),
+                text: String::new(),
             },
         }
     }
@@ -211,7 +220,7 @@ impl State {
                 _ => {}
             }
         }
-        self.write_corrected(&cells, false);
+        self.write_corrected(cells.iter().map(String::as_str), false);
     }
 
     /// Appends UTF-8 text to the corrected file, in UTF-16 when the file stays UTF-16 (F001's
@@ -233,11 +242,16 @@ impl State {
         }
     }
 
-    fn write_corrected(&mut self, cells: &[String], legacy: bool) {
+    fn write_corrected<'a>(&mut self, cells: impl IntoIterator<Item = &'a str>, legacy: bool) {
         let legacy_bytes = legacy && !self.code_on(Code::F001);
-        let mut line = Vec::with_capacity(cells.iter().map(|c| c.len() + 1).sum::<usize>() + 2);
+        // Written straight into the output when it is UTF-8, else through `line`.
+        let mut line = if self.utf16.is_none() {
+            std::mem::take(&mut self.out.corrected)
+        } else {
+            std::mem::take(&mut self.line)
+        };
         let mut first = true;
-        for (i, cell) in cells.iter().enumerate() {
+        for (i, cell) in cells.into_iter().enumerate() {
             if !self.keep.get(i).copied().unwrap_or(true) {
                 continue;
             }
@@ -245,15 +259,20 @@ impl State {
                 line.push(self.delimiter);
             }
             first = false;
-            let bytes = if legacy_bytes {
-                crate::codec::encode_1252(cell)
+            if legacy_bytes {
+                write_field(&mut line, &crate::codec::encode_1252(cell), self.delimiter);
             } else {
-                cell.as_bytes().to_vec()
-            };
-            write_field(&mut line, &bytes, self.delimiter);
+                write_field(&mut line, cell.as_bytes(), self.delimiter);
+            }
         }
         line.extend_from_slice(self.terminator);
-        self.emit_corrected(&line);
+        if self.utf16.is_none() {
+            self.out.corrected = line;
+        } else {
+            self.emit_corrected(&line);
+            line.clear();
+            self.line = line;
+        }
     }
 
     fn write_finding(&mut self, f: &Finding, header: Option<&Header>) {
@@ -270,13 +289,21 @@ impl State {
             ),
             None => ("", "", ""),
         };
-        let row = f.row.map(|r| r.to_string()).unwrap_or_default();
-        let line = f.line.map(|r| r.to_string()).unwrap_or_default();
+        let mut numbers = std::mem::take(&mut self.text);
+        numbers.clear();
+        if let Some(r) = f.row {
+            let _ = write!(numbers, "{r}");
+        }
+        let row_end = numbers.len();
+        if let Some(l) = f.line {
+            let _ = write!(numbers, "{l}");
+        }
+        let (row, line) = numbers.split_at(row_end);
         write_row(
             &mut self.out.findings,
             [
-                row.as_str(),
-                line.as_str(),
+                row,
+                line,
                 column,
                 f.code.as_str(),
                 f.code.rule().name,
@@ -288,16 +315,17 @@ impl State {
                 after,
             ],
         );
+        self.text = numbers;
     }
 
     /// Findings of one row, as the check pass found them.
-    fn row_findings(&self, header: &Header, row: &Row<'_>) -> Vec<Finding> {
+    fn row_findings(&mut self, header: &Header, row: &Row<'_>) -> Vec<Finding> {
         let ctx = Ctx {
             header,
             options: &self.check,
         };
         let mut found = Vec::new();
-        rules::check_row(&ctx, row, &mut |f| found.push(f));
+        rules::check_row_with(&ctx, row, &mut |f| found.push(f), &mut self.memo);
         self.plan
             .cross
             .row_findings(&ctx, row, &mut |f| found.push(f));
@@ -364,6 +392,11 @@ impl Handler for State {
         {
             return;
         }
+        if !found.iter().any(|f| self.on(f)) {
+            // No fix to apply (most rows): the cells as they are.
+            self.write_corrected(row.cells(), row.legacy);
+            return;
+        }
         let mut cells: Vec<String> = row.cells().map(str::to_string).collect();
         let mut current = found;
         for _ in 0..MAX_ROUNDS {
@@ -402,7 +435,7 @@ impl Handler for State {
         if reshape {
             cells.resize(self.width, String::new());
         }
-        self.write_corrected(&cells, row.legacy);
+        self.write_corrected(cells.iter().map(String::as_str), row.legacy);
     }
 }
 
@@ -410,35 +443,49 @@ impl State {
     fn write_report_row(&mut self, row: &Row<'_>, found: &[&Finding], header: Option<&Header>) {
         // The header's cells (a short row padded), then the messages under their own header;
         // a long row's extra cells follow, so no cell of the original row is left out.
-        let mut line: Vec<String> = vec![row.row.to_string()];
-        line.extend((0..self.report_width).map(|i| row.cell(i).to_string()));
-        line.push(messages(found, header));
-        line.extend((self.report_width..row.len()).map(|i| row.cell(i).to_string()));
-        write_row(&mut self.out.error_report, line.iter().map(String::as_str));
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        let _ = write!(text, "{}", row.row);
+        let number = text.len();
+        write_messages(&mut text, found, header);
+        let (number, messages) = text.split_at(number);
+        write_row(
+            &mut self.out.error_report,
+            std::iter::once(number)
+                .chain((0..self.report_width).map(|i| row.cell(i)))
+                .chain(std::iter::once(messages))
+                .chain((self.report_width..row.len()).map(|i| row.cell(i))),
+        );
+        self.text = text;
     }
 }
 
 /// A row's messages, one per line: `R002 invalid-email (primary_email_address): message Tip: tip`.
 fn messages(found: &[&Finding], header: Option<&Header>) -> String {
-    found
-        .iter()
-        .map(|f| {
-            let column = f
-                .column
-                .and_then(|c| header.and_then(|h| h.columns.get(c)))
-                .map(|c| format!(" ({})", c.raw))
-                .unwrap_or_default();
-            format!(
-                "{} {}{}: {} Tip: {}",
-                f.code,
-                f.code.rule().name,
-                column,
-                f.message,
-                f.tip
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::new();
+    write_messages(&mut out, found, header);
+    out
+}
+
+/// [`messages`], appended to `out`.
+fn write_messages(out: &mut String, found: &[&Finding], header: Option<&Header>) {
+    for (i, f) in found.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(f.code.as_str());
+        out.push(' ');
+        out.push_str(f.code.rule().name);
+        if let Some(c) = f.column.and_then(|c| header.and_then(|h| h.columns.get(c))) {
+            out.push_str(" (");
+            out.push_str(&c.raw);
+            out.push(')');
+        }
+        out.push_str(": ");
+        out.push_str(&f.message);
+        out.push_str(" Tip: ");
+        out.push_str(&f.tip);
+    }
 }
 
 fn join(cells: &[String]) -> (String, Vec<usize>) {
@@ -452,10 +499,13 @@ fn join(cells: &[String]) -> (String, Vec<usize>) {
 }
 
 /// Writes one CSV field, quoted when it must be (RFC 4180).
+#[inline]
 fn write_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
-    let needs = field
-        .iter()
-        .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
+    // Without early exit, so the compiler looks at many bytes at once: most fields are short
+    // and need no quotes.
+    let needs = field.iter().fold(false, |needs, &b| {
+        needs | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
+    });
     if !needs {
         out.extend_from_slice(field);
         return;

@@ -59,13 +59,10 @@ pub(crate) struct Ctx<'a> {
     pub options: &'a Options,
 }
 
-/// Every per-row rule, in the order both passes run them. Returns whether every cell of the row
-/// took the row rules' fast path (see [`row::check_with`]), which the cross-row rules use.
-pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut Sink<'_>) -> bool {
-    check_row_with(ctx, row, sink, &mut row::Memo::default())
-}
-
-/// [`check_row`] with the fast path's memory of earlier rows (same findings, less work).
+/// Every per-row rule, in the order both passes run them, with the fast path's memory of
+/// earlier rows (`row::Memo`: a pass may keep one or not, the findings are the same). Returns
+/// whether every cell of the row took the row rules' fast path (see [`row::check_with`]), which
+/// the cross-row rules use.
 #[inline(always)]
 pub(crate) fn check_row_with(
     ctx: &Ctx<'_>,

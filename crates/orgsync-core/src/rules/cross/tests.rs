@@ -819,6 +819,19 @@ fn duplicated_finds_exactly_the_shared_keys() {
     assert_eq!(duplicated(&keys[..20_000]), naive(&keys[..20_000]));
     assert_eq!(duplicated(&[5, 5, 5, 0, 0]), vec![5]);
     assert!(duplicated(&[]).is_empty());
+    // `shared`: the records of those values, by value then record.
+    let shared_naive = |keys: &[u64]| {
+        let dups = naive(keys);
+        let mut records: Vec<u32> = (0..keys.len() as u32)
+            .filter(|&r| dups.binary_search(&keys[r as usize]).is_ok())
+            .collect();
+        records.sort_by_key(|&r| keys[r as usize]);
+        records
+    };
+    assert_eq!(super::shared(&keys), shared_naive(&keys));
+    assert_eq!(super::shared(&keys[..20_000]), shared_naive(&keys[..20_000]));
+    assert_eq!(super::shared(&[5, 0, 5, 0, 5, 7]), vec![0, 2, 4]);
+    assert!(super::shared(&[1, 2, 3]).is_empty());
 }
 
 #[test]
