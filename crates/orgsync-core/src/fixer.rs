@@ -275,6 +275,36 @@ impl State {
         }
     }
 
+    /// Writes a row no fix changes. When the output is UTF-8 with every column kept and no cell
+    /// holds the delimiter, a quote or a line break (so none is quoted), the row's text is
+    /// copied with a delimiter at each cell end, in one pass; otherwise cell by cell.
+    fn write_unchanged(&mut self, row: &Row<'_>) {
+        let text = row.text.as_bytes();
+        let d = self.delimiter;
+        let plain = self.utf16.is_none()
+            && !row.legacy
+            && row.ends.len() <= self.keep.len()
+            && self.keep.iter().all(|&k| k)
+            && !text.iter().fold(false, |special, &b| {
+                special | (b == d) | (b == b'"') | (b == b'\n') | (b == b'\r')
+            });
+        if !plain {
+            self.write_corrected(row.cells(), row.legacy);
+            return;
+        }
+        let out = &mut self.out.corrected;
+        out.reserve(text.len() + row.ends.len() + self.terminator.len());
+        let mut start = 0;
+        for (i, &end) in row.ends.iter().enumerate() {
+            if i > 0 {
+                out.push(d);
+            }
+            out.extend_from_slice(text.get(start..end).unwrap_or_default());
+            start = end;
+        }
+        out.extend_from_slice(self.terminator);
+    }
+
     fn write_finding(&mut self, f: &Finding, header: Option<&Header>) {
         let column = f
             .column
@@ -394,7 +424,7 @@ impl Handler for State {
         }
         if !found.iter().any(|f| self.on(f)) {
             // No fix to apply (most rows): the cells as they are.
-            self.write_corrected(row.cells(), row.legacy);
+            self.write_unchanged(row);
             return;
         }
         let mut cells: Vec<String> = row.cells().map(str::to_string).collect();
@@ -498,25 +528,47 @@ fn join(cells: &[String]) -> (String, Vec<usize>) {
     (text, ends)
 }
 
+/// Whether a field must be quoted: it holds the delimiter, a quote or a line break. 16 bytes at
+/// a time where the target has vectors (report cells are long messages), the rest without
+/// early exit, so the compiler looks at several bytes at once.
+#[inline]
+fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
+    let special =
+        |rest: &[u8]| {
+            rest.iter().fold(false, |special, &b| {
+                special | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
+            })
+        };
+    if !crate::simd::VECTORS {
+        return special(field);
+    }
+    let mut blocks = field.chunks_exact(16);
+    for c in &mut blocks {
+        if let Ok(w) = <[u8; 16]>::try_from(c) {
+            let x = crate::simd::Block::new(w);
+            if x.eq(delimiter) | x.eq(b'"') | x.eq(b'\n') | x.eq(b'\r') != 0 {
+                return true;
+            }
+        }
+    }
+    special(blocks.remainder())
+}
+
 /// Writes one CSV field, quoted when it must be (RFC 4180).
 #[inline]
 fn write_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
-    // Without early exit, so the compiler looks at many bytes at once: most fields are short
-    // and need no quotes.
-    let needs = field.iter().fold(false, |needs, &b| {
-        needs | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
-    });
-    if !needs {
+    if !needs_quotes(field, delimiter) {
         out.extend_from_slice(field);
         return;
     }
     out.push(b'"');
-    for &b in field {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'"', field) {
+        out.extend_from_slice(field.get(start..=i).unwrap_or_default());
+        out.push(b'"');
+        start = i + 1;
     }
+    out.extend_from_slice(field.get(start..).unwrap_or_default());
     out.push(b'"');
 }
 
@@ -541,6 +593,13 @@ pub(crate) fn write_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &
 /// input may turn into the ASCII sign). Quotes need nothing more: the CSV writer quotes and
 /// doubles them, so a value can never open a new cell that starts with a sign.
 pub(crate) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    // Most cells start with a printable ASCII character that is none of the signs.
+    if let Some(&b) = cell.as_bytes().first()
+        && b.is_ascii_graphic()
+        && !matches!(b, b'=' | b'+' | b'-' | b'@')
+    {
+        return cell.into();
+    }
     let rest = cell.trim_start();
     let risky = matches!(cell.as_bytes().first(), Some(b'\t' | b'\r' | b'\n'))
         || matches!(rest.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
@@ -549,5 +608,64 @@ pub(crate) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
         format!("'{cell}").into()
     } else {
         cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// RFC 4180 as plainly as it can be written.
+    fn plain_field(field: &str, delimiter: char) -> String {
+        if field.contains([delimiter, '"', '\n', '\r']) {
+            format!("\"{}\"", field.replace('"', "\"\""))
+        } else {
+            field.to_string()
+        }
+    }
+
+    #[test]
+    fn fields_are_quoted_exactly_when_they_must_be() {
+        let parts = ["a", ",", "\"", "\n", "\r", ";", "é", "Manager", "\"\"", " ", "\t"];
+        let mut cases = vec![String::new()];
+        for a in parts {
+            for b in parts {
+                for n in [0, 1, 15, 16, 17, 40] {
+                    cases.push(format!("{}{a}{b}", "x".repeat(n)));
+                    cases.push(format!("{a}{}{b}", "y".repeat(n)));
+                }
+            }
+        }
+        for case in &cases {
+            for delimiter in [b',', b';', b'\t'] {
+                let mut out = Vec::new();
+                super::write_field(&mut out, case.as_bytes(), delimiter);
+                assert_eq!(
+                    String::from_utf8(out).unwrap_or_default(),
+                    plain_field(case, delimiter as char),
+                    "{case:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn risky_cells_are_neutralised_and_others_borrowed() {
+        use std::borrow::Cow;
+        for (cell, want) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@x", "'@x"),
+            ("  =1", "'  =1"),
+            ("\t1", "'\t1"),
+            ("＝1", "'＝1"),
+            ("a=1", "a=1"),
+            ("Manager, Sales", "Manager, Sales"),
+            ("", ""),
+            (" a", " a"),
+        ] {
+            let got = super::neutralised(cell);
+            assert_eq!(got, want, "{cell:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), cell == want, "{cell:?}");
+        }
     }
 }
