@@ -281,25 +281,32 @@ impl State {
     fn write_unchanged(&mut self, row: &Row<'_>) {
         let text = row.text.as_bytes();
         let d = self.delimiter;
-        let plain = self.utf16.is_none()
-            && !row.legacy
-            && row.ends.len() <= self.keep.len()
-            && self.keep.iter().all(|&k| k)
-            && !text.iter().fold(false, |special, &b| {
-                special | (b == d) | (b == b'"') | (b == b'\n') | (b == b'\r')
-            });
-        if !plain {
+        if self.utf16.is_some() || row.legacy || !self.keep.iter().all(|&k| k) {
             self.write_corrected(row.cells(), row.legacy);
             return;
         }
+        // Where the first byte needing quotes is: the cells before it are copied as they are,
+        // from there on each cell is looked at (most rows have none, or one quoted title).
+        let special = if needs_quotes(text, d) {
+            text.iter()
+                .position(|&b| b == d || b == b'"' || b == b'\n' || b == b'\r')
+                .unwrap_or(text.len())
+        } else {
+            text.len()
+        };
         let out = &mut self.out.corrected;
-        out.reserve(text.len() + row.ends.len() + self.terminator.len());
+        out.reserve(text.len() + row.ends.len() + self.terminator.len() + 2);
         let mut start = 0;
         for (i, &end) in row.ends.iter().enumerate() {
             if i > 0 {
                 out.push(d);
             }
-            out.extend_from_slice(text.get(start..end).unwrap_or_default());
+            let cell = text.get(start..end).unwrap_or_default();
+            if end <= special {
+                out.extend_from_slice(cell);
+            } else {
+                write_field(out, cell, d);
+            }
             start = end;
         }
         out.extend_from_slice(self.terminator);
@@ -539,7 +546,7 @@ fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
                 special | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
             })
         };
-    if !crate::simd::VECTORS {
+    if !crate::simd::VECTORS || field.len() < 16 {
         return special(field);
     }
     let mut blocks = field.chunks_exact(16);
