@@ -1,21 +1,36 @@
 #!/usr/bin/env bash
 # The speed and memory benchmark (see BENCHMARKS.md).
 #
-# Builds release, writes the clean 1M-row file into target/, then measures wall time, CPU time and
-# peak memory (/usr/bin/time -v) of:
-#   - csv-baseline: a bare `csv` crate ByteRecord loop over the file (the baseline),
-#   - check-file:   the engine alone, streaming the file through Checker in 1 MiB chunks,
-#   - orgsync check --format json, when the CLI binary exists,
-# each RUNS times (default 3), keeping the best; then prints the ratios to the baseline and the
-# engine's per-stage times (stage-times). Targets: check <= 2.5x the baseline, peak < 150 MiB.
+# Builds release and writes the benchmark files into target/ (gen-bench):
+#   - clean:     every value valid, every row different: the engine's fast path;
+#   - unique:    a real organisation's values (20% Inactive, 2% admins, 1% of rows with the
+#                usual mistakes) with unique names (`gen-bench FILE ROWS realistic-unique`);
+#   - realistic: the same with names drawn from realistic pools, so namesakes are common
+#                (`gen-bench FILE ROWS realistic`).
+# For each file it measures wall time, CPU time and peak memory (/usr/bin/time -v) of
+#   - csv-baseline:  a bare `csv` crate ByteRecord loop over the file (the parse floor),
+#   - check-file:    the engine alone, streaming the file through Checker in 1 MiB chunks,
+#   - check:         `orgsync check --format json FILE`,
+#   - fix+reports:   `orgsync fix FILE -o OUT --report R --findings F` (outputs in target/bench-out),
+# RUNS times each, the commands alternating within each run (the machine is shared: alternating
+# spreads other work over all of them), and prints each one's median and best with its ratio
+# to the baseline's median. Targets: check <= 2.5x (clean, unique) / 3x (realistic) the
+# baseline, fix+reports <= 4x plus the time to write its output, peak < 150 MiB.
 #
-# Usage: scripts/bench.sh [ROWS] [RUNS]      (ROWS default 1000000)
+# Then the instruction counts (callgrind): unaffected by other load, the figures to compare
+# across commits: the clean file at 50k rows, the two realistic ones at 200k.
+#
+# Usage: scripts/bench.sh [ROWS] [RUNS] [FILES]   (ROWS default 1000000, RUNS 5,
+#                                                  FILES default "clean unique realistic")
+# BENCH_BIN=DIR takes the binaries (csv-baseline, check-file, orgsync) from DIR instead of
+# building them (to measure another commit's build against the same files);
+# BENCH_CALLGRIND=0 skips the instruction counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS="${1:-1000000}"
-RUNS="${2:-3}"
-FILE="target/bench-${ROWS}.csv"
+RUNS="${2:-5}"
+FILES="${3:-clean unique realistic}"
 
 if [ ! -x /usr/bin/time ]; then
   echo "installing GNU time (for peak memory)..." >&2
@@ -25,70 +40,93 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 cargo build --release -p orgsync-tests --bins >&2
-if cargo metadata --no-deps --format-version 1 2>/dev/null | grep -q '"name":"orgsync"'; then
-  cargo build --release -p orgsync-cli --bin orgsync >&2 || true
-fi
+cargo build --release -p orgsync-cli --bin orgsync >&2
+BIN="${BENCH_BIN:-target/release}"
 
-if [ ! -s "$FILE" ]; then
-  echo "writing $FILE ($ROWS rows)..." >&2
-  target/release/gen-bench "$FILE" "$ROWS"
-fi
-# Read it once so every measurement starts with the file in the page cache.
-cat "$FILE" >/dev/null
-
-# measure NAME CMD... : best wall time of RUNS runs, with that run's CPU time and peak RSS.
-declare -A WALL CPU RSS
-measure() {
-  local name="$1"; shift
-  local best="" cpu="" rss=""
-  for _ in $(seq "$RUNS"); do
-    local out
-    out=$( { /usr/bin/time -v "$@" >/dev/null; } 2>&1 )
-    local w u s m
-    w=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' <<<"$out" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-    u=$(awk -F': ' '/User time/ {print $2}' <<<"$out")
-    s=$(awk -F': ' '/System time/ {print $2}' <<<"$out")
-    m=$(awk -F': ' '/Maximum resident set size/ {print $2}' <<<"$out")
-    if [ -z "$best" ] || awk -v a="$w" -v b="$best" 'BEGIN{exit !(a<b)}'; then
-      best="$w"; cpu=$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}'); rss="$m"
-    fi
-  done
-  WALL[$name]="$best"; CPU[$name]="$cpu"; RSS[$name]="$rss"
-  printf '%-28s wall %6.2f s   cpu %6.2f s   peak %7.1f MiB\n' "$name" "$best" "$cpu" "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
+# file KIND ROWS: the path of that benchmark file, written if missing.
+file() {
+  local kind="$1" rows="$2" path variant
+  case "$kind" in
+    clean) path="target/bench-${rows}.csv"; variant=clean ;;
+    unique) path="target/bench-unique-${rows}.csv"; variant=realistic-unique ;;
+    realistic) path="target/bench-realistic-${rows}.csv"; variant=realistic ;;
+    *) echo "unknown file kind $kind" >&2; exit 2 ;;
+  esac
+  if [ ! -s "$path" ]; then
+    echo "writing $path ($rows rows, $variant)..." >&2
+    target/release/gen-bench "$path" "$rows" "$variant" >&2
+  fi
+  echo "$path"
 }
 
-echo "file: $FILE ($(stat -c %s "$FILE") bytes), best of $RUNS runs"
-measure csv-baseline target/release/csv-baseline "$FILE"
-measure check-file target/release/check-file "$FILE"
-# The CLI counts only once it implements `check --format json` (branch `cli` until merged).
-if [ -x target/release/orgsync ] && printf 'primary_email_address\r\na@example.com\r\n' >target/bench-probe.csv \
-   && target/release/orgsync check --format json target/bench-probe.csv 2>/dev/null | grep -q '^{'; then
-  measure "orgsync check --format json" target/release/orgsync check --format json "$FILE"
-fi
+mkdir -p target/bench-out
+OUT=target/bench-out
 
-echo
-for name in check-file "orgsync check --format json"; do
-  [ -n "${WALL[$name]:-}" ] || continue
-  awk -v n="$name" -v w="${WALL[$name]}" -v bw="${WALL[csv-baseline]}" -v c="${CPU[$name]}" -v bc="${CPU[csv-baseline]}" -v r="${RSS[$name]}" \
-    'BEGIN { printf "%-28s %.2fx the baseline wall time, %.2fx its CPU time, peak %.1f MiB (targets: <= 2.5x, < 150 MiB)\n", n, w/bw, (bc>0 ? c/bc : 0), r/1024 }'
+# run_once CMD...: prints "wall cpu peak_kib" of one run.
+run_once() {
+  local out
+  out=$( { /usr/bin/time -v "$@" >/dev/null; } 2>&1 )
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = (n == 3) ? p[1]*3600 + p[2]*60 + p[3] : p[1]*60 + p[2] }
+    /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident set size/ { m = $2 }
+    END { printf "%.3f %.2f %d\n", w, u + s, m }' <<<"$out"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
+for kind in $FILES; do
+  FILE=$(file "$kind" "$ROWS")
+  cat "$FILE" >/dev/null   # every measurement starts with the file in the page cache
+  echo
+  echo "== $kind: $FILE ($(stat -c %s "$FILE") bytes), $RUNS alternating runs"
+  declare -A WALLS=() PEAK=() CPUS=()
+  names=(csv-baseline check-file check fix+reports)
+  for _ in $(seq "$RUNS"); do
+    for name in "${names[@]}"; do
+      case "$name" in
+        csv-baseline) cmd=("$BIN/csv-baseline" "$FILE") ;;
+        check-file) cmd=("$BIN/check-file" "$FILE") ;;
+        check) cmd=("$BIN/orgsync" check --format json "$FILE") ;;
+        fix+reports) cmd=("$BIN/orgsync" fix "$FILE" -o "$OUT/corrected.csv" --report "$OUT/report.csv" --findings "$OUT/findings.csv") ;;
+      esac
+      set +e
+      read -r w c m < <(run_once "${cmd[@]}")
+      set -e
+      WALLS[$name]+="$w "
+      CPUS[$name]+="$c "
+      [ "${PEAK[$name]:-0}" -ge "$m" ] || PEAK[$name]=$m
+    done
+  done
+  base=$(tr ' ' '\n' <<<"${WALLS[csv-baseline]}" | grep . | median)
+  for name in "${names[@]}"; do
+    med=$(tr ' ' '\n' <<<"${WALLS[$name]}" | grep . | median)
+    best=$(tr ' ' '\n' <<<"${WALLS[$name]}" | grep . | sort -n | head -1)
+    cpu=$(tr ' ' '\n' <<<"${CPUS[$name]}" | grep . | median)
+    awk -v n="$name" -v med="$med" -v best="$best" -v cpu="$cpu" -v b="$base" -v m="${PEAK[$name]}" \
+      'BEGIN { printf "%-14s median %6.2f s (best %5.2f, cpu %5.2f)  %5.2fx the baseline   peak %6.1f MiB\n", n, med, best, cpu, med/b, m/1024 }'
+  done
+  if [ -s "$OUT/findings.csv" ]; then
+    echo "fix outputs: corrected $(stat -c %s "$OUT/corrected.csv") B, error report $(stat -c %s "$OUT/report.csv") B, findings $(stat -c %s "$OUT/findings.csv") B"
+  fi
+  echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 
-echo
-echo "per stage, file in memory (stage-times):"
-target/release/stage-times "$FILE" "$RUNS"
-
 # Instruction counts do not depend on what else the machine is doing: on a shared or busy machine
-# they are the figure to compare across commits. callgrind runs ~50x slower, so on 50k rows.
+# they are the figure to compare across commits. callgrind runs ~50x slower, so on fewer rows.
 if command -v valgrind >/dev/null && [ "${BENCH_CALLGRIND:-1}" != 0 ]; then
-  SMALL=target/bench-50000.csv
-  [ -s "$SMALL" ] || target/release/gen-bench "$SMALL" 50000
   echo
-  echo "instructions on $SMALL (valgrind --tool=callgrind):"
-  base_ir=""
-  for bin in csv-baseline check-file; do
-    ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "target/release/$bin" "$SMALL" 2>&1 >/dev/null \
-         | awk '/refs:/ {gsub(",", "", $NF); print $NF}')
-    [ -n "$base_ir" ] || base_ir="$ir"
-    awk -v n="$bin" -v i="$ir" -v b="$base_ir" 'BEGIN { printf "%-28s %14d instructions  %.2fx\n", n, i, i/b }'
+  echo "instructions (valgrind --tool=callgrind):"
+  for kind in $FILES; do
+    rows=200000
+    [ "$kind" != clean ] || rows=50000
+    SMALL=$(file "$kind" "$rows")
+    base_ir=""
+    for bin in csv-baseline check-file; do
+      ir=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN/$bin" "$SMALL" 2>&1 >/dev/null \
+           | awk '/refs:/ {gsub(",", "", $NF); print $NF}')
+      [ -n "$base_ir" ] || base_ir="$ir"
+      awk -v n="$bin" -v f="$SMALL" -v i="$ir" -v b="$base_ir" 'BEGIN { printf "%-36s %-14s %14d instructions  %.2fx\n", f, n, i, i/b }'
+    done
   done
 fi

@@ -287,6 +287,200 @@ pub mod bench {
         /// Every cell of every row wrong in its own way (emails, names, ids, licenses,
         /// yes/no cells, blanks), rows still different from each other: the most findings.
         Invalid,
+        /// A real organisation's file (see [`Realistic`]): about 20% `Inactive`, 2% admins, a
+        /// few rows without a license, first and last names drawn from pools with realistic
+        /// repetition, and about 1% of rows with the usual mistakes.
+        Realistic,
+        /// [`Variant::Realistic`] with the clean file's unique names: what is left when no two
+        /// people share a name.
+        RealisticUnique,
+    }
+
+    /// Common surnames, most frequent first; rarer ones are made of [`SYLLABLES`].
+    const SURNAMES: [&str; 50] = [
+        "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+        "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas",
+        "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris",
+        "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King",
+        "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson",
+        "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
+    ];
+
+    /// How many first and last names the pools hold.
+    const FIRST_POOL: u64 = 5_000;
+    const LAST_POOL: u64 = 150_000;
+
+    /// A rank in `0..n` drawn with probability about proportional to `1 / (rank + k)` (Zipf's
+    /// law with an offset, which is how names are spread): `u` is uniform in `[0, 1)`. With the
+    /// pools' offsets the commonest first name is on about 2.9% of rows and the commonest last
+    /// name on about 0.7%, as James and Smith are in the United States.
+    fn zipf(u: f64, n: u64, k: f64) -> u64 {
+        let x = k * ((n as f64 + k) / k).powf(u);
+        ((x - k) as u64).min(n - 1)
+    }
+
+    /// A uniform number in `[0, 1)` from a mixed value.
+    fn unit(x: u64) -> f64 {
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A made-up name of `len` syllables: `n` in base 32, capitalised.
+    fn syllable_name(out: &mut String, mut n: u64, len: usize) {
+        for k in 0..len {
+            let s = SYLLABLES[(n % 32) as usize];
+            if k == 0 {
+                out.push(s.as_bytes()[0].to_ascii_uppercase() as char);
+                out.push_str(&s[1..]);
+            } else {
+                out.push_str(s);
+            }
+            n /= 32;
+        }
+    }
+
+    /// The realistic files' rows (see [`Variant::Realistic`]): names repeat as in a real
+    /// organisation, so addresses are `first.last@acme.com` for a name's first holder and
+    /// `first.last2@acme.com`, `first.last3@acme.com`, … for the next ones.
+    ///
+    /// About 1% of the rows carry one of the usual mistakes, in turn: an address in capitals
+    /// with a trailing space, a misspelt mail domain, `ACTIVE` for `Active`, `Y` in a group
+    /// column, a name with a trailing space, the previous row's address again, the same person
+    /// again with a personal address, `#N/A` for the id, a blank address, a title starting
+    /// with `=`.
+    #[derive(Debug, Default)]
+    pub struct Realistic {
+        unique: bool,
+        /// How many rows have had each name so far (by first and last rank).
+        seen: std::collections::HashMap<(u64, u64), u32>,
+        first: String,
+        last: String,
+        email: String,
+        previous: String,
+        previous_name: (String, String),
+    }
+
+    impl Realistic {
+        /// Rows with names from the pools (`unique` false) or the clean file's unique names.
+        pub fn new(unique: bool) -> Realistic {
+            Realistic {
+                unique,
+                ..Realistic::default()
+            }
+        }
+
+        fn names(&mut self, i: u64) -> (u64, u64) {
+            self.first.clear();
+            self.last.clear();
+            if self.unique {
+                let n = i / 64;
+                self.first.push_str(FIRST[(i % 64) as usize]);
+                syllable_name(&mut self.last, n % 32768, 3);
+                return (i % 64, n);
+            }
+            let f = zipf(unit(mix(i, 0xF1257)), FIRST_POOL, 5.0);
+            let l = zipf(unit(mix(i, 0x1A57)), LAST_POOL, 15.0);
+            match FIRST.get(f as usize) {
+                Some(name) => self.first.push_str(name),
+                None => syllable_name(&mut self.first, f - 64, 3),
+            }
+            match SURNAMES.get(l as usize) {
+                Some(name) => self.last.push_str(name),
+                None => syllable_name(&mut self.last, l - 50, if l - 50 < 32768 { 3 } else { 4 }),
+            }
+            (f, l)
+        }
+
+        /// Appends data row `i` (0-based), CRLF-terminated.
+        pub fn write_row(&mut self, out: &mut Vec<u8>, i: u64) {
+            let key = self.names(i);
+            let r = mix(i, 0x5EED);
+            // About 1% of rows carry a mistake: 0..10 picks which.
+            let m = mix(i, 0xBAD);
+            let mistake = (m % 100 == 0).then_some((m >> 8) % 10);
+            let (mut first, mut last) = (self.first.clone(), self.last.clone());
+            self.email.clear();
+            match mistake {
+                Some(5) if !self.previous.is_empty() => {
+                    // The previous row's address again (X001).
+                    self.email.push_str(&self.previous);
+                }
+                Some(6) if !self.previous.is_empty() => {
+                    // The previous person again, with a personal address (X005).
+                    (first, last) = self.previous_name.clone();
+                    let local = self.previous.split('@').next().unwrap_or_default().to_string();
+                    self.email.push_str(&local);
+                    self.email.push_str("@gmail.com");
+                }
+                _ => {
+                    let n = self.seen.entry(key).or_insert(0);
+                    *n += 1;
+                    let n = *n;
+                    self.email.push_str(&first.to_ascii_lowercase());
+                    self.email.push('.');
+                    self.email.push_str(&last.to_ascii_lowercase());
+                    if n > 1 {
+                        self.email.push_str(&n.to_string());
+                    }
+                    self.email.push_str("@acme.com");
+                }
+            }
+            let email = match mistake {
+                Some(0) => format!("{} ", self.email.to_ascii_uppercase()),
+                Some(1) => self.email.replace("@acme.com", "@acme.con"),
+                Some(8) => String::new(),
+                _ => self.email.clone(),
+            };
+            if mistake == Some(4) {
+                last.push(' ');
+            }
+            let _ = write!(out, "{email},{first},{last},");
+            let title = TITLES[(r % TITLES.len() as u64) as usize];
+            let formula = if mistake == Some(9) { "=" } else { "" };
+            if title.contains(',') {
+                let _ = write!(out, "\"{formula}{title}\"");
+            } else if mistake == Some(9) {
+                let _ = write!(out, "={title}");
+            } else {
+                out.extend_from_slice(title.as_bytes());
+            }
+            if mistake == Some(7) {
+                out.extend_from_slice(b",#N/A,");
+            } else {
+                let _ = write!(out, ",E{i:07},");
+            }
+            // 20% Inactive, 0.3% without a license, the rest Active.
+            let l = (r >> 32) % 1000;
+            let license = if mistake == Some(2) {
+                "ACTIVE"
+            } else if l < 200 {
+                "Inactive"
+            } else if l < 203 {
+                ""
+            } else {
+                "Active"
+            };
+            let sales = if (r >> 8).is_multiple_of(3) {
+                "yes"
+            } else {
+                ""
+            };
+            let eng = if mistake == Some(3) {
+                "Y"
+            } else if (r >> 12).is_multiple_of(4) {
+                "yes"
+            } else {
+                ""
+            };
+            let curate = if (r >> 16).is_multiple_of(50) {
+                "yes"
+            } else {
+                ""
+            };
+            let office = OFFICES[((r >> 20) % OFFICES.len() as u64) as usize];
+            let _ = write!(out, "{license},{sales},{eng},{curate},{office}\r\n");
+            self.previous.clone_from(&self.email);
+            self.previous_name = (first, last.trim_end().to_string());
+        }
     }
 
     /// Appends data row `i` of an all-invalid file, CRLF-terminated.
@@ -307,11 +501,13 @@ pub mod bench {
         let mut buf = Vec::with_capacity(1 << 20);
         buf.extend_from_slice(HEADER.as_bytes());
         buf.extend_from_slice(b"\r\n");
+        let mut realistic = Realistic::new(variant == Variant::RealisticUnique);
         for i in 0..rows {
             match variant {
                 Variant::Clean => write_row(&mut buf, i),
                 Variant::Identical => write_row(&mut buf, 0),
                 Variant::Invalid => write_invalid_row(&mut buf, i),
+                Variant::Realistic | Variant::RealisticUnique => realistic.write_row(&mut buf, i),
             }
             if buf.len() >= 1 << 20 {
                 w.write_all(&buf)?;

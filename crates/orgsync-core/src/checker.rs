@@ -1,7 +1,7 @@
 //! The check pass.
 
 use crate::engine::{FileKind, Handler, Header, Mark, Pipeline, Row};
-use crate::finding::Finding;
+use crate::finding::{Applicability, Finding};
 use crate::input::Sniffed;
 use crate::options::Options;
 use crate::registry::{Code, Severity};
@@ -11,7 +11,6 @@ use crate::rules::{self, Ctx, cross::Cross};
 use crate::split::{MAGIC, Part, Unmerged};
 use crate::summary::Actions;
 use crate::wire::{Damaged, Reader, Writer};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Checks a file fed in chunks of any size.
@@ -35,7 +34,11 @@ struct State {
     options: Options,
     findings: Vec<Finding>,
     file_findings: Vec<Finding>,
-    kept: HashMap<Code, usize>,
+    /// Per code (`Code as usize`): findings kept, and counted (with a safe, a suggested fix).
+    /// Plain arrays, folded into the summary's maps at the end (`fold_counts`): counting is on
+    /// every finding's path, kept or not.
+    kept: Vec<usize>,
+    counts: Vec<[u64; 3]>,
     summary: Summary,
     cross: Option<Cross>,
     actions: Actions,
@@ -60,7 +63,8 @@ impl Checker {
                 options,
                 findings: Vec::new(),
                 file_findings: Vec::new(),
-                kept: HashMap::new(),
+                kept: vec![0; Code::ALL.len()],
+                counts: vec![[0; 3]; Code::ALL.len()],
                 summary: Summary::default(),
                 cross: None,
                 actions: Actions::default(),
@@ -144,13 +148,16 @@ impl Checker {
             if let Some(cross) = st.cross.take() {
                 cross_plan = cross.finish(&ctx);
                 // Straight into `keep`: a file of a million duplicates has a million cross-row
-                // findings, and only the capped list may stay in memory.
-                cross_plan.findings(&ctx, &mut |f| st.keep(f));
+                // findings, and only the capped list may stay in memory; those over the cap
+                // are only counted, never built.
+                cross_plan.keep_findings(&ctx, st);
+                late.extend(cross_plan.notes());
             }
         }
         for f in late {
             st.keep_file(f);
         }
+        st.fold_counts();
         // File-level findings first, then by row; within a row by column, then code.
         let mut findings = std::mem::take(&mut st.file_findings);
         findings.extend(std::mem::take(&mut st.findings));
@@ -257,6 +264,7 @@ impl Checker {
         }
         w.opt_u64(p.first_legacy_line);
         let st = &mut self.state;
+        st.fold_counts();
         w.usize(st.findings.len());
         for f in &st.findings {
             crate::split::write_finding(&mut w, f);
@@ -432,22 +440,53 @@ fn is_file_level(f: &Finding, header: Option<&Header>) -> bool {
 impl State {
     /// Counts a finding and keeps it unless its code is over the cap.
     fn keep(&mut self, f: Finding) {
-        self.summary.count(&f);
+        self.count(f.code, f.severity, f.fix.as_ref().map(|x| x.applicability));
         self.keep_counted(f);
+    }
+
+    /// Counts a finding: the severity totals at once, the per-code counts in `counts`.
+    #[inline]
+    fn count(&mut self, code: Code, severity: Severity, fix: Option<Applicability>) {
+        let s = &mut self.summary;
+        match severity {
+            Severity::Error => s.errors += 1,
+            Severity::Warning => s.warnings += 1,
+            Severity::Info => s.infos += 1,
+        }
+        let c = &mut self.counts[code as usize];
+        c[0] += 1;
+        match fix {
+            Some(Applicability::Safe) => {
+                s.safe_fixes += 1;
+                c[1] += 1;
+            }
+            Some(Applicability::Suggested) => {
+                s.suggested_fixes += 1;
+                c[2] += 1;
+            }
+            None => {}
+        }
+    }
+
+    /// Whether a finding of `code` would be kept now.
+    fn keeps(&self, code: Code) -> bool {
+        self.options
+            .max_findings_per_code
+            .is_none_or(|max| self.kept[code as usize] < max)
     }
 
     /// Keeps a counted finding unless its code is over the cap.
     fn keep_counted(&mut self, f: Finding) {
-        let kept = self.kept.entry(f.code).or_default();
-        if self
-            .options
-            .max_findings_per_code
-            .is_some_and(|max| *kept >= max)
-        {
+        if !self.keeps(f.code) {
             self.summary.omitted += 1;
             return;
         }
-        *kept += 1;
+        let i = f.code as usize;
+        self.kept[i] += 1;
+        if !self.keeps(f.code) {
+            // From now on the row rules that can only count their findings of this code.
+            self.memo.only_count(f.code);
+        }
         self.findings.push(f);
     }
 
@@ -457,9 +496,59 @@ impl State {
         if self.part.is_some() {
             return;
         }
-        self.summary.count(&f);
-        *self.kept.entry(f.code).or_default() += 1;
+        self.count(f.code, f.severity, f.fix.as_ref().map(|x| x.applicability));
+        self.kept[f.code as usize] += 1;
         self.file_findings.push(f);
+    }
+
+    /// Adds the per-code counts, and the findings the row rules only counted, to the summary
+    /// (before it is read or sent: `finish`, `into_part`), and starts them again from zero.
+    fn fold_counts(&mut self) {
+        for (i, n) in self.memo.counted.iter_mut().enumerate() {
+            if *n > 0
+                && let Some(&code) = Code::ALL.get(i)
+            {
+                let severity = code.rule().severity;
+                let s = &mut self.summary;
+                match severity {
+                    Severity::Error => s.errors += *n,
+                    Severity::Warning => s.warnings += *n,
+                    Severity::Info => s.infos += *n,
+                }
+                s.omitted += *n;
+                self.counts[i][0] += *n;
+                *n = 0;
+            }
+        }
+        for (i, c) in self.counts.iter_mut().enumerate() {
+            let Some(&code) = Code::ALL.get(i) else {
+                continue;
+            };
+            if c[0] > 0 {
+                *self.summary.by_code.entry(code).or_default() += c[0];
+            }
+            if c[1] > 0 || c[2] > 0 {
+                let x = self.summary.fixes_by_code.entry(code).or_default();
+                x.safe += c[1];
+                x.suggested += c[2];
+            }
+            *c = [0; 3];
+        }
+    }
+}
+
+impl rules::Keeper for State {
+    fn keeps(&self, code: Code) -> bool {
+        State::keeps(self, code)
+    }
+
+    fn keep(&mut self, f: Finding) {
+        State::keep(self, f);
+    }
+
+    fn counted(&mut self, code: Code, severity: Severity, fix: Option<Applicability>) {
+        self.count(code, severity, fix);
+        self.summary.omitted += 1;
     }
 }
 
@@ -544,6 +633,8 @@ impl Handler for State {
             header,
             options: &self.options,
         };
+        // A workbook row's own findings first; allocated only for a row with findings kept or
+        // counted here (most rows have none: an empty slice's `to_vec` allocates nothing).
         let mut out: Vec<Finding> = row.sheet.to_vec();
         let clean = rules::check_row_with(&ctx, row, &mut |f| out.push(f), &mut self.memo);
         if let Some(cross) = self.cross.as_mut() {

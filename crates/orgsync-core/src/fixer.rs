@@ -14,6 +14,7 @@ use crate::registry::Code;
 use crate::report::{Plan, Report};
 use crate::roster::{Compare, PreviewWriter};
 use crate::rules::{self, Ctx};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// Output produced so far; drain it with [`Fixer::take_output`] as you go.
@@ -70,6 +71,10 @@ struct State {
     /// The comparison with the account's users, when a user export is given.
     compare: Option<Compare>,
     preview: Option<PreviewWriter>,
+    /// The row rules' memory from row to row (same findings, less work: see `row::Memo`).
+    memo: rules::row::Memo,
+    /// Scratch space for one report cell, kept from row to row.
+    text: String,
 }
 
 impl Fixer {
@@ -101,6 +106,8 @@ impl Fixer {
                 cut: None,
                 compare: None,
                 preview: None,
+                memo: rules::row::Memo::default(),
+                text: String::new(),
             },
         }
     }
@@ -318,7 +325,7 @@ impl State {
     ) {
         let mut line = Vec::with_capacity(cells.iter().map(|c| c.len() + 1).sum::<usize>() + 2);
         let mut first = true;
-        for (i, cell) in cells.iter().enumerate() {
+        for (i, cell) in cells.into_iter().enumerate() {
             if !self.keep.get(i).copied().unwrap_or(true) {
                 continue;
             }
@@ -367,6 +374,54 @@ impl State {
         self.emit_corrected(&line);
     }
 
+    /// Writes a row no fix changes. When the output is UTF-8 with every column kept and no cell
+    /// holds the delimiter, a quote or a line break (so none is quoted), the row's text is
+    /// copied with a delimiter at each cell end, in one pass; otherwise cell by cell.
+    fn write_unchanged(&mut self, row: &Row<'_>) {
+        let text = row.text.as_bytes();
+        let d = self.delimiter;
+        // The encoding the row is written in: `None` is UTF-8 (F001's conversion, or a UTF-8 file),
+        // else a code page, where each cell goes back as its raw bytes.
+        let enc = if self.convert {
+            None
+        } else {
+            row.raw.map(|r| r.encoding).or(self.keep_encoding)
+        };
+        if self.utf16.is_some() || enc.is_some() || !self.keep.iter().all(|&k| k) {
+            let cells: Vec<String> = row.cells().map(str::to_string).collect();
+            let orig: Vec<(&str, Option<&[u8]>)> = (0..cells.len())
+                .map(|i| (row.cell(i), row.raw.map(|r| r.cell(i))))
+                .collect();
+            self.write_corrected(&cells, &orig, enc);
+            return;
+        }
+        // Where the first byte needing quotes is: the cells before it are copied as they are,
+        // from there on each cell is looked at (most rows have none, or one quoted title).
+        let special = if needs_quotes(text, d) {
+            text.iter()
+                .position(|&b| b == d || b == b'"' || b == b'\n' || b == b'\r')
+                .unwrap_or(text.len())
+        } else {
+            text.len()
+        };
+        let out = &mut self.out.corrected;
+        out.reserve(text.len() + row.ends.len() + self.terminator.len() + 2);
+        let mut start = 0;
+        for (i, &end) in row.ends.iter().enumerate() {
+            if i > 0 {
+                out.push(d);
+            }
+            let cell = text.get(start..end).unwrap_or_default();
+            if end <= special {
+                out.extend_from_slice(cell);
+            } else {
+                write_field(out, cell, d);
+            }
+            start = end;
+        }
+        out.extend_from_slice(self.terminator);
+    }
+
     fn write_finding(&mut self, f: &Finding, header: Option<&Header>) {
         let column = f
             .column
@@ -381,13 +436,21 @@ impl State {
             ),
             None => ("", "", ""),
         };
-        let row = f.row.map(|r| r.to_string()).unwrap_or_default();
-        let line = f.line.map(|r| r.to_string()).unwrap_or_default();
+        let mut numbers = std::mem::take(&mut self.text);
+        numbers.clear();
+        if let Some(r) = f.row {
+            let _ = write!(numbers, "{r}");
+        }
+        let row_end = numbers.len();
+        if let Some(l) = f.line {
+            let _ = write!(numbers, "{l}");
+        }
+        let (row, line) = numbers.split_at(row_end);
         write_row(
             &mut self.out.findings,
             [
-                row.as_str(),
-                line.as_str(),
+                row,
+                line,
                 column,
                 f.code.as_str(),
                 f.code.rule().name,
@@ -399,16 +462,17 @@ impl State {
                 after,
             ],
         );
+        self.text = numbers;
     }
 
     /// Findings of one row, as the check pass found them.
-    fn row_findings(&self, header: &Header, row: &Row<'_>) -> Vec<Finding> {
+    fn row_findings(&mut self, header: &Header, row: &Row<'_>) -> Vec<Finding> {
         let ctx = Ctx {
             header,
             options: &self.check,
         };
         let mut found: Vec<Finding> = row.sheet.to_vec();
-        rules::check_row(&ctx, row, &mut |f| found.push(f));
+        rules::check_row_with(&ctx, row, &mut |f| found.push(f), &mut self.memo);
         self.plan
             .cross
             .row_findings(&ctx, row, &mut |f| found.push(f));
@@ -475,6 +539,11 @@ impl Handler for State {
         {
             return;
         }
+        if !found.iter().any(|f| self.on(f)) {
+            // No fix to apply (most rows): the cells as they are.
+            self.write_unchanged(row);
+            return;
+        }
         let mut cells: Vec<String> = row.cells().map(str::to_string).collect();
         self.noted.clear();
         let enc = if self.convert {
@@ -533,35 +602,49 @@ impl State {
     fn write_report_row(&mut self, row: &Row<'_>, found: &[&Finding], header: Option<&Header>) {
         // The header's cells (a short row padded), then the messages under their own header;
         // a long row's extra cells follow, so no cell of the original row is left out.
-        let mut line: Vec<String> = vec![row.row.to_string()];
-        line.extend((0..self.report_width).map(|i| row.cell(i).to_string()));
-        line.push(messages(found, header));
-        line.extend((self.report_width..row.len()).map(|i| row.cell(i).to_string()));
-        write_row(&mut self.out.error_report, line.iter().map(String::as_str));
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        let _ = write!(text, "{}", row.row);
+        let number = text.len();
+        write_messages(&mut text, found, header);
+        let (number, messages) = text.split_at(number);
+        write_row(
+            &mut self.out.error_report,
+            std::iter::once(number)
+                .chain((0..self.report_width).map(|i| row.cell(i)))
+                .chain(std::iter::once(messages))
+                .chain((self.report_width..row.len()).map(|i| row.cell(i))),
+        );
+        self.text = text;
     }
 }
 
 /// A row's messages, one per line: `R002 invalid-email (primary_email_address): message Tip: tip`.
 fn messages(found: &[&Finding], header: Option<&Header>) -> String {
-    found
-        .iter()
-        .map(|f| {
-            let column = f
-                .column
-                .and_then(|c| header.and_then(|h| h.columns.get(c)))
-                .map(|c| format!(" ({})", c.raw))
-                .unwrap_or_default();
-            format!(
-                "{} {}{}: {} Tip: {}",
-                f.code,
-                f.code.rule().name,
-                column,
-                f.message,
-                f.tip
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::new();
+    write_messages(&mut out, found, header);
+    out
+}
+
+/// [`messages`], appended to `out`.
+fn write_messages(out: &mut String, found: &[&Finding], header: Option<&Header>) {
+    for (i, f) in found.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(f.code.as_str());
+        out.push(' ');
+        out.push_str(f.code.rule().name);
+        if let Some(c) = f.column.and_then(|c| header.and_then(|h| h.columns.get(c))) {
+            out.push_str(" (");
+            out.push_str(&c.raw);
+            out.push(')');
+        }
+        out.push_str(": ");
+        out.push_str(&f.message);
+        out.push_str(" Tip: ");
+        out.push_str(&f.tip);
+    }
 }
 
 fn join(cells: &[String]) -> (String, Vec<usize>) {
@@ -574,22 +657,47 @@ fn join(cells: &[String]) -> (String, Vec<usize>) {
     (text, ends)
 }
 
+/// Whether a field must be quoted: it holds the delimiter, a quote or a line break. 16 bytes at
+/// a time where the target has vectors (report cells are long messages), the rest without
+/// early exit, so the compiler looks at several bytes at once.
+#[inline]
+fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
+    let special =
+        |rest: &[u8]| {
+            rest.iter().fold(false, |special, &b| {
+                special | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
+            })
+        };
+    if !crate::simd::VECTORS || field.len() < 16 {
+        return special(field);
+    }
+    let mut blocks = field.chunks_exact(16);
+    for c in &mut blocks {
+        if let Ok(w) = <[u8; 16]>::try_from(c) {
+            let x = crate::simd::Block::new(w);
+            if x.eq(delimiter) | x.eq(b'"') | x.eq(b'\n') | x.eq(b'\r') != 0 {
+                return true;
+            }
+        }
+    }
+    special(blocks.remainder())
+}
+
 /// Writes one CSV field, quoted when it must be (RFC 4180).
+#[inline]
 fn write_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
-    let needs = field
-        .iter()
-        .any(|&b| b == delimiter || b == b'"' || b == b'\n' || b == b'\r');
-    if !needs {
+    if !needs_quotes(field, delimiter) {
         out.extend_from_slice(field);
         return;
     }
     out.push(b'"');
-    for &b in field {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'"', field) {
+        out.extend_from_slice(field.get(start..=i).unwrap_or_default());
+        out.push(b'"');
+        start = i + 1;
     }
+    out.extend_from_slice(field.get(start..).unwrap_or_default());
     out.push(b'"');
 }
 
@@ -614,6 +722,13 @@ pub(crate) fn write_row<'a>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = &
 /// input may turn into the ASCII sign). Quotes need nothing more: the CSV writer quotes and
 /// doubles them, so a value can never open a new cell that starts with a sign.
 pub(crate) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    // Most cells start with a printable ASCII character that is none of the signs.
+    if let Some(&b) = cell.as_bytes().first()
+        && b.is_ascii_graphic()
+        && !matches!(b, b'=' | b'+' | b'-' | b'@')
+    {
+        return cell.into();
+    }
     let rest = cell.trim_start();
     let risky = matches!(cell.as_bytes().first(), Some(b'\t' | b'\r' | b'\n'))
         || matches!(rest.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
@@ -622,5 +737,64 @@ pub(crate) fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
         format!("'{cell}").into()
     } else {
         cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// RFC 4180 as plainly as it can be written.
+    fn plain_field(field: &str, delimiter: char) -> String {
+        if field.contains([delimiter, '"', '\n', '\r']) {
+            format!("\"{}\"", field.replace('"', "\"\""))
+        } else {
+            field.to_string()
+        }
+    }
+
+    #[test]
+    fn fields_are_quoted_exactly_when_they_must_be() {
+        let parts = ["a", ",", "\"", "\n", "\r", ";", "é", "Manager", "\"\"", " ", "\t"];
+        let mut cases = vec![String::new()];
+        for a in parts {
+            for b in parts {
+                for n in [0, 1, 15, 16, 17, 40] {
+                    cases.push(format!("{}{a}{b}", "x".repeat(n)));
+                    cases.push(format!("{a}{}{b}", "y".repeat(n)));
+                }
+            }
+        }
+        for case in &cases {
+            for delimiter in [b',', b';', b'\t'] {
+                let mut out = Vec::new();
+                super::write_field(&mut out, case.as_bytes(), delimiter);
+                assert_eq!(
+                    String::from_utf8(out).unwrap_or_default(),
+                    plain_field(case, delimiter as char),
+                    "{case:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn risky_cells_are_neutralised_and_others_borrowed() {
+        use std::borrow::Cow;
+        for (cell, want) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@x", "'@x"),
+            ("  =1", "'  =1"),
+            ("\t1", "'\t1"),
+            ("＝1", "'＝1"),
+            ("a=1", "a=1"),
+            ("Manager, Sales", "Manager, Sales"),
+            ("", ""),
+            (" a", " a"),
+        ] {
+            let got = super::neutralised(cell);
+            assert_eq!(got, want, "{cell:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), cell == want, "{cell:?}");
+        }
     }
 }

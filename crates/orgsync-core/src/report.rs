@@ -2,9 +2,9 @@
 //! plan the fix pass needs.
 
 use crate::engine::{FileKind, Header};
-use crate::finding::{Applicability, Finding};
+use crate::finding::Finding;
 use crate::input::Sniffed;
-use crate::registry::{Code, Severity};
+use crate::registry::Code;
 use crate::rules::cross;
 use crate::summary::Actions;
 use serde::ser::{SerializeMap, SerializeStruct};
@@ -142,26 +142,6 @@ impl Serialize for Summary {
 }
 
 impl Summary {
-    pub(crate) fn count(&mut self, f: &Finding) {
-        match f.severity {
-            Severity::Error => self.errors += 1,
-            Severity::Warning => self.warnings += 1,
-            Severity::Info => self.infos += 1,
-        }
-        match f.fix.as_ref().map(|x| x.applicability) {
-            Some(Applicability::Safe) => {
-                self.safe_fixes += 1;
-                self.fixes_by_code.entry(f.code).or_default().safe += 1;
-            }
-            Some(Applicability::Suggested) => {
-                self.suggested_fixes += 1;
-                self.fixes_by_code.entry(f.code).or_default().suggested += 1;
-            }
-            None => {}
-        }
-        *self.by_code.entry(f.code).or_default() += 1;
-    }
-
     /// Whether any finding is an error (the CLI's exit code 1).
     pub fn has_errors(&self) -> bool {
         self.errors > 0

@@ -1,6 +1,7 @@
-//! Writes the benchmark's clean Org Sync file: `gen-bench OUT.csv [ROWS] [clean|identical|invalid]`
+//! Writes the benchmark's clean Org Sync file: `gen-bench OUT.csv [ROWS] [clean|identical|invalid|realistic|realistic-unique]`
 //! (default 1,000,000 clean rows; `identical` repeats the first row, `invalid` makes every cell
-//! wrong — the memory benchmarks' worst cases).
+//! wrong — the memory benchmarks' worst cases; `realistic` is a real organisation's file, with
+//! names that repeat, `realistic-unique` the same with unique names).
 
 use orgsync_tests::bench::Variant;
 
@@ -9,7 +10,7 @@ use std::io::BufWriter;
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        eprintln!("usage: gen-bench OUT.csv [ROWS] [clean|identical|invalid]");
+        eprintln!("usage: gen-bench OUT.csv [ROWS] [clean|identical|invalid|realistic|realistic-unique]");
         std::process::exit(2);
     };
     let rows: u64 = match args.next().map(|s| s.replace('_', "").parse()) {
@@ -24,8 +25,10 @@ fn main() {
         None | Some("clean") => Variant::Clean,
         Some("identical") => Variant::Identical,
         Some("invalid") => Variant::Invalid,
+        Some("realistic") => Variant::Realistic,
+        Some("realistic-unique") => Variant::RealisticUnique,
         Some(other) => {
-            eprintln!("gen-bench: unknown variant {other}: clean, identical or invalid");
+            eprintln!("gen-bench: unknown variant {other}: clean, identical, invalid, realistic or realistic-unique");
             std::process::exit(2);
         }
     };

@@ -15,11 +15,42 @@ pub(crate) mod row;
 pub(crate) mod text;
 
 use crate::engine::Header;
-use crate::finding::Finding;
+use crate::finding::{Applicability, Finding};
 use crate::options::Options;
+use crate::registry::{Code, Severity};
 
 /// Where rules report.
 pub(crate) type Sink<'a> = dyn FnMut(Finding) + 'a;
+
+/// Where the check pass's findings go when it can tell, before building one, whether it would
+/// be kept: a finding of a code over the per-code cap is only counted, so it costs a counter
+/// increment instead of its formatting and allocations (the cross-row findings, see
+/// `cross::Plan::keep_findings`; the per-row ones use `row::Memo`'s own counters).
+pub(crate) trait Keeper {
+    /// Whether a finding of this code would be kept now.
+    fn keeps(&self, code: Code) -> bool;
+    /// Counts and keeps a finding (or drops it, counted, over the cap).
+    fn keep(&mut self, f: Finding);
+    /// Counts a finding that is not kept, from what the counts need of it.
+    fn counted(&mut self, code: Code, severity: Severity, fix: Option<Applicability>);
+}
+
+/// A [`Keeper`] keeping every finding.
+#[cfg(test)]
+pub(crate) struct KeepAll<'a, 'b>(pub &'a mut Sink<'b>);
+
+#[cfg(test)]
+impl Keeper for KeepAll<'_, '_> {
+    fn keeps(&self, _: Code) -> bool {
+        true
+    }
+
+    fn keep(&mut self, f: Finding) {
+        (self.0)(f);
+    }
+
+    fn counted(&mut self, _: Code, _: Severity, _: Option<Applicability>) {}
+}
 
 /// What every rule may read besides its row.
 #[derive(Debug)]
@@ -28,13 +59,10 @@ pub(crate) struct Ctx<'a> {
     pub options: &'a Options,
 }
 
-/// Every per-row rule, in the order both passes run them. Returns whether every cell of the row
-/// took the row rules' fast path (see [`row::check_with`]), which the cross-row rules use.
-pub(crate) fn check_row(ctx: &Ctx<'_>, row: &crate::engine::Row<'_>, sink: &mut Sink<'_>) -> bool {
-    check_row_with(ctx, row, sink, &mut row::Memo::default())
-}
-
-/// [`check_row`] with the fast path's memory of earlier rows (same findings, less work).
+/// Every per-row rule, in the order both passes run them, with the fast path's memory of
+/// earlier rows (`row::Memo`: a pass may keep one or not, the findings are the same). Returns
+/// whether every cell of the row took the row rules' fast path (see [`row::check_with`]), which
+/// the cross-row rules use.
 #[inline(always)]
 pub(crate) fn check_row_with(
     ctx: &Ctx<'_>,

@@ -212,6 +212,13 @@ pub(crate) struct Memo {
     /// (`[0]`) and `Inactive` / `no` (`[1]`). The action summary adds these up instead of
     /// reading those cells again (see `summary::Actions::absorb`).
     pub(crate) tally: Vec<[u64; 2]>,
+    /// Per code (`Code as usize`), when the check pass keeps no more findings of it (the
+    /// per-code cap is reached): the row-level rules R001, R015, R016 and R017, which fire on
+    /// whole classes of rows (every revocation, every admin without a license), then only count
+    /// theirs in `counted`, without building them. Their severity is the rule's and they carry
+    /// no fix, so the count is all the summary needs.
+    full: Vec<bool>,
+    pub(crate) counted: Vec<u64>,
 }
 
 impl Memo {
@@ -221,6 +228,28 @@ impl Memo {
         Memo {
             counting: true,
             ..Memo::default()
+        }
+    }
+
+    /// From now on the row-level rules only count their findings of `code` (see `full`).
+    pub(crate) fn only_count(&mut self, code: crate::Code) {
+        let i = code as usize;
+        if self.full.len() <= i {
+            self.full.resize(crate::Code::ALL.len().max(i + 1), false);
+            self.counted.resize(self.full.len(), 0);
+        }
+        self.full[i] = true;
+    }
+
+    /// Whether a finding of `code` is only counted; then it is counted.
+    #[inline(always)]
+    fn counts_only(&mut self, code: crate::Code) -> bool {
+        let i = code as usize;
+        if self.full.get(i).copied().unwrap_or(false) {
+            self.counted[i] += 1;
+            true
+        } else {
+            false
         }
     }
 
@@ -302,16 +331,29 @@ pub(crate) fn check_with(
             general_cell(ctx, row, i, kind, col, value, &mut facts, sink);
         }
     }
-    missing_identifier::check(ctx, row, facts.identifier_column, facts.identified, sink);
+    use crate::Code;
+    // The row-level rules: each finding is built only when the check pass would keep it.
+    if !facts.identified && facts.identifier_column.is_some() && !memo.counts_only(Code::R001) {
+        missing_identifier::check(ctx, row, facts.identifier_column, facts.identified, sink);
+    }
     if facts.identified {
-        if let Some(col) = facts.admin {
+        if let Some(col) = facts.admin
+            && !facts.active
+            && !memo.counts_only(Code::R015)
+        {
             admin_without_license::check(row, col, facts.license_columns, facts.active, sink);
         }
-        if file != FileKind::Deletion && facts.action_columns && !facts.acts {
+        if file != FileKind::Deletion
+            && facts.action_columns
+            && !facts.acts
+            && !memo.counts_only(Code::R016)
+        {
             no_op_row::check(row, facts.identifier_column, file, sink);
         }
     }
-    if let Some(col) = facts.inactive {
+    if let Some(col) = facts.inactive
+        && !memo.counts_only(Code::R017)
+    {
         inactive_user::check(row, col, sink);
     }
     memo.keyed = clean && !memo.roles.is_empty();

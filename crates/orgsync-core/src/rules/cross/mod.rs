@@ -54,9 +54,9 @@ pub(crate) use possible_duplicate_profile::UPLOADER_TEXT;
 use super::text::is_invisible;
 use super::{Ctx, Sink};
 use crate::engine::{FileKind, Row};
-use crate::finding::Finding;
+use crate::finding::{Applicability, Finding};
 use crate::header::{ColumnKind, EmailRole};
-use crate::registry::Code;
+use crate::registry::{Code, Severity};
 use crate::rules::row::{KeyRole, Keys};
 
 /// How many other rows a cross-row finding names; the rest are counted ("and 12 more").
@@ -692,9 +692,11 @@ impl Cross {
         b.id_shared = Vec::new();
         if kind == FileKind::Users {
             let org = self.domains.org_domains();
+            // X005 compares the local parts themselves, which X004's keys then replace.
+            let namesakes = same_name_different_email::gather(&self, &profiles);
             possible_duplicate_profile::keys(&mut profiles, &self.domain, &org);
             possible_duplicate_profile::finish(&mut b, &profiles);
-            same_name_different_email::finish(&mut b, &profiles);
+            same_name_different_email::finish(&mut b, &profiles, namesakes);
         }
         if matches!(kind, FileKind::EmailChange | FileKind::IdChange) {
             change_collision::finish(&mut b, kind);
@@ -815,21 +817,56 @@ fn duplicated_with(keys: &[u64], log: u32, bits: &mut [[u64; 2]]) -> Vec<u64> {
 }
 
 /// Every record whose value two or more records hold, sorted by value then record (4 bytes a
-/// record: a file of a million identical rows costs 4 MB here). Empty, and cheap, for a file
-/// without duplicates.
+/// record: a file of a million identical rows costs 4 MB here, and 16 MB briefly). Empty, and
+/// cheap, for a file without duplicates.
+///
+/// The same bit table as [`duplicated`] picks the candidates (the records whose value's bit was
+/// seen twice: the duplicates and about one in sixteen others); they are sorted as (value,
+/// record) pairs and the values held once dropped. No look-up per record: with many shared
+/// values (a name column in a large organisation) a binary search over them per record cost
+/// more than the rest of the step.
 fn shared(keys: &[u64]) -> Vec<u32> {
-    let dups = duplicated(keys);
-    if dups.is_empty() {
+    let n = keys.len();
+    if n < 2 {
         return Vec::new();
     }
-    let mut records: Vec<u32> = keys
-        .iter()
-        .enumerate()
-        .filter(|&(_, &k)| k != 0 && dups.binary_search(&k).is_ok())
-        .map(|(r, _)| r as u32)
-        .collect();
-    // Stable: records are already ascending within each value.
-    records.sort_by_key(|&r| keys[r as usize]);
+    let log = ((n * 16).next_power_of_two().trailing_zeros()).clamp(6, 31);
+    let words = 1usize << (log - 6);
+    let mut pairs: Vec<(u64, u32)> = TABLE.with_borrow_mut(|bits| {
+        bits.clear();
+        bits.resize(words, [0u64; 2]);
+        let mask = words - 1;
+        let slot = |k: u64| {
+            let b = (k >> (64 - log)) as usize;
+            ((b >> 6) & mask, 1u64 << (b & 63))
+        };
+        for &k in keys {
+            let (w, bit) = slot(k);
+            let bit = bit & 0u64.wrapping_sub(u64::from(k != 0));
+            if let Some(e) = bits.get_mut(w) {
+                e[1] |= e[0] & bit;
+                e[0] |= bit;
+            }
+        }
+        keys.iter()
+            .enumerate()
+            .filter(|&(_, &k)| {
+                let (w, bit) = slot(k);
+                k != 0 && bits.get(w).is_some_and(|e| e[1] & bit != 0)
+            })
+            .map(|(r, &k)| (k, r as u32))
+            .collect()
+    });
+    if pairs.is_empty() {
+        return Vec::new();
+    }
+    pairs.sort_unstable();
+    let mut records = Vec::new();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() >= 2 {
+            records.extend(run.iter().map(|p| p.1));
+        }
+    }
     records
 }
 
@@ -930,18 +967,55 @@ pub(crate) struct Plan {
     groups: Vec<Group>,
     domains: domain_typo::Plan,
     attributes: attribute_case_variants::Plan,
+    /// X005: the names held by more rows than a duplicate person makes, and those rows.
+    common_names: same_name_different_email::Common,
 }
 
 impl Plan {
-    /// Every cross-row finding, positioned (the check pass).
+    /// Every cross-row finding, positioned.
+    #[cfg(test)]
     pub(crate) fn findings(&self, ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+        self.keep_findings(ctx, &mut super::KeepAll(sink));
+    }
+
+    /// Every cross-row finding, positioned (the check pass): those `keeper` keeps are built;
+    /// the others are only counted, with no message formatted and nothing allocated. A finding's
+    /// severity and fix kind depend only on its code and its entry's flags, so the first
+    /// finding of each such class not kept is built once to learn them.
+    pub(crate) fn keep_findings(&self, ctx: &Ctx<'_>, keeper: &mut dyn super::Keeper) {
+        type Class = (Code, u32, Severity, Option<Applicability>);
+        let mut classes: Vec<Class> = Vec::new();
         for e in &self.entries {
+            let code = self.groups[e.group as usize].code;
             let row = self.header_row + 1 + u64::from(e.record);
-            let line = self.lines.line(e.record);
-            sink(self.entry_finding(ctx, e, row, line, None));
+            if keeper.keeps(code) {
+                let line = self.lines.line(e.record);
+                keeper.keep(self.entry_finding(ctx, e, row, line, None));
+                continue;
+            }
+            let class = match classes
+                .iter()
+                .find(|c| c.0 == code && c.1 == e.flags)
+            {
+                Some(&c) => c,
+                None => {
+                    let f = self.entry_finding(ctx, e, row, 0, None);
+                    let c = (code, e.flags, f.severity, f.fix.map(|x| x.applicability));
+                    classes.push(c);
+                    c
+                }
+            };
+            keeper.counted(class.0, class.2, class.3);
         }
-        self.domains.findings(ctx, self, sink);
-        self.attributes.findings(ctx, self, sink);
+        self.domains.findings(ctx, self, &mut |f| keeper.keep(f));
+        self.attributes.findings(ctx, self, &mut |f| keeper.keep(f));
+    }
+
+    /// The file-level notes of the cross-row rules (X005's count of common names): file-level
+    /// findings, in the report whatever the cap, and in the fix pass's reports with the
+    /// report's other file-level findings.
+    pub(crate) fn notes(&self) -> Option<Finding> {
+        same_name_different_email::note(self.common_names)
     }
 
     /// The cross-row findings of one row (the fix pass), identical to those `findings` gives.
@@ -981,11 +1055,17 @@ impl Plan {
     ) -> Finding {
         let g = &self.groups[e.group as usize];
         let to_row = |r: u32| self.header_row + 1 + u64::from(r);
+        // X005's lists stay short: a name shared by a few rows names them all.
+        let named = if g.code == Code::X005 {
+            same_name_different_email::NAMED
+        } else {
+            MAX_RELATED
+        };
         let others: Vec<u64> = g
             .sample
             .iter()
             .filter(|&&r| r != e.record)
-            .take(MAX_RELATED)
+            .take(named)
             .map(|&r| to_row(r))
             .collect();
         let more = g.len.saturating_sub(1 + others.len() as u64);

@@ -437,6 +437,127 @@ fn x005_same_name_different_email() {
     }
 }
 
+/// `n` rows named Jane Doe, with the addresses `local(i)@domain(i)`.
+fn namesakes(n: usize, address: impl Fn(usize) -> String) -> String {
+    let mut lines = vec![HEAD.to_string()];
+    for i in 0..n {
+        lines.push(format!("{},E{i},Jane,Doe,Active", address(i)));
+    }
+    lines.push("john@acme.com,J1,John,Roe,Active".into());
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    csv(&lines)
+}
+
+#[test]
+fn x005_a_name_on_a_few_rows_is_reported_and_a_common_one_is_noted() {
+    use super::same_name_different_email::MAX_SHARERS;
+    // Up to MAX_SHARERS rows: every row, naming the others; no note.
+    let text = namesakes(MAX_SHARERS, |i| format!("jane.doe{i}@acme.com"));
+    let r = run(&text);
+    assert_eq!(rows(&r, Code::X005), (2..2 + MAX_SHARERS as u64).collect::<Vec<_>>());
+    assert_passes_agree(&text);
+    // One more row: a common name, no row reported, one file-level note counting it.
+    let text = namesakes(MAX_SHARERS + 1, |i| format!("jane.doe{i}@acme.com"));
+    let r = run(&text);
+    assert_eq!(rows(&r, Code::X005), vec![0]);
+    let note = &found(&r, Code::X005)[0].2;
+    assert!(
+        note.starts_with(&format!("1 name is each on more than {MAX_SHARERS} rows"))
+            && note.contains(&format!("({} rows in all)", MAX_SHARERS + 1)),
+        "{note}"
+    );
+    assert_eq!(r.summary.by_code.get(&Code::X005), Some(&1));
+    assert_eq!(assert_passes_agree(&text), 0);
+}
+
+#[test]
+fn x005_a_common_name_reports_the_rows_whose_addresses_look_alike() {
+    // Ten Jane Does; rows 2 and 6 share the part before the @ on two domains (work and
+    // personal), rows 3 and 7 are the same address twice (X001's business), rows 4 and 8 are
+    // similar on one domain (X004's business).
+    let text = namesakes(10, |i| match i {
+        0 => "jane.doe@acme.com".into(),
+        4 => "Jane.Doe@gmail.com".into(),
+        1 | 5 => "jd@acme.com".into(),
+        2 => "j.d.x@acme.com".into(),
+        6 => "jdx@acme.com".into(),
+        _ => format!("jane.doe{i}@acme.com"),
+    });
+    let r = run(&text);
+    let got = found(&r, Code::X005);
+    let reported: Vec<u64> = got.iter().map(|f| f.0).collect();
+    assert_eq!(reported, vec![0, 2, 6]);
+    assert!(got[1].2.contains("with the same part before the @, is on row 6"), "{}", got[1].2);
+    assert!(got[0].2.contains("(10 rows in all)"), "{}", got[0].2);
+    assert_eq!(rows(&r, Code::X004), vec![4, 8]);
+    assert_passes_agree(&text);
+}
+
+#[test]
+fn x005_names_a_few_other_rows_and_counts_the_rest() {
+    // Eight rows with one name and one local part on eight domains: each names three others.
+    let text = namesakes(8, |i| format!("jane.doe@d{i}.example"));
+    let r = run(&text);
+    let x005: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::X005 && f.row.is_some())
+        .collect();
+    assert_eq!(x005.len(), 8);
+    assert_eq!(x005[0].related_rows, vec![3, 4, 5]);
+    assert!(x005[0].message.contains("on rows 3, 4, 5 and 4 more"), "{}", x005[0].message);
+    assert_eq!(x005[7].related_rows, vec![2, 3, 4]);
+    assert_passes_agree(&text);
+}
+
+#[test]
+fn findings_over_the_cap_are_counted_as_kept_ones_are() {
+    // Revocations (R017), admins without a license (R015), duplicates (X001 with a safe fix,
+    // X002), namesakes (X005), similar addresses (X004, suggested fix): every count the same
+    // with a cap of 3 as without one.
+    let mut lines = vec![
+        "primary_email_address,unique_user_id,preferred_first_name,preferred_last_name,acme_license_learning_status,permission_curate_content,reupload_user_profile"
+            .to_string(),
+    ];
+    for i in 0..40 {
+        let license = if i % 3 == 0 { "Inactive" } else { "Active" };
+        let admin = if i % 4 == 0 { "yes" } else { "" };
+        lines.push(format!("p{i}@acme.com,E{i},Ann,Lee{},{license},{admin},", i / 2));
+        lines.push(format!("p.{i}@acme.com,E{i}x,Bo,Kim{i},Inactive,,"));
+        if i % 5 == 0 {
+            lines.push(format!("p{i}@acme.com,E{i},Cy,Ng{i},Active,,"));
+        }
+    }
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let text = csv(&lines);
+    let all = check(text.as_bytes(), Options::default());
+    let capped = check(
+        text.as_bytes(),
+        Options {
+            max_findings_per_code: Some(3),
+            ..Options::default()
+        },
+    );
+    let (a, c) = (&all.summary, &capped.summary);
+    for code in [Code::R015, Code::R017, Code::X001, Code::X002, Code::X004, Code::X005] {
+        assert!(a.by_code.get(&code).copied().unwrap_or(0) > 3, "{code:?}: {:?}", a.by_code);
+    }
+    assert_eq!(a.by_code, c.by_code);
+    assert_eq!(a.fixes_by_code, c.fixes_by_code);
+    assert_eq!(
+        (a.errors, a.warnings, a.infos, a.safe_fixes, a.suggested_fixes),
+        (c.errors, c.warnings, c.infos, c.safe_fixes, c.suggested_fixes)
+    );
+    assert_eq!(a.omitted, 0);
+    assert_eq!(c.omitted as usize, all.findings.len() - capped.findings.len());
+    // The kept ones are the first of each code, as built without a cap.
+    for code in Code::ALL {
+        let first: Vec<&Finding> = all.findings.iter().filter(|f| f.code == *code).take(3).collect();
+        let kept: Vec<&Finding> = capped.findings.iter().filter(|f| f.code == *code).collect();
+        assert_eq!(first, kept, "{code:?}");
+    }
+}
+
 #[test]
 fn x007_change_collision() {
     let head = "existing_email_address,invited_email_address";
@@ -698,6 +819,19 @@ fn duplicated_finds_exactly_the_shared_keys() {
     assert_eq!(duplicated(&keys[..20_000]), naive(&keys[..20_000]));
     assert_eq!(duplicated(&[5, 5, 5, 0, 0]), vec![5]);
     assert!(duplicated(&[]).is_empty());
+    // `shared`: the records of those values, by value then record.
+    let shared_naive = |keys: &[u64]| {
+        let dups = naive(keys);
+        let mut records: Vec<u32> = (0..keys.len() as u32)
+            .filter(|&r| dups.binary_search(&keys[r as usize]).is_ok())
+            .collect();
+        records.sort_by_key(|&r| keys[r as usize]);
+        records
+    };
+    assert_eq!(super::shared(&keys), shared_naive(&keys));
+    assert_eq!(super::shared(&keys[..20_000]), shared_naive(&keys[..20_000]));
+    assert_eq!(super::shared(&[5, 0, 5, 0, 5, 7]), vec![0, 2, 4]);
+    assert!(super::shared(&[1, 2, 3]).is_empty());
 }
 
 #[test]
