@@ -16,4 +16,4 @@ if [ "${REUSE_DIST:-0}" != "1" ] || [ ! -f dist/index.html ]; then
   trunk build --release
 fi
 cd tests/e2e
-exec node --test --test-concurrency=1 e2e.test.mjs embed.test.mjs privacy.test.mjs roster.test.mjs
+exec node --test --test-concurrency=1 e2e.test.mjs admin.test.mjs embed.test.mjs privacy.test.mjs roster.test.mjs
