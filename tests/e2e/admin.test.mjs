@@ -273,3 +273,118 @@ describe('the grid of rows with problems', () => {
     await page.close();
   });
 });
+
+/** What the page says the corrected file still has, once counted: { errors, warnings, text }. */
+async function leftCounts(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="left-counting"]') && document.querySelector('[data-testid="left"] [data-errors]'), null, { timeout: 30_000 });
+  const el = page.locator('[data-testid="left"] [data-errors]');
+  return { errors: Number(await el.getAttribute('data-errors')), warnings: Number(await el.getAttribute('data-warnings')), text: await page.locator('[data-testid="left"]').textContent() };
+}
+
+/** The CLI's counts for a re-check of the sample corrected with these options. */
+function cliLeft(name, options) {
+  const path = join(work, `left-${name}.csv`);
+  cli(['fix', SAMPLE, '-o', path, ...options]);
+  const json = JSON.parse(cli(['check', '--format', 'json', path]).stdout);
+  return { errors: json.summary.errors, warnings: json.summary.warnings };
+}
+
+describe('decisions, what is left, files that cannot be checked', () => {
+  test('accepting each row\'s suggestion of a rule equals the CLI\'s --suggested-only for it; the counts follow', async () => {
+    const page = await openPage();
+    await sample(page);
+    const code = await page.locator('[data-testid="fix-rule"]:has([data-testid="fix-suggested"])').first().getAttribute('data-code');
+    const before = await leftCounts(page);
+    const total = await page.locator('.fix-total').textContent();
+    const groups = page.locator(`[data-testid="finding-group"][data-code="${code}"]`);
+    for (let i = 0; i < await groups.count(); i++) await groups.nth(i).locator(':scope > details > summary').click();
+    const boxes = page.locator(`[data-testid="fix-row"][data-code="${code}"]`);
+    const n = await boxes.count();
+    assert.ok(n > 0, `${code} has rows to decide`);
+    for (let i = 0; i < n; i++) await boxes.nth(i).check();
+    assert.notEqual(await page.locator('.fix-total').textContent(), total, 'the fix count follows the rows');
+    const accepted = await leftCounts(page);
+    assert.notDeepEqual(accepted, before, 'what is left follows the rows');
+    const { text: _t, ...counts } = accepted;
+    assert.deepEqual(counts, cliLeft(`rows-${code}`, ['--suggested-only', code]), 'what is left equals a re-check of the CLI\'s corrected file');
+    assert.equal(await page.locator(`[data-testid="fix-rule"][data-code="${code}"] [data-testid="fix-suggested"]`).isChecked(), false, 'the rule itself stays off');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-corrected"]')]);
+    const path = join(work, `rows-${code}.csv`);
+    await dl.saveAs(path);
+    const cliPath = join(work, `cli-rows-${code}.csv`);
+    cli(['fix', SAMPLE, '-o', cliPath, '--suggested-only', code]);
+    assert.ok(readFileSync(path).equals(readFileSync(cliPath)), `every row of ${code} accepted equals --suggested-only ${code}`);
+    // Rejected again: back to the default file and counts.
+    for (let i = 0; i < n; i++) await boxes.nth(i).uncheck();
+    assert.deepEqual(await leftCounts(page), before);
+    const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-corrected"]')]);
+    const path2 = join(work, `rows-${code}-off.csv`);
+    await dl2.saveAs(path2);
+    assert.ok(readFileSync(path2).equals(cliOutputs('rows-default', [])['download-corrected']));
+    await page.close();
+  });
+
+  test('what is left after the fixes equals a re-check of the corrected file, and follows the toggles', async () => {
+    const page = await openPage();
+    await sample(page);
+    const { text, ...shown } = await leftCounts(page);
+    assert.ok(shown.errors > 0, 'the sample keeps errors after its safe fixes');
+    assert.deepEqual(shown, cliLeft('default', []), 'default choices');
+    assert.match(text, /^The corrected file still has \d+ errors? and \d+ warnings? that need you: /);
+    await page.locator('[data-testid="all-suggested"]').check();
+    const { text: _a, ...all } = await leftCounts(page);
+    assert.deepEqual(all, cliLeft('suggested', ['--suggested']), 'every suggestion on');
+    const rule = page.locator('[data-testid="fix-rule"]:has([data-testid="fix-safe"])').first();
+    const code = await rule.getAttribute('data-code');
+    await page.locator('[data-testid="all-suggested"]').uncheck();
+    await rule.locator('[data-testid="fix-safe"]').uncheck();
+    const { text: _b, ...off } = await leftCounts(page);
+    assert.deepEqual(off, cliLeft('off', ['--no-fix', code]), `${code} off`);
+    // A link opens the rule's findings.
+    await page.locator('[data-testid="left"] button').first().click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="finding-group"] > details[open]'));
+    await page.close();
+  });
+
+  for (const [name, bytes, code] of [
+    ['empty.csv', Buffer.alloc(0), 'F005'],
+    ['scan.pdf', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1'), 'F003'],
+    ['header-only.csv', Buffer.from('primary_email_address,preferred_first_name\r\n'), 'F005'],
+  ]) {
+    test(`a file that cannot be checked (${name}) gets its own state: no file facts, no downloads, tips for the page`, async () => {
+      const page = await openPage();
+      await page.setInputFiles('[data-testid="file-input"]', { name, mimeType: 'application/octet-stream', buffer: bytes });
+      const card = page.locator('[data-testid="unreadable"]');
+      await card.waitFor({ timeout: 30_000 });
+      assert.equal(await card.getAttribute('data-code'), code);
+      assert.equal(await page.locator('[data-testid="summary"]').count(), 0, 'no file facts (encoding, delimiter…)');
+      assert.equal(await page.locator('[data-testid="download-corrected"]').count(), 0, 'no Corrected CSV to download');
+      const text = await card.textContent();
+      assert.doesNotMatch(text, /orgsync /, 'no CLI command');
+      assert.doesNotMatch(text, /Encoding|Delimiter|Columns/, 'no facts that do not apply');
+      assert.match(await page.locator('[data-testid="announce"]').textContent(), /cannot be checked/);
+      if (code === 'F005') {
+        await page.click('[data-testid="open-templates"]');
+        assert.equal(await page.locator('#tool-templates').getAttribute('open'), '');
+      }
+      await page.close();
+    });
+  }
+
+  test('a file dropped anywhere on the page is checked; the end of a check is announced', async () => {
+    const page = await openPage();
+    const data = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      return dt;
+    }, readFileSync(SAMPLE, 'utf8'));
+    await page.dispatchEvent('footer', 'dragover', { dataTransfer: data });
+    assert.ok(await page.evaluate(() => document.body.classList.contains('dragging')), 'the drag-over state shows');
+    await page.dispatchEvent('footer', 'drop', { dataTransfer: data });
+    await page.locator('[data-testid="summary"]').waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('[data-testid="summary"]').textContent(), /dropped\.csv/);
+    assert.ok(!(await page.evaluate(() => document.body.classList.contains('dragging'))));
+    assert.match(await page.locator('[data-testid="announce"]').textContent(), /^Checked: \d+ errors?, \d+ warnings? and \d+ notes?\.$/);
+    await page.close();
+  });
+});

@@ -71,6 +71,21 @@ enum Downloads {
     Failed(String),
 }
 
+/// What the corrected file with the current choices still has (a re-check in the worker).
+#[derive(Debug, Clone, PartialEq)]
+enum Left {
+    /// Being counted.
+    Counting,
+    /// Counted: errors, warnings, and each rule with what it has left.
+    Ready {
+        errors: u64,
+        warnings: u64,
+        rules: Vec<(String, u64)>,
+    },
+    /// Could not be counted.
+    Failed(String),
+}
+
 /// The user export ("Compare with your current users").
 #[derive(Debug, Clone, PartialEq)]
 enum RosterState {
@@ -144,6 +159,9 @@ struct Ctx {
     jump: RwSignal<Option<u64>>,
     /// What a screen reader is told when a check ends.
     announce: RwSignal<String>,
+    /// What the corrected file still has, and the job counting it.
+    left: RwSignal<Left>,
+    left_job: StoredValue<Option<JobId>>,
     /// The last download handed to the browser: its name and size, and the blob.
     saved: RwSignal<Option<(String, u64)>>,
     saved_blob: StoredValue<Option<(Blob, String)>, LocalStorage>,
@@ -363,6 +381,7 @@ impl Ctx {
             self.whole_job.set_value(None);
         }
         self.queue.set_value(Default::default());
+        self.stop_left();
         if let Downloads::Preparing { job, .. } = self.downloads.get_untracked() {
             self.send(&Request::Cancel { job }, None);
             self.downloads.set(Downloads::None);
@@ -437,6 +456,27 @@ impl Ctx {
         save(blob, &name);
         self.saved_blob.set_value(Some((blob.clone(), name.clone())));
         self.saved.set(Some((name, blob.size() as u64)));
+    }
+
+    /// Counts again what the corrected file with the current choices still has: the worker
+    /// writes it and re-checks it (the count in flight, if any, is dropped).
+    fn count_left(&self) {
+        self.stop_left();
+        let Some(file) = self.file.get_value() else {
+            return;
+        };
+        let job = self.new_job();
+        self.left_job.set_value(Some(job));
+        self.left.set(Left::Counting);
+        let choices = self.choices.get_untracked();
+        self.send(&Request::Left { job, choices }, Some(file.as_ref()));
+    }
+
+    fn stop_left(&self) {
+        if let Some(job) = self.left_job.get_value() {
+            self.send(&Request::Cancel { job }, None);
+            self.left_job.set_value(None);
+        }
     }
 
     /// The checked file's name, for the downloads' names.
@@ -573,6 +613,21 @@ impl Ctx {
                 }
             }
             Reply::Rows { rows, .. } => self.got_rows(rows),
+            Reply::Left {
+                job,
+                errors,
+                warnings,
+                rules,
+            } => {
+                if self.left_job.get_value() == Some(job) {
+                    self.left_job.set_value(None);
+                    self.left.set(Left::Ready {
+                        errors,
+                        warnings,
+                        rules,
+                    });
+                }
+            }
             Reply::Fixed { job } => {
                 let Downloads::Preparing {
                     job: j,
@@ -656,6 +711,9 @@ impl Ctx {
                     self.phase.set(Phase::Failed(message));
                 } else if Some(job) == self.glossary_job.get_untracked() {
                     self.glossary.set(Some(Err(message)));
+                } else if self.left_job.get_value() == Some(job) {
+                    self.left_job.set_value(None);
+                    self.left.set(Left::Failed(message));
                 } else if matches!(self.downloads.get_untracked(), Downloads::Preparing { job: j, .. } if j == job)
                 {
                     self.downloads.set(Downloads::Failed(format!(
@@ -877,6 +935,8 @@ pub fn App() -> impl IntoView {
         asked: StoredValue::new(Default::default()),
         jump: RwSignal::new(None),
         announce: RwSignal::new(String::new()),
+        left: RwSignal::new(Left::Counting),
+        left_job: StoredValue::new(None),
         saved: RwSignal::new(None),
         saved_blob: StoredValue::new_local(None),
         choices: RwSignal::new(FixChoices::default()),
@@ -1665,6 +1725,11 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
         rules_all.with_value(|rules| ctx.choices.get().every_suggested_on(rules))
     });
     let has_fixes = !rules.is_empty();
+    // What is left follows the choices: re-counted by the worker at each change.
+    Effect::new(move |_| {
+        ctx.choices.track();
+        ctx.count_left();
+    });
     view! {
         <section class="card" aria-labelledby="fixes-title">
             <h2 id="fixes-title">"Fixes and downloads"</h2>
@@ -1736,29 +1801,31 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
                     </tbody>
                 </table>
             })}
-            <p class="left" data-testid="left" aria-live="polite">{move || {
-                let left = rules_all.with_value(|rules| ctx.choices.get().left(rules));
-                if left.is_empty() {
-                    return view! { <strong class="ready">"Ready to upload: the corrected file has no error or warning left."</strong> }.into_any();
+            <p class="left" data-testid="left" aria-live="polite">{move || match ctx.left.get() {
+                Left::Counting => view! { <span class="muted" data-testid="left-counting">"Counting what the corrected file still has…"</span> }.into_any(),
+                Left::Failed(message) => view! { <span class="error-text">{format!("What is left could not be counted: {message}")}</span> }.into_any(),
+                Left::Ready { errors: 0, warnings: 0, .. } => view! {
+                    <strong class="ready" data-errors="0" data-warnings="0">"Ready to upload: the corrected file has no error or warning left."</strong>
+                }.into_any(),
+                Left::Ready { errors, warnings, rules } => {
+                    let total = rules.len();
+                    view! {
+                        <span data-errors=errors.to_string() data-warnings=warnings.to_string()>
+                            {format!("The corrected file still has {} and {} that need you: ", model::plural(errors, "error", "errors"), model::plural(warnings, "warning", "warnings"))}
+                            {rules.into_iter().enumerate().map(|(i, (code, n))| {
+                                let c = code.clone();
+                                let sev = rules_all.with_value(|rules| rules.iter().find(|r| r.code == code).map(|r| r.severity.as_str()).unwrap_or("warning"));
+                                view! {
+                                    <button type="button" class=format!("linkish left-{sev}") data-code=code.clone()
+                                        on:click=move |_| text::open_group(&c)>
+                                        {format!("{} ({})", model::rule_title(&code, None), model::thousands(n))}
+                                    </button>
+                                    {if i + 1 < total { ", " } else { "." }}
+                                }
+                            }).collect_view()}
+                        </span>
+                    }.into_any()
                 }
-                let errors: u64 = left.iter().filter(|(r, _)| r.severity == Sev::Error).map(|(_, n)| n).sum();
-                let warnings: u64 = left.iter().filter(|(r, _)| r.severity == Sev::Warning).map(|(_, n)| n).sum();
-                let total = left.len();
-                view! {
-                    <span data-errors=errors.to_string() data-warnings=warnings.to_string()>
-                        {format!("The corrected file still has {} and {} that need you: ", model::plural(errors, "error", "errors"), model::plural(warnings, "warning", "warnings"))}
-                        {left.into_iter().enumerate().map(|(i, (r, n))| {
-                            let code = r.code.clone();
-                            view! {
-                                <button type="button" class=format!("linkish left-{}", r.severity.as_str()) data-code=r.code.clone()
-                                    on:click=move |_| text::open_group(&code)>
-                                    {format!("{} ({})", model::rule_title(&r.code, None), model::thousands(n))}
-                                </button>
-                                {if i + 1 < total { ", " } else { "." }}
-                            }
-                        }).collect_view()}
-                    </span>
-                }.into_any()
             }}</p>
             <div class="downloads">
                 <DownloadButton what=Download::Corrected label="Corrected CSV" testid="download-corrected" primary=true/>
@@ -1921,11 +1988,29 @@ fn Group(group: FindingGroup) -> impl IntoView {
                                 FixKind::Safe => "safe",
                                 FixKind::Suggested => "suggested",
                             };
+                            let row = item.row;
+                            let code2 = code.clone();
+                            let code3 = code.clone();
+                            let on = move || match (kind, row) {
+                                (FixKind::Suggested, Some(row)) => ctx.choices.get().row_suggested(&code, row),
+                                _ => ctx.choices.get().applies(&code, kind),
+                            };
+                            let after = if fix.after.is_empty() { "(removed)".to_string() } else { model::show_invisible(&fix.after) };
+                            let decide = (kind == FixKind::Suggested).then_some(row).flatten().map(|row| view! {
+                                <label class="check row-decision">
+                                    <input type="checkbox" data-testid="fix-row" data-code=code2.clone() data-row=row.to_string()
+                                        aria-label=format!("Apply the suggestion {} on row {}", after.clone(), row)
+                                        prop:checked=move || ctx.choices.get().row_suggested(&code2, row)
+                                        on:change=move |ev| { let on = event_target_checked(&ev); ctx.choices.update(|c| c.set_row(&code3, row, on)); }/>
+                                    " apply"
+                                </label>
+                            });
                             view! {
-                                <span class="fix" class:off=move || !ctx.choices.get().applies(&code, kind)>
+                                <span class="fix" class:off=move || !on()>
                                     <span class="arrow" aria-hidden="true">"→ "</span>
-                                    <code>{if fix.after.is_empty() { "(removed)".to_string() } else { model::show_invisible(&fix.after) }}</code>
+                                    <code>{after.clone()}</code>
                                     <span class="fix-kind">{label}</span>
+                                    {decide}
                                 </span>
                             }
                         });

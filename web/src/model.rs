@@ -20,6 +20,12 @@ pub struct FixChoices {
     /// Every suggested fix on, whatever the rule (the page writes explicit lists instead, so the
     /// choice survives a re-check that finds new rules; other callers may set it).
     pub all_suggested: bool,
+    /// Rows whose suggestion of a rule the user accepted one by one (rule off).
+    #[serde(default)]
+    pub row_on: BTreeSet<(String, u64)>,
+    /// Rows whose suggestion of a rule the user rejected one by one (rule on).
+    #[serde(default)]
+    pub row_off: BTreeSet<(String, u64)>,
 }
 
 impl FixChoices {
@@ -42,8 +48,55 @@ impl FixChoices {
         }
     }
 
+    /// Whether this row's suggestion of `code` is applied.
+    pub fn row_suggested(&self, code: &str, row: u64) -> bool {
+        let key = (code.to_string(), row);
+        self.safe(code)
+            && (self.row_on.contains(&key)
+                || (!self.row_off.contains(&key) && self.suggested(code)))
+    }
+
+    /// Accepts or rejects one row's suggestion of `code`.
+    pub fn set_row(&mut self, code: &str, row: u64, on: bool) {
+        let key = (code.to_string(), row);
+        self.row_on.remove(&key);
+        self.row_off.remove(&key);
+        if on != self.suggested(code) {
+            if on {
+                self.row_on.insert(key);
+            } else {
+                self.row_off.insert(key);
+            }
+        }
+    }
+
+    /// Per-row decisions as `(code, row, apply)`.
+    pub fn row_decisions(&self) -> Vec<(String, u64, bool)> {
+        self.row_on
+            .iter()
+            .map(|(c, r)| (c.clone(), *r, true))
+            .chain(self.row_off.iter().map(|(c, r)| (c.clone(), *r, false)))
+            .collect()
+    }
+
+    /// How many suggestions of `code` are applied, of `count`.
+    fn suggested_applied(&self, code: &str, count: u64) -> u64 {
+        if !self.safe(code) {
+            return 0;
+        }
+        let of = |set: &BTreeSet<(String, u64)>| set.iter().filter(|(c, _)| c == code).count() as u64;
+        if self.suggested(code) {
+            count.saturating_sub(of(&self.row_off))
+        } else {
+            of(&self.row_on).min(count)
+        }
+    }
+
     /// Turns the suggested fixes of `code` on or off.
     pub fn set_suggested(&mut self, code: &str, on: bool) {
+        // A decision for the whole rule replaces its rows' decisions.
+        self.row_on.retain(|(c, _)| c != code);
+        self.row_off.retain(|(c, _)| c != code);
         if on {
             self.suggested_on.insert(code.to_string());
         } else {
@@ -56,6 +109,8 @@ impl FixChoices {
     /// Turns every suggested fix on or off.
     pub fn set_all_suggested(&mut self, on: bool, rules: &[RuleCount]) {
         self.all_suggested = false;
+        self.row_on.clear();
+        self.row_off.clear();
         self.suggested_on.clear();
         if on {
             self.suggested_on.extend(
@@ -85,26 +140,9 @@ impl FixChoices {
             let count = |kind, n| if self.applies(&r.code, kind) { n } else { 0 };
             (
                 safe + count(FixKind::Safe, r.safe),
-                suggested + count(FixKind::Suggested, r.suggested),
+                suggested + self.suggested_applied(&r.code, r.suggested),
             )
         })
-    }
-
-    /// The errors and warnings the corrected file will still have with these choices: each rule's
-    /// findings whose fix is not applied, worst first (notes are left out: nothing to do).
-    pub fn left(&self, rules: &[RuleCount]) -> Vec<(RuleCount, u64)> {
-        let mut left: Vec<(RuleCount, u64)> = rules
-            .iter()
-            .filter(|r| r.severity != Sev::Info)
-            .filter_map(|r| {
-                let fixed = if self.applies(&r.code, FixKind::Safe) { r.safe } else { 0 }
-                    + if self.applies(&r.code, FixKind::Suggested) { r.suggested } else { 0 };
-                let n = r.count.saturating_sub(fixed);
-                (n > 0).then(|| (r.clone(), n))
-            })
-            .collect();
-        left.sort_by(|a, b| a.0.severity.cmp(&b.0.severity).then_with(|| a.0.code.cmp(&b.0.code)));
-        left
     }
 
     /// Whether a fix of this kind on this rule is applied. The engine turns a rule's fixes off
@@ -923,33 +961,6 @@ mod tests {
     }
 
     #[test]
-    fn what_is_left_follows_the_toggles() {
-        let rule = |code: &str, severity, count, safe, suggested| RuleCount {
-            code: code.into(),
-            name: code.to_lowercase(),
-            severity,
-            count,
-            safe,
-            suggested,
-        };
-        let rules = vec![
-            rule("R002", Sev::Error, 2, 0, 0),
-            rule("R004", Sev::Warning, 3, 0, 2),
-            rule("R005", Sev::Warning, 4, 4, 0),
-            rule("R017", Sev::Info, 1, 0, 0),
-        ];
-        let mut c = FixChoices::default();
-        let left = |c: &FixChoices| c.left(&rules).iter().map(|(r, n)| (r.code.clone(), *n)).collect::<Vec<_>>();
-        assert_eq!(left(&c), vec![("R002".into(), 2), ("R004".into(), 3)]);
-        c.set_suggested("R004", true);
-        assert_eq!(left(&c), vec![("R002".into(), 2), ("R004".into(), 1)]);
-        c.set_safe("R005", false);
-        assert_eq!(left(&c), vec![("R002".into(), 2), ("R004".into(), 1), ("R005".into(), 4)]);
-        c.set_safe("R004", false);
-        assert_eq!(left(&c), vec![("R002".into(), 2), ("R004".into(), 3), ("R005".into(), 4)], "no_fix stops the suggested fixes too");
-    }
-
-    #[test]
     fn every_rule_has_a_title_in_plain_words() {
         for rule in orgsync_core::rules() {
             let title = rule_title(rule.code.as_str(), Some("group:Sales"));
@@ -959,5 +970,31 @@ mod tests {
         assert_eq!(rule_title("R002", Some("primary_email_address")), "Invalid email address in primary_email_address");
         assert_eq!(rule_title("R006", Some("group:Sales")), "Yes/no value not understood in group:Sales");
         assert_eq!(rule_title("X003", Some("unique_user_id")), "Email and id name different people");
+    }
+
+    #[test]
+    fn one_rows_suggestion_accepted_or_rejected() {
+        let rules = vec![RuleCount {
+            code: "R004".into(),
+            name: "email-domain-typo".into(),
+            severity: Sev::Warning,
+            count: 3,
+            safe: 0,
+            suggested: 3,
+        }];
+        let mut c = FixChoices::default();
+        c.set_row("R004", 6, true);
+        assert!(c.row_suggested("R004", 6) && !c.row_suggested("R004", 7));
+        assert_eq!(c.applied(&rules), (0, 1));
+        assert_eq!(c.row_decisions(), vec![("R004".to_string(), 6, true)]);
+        c.set_suggested("R004", true);
+        assert!(c.row_decisions().is_empty(), "the rule's decision replaces the rows'");
+        c.set_row("R004", 7, false);
+        assert_eq!(c.applied(&rules), (0, 2));
+        assert!(!c.row_suggested("R004", 7) && c.row_suggested("R004", 6));
+        c.set_row("R004", 7, true);
+        assert!(c.row_decisions().is_empty(), "back to the rule's choice");
+        c.set_safe("R004", false);
+        assert_eq!(c.applied(&rules), (0, 0), "a rule turned off applies nothing");
     }
 }

@@ -209,6 +209,14 @@ pub enum Request {
         /// The rows wanted.
         rows: Vec<u64>,
     },
+    /// What the corrected file with these choices would still have: the worker writes it (the
+    /// attached `File` through the fixer) and checks what it writes, answering [`Reply::Left`].
+    Left {
+        /// The job number.
+        job: JobId,
+        /// The fix choices.
+        choices: FixChoices,
+    },
     /// Stop the job with this number at the next slice.
     Cancel {
         /// The job number.
@@ -315,6 +323,17 @@ pub enum Reply {
         /// Each row held: its number and its cells.
         rows: Vec<(u64, Vec<String>)>,
     },
+    /// The errors and warnings a re-check of the corrected file finds ([`Request::Left`]).
+    Left {
+        /// The job number.
+        job: JobId,
+        /// Errors left.
+        errors: u64,
+        /// Warnings left.
+        warnings: u64,
+        /// Each rule with errors or warnings left, and how many, worst first.
+        rules: Vec<(String, u64)>,
+    },
     /// The second worker checked its range ([`Request::CheckPart`]): the attachment is the
     /// part's bytes as an `ArrayBuffer`, transferred, not copied; none when `cut` is `None`
     /// (the file cannot be checked in parts).
@@ -406,6 +425,7 @@ impl Reply {
             | Reply::Checked { job, .. }
             | Reply::Grid { job, .. }
             | Reply::Whole { job, .. }
+            | Reply::Left { job, .. }
             | Reply::Rows { job, .. }
             | Reply::Part { job, .. }
             | Reply::Fixed { job, .. }

@@ -67,6 +67,8 @@ thread_local! {
     static YIELDER: Yielder = Yielder::new();
     /// Parts handed on by the page for split checks, or the checks waiting for them.
     static PARTS: RefCell<Vec<(JobId, PartSlot)>> = const { RefCell::new(Vec::new()) };
+    /// The options of the last check, for re-checking a corrected file.
+    static LAST_OPTIONS: RefCell<Option<orgsync_core::Options>> = const { RefCell::new(None) };
     /// The whole cells of the last check's grid rows, under the check's job number.
     static WHOLE: RefCell<Option<(JobId, orgsync_core::Rows)>> = const { RefCell::new(None) };
     /// Set by every request but a warm-up: a warm-up in progress stops at its next piece.
@@ -218,6 +220,11 @@ fn on_message(event: MessageEvent) {
                 finish(job, fix(job, file, choices, want).await)
             })
         }
+        (Request::Left { job, choices }, Some(file)) => {
+            wasm_bindgen_futures::spawn_local(async move {
+                finish(job, left(job, file, choices).await)
+            })
+        }
         (Request::Glossary { job }, Some(file)) => {
             wasm_bindgen_futures::spawn_local(async move { finish(job, glossary(job, file).await) })
         }
@@ -240,6 +247,7 @@ fn request_job(request: &Request) -> JobId {
         | Request::Roster { job, .. }
         | Request::Preview { job, .. }
         | Request::Rows { job, .. }
+        | Request::Left { job, .. }
         | Request::Glossary { job }
         | Request::Cancel { job } => *job,
         Request::ForgetRoster | Request::WarmUp | Request::StopWarmUp => 0,
@@ -705,12 +713,14 @@ async fn check(
             None
         }
     };
-    let mut checker = orgsync_core::Checker::new(orgsync_core::Options {
+    let options = orgsync_core::Options {
         file_name: Some(file.name()),
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster,
-    });
+    };
+    LAST_OPTIONS.with(|o| *o.borrow_mut() = Some(options.clone()));
+    let mut checker = orgsync_core::Checker::new(options);
     let size = file.size() as u64;
     // A split check stops at the cut; a second worker checks the rest at the same time.
     let cut = if split { find_cut(&file).await? } else { None };
@@ -841,6 +851,59 @@ async fn fix(job: JobId, file: File, choices: FixChoices, want: Download) -> Res
     fix_with(job, file, &report, &choices, want).await
 }
 
+/// What the corrected file with `choices` still has: it is written by the fixer and checked
+/// as it is written, with the last check's options; nothing is kept.
+async fn left(job: JobId, file: File, choices: FixChoices) -> Result<(), Stop> {
+    let (Some(report), Some(mut options)) = (
+        LAST_REPORT.with(|last| last.borrow().clone()),
+        LAST_OPTIONS.with(|o| o.borrow().clone()),
+    ) else {
+        return Err(Stop::Failed("Check the file first.".into()));
+    };
+    // Only the counts are wanted.
+    options.max_findings_per_code = Some(0);
+    let mut fixer = orgsync_core::Fixer::new(&report, &adapter::fix_options(&choices))
+        .decide(adapter::row_decisions(&choices));
+    let mut checker = orgsync_core::Checker::new(options);
+    let mut slices = SliceReader::new(job, file, None)?;
+    while let Some(slice) = slices.next_slice().await? {
+        for piece in slice.chunks(FIX_PIECE) {
+            fixer.push(piece);
+            checker.push(&fixer.take_output().corrected);
+        }
+        slices.quiet_yield().await?;
+    }
+    checker.push(&fixer.finish().corrected);
+    let again = checker.finish();
+    let severity = |code: orgsync_core::Code| {
+        orgsync_core::rules()
+            .iter()
+            .find(|r| r.code == code)
+            .map(|r| adapter::sev(r.severity))
+    };
+    let mut rules: Vec<(crate::view::Sev, String, u64)> = again
+        .summary
+        .by_code
+        .iter()
+        .filter_map(|(code, n)| {
+            severity(*code)
+                .filter(|s| *s != crate::view::Sev::Info)
+                .map(|s| (s, code.as_str().to_string(), *n))
+        })
+        .collect();
+    rules.sort();
+    post(
+        &Reply::Left {
+            job,
+            errors: again.summary.errors,
+            warnings: again.summary.warnings,
+            rules: rules.into_iter().map(|(_, c, n)| (c, n)).collect(),
+        },
+        None,
+    );
+    Ok(())
+}
+
 /// A page of the last check's preview lines.
 fn preview(job: JobId, kind: Option<String>, offset: u64) {
     let lines = LAST_REPORT.with(|last| {
@@ -878,7 +941,8 @@ async fn fix_with(
             .map_err(|e| Stop::Failed(format!("The JSON report could not be written: {e}")))?;
         sink.write_bytes(b"\n")?;
     } else {
-        let mut fixer = orgsync_core::Fixer::new(report, &adapter::fix_options(choices));
+        let mut fixer = orgsync_core::Fixer::new(report, &adapter::fix_options(choices))
+            .decide(adapter::row_decisions(choices));
         let pick = |chunk: orgsync_core::FixChunk| match want {
             Download::Corrected => chunk.corrected,
             Download::Report => chunk.error_report,
