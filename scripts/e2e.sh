@@ -22,4 +22,4 @@ cd tests/e2e
 # Every suite in Chromium; the core of them in Firefox and WebKit (engines.test.mjs). xvfb-run gives
 # WebKit's MiniBrowser the display it needs; the other browsers run headless and ignore it.
 exec xvfb-run -a -s "-screen 0 1280x1024x24" node --test --test-concurrency=1 \
-  e2e.test.mjs embed.test.mjs privacy.test.mjs roster.test.mjs encoding.test.mjs workbook.test.mjs offline.test.mjs engines.test.mjs
+  e2e.test.mjs admin.test.mjs embed.test.mjs privacy.test.mjs roster.test.mjs encoding.test.mjs workbook.test.mjs offline.test.mjs engines.test.mjs

@@ -264,6 +264,15 @@ fn codes(list: &std::collections::BTreeSet<String>) -> Vec<Code> {
     list.iter().filter_map(|c| c.parse().ok()).collect()
 }
 
+/// The page's per-row decisions for [`orgsync_core::Fixer::decide`].
+pub fn row_decisions(choices: &FixChoices) -> Vec<(orgsync_core::Code, u64, bool)> {
+    choices
+        .row_decisions()
+        .into_iter()
+        .filter_map(|(code, row, on)| code.parse().ok().map(|c| (c, row, on)))
+        .collect()
+}
+
 /// The engine's fix options for the page's choices.
 ///
 /// The engine turns a rule's fixes off as a whole (`no_fix`), so a rule whose safe fixes are off

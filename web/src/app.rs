@@ -10,6 +10,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, File};
 
+mod grid;
+mod text;
+mod unreadable;
+
+use self::grid::{Grid, WholeRows};
 use crate::client::Client;
 use crate::embed::{self, EmbedOptions};
 use crate::model::{self, Cursor, Download, Filters, FixChoices, SplitProgress};
@@ -25,10 +30,6 @@ const SAMPLE_NAME: &str = "sample-with-mistakes.csv";
 /// A user export of the sample's account, to compare the sample with.
 const SAMPLE_EXPORT: &[u8] = include_bytes!("../../samples/sample-export.csv");
 const SAMPLE_EXPORT_NAME: &str = "sample-export.csv";
-/// Height of a grid row in pixels; the CSS uses the same number.
-const ROW_HEIGHT: f64 = 34.0;
-/// Height of the grid's viewport in pixels.
-const GRID_HEIGHT: f64 = 408.0;
 
 /// Where the page is.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,14 +56,33 @@ enum Phase {
 enum Downloads {
     /// Nothing prepared for the current choices.
     None,
-    /// The worker is producing them; the user asked for this one.
+    /// The worker is producing one; the user asked for it with these choices (the choices at
+    /// the click, whatever the toggles do meanwhile).
     Preparing {
         job: JobId,
         want: Download,
+        choices: FixChoices,
         bytes: u64,
         total: u64,
+        /// Downloads clicked meanwhile, made next.
+        queued: usize,
     },
     /// Failed.
+    Failed(String),
+}
+
+/// What the corrected file with the current choices still has (a re-check in the worker).
+#[derive(Debug, Clone, PartialEq)]
+enum Left {
+    /// Being counted.
+    Counting,
+    /// Counted: errors, warnings, and each rule with what it has left.
+    Ready {
+        errors: u64,
+        warnings: u64,
+        rules: Vec<(String, u64)>,
+    },
+    /// Could not be counted.
     Failed(String),
 }
 
@@ -129,6 +149,22 @@ struct Ctx {
     grid: RwSignal<Option<Arc<GridRows>>>,
     /// The check whose grid is awaited.
     grid_job: StoredValue<Option<JobId>>,
+    /// The check whose grid rows' whole cells the worker is reading.
+    whole_job: StoredValue<Option<JobId>>,
+    /// The whole cells of the grid's rows, as far as the page holds them.
+    whole: RwSignal<WholeRows>,
+    /// Rows whose whole cells were asked for.
+    asked: StoredValue<std::collections::HashSet<u64>>,
+    /// A row number clicked elsewhere on the page, for the grid to show.
+    jump: RwSignal<Option<u64>>,
+    /// What a screen reader is told when a check ends.
+    announce: RwSignal<String>,
+    /// What the corrected file still has, and the job counting it.
+    left: RwSignal<Left>,
+    left_job: StoredValue<Option<JobId>>,
+    /// The last download handed to the browser: its name and size, and the blob.
+    saved: RwSignal<Option<(String, u64)>>,
+    saved_blob: StoredValue<Option<(Blob, String)>, LocalStorage>,
     choices: RwSignal<FixChoices>,
     filters: RwSignal<Filters>,
     cursor: RwSignal<Cursor>,
@@ -155,6 +191,9 @@ struct Ctx {
     file: StoredValue<Option<File>, LocalStorage>,
     /// The downloads made so far for the current file, each with the choices it was made with.
     blobs: StoredValue<Vec<(FixChoices, Download, Blob)>, LocalStorage>,
+    /// Downloads clicked while another was being made, each with the choices at its click: the
+    /// worker makes one at a time, and no click is dropped.
+    queue: StoredValue<std::collections::VecDeque<(FixChoices, Download)>>,
     /// What an embedding host asked for in the URL fragment (read once, at start).
     embed: StoredValue<EmbedOptions>,
     /// The user export to compare with, its number for the worker, and its state.
@@ -218,13 +257,19 @@ impl Ctx {
             export: None,
         });
         self.report.set(None);
+        self.announce.set(String::new());
         self.grid.set(None);
         self.grid_job.set_value(None);
+        self.whole.set(WholeRows::default());
+        self.asked.set_value(Default::default());
         self.filters.set(Filters::default());
         self.cursor.set(Cursor::default());
         self.choices.set(FixChoices::default());
         self.downloads.set(Downloads::None);
+        self.queue.set_value(Default::default());
         self.blobs.set_value(Vec::new());
+        self.saved.set(None);
+        self.saved_blob.set_value(None);
         self.preview_page.set(PreviewPage::default());
         self.preview_job.set(None);
         self.job.set(Some(job));
@@ -346,43 +391,122 @@ impl Ctx {
             self.job.set(None);
         }
         self.drop_split();
+        if let Some(job) = self.whole_job.get_value() {
+            self.send(&Request::Cancel { job }, None);
+            self.whole_job.set_value(None);
+        }
+        self.queue.set_value(Default::default());
+        self.stop_left();
         if let Downloads::Preparing { job, .. } = self.downloads.get_untracked() {
             self.send(&Request::Cancel { job }, None);
             self.downloads.set(Downloads::None);
         }
     }
 
-    /// Asks for a download: served at once when the blobs for the current choices exist,
-    /// otherwise the worker re-reads the file through the engine's fixer first.
+    /// Asks for a download with the current choices: served at once when the blob for them
+    /// exists, otherwise made by the worker (which re-reads the file through the engine's
+    /// fixer); a click while another download is being made is queued, never dropped.
     fn download(&self, want: Download) {
         let choices = self.choices.get_untracked();
+        self.download_with(choices, want);
+    }
+
+    fn download_with(&self, choices: FixChoices, want: Download) {
         let ready = self.blobs.with_value(|b| {
             b.iter()
                 .find(|(made_with, made, _)| *made_with == choices && *made == want)
                 .map(|(_, _, blob)| blob.clone())
         });
-        let name = self
-            .report
-            .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
-            .unwrap_or_default();
         if let Some(blob) = ready {
-            save(&blob, &want.file_name(&name));
+            self.deliver(&blob, want);
             return;
         }
-        if matches!(self.downloads.get_untracked(), Downloads::Preparing { .. }) {
-            return;
+        match self.downloads.get_untracked() {
+            Downloads::Preparing {
+                want: w,
+                choices: c,
+                ..
+            } => {
+                // The same file is on its way already; another is made next.
+                let same = w == want && c == choices;
+                let queued = self.queue.with_value(|q| {
+                    q.iter().any(|(c, w)| *c == choices && *w == want)
+                });
+                if !same && !queued {
+                    self.queue.update_value(|q| q.push_back((choices, want)));
+                    let n = self.queue.with_value(|q| q.len());
+                    self.downloads.update(|d| {
+                        if let Downloads::Preparing { queued, .. } = d {
+                            *queued = n;
+                        }
+                    });
+                }
+                return;
+            }
+            Downloads::None | Downloads::Failed(_) => {}
         }
+        let Some(file) = self.file.get_value() else {
+            self.downloads.set(Downloads::Failed(
+                "There is no checked file to download from: check a file first.".into(),
+            ));
+            return;
+        };
+        let job = self.new_job();
+        let queued = self.queue.with_value(|q| q.len());
+        self.downloads.set(Downloads::Preparing {
+            job,
+            want,
+            choices: choices.clone(),
+            bytes: 0,
+            total: file.size() as u64,
+            queued,
+        });
+        self.send(&Request::Fix { job, choices, want }, Some(file.as_ref()));
+    }
+
+    /// Hands a download to the browser and says so on the page, with a way to save it again
+    /// (a browser may still block a download, or the admin may have lost it).
+    fn deliver(&self, blob: &Blob, want: Download) {
+        let name = want.file_name(&self.file_name());
+        save(blob, &name);
+        self.saved_blob.set_value(Some((blob.clone(), name.clone())));
+        self.saved.set(Some((name, blob.size() as u64)));
+    }
+
+    /// Counts again what the corrected file with the current choices still has: the worker
+    /// writes it and re-checks it (the count in flight, if any, is dropped).
+    fn count_left(&self) {
+        self.stop_left();
         let Some(file) = self.file.get_value() else {
             return;
         };
         let job = self.new_job();
-        self.downloads.set(Downloads::Preparing {
-            job,
-            want,
-            bytes: 0,
-            total: file.size() as u64,
-        });
-        self.send(&Request::Fix { job, choices, want }, Some(file.as_ref()));
+        self.left_job.set_value(Some(job));
+        self.left.set(Left::Counting);
+        let choices = self.choices.get_untracked();
+        self.send(&Request::Left { job, choices }, Some(file.as_ref()));
+    }
+
+    fn stop_left(&self) {
+        if let Some(job) = self.left_job.get_value() {
+            self.send(&Request::Cancel { job }, None);
+            self.left_job.set_value(None);
+        }
+    }
+
+    /// The checked file's name, for the downloads' names.
+    fn file_name(&self) -> String {
+        self.report
+            .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Makes the next queued download, if any.
+    fn next_download(&self) {
+        let next = self.queue.try_update_value(|q| q.pop_front()).flatten();
+        if let Some((choices, want)) = next {
+            self.download_with(choices, want);
+        }
     }
 
     fn on_reply(&self, reply: Reply, attachment: JsValue) {
@@ -467,9 +591,28 @@ impl Ctx {
                     self.job.set(None);
                     self.split.set_value(None);
                     self.grid_job.set_value(Some(job));
+                    self.whole_job.set_value(Some(job));
                     self.timing.set(Some(timing));
+                    let announce = match unreadable::blocking(&report) {
+                        Some(_) => "Checked: the file cannot be checked.".to_string(),
+                        None => format!(
+                            "Checked: {}, {} and {}.",
+                            model::plural(report.counts.errors, "error", "errors"),
+                            model::plural(report.counts.warnings, "warning", "warnings"),
+                            model::plural(report.counts.infos, "note", "notes"),
+                        ),
+                    };
                     self.report.set(Some(report));
                     self.phase.set(Phase::Done);
+                    self.announce.set(announce);
+                    // On a phone the results are below the fold: they come into view.
+                    if window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 700.0) {
+                        request_animation_frame(|| {
+                            if let Some(el) = document().get_element_by_id("results") {
+                                el.scroll_into_view();
+                            }
+                        });
+                    }
                 }
             }
             Reply::Grid { job, rows, total } => {
@@ -478,28 +621,59 @@ impl Ctx {
                     self.grid.set(Some(Arc::new(GridRows { rows, total })));
                 }
             }
+            Reply::Whole { job, .. } => {
+                if self.whole_job.get_value() == Some(job) {
+                    self.whole_job.set_value(None);
+                    self.whole.update(|w| w.ready = true);
+                }
+            }
+            Reply::Rows { rows, .. } => self.got_rows(rows),
+            Reply::Left {
+                job,
+                errors,
+                warnings,
+                rules,
+            } => {
+                if self.left_job.get_value() == Some(job) {
+                    self.left_job.set_value(None);
+                    self.left.set(Left::Ready {
+                        errors,
+                        warnings,
+                        rules,
+                    });
+                }
+            }
             Reply::Fixed { job } => {
-                let Downloads::Preparing { job: j, want, .. } = self.downloads.get_untracked()
+                let Downloads::Preparing {
+                    job: j,
+                    want,
+                    choices,
+                    ..
+                } = self.downloads.get_untracked()
                 else {
                     return;
                 };
                 if j != job {
                     return;
                 }
-                let choices = self.choices.get_untracked();
                 self.downloads.set(Downloads::None);
-                if let Ok(blob) = attachment.dyn_into::<Blob>() {
-                    let name = self
-                        .report
-                        .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
-                        .unwrap_or_default();
-                    save(&blob, &want.file_name(&name));
-                    // Keep the downloads of the current choices only: a blob of a big file is big.
-                    self.blobs.update_value(|b| {
-                        b.retain(|(made_with, _, _)| *made_with == choices);
-                        b.push((choices, want, blob));
-                    });
+                match attachment.dyn_into::<Blob>() {
+                    Ok(blob) => {
+                        self.deliver(&blob, want);
+                        // Keep the downloads of the choices this one was made with only (the
+                        // choices of the click, not of the toggles since): a blob of a big file
+                        // is big.
+                        self.blobs.update_value(|b| {
+                            b.retain(|(made_with, _, _)| *made_with == choices);
+                            b.push((choices, want, blob));
+                        });
+                    }
+                    Err(_) => self.downloads.set(Downloads::Failed(
+                        "The download could not be made: the checker sent no file. Try again."
+                            .into(),
+                    )),
                 }
+                self.next_download();
             }
             Reply::Glossary { job, groups } => {
                 if Some(job) == self.glossary_job.get_untracked() {
@@ -528,7 +702,17 @@ impl Ctx {
                     });
                 }
             }
-            Reply::Cancelled { .. } | Reply::Part { .. } => {}
+            Reply::Cancelled { job } => {
+                // A download the page did not cancel (the worker stopped it): said, not silent.
+                if matches!(self.downloads.get_untracked(), Downloads::Preparing { job: j, .. } if j == job)
+                {
+                    self.downloads.set(Downloads::Failed(
+                        "The download was stopped before it was ready. Try again.".into(),
+                    ));
+                    self.next_download();
+                }
+            }
+            Reply::Part { .. } => {}
             Reply::Failed { job, message } => {
                 if Some(job) == self.roster_job.get_untracked() {
                     self.roster_job.set(None);
@@ -542,9 +726,15 @@ impl Ctx {
                     self.phase.set(Phase::Failed(message));
                 } else if Some(job) == self.glossary_job.get_untracked() {
                     self.glossary.set(Some(Err(message)));
+                } else if self.left_job.get_value() == Some(job) {
+                    self.left_job.set_value(None);
+                    self.left.set(Left::Failed(message));
                 } else if matches!(self.downloads.get_untracked(), Downloads::Preparing { job: j, .. } if j == job)
                 {
-                    self.downloads.set(Downloads::Failed(message));
+                    self.downloads.set(Downloads::Failed(format!(
+                        "The download could not be made: {message}"
+                    )));
+                    self.next_download();
                 }
             }
         }
@@ -657,8 +847,40 @@ impl Ctx {
     }
 }
 
-/// Hands a blob to the browser as a download.
+/// The least time between two downloads the page starts. Browsers block a page that starts many
+/// downloads in a burst: Chromium drops the 11th of eleven started within about a second
+/// (measured: 30 downloads started 100 ms apart lose one, 150 ms apart lose none), so a quick
+/// toggle-and-click after a few downloads was silently lost. The page spaces its own downloads
+/// instead; a person's clicks are further apart than this anyway.
+const SAVE_SPACING_MS: f64 = 350.0;
+
+thread_local! {
+    /// When the page's last download started (or is scheduled to start).
+    static LAST_SAVE: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
+}
+
+/// Hands a blob to the browser as a download, at once or, right after another, a moment later
+/// (see [`SAVE_SPACING_MS`]).
 fn save(blob: &Blob, name: &str) {
+    let now = js_sys::Date::now();
+    let at = LAST_SAVE.with(|last| {
+        let at = now.max(last.get() + SAVE_SPACING_MS);
+        last.set(at);
+        at
+    });
+    if at <= now {
+        save_now(blob, name);
+        return;
+    }
+    let (blob, name) = (blob.clone(), name.to_string());
+    let later = Closure::once_into_js(move || save_now(&blob, &name));
+    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
+        later.unchecked_ref(),
+        (at - now).ceil() as i32,
+    );
+}
+
+fn save_now(blob: &Blob, name: &str) {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
         return;
     };
@@ -723,6 +945,15 @@ pub fn App() -> impl IntoView {
         report: RwSignal::new(None),
         grid: RwSignal::new(None),
         grid_job: StoredValue::new(None),
+        whole_job: StoredValue::new(None),
+        whole: RwSignal::new(WholeRows::default()),
+        asked: StoredValue::new(Default::default()),
+        jump: RwSignal::new(None),
+        announce: RwSignal::new(String::new()),
+        left: RwSignal::new(Left::Counting),
+        left_job: StoredValue::new(None),
+        saved: RwSignal::new(None),
+        saved_blob: StoredValue::new_local(None),
         choices: RwSignal::new(FixChoices::default()),
         filters: RwSignal::new(Filters::default()),
         cursor: RwSignal::new(Cursor::default()),
@@ -743,6 +974,7 @@ pub fn App() -> impl IntoView {
         file: StoredValue::new_local(None),
         sheet: RwSignal::new(None),
         blobs: StoredValue::new_local(Vec::new()),
+        queue: StoredValue::new(Default::default()),
         embed: StoredValue::new(options),
         export: StoredValue::new_local(None),
         roster_id: StoredValue::new(0),
@@ -813,7 +1045,8 @@ pub fn App() -> impl IntoView {
             <DropZone/>
             <RosterZone/>
             <Status/>
-            <Results/>
+            <p class="visually-hidden" role="status" aria-live="polite" data-testid="announce">{move || ctx.announce.get()}</p>
+            <div id="results"><Results/></div>
             <Tools/>
         </main>
         <footer class="wrap foot">
@@ -873,7 +1106,49 @@ fn DropZone() -> impl IntoView {
             ctx.check(file);
         }
     };
+    // A file dropped anywhere on the page is checked (the browser would otherwise open it and
+    // lose the results); the drop zones handle their own drops first.
+    let dragging = RwSignal::new(false);
+    let has_files = |ev: &web_sys::DragEvent| {
+        ev.data_transfer()
+            .is_some_and(|d| d.types().includes(&"Files".into(), 0))
+    };
+    let h1 = window_event_listener(ev::dragover, move |ev: web_sys::DragEvent| {
+        if has_files(&ev) {
+            ev.prevent_default();
+            dragging.set(true);
+        }
+    });
+    let h2 = window_event_listener(ev::dragleave, move |ev: web_sys::DragEvent| {
+        // Leaving the window (no element entered next).
+        if ev.related_target().is_none() {
+            dragging.set(false);
+        }
+    });
+    let h3 = window_event_listener(ev::drop, move |ev: web_sys::DragEvent| {
+        dragging.set(false);
+        if ev.default_prevented() {
+            return;
+        }
+        ev.prevent_default();
+        if let Some(file) = first_file(ev.data_transfer().and_then(|d| d.files())) {
+            ctx.check(file);
+        }
+    });
+    on_cleanup(move || {
+        h1.remove();
+        h2.remove();
+        h3.remove();
+    });
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.class_list().toggle_with_force("dragging", dragging.get());
+        }
+    });
     view! {
+        <div class="drop-veil" aria-hidden="true" class:on=move || dragging.get()>
+            <p>"Drop the file anywhere to check it"</p>
+        </div>
         <section
             class="drop"
             class:over=move || over.get()
@@ -1135,7 +1410,7 @@ fn RosterSummary() -> impl IntoView {
                                             (None, Some(col)) => format!("{col} · "),
                                             _ => "file · ".into(),
                                         }}</span>
-                                        {f.message.clone()}
+                                        {text::message_plain(&f.message)}
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -1320,6 +1595,9 @@ fn Results() -> impl IntoView {
     let ctx = ctx();
     move || {
         ctx.report.get().map(|report| {
+            if unreadable::blocking(&report).is_some() {
+                return view! { <unreadable::Unreadable report=report.clone()/> }.into_any();
+            }
             let pick = Callback::new(move |name: String| {
                 ctx.sheet.set(Some(name));
                 ctx.recheck();
@@ -1343,6 +1621,7 @@ fn Results() -> impl IntoView {
                     }.into_any(),
                 }}
             }
+            .into_any()
         })
     }
 }
@@ -1478,6 +1757,11 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
         rules_all.with_value(|rules| ctx.choices.get().every_suggested_on(rules))
     });
     let has_fixes = !rules.is_empty();
+    // What is left follows the choices: re-counted by the worker at each change.
+    Effect::new(move |_| {
+        ctx.choices.track();
+        ctx.count_left();
+    });
     view! {
         <section class="card" aria-labelledby="fixes-title">
             <h2 id="fixes-title">"Fixes and downloads"</h2>
@@ -1508,7 +1792,7 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
                 </label>
             })}
             {has_fixes.then(|| view! {
-                <table class="fix-table">
+                <table class="fix-table" aria-label="Fixes by rule">
                     <thead><tr><th scope="col">"Rule"</th><th scope="col">"Safe fixes"</th><th scope="col">"Suggested fixes"</th></tr></thead>
                     <tbody>
                         {rules.into_iter().map(|r| {
@@ -1518,11 +1802,12 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
                             let code4 = r.code.clone();
                             view! {
                                 <tr data-testid="fix-rule" data-code=r.code.clone()>
-                                    <th scope="row"><span class=format!("sev {}", r.severity.as_str())>{r.code.clone()}</span>" "{r.name.clone()}</th>
+                                    <th scope="row">{model::rule_title(&r.code, None)}" "<span class="code-chip">{r.code.clone()}</span></th>
                                     <td>
                                         {(r.safe > 0).then(|| view! {
                                             <label class="check">
                                                 <input type="checkbox" data-testid="fix-safe"
+                                                    aria-label=format!("Apply the {} of {} ({})", model::plural(r.safe, "safe fix", "safe fixes"), model::rule_title(&r.code, None), r.code)
                                                     prop:checked=move || ctx.choices.get().safe(&code)
                                                     on:change=move |ev| { let on = event_target_checked(&ev); ctx.choices.update(|c| c.set_safe(&code2, on)); }
                                                 />
@@ -1534,6 +1819,7 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
                                         {(r.suggested > 0).then(|| view! {
                                             <label class="check">
                                                 <input type="checkbox" data-testid="fix-suggested"
+                                                    aria-label=format!("Apply the {} of {} ({})", model::plural(r.suggested, "suggested fix", "suggested fixes"), model::rule_title(&r.code, None), r.code)
                                                     prop:checked=move || ctx.choices.get().suggested(&code3)
                                                     on:change=move |ev| { let on = event_target_checked(&ev); ctx.choices.update(|c| c.set_suggested(&code4, on)); }
                                                 />
@@ -1547,6 +1833,32 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
                     </tbody>
                 </table>
             })}
+            <p class="left" data-testid="left" aria-live="polite">{move || match ctx.left.get() {
+                Left::Counting => view! { <span class="muted" data-testid="left-counting">"Counting what the corrected file still has…"</span> }.into_any(),
+                Left::Failed(message) => view! { <span class="error-text">{format!("What is left could not be counted: {message}")}</span> }.into_any(),
+                Left::Ready { errors: 0, warnings: 0, .. } => view! {
+                    <strong class="ready" data-errors="0" data-warnings="0">"Ready to upload: the corrected file has no error or warning left."</strong>
+                }.into_any(),
+                Left::Ready { errors, warnings, rules } => {
+                    let total = rules.len();
+                    view! {
+                        <span data-errors=errors.to_string() data-warnings=warnings.to_string()>
+                            {format!("The corrected file still has {} and {} that need you: ", model::plural(errors, "error", "errors"), model::plural(warnings, "warning", "warnings"))}
+                            {rules.into_iter().enumerate().map(|(i, (code, n))| {
+                                let c = code.clone();
+                                let sev = rules_all.with_value(|rules| rules.iter().find(|r| r.code == code).map(|r| r.severity.as_str()).unwrap_or("warning"));
+                                view! {
+                                    <button type="button" class=format!("linkish left-{sev}") data-code=code.clone()
+                                        on:click=move |_| text::open_group(&c)>
+                                        {format!("{} ({})", model::rule_title(&code, None), model::thousands(n))}
+                                    </button>
+                                    {if i + 1 < total { ", " } else { "." }}
+                                }
+                            }).collect_view()}
+                        </span>
+                    }.into_any()
+                }
+            }}</p>
             <div class="downloads">
                 <DownloadButton what=Download::Corrected label="Corrected CSV" testid="download-corrected" primary=true/>
                 <DownloadButton what=Download::Report label="Error report" testid="download-report" primary=false/>
@@ -1554,12 +1866,28 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
                 <DownloadButton what=Download::Json label="JSON report" testid="download-json" primary=false/>
             </div>
             {move || match ctx.downloads.get() {
-                Downloads::Preparing { bytes, total, .. } => view! {
-                    <p class="muted" aria-live="polite">{format!("Preparing the downloads… {:.0}%", model::percent(bytes, total))}</p>
+                Downloads::Preparing { bytes, total, want, queued, .. } => view! {
+                    <p class="muted" aria-live="polite" data-testid="download-status">{format!(
+                        "Preparing the {}… {:.0}%{}",
+                        want.label(),
+                        model::percent(bytes, total),
+                        if queued > 0 { format!(" (then {} more)", queued) } else { String::new() },
+                    )}</p>
                 }.into_any(),
                 Downloads::Failed(message) => view! { <p class="error-text" role="alert">{message}</p> }.into_any(),
                 Downloads::None => ().into_any(),
             }}
+            {move || ctx.saved.get().map(|(name, size)| view! {
+                <p class="muted small saved" role="status" data-testid="download-saved">
+                    "Saved " <strong>{name}</strong> {format!(" ({}) to your downloads. ", model::bytes(size))}
+                    "Not there? "
+                    <button type="button" class="linkish" data-testid="save-again" on:click=move |_| {
+                        if let Some((blob, name)) = ctx.saved_blob.get_value() {
+                            save(&blob, &name);
+                        }
+                    }>"Save it again"</button>
+                </p>
+            })}
         </section>
     }
 }
@@ -1578,7 +1906,7 @@ fn DownloadButton(
             class="button"
             class:primary=primary
             data-testid=testid
-            disabled=move || matches!(ctx.downloads.get(), Downloads::Preparing { .. })
+            aria-busy=move || matches!(ctx.downloads.get(), Downloads::Preparing { want, .. } if want == what).to_string()
             on:click=move |_| ctx.download(what)
         >
             <span aria-hidden="true">"↓ "</span>{label}
@@ -1636,7 +1964,7 @@ fn Findings(report: Arc<ReportView>) -> impl IntoView {
                             ctx.filters.update(|f| f.code = (!v.is_empty()).then_some(v));
                         }>
                             <option value="">"All rules"</option>
-                            {rules.into_iter().map(|r| view! { <option value=r.code.clone()>{format!("{} {} ({})", r.code, r.name, model::thousands(r.count))}</option> }).collect_view()}
+                            {rules.into_iter().map(|r| view! { <option value=r.code.clone()>{format!("{} — {} ({})", model::rule_title(&r.code, None), r.code, model::thousands(r.count))}</option> }).collect_view()}
                         </select>
                     </label>
                     <label class="select">
@@ -1692,20 +2020,42 @@ fn Group(group: FindingGroup) -> impl IntoView {
                                 FixKind::Safe => "safe",
                                 FixKind::Suggested => "suggested",
                             };
+                            let row = item.row;
+                            let code2 = code.clone();
+                            let code3 = code.clone();
+                            let on = move || match (kind, row) {
+                                (FixKind::Suggested, Some(row)) => ctx.choices.get().row_suggested(&code, row),
+                                _ => ctx.choices.get().applies(&code, kind),
+                            };
+                            let after = if fix.after.is_empty() { "(removed)".to_string() } else { model::show_invisible(&fix.after) };
+                            let decide = (kind == FixKind::Suggested).then_some(row).flatten().map(|row| view! {
+                                <label class="check row-decision">
+                                    <input type="checkbox" data-testid="fix-row" data-code=code2.clone() data-row=row.to_string()
+                                        aria-label=format!("Apply the suggestion {} on row {}", after.clone(), row)
+                                        prop:checked=move || ctx.choices.get().row_suggested(&code2, row)
+                                        on:change=move |ev| { let on = event_target_checked(&ev); ctx.choices.update(|c| c.set_row(&code3, row, on)); }/>
+                                    " apply"
+                                </label>
+                            });
                             view! {
-                                <span class="fix" class:off=move || !ctx.choices.get().applies(&code, kind)>
+                                <span class="fix" class:off=move || !on()>
                                     <span class="arrow" aria-hidden="true">"→ "</span>
-                                    <code>{if fix.after.is_empty() { "(removed)".to_string() } else { model::show_invisible(&fix.after) }}</code>
+                                    <code>{after.clone()}</code>
                                     <span class="fix-kind">{label}</span>
+                                    {decide}
                                 </span>
                             }
                         });
                         view! {
                             <tr>
-                                <td class="num">{item.row.map(model::thousands).unwrap_or_else(|| "file".into())}</td>
+                                <td class="num">{match item.row {
+                                    Some(row) if row > 1 => text::row_link(ctx, row).into_any(),
+                                    Some(row) => model::thousands(row).into_any(),
+                                    None => "file".into_any(),
+                                }}</td>
                                 <td>{item.value.as_deref().filter(|v| !v.is_empty()).map(|v| view! { <code class="value">{model::show_invisible(v)}</code> })}</td>
                                 <td>{fix}</td>
-                                <td>{item.message}</td>
+                                <td>{text::message(&item.message)}</td>
                             </tr>
                         }
                     })
@@ -1721,18 +2071,20 @@ fn Group(group: FindingGroup) -> impl IntoView {
                 }
             }>
                 <summary>
-                    <span class=format!("sev {}", group.severity.as_str())>{group.code.clone()}</span>
-                    <span class="group-title">{group.name.clone()}{where_}</span>
+                    <span class=format!("sev {}", group.severity.as_str())>{match group.severity { Sev::Error => "error", Sev::Warning => "warning", Sev::Info => "note" }}</span>
+                    <span class="group-title" data-testid="group-title">{model::rule_title(&group.code, group.column.as_deref())}</span>
+                    <span class="code-chip" title=format!("Rule {} ({}){}", group.code, group.name, where_)>{group.code.clone()}</span>
                     <span class="group-count">{model::plural(group.count, "row", "rows")}</span>
                     <span class="visually-hidden">{format!(", {}", group.severity.as_str())}</span>
                 </summary>
                 <div class="group-body">
                     <ul class="messages">
-                        {group.messages.iter().map(|(m, n)| view! { <li><strong>{model::plural(*n, "row", "rows")}</strong>": "{m.clone()}</li> }).collect_view()}
+                        {group.messages.iter().map(|(m, n)| view! { <li><strong>{model::plural(*n, "row", "rows")}</strong>": "{text::message(m)}</li> }).collect_view()}
                     </ul>
                     {(group.kept < group.count).then(|| view! { <p class="muted">{format!("The messages and rows here are from the first {} findings of this rule, which the page keeps; the count is exact.", model::thousands(group.kept))}</p> })}
-                    {(!group.tip.is_empty()).then(|| view! { <p class="tip"><strong>"Tip: "</strong>{group.tip.clone()}</p> })}
-                    <table class="items">
+                    {(!group.tip.is_empty()).then(|| view! { <p class="tip"><strong>"Tip: "</strong>{text::message_plain(&group.tip)}</p> })}
+                    <text::RuleDoc code=group.code.clone()/>
+                    <table class="items" aria-label=format!("Rows of {}", model::rule_title(&group.code, group.column.as_deref()))>
                         <thead><tr><th scope="col">"Row"</th><th scope="col">"Value"</th><th scope="col">"Fix"</th><th scope="col">"Message"</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -1740,175 +2092,6 @@ fn Group(group: FindingGroup) -> impl IntoView {
                 </div>
             </details>
         </li>
-    }
-}
-
-/// The grid of rows with problems, virtualised: only the rows in view exist in the DOM.
-#[component]
-fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoView {
-    let ctx = ctx();
-    let stored = StoredValue::new(report.clone());
-    let grid_rows = StoredValue::new(grid.clone());
-    // The columns that have findings, as (index, header); the grid shows only these.
-    let columns: Vec<(u32, String)> = {
-        let mut idx: Vec<u32> = grid
-            .rows
-            .iter()
-            .flat_map(|r| r.cells.iter().map(|c| c.column))
-            .collect();
-        idx.sort_unstable();
-        idx.dedup();
-        idx.into_iter()
-            .take(12)
-            .map(|i| {
-                (
-                    i,
-                    report
-                        .file
-                        .headers
-                        .get(i as usize)
-                        .cloned()
-                        .unwrap_or_else(|| format!("column {}", i + 1)),
-                )
-            })
-            .collect()
-    };
-    let columns = StoredValue::new(columns);
-    let rows = Memo::new(move |_| {
-        let filters = ctx.filters.get();
-        stored.with_value(|r| {
-            grid_rows.with_value(|g| {
-                (0..g.rows.len())
-                    .filter(|&i| !filters.active() || filters.keeps_row(&g.rows[i], r))
-                    .collect::<Vec<usize>>()
-            })
-        })
-    });
-    let scroll_top = RwSignal::new(0.0f64);
-    let viewport = NodeRef::<html::Div>::new();
-    let window_rows = Memo::new(move |_| {
-        let rows = rows.get();
-        let (start, end) =
-            model::visible_range(scroll_top.get(), GRID_HEIGHT, ROW_HEIGHT, rows.len(), 8);
-        (start..end).map(|pos| (pos, rows[pos])).collect::<Vec<_>>()
-    });
-    // Inline style attributes are forbidden by the page's CSP; `style:` sets CSSOM properties,
-    // which the CSP allows.
-    let template = move || {
-        let n = columns.with_value(|c| c.len());
-        format!("5.5rem 7rem repeat({n}, minmax(11rem, 1fr))")
-    };
-    let move_cursor = move |forward: bool| {
-        let len = rows.with_untracked(|r| r.len());
-        let cursor = ctx.cursor.get_untracked();
-        let next = if forward {
-            cursor.next(len)
-        } else {
-            cursor.prev(len)
-        };
-        ctx.cursor.set(next);
-        if let (Some(at), Some(el)) = (next.at, viewport.get_untracked()) {
-            let top = at as f64 * ROW_HEIGHT;
-            let current = el.scroll_top() as f64;
-            if top < current || top + ROW_HEIGHT > current + GRID_HEIGHT - ROW_HEIGHT {
-                el.set_scroll_top((top - GRID_HEIGHT / 2.0).max(0.0) as i32);
-            }
-        }
-    };
-    // n / p (and j / k) move between problem rows anywhere on the page, except while typing.
-    let handle = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        match ev.key().as_str() {
-            "n" | "j" => {
-                ev.prevent_default();
-                move_cursor(true);
-            }
-            "p" | "k" => {
-                ev.prevent_default();
-                move_cursor(false);
-            }
-            _ => {}
-        }
-    });
-    on_cleanup(move || handle.remove());
-    let total = grid.total;
-    let held = grid.rows.len() as u64;
-    view! {
-        <section class="card" aria-labelledby="grid-title">
-            <div class="grid-head">
-                <h2 id="grid-title">"Rows with problems"</h2>
-                <div class="grid-nav">
-                    <span class="muted" aria-live="polite">{move || {
-                        let n = rows.get().len() as u64;
-                        match ctx.cursor.get().at {
-                            Some(at) => format!("{} of {}", model::thousands(at as u64 + 1), model::thousands(n)),
-                            None => model::plural(n, "row", "rows"),
-                        }
-                    }}</span>
-                    <button type="button" class="button small" data-testid="prev-problem" on:click=move |_| move_cursor(false) aria-keyshortcuts="p">"↑ Previous"</button>
-                    <button type="button" class="button small" data-testid="next-problem" on:click=move |_| move_cursor(true) aria-keyshortcuts="n">"↓ Next"</button>
-                </div>
-            </div>
-            <p class="muted small">"Press " <kbd>"n"</kbd> " and " <kbd>"p"</kbd> " to move between problems. Offending cells are highlighted."
-                {(held < total).then(|| format!(" Showing the first {} of {} rows.", model::thousands(held), model::thousands(total)))}
-                {report.truncated.then_some(" The grid holds the rows of the findings the page keeps (the first ones of each rule); the downloads cover every row.")}
-            </p>
-            {(total == 0).then(|| view! { <p class="muted">"No row has a problem."</p> })}
-            <div class="grid" role="grid" aria-rowcount=move || rows.get().len() + 1>
-                <div class="grid-row grid-header" role="row" style:grid-template-columns=template>
-                    <span role="columnheader">"Row"</span>
-                    <span role="columnheader">"Rules"</span>
-                    {columns.with_value(|c| c.iter().map(|(_, h)| view! { <span role="columnheader" title=h.clone()>{h.clone()}</span> }).collect_view())}
-                </div>
-                <div class="grid-viewport" node_ref=viewport
-                    style:height=move || format!("{}px", (rows.get().len() as f64 * ROW_HEIGHT).min(GRID_HEIGHT))
-                    on:scroll=move |_| {
-                        if let Some(el) = viewport.get_untracked() {
-                            scroll_top.set(el.scroll_top() as f64);
-                        }
-                    }
-                >
-                    <div class="grid-space" style:height=move || format!("{}px", rows.get().len() as f64 * ROW_HEIGHT)>
-                        <For each=move || window_rows.get() key=|(pos, i)| (*pos, *i) let((pos, i))>
-                            {
-                                let row: ProblemRow = grid_rows.with_value(|g| g.rows[i].clone());
-                                let selected = move || ctx.cursor.get().at == Some(pos);
-                                let codes: Vec<String> = {
-                                    let mut all: Vec<String> = row.codes.clone();
-                                    for c in row.cells.iter().flat_map(|c| c.codes.iter()) {
-                                        if !all.contains(c) { all.push(c.clone()); }
-                                    }
-                                    all
-                                };
-                                view! {
-                                    <div class="grid-row" role="row" class:selected=selected aria-selected=move || selected().to_string()
-                                        style:grid-template-columns=template style:top=format!("{}px", pos as f64 * ROW_HEIGHT)
-                                        on:click=move |_| ctx.cursor.set(Cursor { at: Some(pos) })
-                                    >
-                                        <span role="rowheader" class=format!("rownum {}", row.severity.as_str())>{model::thousands(row.row)}</span>
-                                        <span role="gridcell" class="codes">{codes.join(" ")}</span>
-                                        {columns.with_value(|cols| cols.iter().map(|(col, _)| {
-                                            match row.cells.iter().find(|c| c.column == *col) {
-                                                Some(cell) => view! {
-                                                    <span role="gridcell" class=format!("cell bad {}", cell.severity.as_str()) title=cell.codes.join(", ")>{model::show_invisible(&cell.value)}</span>
-                                                }.into_any(),
-                                                None => view! { <span role="gridcell" class="cell"></span> }.into_any(),
-                                            }
-                                        }).collect_view())}
-                                    </div>
-                                }
-                            }
-                        </For>
-                    </div>
-                </div>
-            </div>
-        </section>
     }
 }
 
@@ -1991,7 +2174,7 @@ fn Tools() -> impl IntoView {
                     </div>
                 </div>
             </details>
-            <details class="card">
+            <details class="card" id="tool-templates">
                 <summary><h2>"Templates"</h2><span class="muted">" — an empty file with the right headers"</span></summary>
                 <div class="tool-grid">
                     <fieldset>

@@ -20,6 +20,12 @@ pub struct FixChoices {
     /// Every suggested fix on, whatever the rule (the page writes explicit lists instead, so the
     /// choice survives a re-check that finds new rules; other callers may set it).
     pub all_suggested: bool,
+    /// Rows whose suggestion of a rule the user accepted one by one (rule off).
+    #[serde(default)]
+    pub row_on: BTreeSet<(String, u64)>,
+    /// Rows whose suggestion of a rule the user rejected one by one (rule on).
+    #[serde(default)]
+    pub row_off: BTreeSet<(String, u64)>,
 }
 
 impl FixChoices {
@@ -42,8 +48,55 @@ impl FixChoices {
         }
     }
 
+    /// Whether this row's suggestion of `code` is applied.
+    pub fn row_suggested(&self, code: &str, row: u64) -> bool {
+        let key = (code.to_string(), row);
+        self.safe(code)
+            && (self.row_on.contains(&key)
+                || (!self.row_off.contains(&key) && self.suggested(code)))
+    }
+
+    /// Accepts or rejects one row's suggestion of `code`.
+    pub fn set_row(&mut self, code: &str, row: u64, on: bool) {
+        let key = (code.to_string(), row);
+        self.row_on.remove(&key);
+        self.row_off.remove(&key);
+        if on != self.suggested(code) {
+            if on {
+                self.row_on.insert(key);
+            } else {
+                self.row_off.insert(key);
+            }
+        }
+    }
+
+    /// Per-row decisions as `(code, row, apply)`.
+    pub fn row_decisions(&self) -> Vec<(String, u64, bool)> {
+        self.row_on
+            .iter()
+            .map(|(c, r)| (c.clone(), *r, true))
+            .chain(self.row_off.iter().map(|(c, r)| (c.clone(), *r, false)))
+            .collect()
+    }
+
+    /// How many suggestions of `code` are applied, of `count`.
+    fn suggested_applied(&self, code: &str, count: u64) -> u64 {
+        if !self.safe(code) {
+            return 0;
+        }
+        let of = |set: &BTreeSet<(String, u64)>| set.iter().filter(|(c, _)| c == code).count() as u64;
+        if self.suggested(code) {
+            count.saturating_sub(of(&self.row_off))
+        } else {
+            of(&self.row_on).min(count)
+        }
+    }
+
     /// Turns the suggested fixes of `code` on or off.
     pub fn set_suggested(&mut self, code: &str, on: bool) {
+        // A decision for the whole rule replaces its rows' decisions.
+        self.row_on.retain(|(c, _)| c != code);
+        self.row_off.retain(|(c, _)| c != code);
         if on {
             self.suggested_on.insert(code.to_string());
         } else {
@@ -56,6 +109,8 @@ impl FixChoices {
     /// Turns every suggested fix on or off.
     pub fn set_all_suggested(&mut self, on: bool, rules: &[RuleCount]) {
         self.all_suggested = false;
+        self.row_on.clear();
+        self.row_off.clear();
         self.suggested_on.clear();
         if on {
             self.suggested_on.extend(
@@ -85,7 +140,7 @@ impl FixChoices {
             let count = |kind, n| if self.applies(&r.code, kind) { n } else { 0 };
             (
                 safe + count(FixKind::Safe, r.safe),
-                suggested + count(FixKind::Suggested, r.suggested),
+                suggested + self.suggested_applied(&r.code, r.suggested),
             )
         })
     }
@@ -273,6 +328,17 @@ impl Download {
         }
     }
 
+    /// What the download is, in words ("corrected CSV").
+    pub fn label(self) -> &'static str {
+        match self {
+            Download::Corrected => "corrected CSV",
+            Download::Report => "error report",
+            Download::Findings => "findings CSV",
+            Download::Preview => "preview CSV",
+            Download::Json => "JSON report",
+        }
+    }
+
     /// The MIME type of the blob.
     pub fn mime(self) -> &'static str {
         match self {
@@ -437,6 +503,256 @@ impl SplitProgress {
     }
 }
 
+/// A rule's tip as the page gives it: the engine's tips are shared with the command line, and
+/// where they name a command the page names its own tool instead.
+pub fn page_tip(tip: &str) -> String {
+    tip.replace(
+        "(see `orgsync rules` for the names)",
+        "(the Templates tool at the bottom of this page writes them)",
+    )
+    .replace(
+        "`orgsync template`",
+        "a template (Templates, at the bottom of this page)",
+    )
+    .replace("`orgsync rules`", "the rule's documentation on this page")
+}
+
+/// A rule's title in plain words, for an admin who does not know the codes. `column` (when the
+/// findings are about one column) completes titles that end in "in".
+pub fn rule_title(code: &str, column: Option<&str>) -> String {
+    let (words, in_column) = match code {
+        "F001" => ("Text encoding is not UTF-8", false),
+        "F002" => ("File starts with a byte-order mark", false),
+        "F003" => ("Not a CSV file", false),
+        "F004" => ("Wrong separator between fields", false),
+        "F005" => ("No users in the file", false),
+        "F006" => ("Quote marks out of place", true),
+        "F007" => ("Row with too many or too few fields", false),
+        "F008" => ("Blank row", false),
+        "F009" => ("Mixed line endings", false),
+        "F010" => ("File name does not end in .csv", false),
+        "F011" => ("A user-deletion file", false),
+        "F012" => ("Cell longer than Excel allows", true),
+        "F013" => ("More columns than Excel allows", false),
+        "F014" => ("Row too long to read", false),
+        "H001" => ("Header not in lowercase", true),
+        "H002" => ("Spaces around a header", true),
+        "H003" => ("No email or unique_user_id column", false),
+        "H004" => ("The same header twice", true),
+        "H005" => ("Header the uploader does not know", true),
+        "H006" => ("License header not understood", true),
+        "H007" => ("License header written differently", true),
+        "H008" => ("Group header not understood", true),
+        "H009" => ("Attribute header not understood", true),
+        "H010" => ("Column without a header", true),
+        "H011" => ("Email change missing a column", false),
+        "H012" => ("Id change missing a column", false),
+        "H013" => ("Two email columns", false),
+        "H014" => ("No name columns", false),
+        "H015" => ("Admin columns in a users file", false),
+        "R001" => ("Row without an email or id", false),
+        "R002" => ("Invalid email address", true),
+        "R003" => ("Email address needs cleaning up", true),
+        "R004" => ("Misspelt email domain", true),
+        "R005" => ("License value not understood", true),
+        "R006" => ("Yes/no value not understood", true),
+        "R007" => ("Group permission not understood", true),
+        "R008" => ("Group the account may not have", true),
+        "R009" => ("Unique id not usable", true),
+        "R010" => ("Value damaged by Excel", true),
+        "R011" => ("Re-upload value not understood", true),
+        "R012" => ("Stray spaces", true),
+        "R013" => ("Garbled characters", true),
+        "R014" => ("Value that looks like a formula", true),
+        "R015" => ("Admin without a license", false),
+        "R016" => ("Row that changes nothing", false),
+        "R017" => ("Inactive license for a new user", true),
+        "R018" => ("Attribute value not understood", true),
+        "R019" => ("Columns that look swapped", false),
+        "R020" => ("The same value spelt several ways", true),
+        "X001" => ("Same email address on several rows", true),
+        "X002" => ("Same unique id on several rows", true),
+        "X003" => ("Email and id name different people", false),
+        "X004" => ("Possibly the same person twice", false),
+        "X005" => ("Same name, different email", false),
+        "X006" => ("Empty column", true),
+        "X007" => ("Rows changing the same user", false),
+        "P001" => ("New user", false),
+        "P002" => ("Removes a license", true),
+        "P003" => ("Might create a second profile", false),
+        "P004" => ("Email and id are two different users", false),
+        "P005" => ("No change for this user", false),
+        _ => ("", false),
+    };
+    if words.is_empty() {
+        return code.to_string();
+    }
+    match column.filter(|_| in_column) {
+        Some(c) => format!("{words} in {c}"),
+        None => words.to_string(),
+    }
+}
+
+/// The column that says whose row it is: the email address, else `unique_user_id`, else the
+/// first column. The grid pins it beside the row number.
+pub fn identity_column(headers: &[String]) -> usize {
+    let find = |names: &[&str]| {
+        headers.iter().position(|h| {
+            let h = h.trim().to_ascii_lowercase();
+            names.iter().any(|n| h == *n)
+        })
+    };
+    find(&["primary_email_address", "email", "email_address", "e-mail"])
+        .or_else(|| find(&["unique_user_id", "user_id", "id"]))
+        .unwrap_or(0)
+}
+
+/// The order of the problem grid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GridOrder {
+    /// Errors first, then warnings, then notes; by row within each.
+    #[default]
+    Severity,
+    /// File order.
+    Row,
+}
+
+/// The grid's rows to show, as indexes into `rows`, in `order`. `keep` says which rows pass the
+/// filters; rows with only notes show only when `notes` is set.
+pub fn grid_rows(
+    rows: &[ProblemRow],
+    keep: impl Fn(&ProblemRow) -> bool,
+    notes: bool,
+    order: GridOrder,
+) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..rows.len())
+        .filter(|&i| (notes || rows[i].severity != Sev::Info) && keep(&rows[i]))
+        .collect();
+    if order == GridOrder::Severity {
+        // Rows are in file order already: a stable sort keeps it within each severity.
+        out.sort_by_key(|&i| rows[i].severity);
+    }
+    out
+}
+
+/// The order `n` and `p` walk the shown rows in: errors first, then warnings, then notes, by
+/// row within each, whatever the grid's order. `shown` are indexes into `rows` in display
+/// order; the result are display positions.
+pub fn walk_order(rows: &[ProblemRow], shown: &[usize]) -> Vec<usize> {
+    let mut walk: Vec<usize> = (0..shown.len()).collect();
+    walk.sort_by_key(|&pos| (rows[shown[pos]].severity, rows[shown[pos]].row));
+    walk
+}
+
+/// The display position `n` (forward) or `p` moves to from `at`, along `walk`; it stays at
+/// either end.
+pub fn walk_step(walk: &[usize], at: Option<usize>, forward: bool) -> Option<usize> {
+    if walk.is_empty() {
+        return None;
+    }
+    let Some(i) = at.and_then(|at| walk.iter().position(|&p| p == at)) else {
+        return Some(if forward { walk[0] } else { walk[walk.len() - 1] });
+    };
+    let j = if forward {
+        (i + 1).min(walk.len() - 1)
+    } else {
+        i.saturating_sub(1)
+    };
+    Some(walk[j])
+}
+
+/// A piece of a finding's message, for the page to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Plain words.
+    Text(String),
+    /// A value or name the message quotes in backticks, shown as code.
+    Code(String),
+    /// A row number the message mentions ("also on row 14"): a link to the grid's row.
+    Row(u64),
+}
+
+/// Splits a message into words, code spans (between backticks) and row numbers ("row 14",
+/// "rows 3, 8 and 12").
+pub fn message_parts(message: &str) -> Vec<Part> {
+    let mut out: Vec<Part> = Vec::new();
+    let mut text = String::new();
+    let flush = |text: &mut String, out: &mut Vec<Part>| {
+        if !text.is_empty() {
+            out.push(Part::Text(std::mem::take(text)));
+        }
+    };
+    let mut rest = message;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('`')
+            && let Some(end) = after.find('`')
+        {
+            flush(&mut text, &mut out);
+            out.push(Part::Code(after[..end].to_string()));
+            rest = &after[end + 1..];
+            continue;
+        }
+        let word_start = text
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let lead = ["rows ", "row ", "Rows ", "Row "]
+            .into_iter()
+            .find(|p| word_start && rest.starts_with(p));
+        if let Some(lead) = lead {
+            let (rows, used) = row_list(&rest[lead.len()..]);
+            if !rows.is_empty() {
+                text.push_str(lead);
+                let mut pos = lead.len();
+                for (k, (n, start, end)) in rows.iter().enumerate() {
+                    text.push_str(&rest[pos..lead.len() + start]);
+                    flush(&mut text, &mut out);
+                    out.push(Part::Row(*n));
+                    pos = lead.len() + end;
+                    let _ = k;
+                }
+                rest = &rest[lead.len() + used..];
+                continue;
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        text.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    flush(&mut text, &mut out);
+    out
+}
+
+/// The row numbers at the start of `s` ("3, 8 and 12"): each number with its byte range, and
+/// the bytes used.
+fn row_list(s: &str) -> (Vec<(u64, usize, usize)>, usize) {
+    let mut rows = Vec::new();
+    let mut at = 0;
+    loop {
+        let digits = s[at..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 12 {
+            break;
+        }
+        let Ok(n) = s[at..at + digits].parse::<u64>() else {
+            break;
+        };
+        rows.push((n, at, at + digits));
+        at += digits;
+        let sep = [", and ", " and ", ", ", " or "]
+            .into_iter()
+            .find(|sep| {
+                s[at..].starts_with(sep)
+                    && s[at + sep.len()..].bytes().next().is_some_and(|b| b.is_ascii_digit())
+            });
+        match sep {
+            Some(sep) => at += sep.len(),
+            None => break,
+        }
+    }
+    let used = rows.last().map_or(0, |r| r.2);
+    (rows, used)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -573,5 +889,112 @@ mod tests {
             parse_list("a_license_b_status, c_license_d_status\n"),
             ["a_license_b_status", "c_license_d_status"]
         );
+    }
+
+    #[test]
+    fn identity_prefers_the_email_then_the_id() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(identity_column(&h(&["first", "unique_user_id", "Primary_Email_Address "])), 2);
+        assert_eq!(identity_column(&h(&["first", "unique_user_id"])), 1);
+        assert_eq!(identity_column(&h(&["a", "b"])), 0);
+    }
+
+    fn prow(row: u64, severity: Sev) -> ProblemRow {
+        ProblemRow { row, severity, codes: vec![], cells: vec![] }
+    }
+
+    #[test]
+    fn grid_hides_notes_by_default_and_orders_by_severity_or_row() {
+        let rows = vec![prow(2, Sev::Warning), prow(3, Sev::Info), prow(4, Sev::Error), prow(5, Sev::Warning)];
+        assert_eq!(grid_rows(&rows, |_| true, false, GridOrder::Severity), vec![2, 0, 3]);
+        assert_eq!(grid_rows(&rows, |_| true, false, GridOrder::Row), vec![0, 2, 3]);
+        assert_eq!(grid_rows(&rows, |_| true, true, GridOrder::Row), vec![0, 1, 2, 3]);
+        assert_eq!(grid_rows(&rows, |r| r.row != 4, true, GridOrder::Severity), vec![0, 3, 1]);
+    }
+
+    #[test]
+    fn n_and_p_walk_errors_first_then_warnings_in_any_order() {
+        let rows = vec![prow(2, Sev::Warning), prow(3, Sev::Info), prow(4, Sev::Error), prow(5, Sev::Warning)];
+        let shown = grid_rows(&rows, |_| true, true, GridOrder::Row); // rows 2, 3, 4, 5
+        let walk = walk_order(&rows, &shown);
+        assert_eq!(walk, vec![2, 0, 3, 1], "row 4 (error), 2, 5 (warnings), 3 (note)");
+        assert_eq!(walk_step(&walk, None, true), Some(2));
+        assert_eq!(walk_step(&walk, Some(2), true), Some(0));
+        assert_eq!(walk_step(&walk, Some(0), true), Some(3));
+        assert_eq!(walk_step(&walk, Some(1), true), Some(1), "stays on the last");
+        assert_eq!(walk_step(&walk, Some(2), false), Some(2), "stays on the first");
+        assert_eq!(walk_step(&walk, None, false), Some(1));
+        assert_eq!(walk_step(&[], None, true), None);
+    }
+
+    #[test]
+    fn messages_split_into_code_spans_and_row_links() {
+        use Part::*;
+        assert_eq!(
+            message_parts("`Patel ` has spaces."),
+            vec![Code("Patel ".into()), Text(" has spaces.".into())]
+        );
+        assert_eq!(
+            message_parts("The address is also on row 14: only the last stays."),
+            vec![Text("The address is also on row ".into()), Row(14), Text(": only the last stays.".into())]
+        );
+        assert_eq!(
+            message_parts("Also on rows 3, 8 and 12."),
+            vec![Text("Also on rows ".into()), Row(3), Text(", ".into()), Row(8), Text(" and ".into()), Row(12), Text(".".into())]
+        );
+        assert_eq!(message_parts("narrow 5"), vec![Text("narrow 5".into())], "not a word ending in row");
+        assert_eq!(message_parts("a ` lone tick"), vec![Text("a ` lone tick".into())]);
+    }
+
+    #[test]
+    fn tips_name_the_page_tools_not_commands() {
+        for tip in [
+            "Add one row per user below the header (start from `orgsync template`), and check you exported the right sheet.",
+            "Check the spelling against a fresh user export or `orgsync template`; delete the column if it is not meant for the upload.",
+            "Type the right header above the values (see `orgsync rules` for the names), or delete the column.",
+        ] {
+            let page = page_tip(tip);
+            assert!(!page.contains("orgsync "), "{page}");
+            assert!(page.contains("this page"), "{page}");
+        }
+        assert_eq!(page_tip("Write `yes`."), "Write `yes`.");
+    }
+
+    #[test]
+    fn every_rule_has_a_title_in_plain_words() {
+        for rule in orgsync_core::rules() {
+            let title = rule_title(rule.code.as_str(), Some("group:Sales"));
+            assert_ne!(title, rule.code.as_str(), "{} has no title", rule.code.as_str());
+            assert!(!title.contains(rule.name), "{title} is the slug");
+        }
+        assert_eq!(rule_title("R002", Some("primary_email_address")), "Invalid email address in primary_email_address");
+        assert_eq!(rule_title("R006", Some("group:Sales")), "Yes/no value not understood in group:Sales");
+        assert_eq!(rule_title("X003", Some("unique_user_id")), "Email and id name different people");
+    }
+
+    #[test]
+    fn one_rows_suggestion_accepted_or_rejected() {
+        let rules = vec![RuleCount {
+            code: "R004".into(),
+            name: "email-domain-typo".into(),
+            severity: Sev::Warning,
+            count: 3,
+            safe: 0,
+            suggested: 3,
+        }];
+        let mut c = FixChoices::default();
+        c.set_row("R004", 6, true);
+        assert!(c.row_suggested("R004", 6) && !c.row_suggested("R004", 7));
+        assert_eq!(c.applied(&rules), (0, 1));
+        assert_eq!(c.row_decisions(), vec![("R004".to_string(), 6, true)]);
+        c.set_suggested("R004", true);
+        assert!(c.row_decisions().is_empty(), "the rule's decision replaces the rows'");
+        c.set_row("R004", 7, false);
+        assert_eq!(c.applied(&rules), (0, 2));
+        assert!(!c.row_suggested("R004", 7) && c.row_suggested("R004", 6));
+        c.set_row("R004", 7, true);
+        assert!(c.row_decisions().is_empty(), "back to the rule's choice");
+        c.set_safe("R004", false);
+        assert_eq!(c.applied(&rules), (0, 0), "a rule turned off applies nothing");
     }
 }

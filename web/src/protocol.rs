@@ -210,6 +210,22 @@ pub enum Request {
         /// The job number.
         job: JobId,
     },
+    /// The whole cells of these rows of the last check's grid (spreadsheet numbers), answered
+    /// by [`Reply::Rows`] once the worker has read them ([`Reply::Whole`]).
+    Rows {
+        /// The job number.
+        job: JobId,
+        /// The rows wanted.
+        rows: Vec<u64>,
+    },
+    /// What the corrected file with these choices would still have: the worker writes it (the
+    /// attached `File` through the fixer) and checks what it writes, answering [`Reply::Left`].
+    Left {
+        /// The job number.
+        job: JobId,
+        /// The fix choices.
+        choices: FixChoices,
+    },
     /// Stop the job with this number at the next slice.
     Cancel {
         /// The job number.
@@ -299,6 +315,33 @@ pub enum Reply {
         rows: Vec<ProblemRow>,
         /// Rows with problems in all (`rows` may hold fewer).
         total: u64,
+    },
+    /// The worker has read the whole cells of the grid's rows (a second read of the file after
+    /// [`Reply::Grid`], in the check's job): the page may ask for them ([`Request::Rows`]).
+    Whole {
+        /// The job number of the check.
+        job: JobId,
+        /// How many of the grid's rows it holds (fewer than the grid when their cells would not
+        /// fit the worker's budget).
+        rows: u64,
+    },
+    /// The whole cells of rows asked for ([`Request::Rows`]): every cell as the file holds it.
+    Rows {
+        /// The job number.
+        job: JobId,
+        /// Each row held: its number and its cells.
+        rows: Vec<(u64, Vec<String>)>,
+    },
+    /// The errors and warnings a re-check of the corrected file finds ([`Request::Left`]).
+    Left {
+        /// The job number.
+        job: JobId,
+        /// Errors left.
+        errors: u64,
+        /// Warnings left.
+        warnings: u64,
+        /// Each rule with errors or warnings left, and how many, worst first.
+        rules: Vec<(String, u64)>,
     },
     /// The second worker checked its range ([`Request::CheckPart`]): the attachment is the
     /// part's bytes as an `ArrayBuffer`, transferred, not copied; none when `cut` is `None`
@@ -390,6 +433,9 @@ impl Reply {
             | Reply::Preview { job, .. }
             | Reply::Checked { job, .. }
             | Reply::Grid { job, .. }
+            | Reply::Whole { job, .. }
+            | Reply::Left { job, .. }
+            | Reply::Rows { job, .. }
             | Reply::Part { job, .. }
             | Reply::Fixed { job, .. }
             | Reply::Glossary { job, .. }
@@ -436,6 +482,10 @@ mod tests {
                 job: 9,
                 known_groups: vec!["Sales".into()],
                 encoding: Some("windows-1250".into()),
+            },
+            Request::Rows {
+                job: 10,
+                rows: vec![4, 14],
             },
             Request::Part {
                 job: 9,
@@ -517,6 +567,13 @@ mod tests {
         };
         assert_eq!(Reply::from_text(&part.to_text()).unwrap(), part);
         assert_eq!(part.job(), Some(9));
+        let rows = Reply::Rows {
+            job: 11,
+            rows: vec![(4, vec!["a@b.com".into(), " Patel ".into()])],
+        };
+        assert_eq!(Reply::from_text(&rows.to_text()).unwrap(), rows);
+        let whole = Reply::Whole { job: 3, rows: 2 };
+        assert_eq!(Reply::from_text(&whole.to_text()).unwrap().job(), Some(3));
         // A reply from a worker built before the export existed still reads.
         let old = r#"{"type":"progress","job":3,"bytes":1,"total":2,"rows":0}"#;
         assert_eq!(Reply::from_text(old).unwrap().job(), Some(3));

@@ -427,7 +427,7 @@ pub fn group(findings: &[Flat<'_>]) -> Vec<FindingGroup> {
             count: 0,
             kept: 0,
             messages: Vec::new(),
-            tip: f.tip.to_string(),
+            tip: crate::model::page_tip(f.tip),
             items: Vec::new(),
         });
         g.count += 1;

@@ -67,6 +67,10 @@ thread_local! {
     static YIELDER: Yielder = Yielder::new();
     /// Parts handed on by the page for split checks, or the checks waiting for them.
     static PARTS: RefCell<Vec<(JobId, PartSlot)>> = const { RefCell::new(Vec::new()) };
+    /// The options of the last check, for re-checking a corrected file.
+    static LAST_OPTIONS: RefCell<Option<orgsync_core::Options>> = const { RefCell::new(None) };
+    /// The whole cells of the last check's grid rows, under the check's job number.
+    static WHOLE: RefCell<Option<(JobId, orgsync_core::Rows)>> = const { RefCell::new(None) };
     /// Set by every request but a warm-up: a warm-up in progress stops at its next piece.
     static WARM_STOP: Cell<bool> = const { Cell::new(false) };
 }
@@ -182,6 +186,7 @@ fn on_message(event: MessageEvent) {
         (Request::Part { .. } | Request::WarmUp | Request::StopWarmUp, _) => {}
         (Request::ForgetRoster, _) => ROSTER.with(|r| *r.borrow_mut() = None),
         (Request::Preview { job, kind, offset }, _) => preview(job, kind, offset),
+        (Request::Rows { job, rows }, _) => whole_rows(job, &rows),
         (
             Request::Check {
                 job,
@@ -224,6 +229,11 @@ fn on_message(event: MessageEvent) {
                 finish(job, fix(job, file, choices, want).await)
             })
         }
+        (Request::Left { job, choices }, Some(file)) => {
+            wasm_bindgen_futures::spawn_local(async move {
+                finish(job, left(job, file, choices).await)
+            })
+        }
         (Request::Glossary { job }, Some(file)) => {
             wasm_bindgen_futures::spawn_local(async move { finish(job, glossary(job, file).await) })
         }
@@ -245,6 +255,8 @@ fn request_job(request: &Request) -> JobId {
         | Request::Fix { job, .. }
         | Request::Roster { job, .. }
         | Request::Preview { job, .. }
+        | Request::Rows { job, .. }
+        | Request::Left { job, .. }
         | Request::Glossary { job }
         | Request::Cancel { job } => *job,
         Request::ForgetRoster | Request::WarmUp | Request::StopWarmUp => 0,
@@ -406,6 +418,21 @@ impl SliceReader {
         }
         self.offset += self.buffer.len() as u64;
         Ok(Some(&self.buffer))
+    }
+
+    /// Lets the worker's event loop run (so a Cancel and the page's other requests are seen)
+    /// without telling the page how far it is: for reads the page shows no progress of.
+    async fn quiet_yield(&mut self) -> Result<(), Stop> {
+        let now = js_sys::Date::now();
+        if now - self.last_yield >= YIELD_EVERY_MS {
+            yield_now().await;
+            self.last_yield = js_sys::Date::now();
+        }
+        if CANCELLED.with(|c| c.borrow().contains(&self.job)) {
+            Err(Stop::Cancelled)
+        } else {
+            Ok(())
+        }
     }
 
     /// Tells the page how far we are (throttled, always at the end), then lets the worker's event
@@ -694,6 +721,8 @@ async fn check(
     // The page has let the last report go; so does the worker, before holding a second one
     // (with an export, a report holds its roster too).
     LAST_REPORT.with(|last| *last.borrow_mut() = None);
+    WHOLE.with(|w| *w.borrow_mut() = None);
+    let whole_file = file.clone();
     let roster = match export {
         Some((id, export)) => Some(read_roster(job, export, id).await?),
         None => {
@@ -701,14 +730,16 @@ async fn check(
             None
         }
     };
-    let mut checker = orgsync_core::Checker::new(orgsync_core::Options {
+    let options = orgsync_core::Options {
         file_name: Some(file.name()),
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster,
         encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
         sheet,
-    });
+    };
+    LAST_OPTIONS.with(|o| *o.borrow_mut() = Some(options.clone()));
+    let mut checker = orgsync_core::Checker::new(options);
     let size = file.size() as u64;
     // A split check stops at the cut; a second worker checks the rest at the same time.
     let cut = if split { find_cut(&file).await? } else { None };
@@ -777,8 +808,58 @@ async fn check(
     post_with(&reply.to_text(), payload.as_deref(), None);
     let (rows, total) = crate::view::grid(&flat);
     drop(flat);
+    let wanted: Vec<u64> = rows.iter().map(|r| r.row).collect();
     post_big(&Reply::Grid { job, rows, total });
+    drop(report);
+    // Whose row it is: the grid shows every cell of its rows, read again from the file.
+    if !wanted.is_empty() {
+        read_whole(job, whole_file, wanted).await?;
+    }
     Ok(())
+}
+
+/// The most bytes of whole rows the worker holds for the grid; rows past it show their
+/// offending cells only.
+const WHOLE_BYTES: usize = 48 << 20;
+
+/// Reads the cells of the grid's rows from the file (the same pipeline as the check, so the
+/// same cells), keeps them, and tells the page.
+async fn read_whole(job: JobId, file: File, wanted: Vec<u64>) -> Result<(), Stop> {
+    let mut reader = orgsync_core::RowReader::new(wanted);
+    let mut slices = SliceReader::new(job, file, None)?;
+    while let Some(slice) = slices.next_slice().await? {
+        for piece in slice.chunks(FIX_PIECE) {
+            reader.push(piece);
+        }
+        if reader.done() || reader.held_bytes() > WHOLE_BYTES {
+            break;
+        }
+        slices.quiet_yield().await?;
+    }
+    let rows = reader.finish();
+    let held = rows.len() as u64;
+    WHOLE.with(|w| *w.borrow_mut() = Some((job, rows)));
+    post(&Reply::Whole { job, rows: held }, None);
+    Ok(())
+}
+
+/// The whole cells of the rows asked for, from the last check's grid rows held.
+fn whole_rows(job: JobId, wanted: &[u64]) {
+    let rows = WHOLE.with(|w| {
+        w.borrow()
+            .as_ref()
+            .map(|(_, rows)| {
+                wanted
+                    .iter()
+                    .filter_map(|&r| {
+                        rows.get(r)
+                            .map(|cells| (r, cells.into_iter().map(str::to_string).collect()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    post(&Reply::Rows { job, rows }, None);
 }
 
 async fn fix(job: JobId, file: File, choices: FixChoices, want: Download) -> Result<(), Stop> {
@@ -787,6 +868,59 @@ async fn fix(job: JobId, file: File, choices: FixChoices, want: Download) -> Res
         return Err(Stop::Failed("Check the file before downloading.".into()));
     };
     fix_with(job, file, &report, &choices, want).await
+}
+
+/// What the corrected file with `choices` still has: it is written by the fixer and checked
+/// as it is written, with the last check's options; nothing is kept.
+async fn left(job: JobId, file: File, choices: FixChoices) -> Result<(), Stop> {
+    let (Some(report), Some(mut options)) = (
+        LAST_REPORT.with(|last| last.borrow().clone()),
+        LAST_OPTIONS.with(|o| o.borrow().clone()),
+    ) else {
+        return Err(Stop::Failed("Check the file first.".into()));
+    };
+    // Only the counts are wanted.
+    options.max_findings_per_code = Some(0);
+    let mut fixer = orgsync_core::Fixer::new(&report, &adapter::fix_options(&choices))
+        .decide(adapter::row_decisions(&choices));
+    let mut checker = orgsync_core::Checker::new(options);
+    let mut slices = SliceReader::new(job, file, None)?;
+    while let Some(slice) = slices.next_slice().await? {
+        for piece in slice.chunks(FIX_PIECE) {
+            fixer.push(piece);
+            checker.push(&fixer.take_output().corrected);
+        }
+        slices.quiet_yield().await?;
+    }
+    checker.push(&fixer.finish().corrected);
+    let again = checker.finish();
+    let severity = |code: orgsync_core::Code| {
+        orgsync_core::rules()
+            .iter()
+            .find(|r| r.code == code)
+            .map(|r| adapter::sev(r.severity))
+    };
+    let mut rules: Vec<(crate::view::Sev, String, u64)> = again
+        .summary
+        .by_code
+        .iter()
+        .filter_map(|(code, n)| {
+            severity(*code)
+                .filter(|s| *s != crate::view::Sev::Info)
+                .map(|s| (s, code.as_str().to_string(), *n))
+        })
+        .collect();
+    rules.sort();
+    post(
+        &Reply::Left {
+            job,
+            errors: again.summary.errors,
+            warnings: again.summary.warnings,
+            rules: rules.into_iter().map(|(_, c, n)| (c, n)).collect(),
+        },
+        None,
+    );
+    Ok(())
 }
 
 /// A page of the last check's preview lines.
@@ -826,7 +960,8 @@ async fn fix_with(
             .map_err(|e| Stop::Failed(format!("The JSON report could not be written: {e}")))?;
         sink.write_bytes(b"\n")?;
     } else {
-        let mut fixer = orgsync_core::Fixer::new(report, &adapter::fix_options(choices));
+        let mut fixer = orgsync_core::Fixer::new(report, &adapter::fix_options(choices))
+            .decide(adapter::row_decisions(choices));
         let pick = |chunk: orgsync_core::FixChunk| match want {
             Download::Corrected => chunk.corrected,
             Download::Report => chunk.error_report,

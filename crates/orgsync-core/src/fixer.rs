@@ -48,6 +48,8 @@ struct State {
     plan: Arc<Plan>,
     check: Options,
     fix: FixOptions,
+    /// Per-row decisions on suggested fixes ([`Fixer::decide`]).
+    rows: std::collections::HashMap<(Code, u64), bool>,
     out: FixChunk,
     started: bool,
     /// Which columns the corrected file keeps.
@@ -91,6 +93,7 @@ impl Fixer {
                 plan,
                 check,
                 fix: options.clone(),
+                rows: std::collections::HashMap::new(),
                 out: FixChunk::default(),
                 started: false,
                 keep: Vec::new(),
@@ -110,6 +113,16 @@ impl Fixer {
                 text: String::new(),
             },
         }
+    }
+
+    /// Decides one row's suggested fixes of a rule, whatever the options say for the rule:
+    /// `(code, row, true)` applies them, `false` leaves the row as it is. A rule turned off
+    /// (`FixOptions::no_fix`) stays off; safe fixes are not affected. Call before pushing bytes.
+    pub fn decide(mut self, rows: impl IntoIterator<Item = (Code, u64, bool)>) -> Fixer {
+        self.st
+            .rows
+            .extend(rows.into_iter().map(|(code, row, on)| ((code, row), on)));
+        self
     }
 
     /// Feeds the next bytes of the same file the report was made from.
@@ -140,9 +153,15 @@ impl Fixer {
 
 impl State {
     fn on(&self, f: &Finding) -> bool {
-        f.fix
-            .as_ref()
-            .is_some_and(|x| self.fix.applies_to(f.code, x))
+        f.fix.as_ref().is_some_and(|x| {
+            if x.applicability == crate::finding::Applicability::Suggested
+                && !self.fix.no_fix.contains(&f.code)
+                && let Some(&on) = f.row.and_then(|row| self.rows.get(&(f.code, row)))
+            {
+                return on;
+            }
+            self.fix.applies_to(f.code, x)
+        })
     }
 
     fn code_on(&self, code: Code) -> bool {
@@ -796,5 +815,56 @@ mod tests {
             assert_eq!(got, want, "{cell:?}");
             assert_eq!(matches!(got, Cow::Borrowed(_)), cell == want, "{cell:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod decide_tests {
+    use super::*;
+    use crate::options::Suggested;
+
+    fn corrected(bytes: &[u8], options: &FixOptions, rows: &[(Code, u64, bool)]) -> Vec<u8> {
+        let report = crate::check(bytes, Options::default());
+        let mut fixer = Fixer::new(&report, options).decide(rows.iter().copied());
+        fixer.push(bytes);
+        fixer.finish().corrected
+    }
+
+    #[test]
+    fn a_row_decision_applies_or_leaves_one_rows_suggestion() {
+        let bytes = b"primary_email_address,preferred_first_name\r\nsam@gmial.com,Sam\r\nann@hotmial.com,Ann\r\n";
+        let report = crate::check(bytes, Options::default());
+        let rows: Vec<u64> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::R004)
+            .filter_map(|f| f.row)
+            .collect();
+        assert_eq!(rows, vec![2, 3], "the test needs two suggestions");
+        let none = FixOptions::default();
+        let only = FixOptions {
+            suggested: Suggested::Only(vec![Code::R004]),
+            ..FixOptions::default()
+        };
+        // Accepting every row one by one is the rule's suggestions turned on.
+        assert_eq!(
+            corrected(bytes, &none, &[(Code::R004, 2, true), (Code::R004, 3, true)]),
+            corrected(bytes, &only, &[])
+        );
+        // One row accepted: only that row changes.
+        let one = String::from_utf8(corrected(bytes, &none, &[(Code::R004, 3, true)])).unwrap();
+        assert!(one.contains("sam@gmial.com") && one.contains("ann@hotmail.com"), "{one}");
+        // One row rejected while the rule is on.
+        let but = String::from_utf8(corrected(bytes, &only, &[(Code::R004, 2, false)])).unwrap();
+        assert!(but.contains("sam@gmial.com") && but.contains("ann@hotmail.com"), "{but}");
+        // A rule turned off stays off.
+        let off = FixOptions {
+            no_fix: vec![Code::R004],
+            ..FixOptions::default()
+        };
+        assert_eq!(
+            corrected(bytes, &off, &[(Code::R004, 2, true)]),
+            corrected(bytes, &none, &[])
+        );
     }
 }

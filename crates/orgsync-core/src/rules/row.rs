@@ -516,7 +516,7 @@ fn general_cell(
     let scan = Scan::of(value);
     let mut cleaned_email = false;
     if let ColumnKind::Email(role) = kind {
-        cleaned_email = email_cell(row, i, *role, value, t, sink);
+        cleaned_email = email_cell(ctx, row, i, *role, value, t, sink);
     }
     if !cleaned_email && (scan.unusual() || t.len() != value.len()) {
         stray_whitespace::check(row, i, value, sink);
@@ -563,7 +563,9 @@ fn general_cell(
 }
 
 /// The email rules of one cell. Returns whether R003 reported it (and so owns its blanks).
+#[allow(clippy::too_many_arguments)]
 fn email_cell(
+    ctx: &Ctx<'_>,
     row: &Row<'_>,
     i: usize,
     role: EmailRole,
@@ -572,11 +574,11 @@ fn email_cell(
     sink: &mut Sink<'_>,
 ) -> bool {
     if email::is_valid(value) {
-        email_domain_typo::check(row, i, value, value, sink);
+        email_domain_typo::check(ctx, row, i, value, value, sink);
         return false;
     }
     if let Some(clean) = email::cleanup(value) {
-        email_domain_typo::check(row, i, value, &clean, sink);
+        email_domain_typo::check(ctx, row, i, value, &clean, sink);
         email_cleanup::check(row, i, value, clean, sink);
         return true;
     }

@@ -39,6 +39,27 @@ pub(crate) fn clean(value: &str) -> String {
     out
 }
 
+/// The value as the file holds it, for a message: its spaces kept (they are the finding), and
+/// each character a reader could not see or that would break the message's line (tabs, line
+/// breaks, no-break and zero-width spaces, control characters) written as an escape
+/// (`\t`, `\n`, `\u{a0}`).
+fn as_in_file(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    for c in value.chars() {
+        match c {
+            ' ' => out.push(' '),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_whitespace() || c.is_control() || is_invisible(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'_>) {
     let bytes = value.as_bytes();
     // Fast path: printable ASCII with no space at either end.
@@ -69,7 +90,7 @@ pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'
             Some(column),
             format!(
                 "`{}` has spaces, tabs, no-break spaces or invisible characters around or inside its value.",
-                excerpt(value.trim_matches(is_stray))
+                excerpt(&as_in_file(value))
             ),
             "Excel's TRIM() does not remove no-break spaces; use Find & Replace, or take the corrected file.",
         )
@@ -80,6 +101,19 @@ pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'
 #[cfg(test)]
 mod tests {
     use crate::Code::*;
+
+    #[test]
+    fn the_message_quotes_the_value_as_in_the_file() {
+        assert_eq!(super::as_in_file(" Patel "), " Patel ");
+        assert_eq!(super::as_in_file("Ann\u{a0}"), "Ann\\u{a0}");
+        assert_eq!(super::as_in_file("a\tb\r\n\u{200b}"), "a\\tb\\r\\n\\u{200b}");
+        let report = crate::check(
+            b"primary_email_address,preferred_last_name\nann@x.com,Patel \n",
+            crate::Options::default(),
+        );
+        let f = report.findings.iter().find(|f| f.code == R012).expect("R012");
+        assert!(f.message.starts_with("`Patel ` has"), "{}", f.message);
+    }
     use crate::rules::row::test_support::*;
 
     #[test]

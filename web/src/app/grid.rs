@@ -1,0 +1,508 @@
+//! The grid of rows with problems: whose row it is (every cell of the row, the row number and the
+//! identifier pinned while scrolling sideways), one table layout for the header and the rows
+//! (fixed column widths shared through CSS variables), virtualised (only the rows in view exist
+//! in the DOM; their whole cells come from the worker a window at a time), an ARIA grid with one
+//! focusable cell moved by the arrow keys, and `n`/`p` walking errors first, then warnings.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{Ctx, GridRows, ctx};
+use crate::model::{self, Cursor, GridOrder};
+use crate::protocol::Request;
+use crate::view::{ProblemRow, ReportView, Sev};
+
+/// Height of a grid row in pixels; the CSS uses the same number.
+pub(super) const ROW_HEIGHT: f64 = 34.0;
+/// Height of the grid's scrolling area in pixels (header included).
+const GRID_HEIGHT: f64 = 442.0;
+/// The grid shows at most this many of the file's columns.
+const MAX_COLUMNS: usize = 200;
+/// Rows above and below the view that exist in the DOM too.
+const OVERSCAN: usize = 8;
+
+/// The whole cells of the grid's rows the page holds (a window's worth at a time).
+#[derive(Debug, Default, Clone)]
+pub(super) struct WholeRows {
+    /// The worker holds the whole cells of the current grid and answers for them.
+    pub ready: bool,
+    pub cells: HashMap<u64, Arc<Vec<String>>>,
+}
+
+impl Ctx {
+    /// Asks the worker for the whole cells of the rows not held or asked for yet.
+    pub(super) fn want_rows(&self, rows: Vec<u64>) {
+        if !self.whole.with_untracked(|w| w.ready) {
+            return;
+        }
+        let missing: Vec<u64> = self.whole.with_untracked(|w| {
+            self.asked.with_value(|asked| {
+                rows.into_iter()
+                    .filter(|r| !w.cells.contains_key(r) && !asked.contains(r))
+                    .collect()
+            })
+        });
+        if missing.is_empty() {
+            return;
+        }
+        self.asked.update_value(|asked| {
+            // A long scroll through a big grid: forget what was asked long ago.
+            if asked.len() > 20_000 {
+                asked.clear();
+            }
+            asked.extend(missing.iter().copied());
+        });
+        let job = self.new_job();
+        self.send(&Request::Rows { job, rows: missing }, None);
+    }
+
+    /// The worker's answer to [`Ctx::want_rows`].
+    pub(super) fn got_rows(&self, rows: Vec<(u64, Vec<String>)>) {
+        if rows.is_empty() {
+            return;
+        }
+        self.whole.update(|w| {
+            if w.cells.len() > 5_000 {
+                w.cells.clear();
+                self.asked.update_value(HashSet::clear);
+            }
+            for (row, cells) in rows {
+                w.cells.insert(row, Arc::new(cells));
+            }
+        });
+    }
+}
+
+/// One column of the grid.
+#[derive(Debug, Clone)]
+struct Col {
+    /// The file's column (0-based), or `None` for the row number and the rules.
+    file: Option<u32>,
+    title: String,
+    /// Its width's CSS variable.
+    width: &'static str,
+    /// Pinned at this `left` while scrolling sideways.
+    pin: Option<&'static str>,
+}
+
+/// The grid's columns: the row number and whose row it is (pinned), the rules, then every other
+/// column of the file in its order.
+fn columns(report: &ReportView, grid: &GridRows) -> Vec<Col> {
+    let headers = &report.file.headers;
+    let count = headers
+        .len()
+        .max(
+            grid.rows
+                .iter()
+                .flat_map(|r| r.cells.iter().map(|c| c.column as usize + 1))
+                .max()
+                .unwrap_or(0),
+        )
+        .min(MAX_COLUMNS);
+    let title = |i: usize| {
+        headers
+            .get(i)
+            .filter(|h| !h.trim().is_empty())
+            .cloned()
+            .unwrap_or_else(|| format!("column {}", i + 1))
+    };
+    let who = model::identity_column(headers).min(count.saturating_sub(1));
+    let mut cols = vec![Col {
+        file: None,
+        title: "Row".into(),
+        width: "var(--g-row)",
+        pin: Some("0px"),
+    }];
+    if count > 0 {
+        cols.push(Col {
+            file: Some(who as u32),
+            title: title(who),
+            width: "var(--g-who)",
+            pin: Some("var(--g-row)"),
+        });
+    }
+    cols.push(Col {
+        file: None,
+        title: "Rules".into(),
+        width: "var(--g-rules)",
+        pin: None,
+    });
+    for i in (0..count).filter(|&i| i != who) {
+        cols.push(Col {
+            file: Some(i as u32),
+            title: title(i),
+            width: "var(--g-cell)",
+            pin: None,
+        });
+    }
+    cols
+}
+
+/// Every rule on a row: its own, then its cells'.
+fn row_codes(row: &ProblemRow) -> Vec<String> {
+    let mut all: Vec<String> = row.codes.clone();
+    for c in row.cells.iter().flat_map(|c| c.codes.iter()) {
+        if !all.contains(c) {
+            all.push(c.clone());
+        }
+    }
+    all
+}
+
+/// The grid of rows with problems.
+#[component]
+pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoView {
+    let ctx = ctx();
+    let stored = StoredValue::new(report.clone());
+    let grid_rows = StoredValue::new(grid.clone());
+    let cols = StoredValue::new(columns(&report, &grid));
+    let ncols = cols.with_value(Vec::len);
+    let notes_only = grid
+        .rows
+        .iter()
+        .filter(|r| r.severity == Sev::Info)
+        .count() as u64;
+    let show_notes = RwSignal::new(false);
+    let order = RwSignal::new(GridOrder::Severity);
+    // The rows shown, as indexes into the grid's rows, in display order.
+    let rows = Memo::new(move |_| {
+        let filters = ctx.filters.get();
+        let notes = show_notes.get();
+        let order = order.get();
+        stored.with_value(|r| {
+            grid_rows.with_value(|g| {
+                model::grid_rows(
+                    &g.rows,
+                    |row| !filters.active() || filters.keeps_row(row, r),
+                    notes,
+                    order,
+                )
+            })
+        })
+    });
+    // `n` and `p` walk errors first, then warnings, whatever the order shown.
+    let walk = Memo::new(move |_| {
+        let shown = rows.get();
+        grid_rows.with_value(|g| model::walk_order(&g.rows, &shown))
+    });
+    let scroll_top = RwSignal::new(0.0f64);
+    let scroller = NodeRef::<html::Div>::new();
+    let section = NodeRef::<html::Section>::new();
+    // The focusable cell: (display position, column slot).
+    let active = RwSignal::new((0usize, 0usize));
+    let window_rows = Memo::new(move |_| {
+        let rows = rows.get();
+        let (start, end) = model::visible_range(
+            (scroll_top.get() - ROW_HEIGHT).max(0.0),
+            GRID_HEIGHT,
+            ROW_HEIGHT,
+            rows.len(),
+            OVERSCAN,
+        );
+        (start..end).map(|pos| (pos, rows[pos])).collect::<Vec<_>>()
+    });
+    // The whole cells of the rows in view come from the worker.
+    Effect::new(move |_| {
+        let ready = ctx.whole.with(|w| w.ready);
+        let wanted: Vec<u64> = grid_rows.with_value(|g| {
+            window_rows
+                .get()
+                .iter()
+                .map(|(_, i)| g.rows[*i].row)
+                .collect()
+        });
+        if ready {
+            ctx.want_rows(wanted);
+        }
+    });
+    // The row at a display position scrolled into the grid's view (and the grid into the
+    // window's), then its active cell focused once it exists.
+    let reveal = move |pos: usize, focus: bool| {
+        if let Some(el) = scroller.get_untracked() {
+            let top = pos as f64 * ROW_HEIGHT;
+            let current = el.scroll_top() as f64;
+            let height = el.client_height() as f64 - ROW_HEIGHT;
+            if top < current || top + ROW_HEIGHT > current + height {
+                let to = (top - height / 2.0).max(0.0);
+                el.set_scroll_top(to as i32);
+                scroll_top.set(to);
+            }
+        }
+        if let Some(s) = section.get_untracked() {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            s.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+        if focus {
+            request_animation_frame(move || {
+                let (pos, slot) = active.get_untracked();
+                if let Some(cell) = document()
+                    .get_element_by_id(&format!("gc-{pos}-{slot}"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = cell.focus();
+                }
+            });
+        }
+    };
+    let select = move |pos: usize, focus: bool| {
+        ctx.cursor.set(Cursor { at: Some(pos) });
+        active.update(|a| a.0 = pos);
+        reveal(pos, focus);
+    };
+    let step = move |forward: bool| {
+        let next = walk.with_untracked(|w| {
+            model::walk_step(w, ctx.cursor.get_untracked().at, forward)
+        });
+        if let Some(pos) = next {
+            select(pos, false);
+        }
+    };
+    // A row number clicked elsewhere on the page (a finding's list, a message): shown here,
+    // with the filters that would hide it lifted.
+    Effect::new(move |_| {
+        let Some(row) = ctx.jump.get() else {
+            return;
+        };
+        let find = move || {
+            grid_rows.with_value(|g| {
+                rows.with_untracked(|shown| shown.iter().position(|&i| g.rows[i].row == row))
+            })
+        };
+        let mut pos = find();
+        if pos.is_none() {
+            show_notes.set(true);
+            ctx.filters.set(model::Filters::default());
+            pos = find();
+        }
+        ctx.jump.set(None);
+        if let Some(pos) = pos {
+            active.set((pos, 1.min(ncols - 1)));
+            select(pos, true);
+        }
+    });
+    // n / p (and j / k) move between problem rows anywhere on the page, except while typing.
+    let handle = window_event_listener(ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            "n" | "j" => {
+                ev.prevent_default();
+                step(true);
+            }
+            "p" | "k" => {
+                ev.prevent_default();
+                step(false);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+    // Arrow keys, Home/End and Page Up/Down move the focusable cell (an ARIA grid).
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let len = rows.with_untracked(Vec::len);
+        if len == 0 {
+            return;
+        }
+        let (pos, slot) = active.get_untracked();
+        let page = ((GRID_HEIGHT / ROW_HEIGHT) as usize).saturating_sub(2).max(1);
+        let (pos, slot) = match ev.key().as_str() {
+            "ArrowDown" => ((pos + 1).min(len - 1), slot),
+            "ArrowUp" => (pos.saturating_sub(1), slot),
+            "ArrowRight" => (pos, (slot + 1).min(ncols - 1)),
+            "ArrowLeft" => (pos, slot.saturating_sub(1)),
+            "Home" if ev.ctrl_key() => (0, 0),
+            "End" if ev.ctrl_key() => (len - 1, ncols - 1),
+            "Home" => (pos, 0),
+            "End" => (pos, ncols - 1),
+            "PageDown" => ((pos + page).min(len - 1), slot),
+            "PageUp" => (pos.saturating_sub(page), slot),
+            _ => return,
+        };
+        ev.prevent_default();
+        active.set((pos, slot));
+        select(pos, true);
+        // Sideways: the focused cell scrolls into view by itself, past the pinned columns.
+    };
+    let total = grid.total;
+    let held = grid.rows.len() as u64;
+    let widths = cols.with_value(|c| c.iter().map(|c| c.width).collect::<Vec<_>>().join(" "));
+    let table_width = cols.with_value(|c| {
+        format!(
+            "calc({})",
+            c.iter().map(|c| c.width).collect::<Vec<_>>().join(" + ")
+        )
+    });
+    let template = widths.clone();
+    // What the focused or selected cell holds, in full (cells are cut to their column's width).
+    let detail = move || {
+        let (pos, slot) = active.get();
+        let at = ctx.cursor.get().at?;
+        let i = rows.with(|r| r.get(at).copied())?;
+        let pos = if pos == at { pos } else { at };
+        let _ = pos;
+        let row = grid_rows.with_value(|g| g.rows[i].clone());
+        let col = cols.with_value(|c| c.get(slot).cloned())?;
+        let whole = ctx.whole.with(|w| w.cells.get(&row.row).cloned());
+        let (title, value, codes) = match col.file {
+            Some(f) => {
+                let bad = row.cells.iter().find(|c| c.column == f);
+                let value = whole
+                    .as_ref()
+                    .and_then(|w| w.get(f as usize).cloned())
+                    .or_else(|| bad.map(|b| b.value.clone()))
+                    .unwrap_or_default();
+                (col.title, value, bad.map(|b| b.codes.clone()).unwrap_or_default())
+            }
+            None => ("Rules".into(), row_codes(&row).join(" "), Vec::new()),
+        };
+        Some(view! {
+            <p class="grid-detail" data-testid="grid-detail">
+                <strong>{format!("Row {} · {}: ", model::thousands(row.row), title)}</strong>
+                <code>{if value.is_empty() { "(blank)".to_string() } else { model::show_invisible(&value) }}</code>
+                {(!codes.is_empty()).then(|| view! { <span class="muted">{format!(" — {}", codes.join(", "))}</span> })}
+            </p>
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="grid-title" node_ref=section data-testid="grid">
+            <div class="grid-head">
+                <h2 id="grid-title">"Rows with problems"</h2>
+                <div class="grid-nav">
+                    <span class="muted" aria-live="polite" data-testid="grid-position">{move || {
+                        let n = rows.get().len() as u64;
+                        match ctx.cursor.get().at {
+                            Some(at) => format!("{} of {}", model::thousands(at as u64 + 1), model::thousands(n)),
+                            None => model::plural(n, "row", "rows"),
+                        }
+                    }}</span>
+                    <button type="button" class="button small" data-testid="prev-problem" on:click=move |_| step(false) aria-keyshortcuts="p">"↑ Previous"</button>
+                    <button type="button" class="button small" data-testid="next-problem" on:click=move |_| step(true) aria-keyshortcuts="n">"↓ Next"</button>
+                </div>
+            </div>
+            <div class="grid-options">
+                <label class="select">
+                    <span>"Order"</span>
+                    <select data-testid="grid-order" on:change=move |ev| {
+                        order.set(if event_target_value(&ev) == "row" { GridOrder::Row } else { GridOrder::Severity });
+                        ctx.cursor.set(Cursor::default());
+                        active.set((0, 0));
+                    }>
+                        <option value="severity">"Errors first"</option>
+                        <option value="row">"By row"</option>
+                    </select>
+                </label>
+                {(notes_only > 0).then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid="grid-notes"
+                            prop:checked=move || show_notes.get()
+                            on:change=move |ev| { show_notes.set(event_target_checked(&ev)); ctx.cursor.set(Cursor::default()); }/>
+                        {format!(" Show the {} with only notes", model::plural(notes_only, "row", "rows"))}
+                    </label>
+                })}
+            </div>
+            <p class="muted small">"Press " <kbd>"n"</kbd> " and " <kbd>"p"</kbd> " to go from problem to problem (errors first), the arrow keys to move inside the grid. Offending cells are highlighted; a cell's full value shows below the grid."
+                {(held < total).then(|| format!(" Showing the first {} of {} rows.", model::thousands(held), model::thousands(total)))}
+                {report.truncated.then_some(" The grid holds the rows of the findings the page keeps (the first ones of each rule); the downloads cover every row.")}
+            </p>
+            {(total == 0).then(|| view! { <p class="muted">"No row has a problem."</p> })}
+            {move || (total > 0 && rows.get().is_empty()).then(|| view! {
+                <p class="muted" data-testid="grid-empty">"No row to show with these filters."</p>
+            })}
+            <div class="grid-scroll" node_ref=scroller tabindex="-1"
+                style:height=move || format!("{}px", ((rows.get().len() + 1) as f64 * ROW_HEIGHT + 14.0).min(GRID_HEIGHT))
+                on:scroll=move |_| {
+                    if let Some(el) = scroller.get_untracked() {
+                        scroll_top.set(el.scroll_top() as f64);
+                    }
+                }
+            >
+                <div class="grid" role="grid" aria-labelledby="grid-title" data-testid="grid-table"
+                    aria-rowcount=move || rows.get().len() + 1 aria-colcount=ncols
+                    style:width=table_width.clone()
+                    on:keydown=on_keydown
+                >
+                    <div class="grid-row grid-header" role="row" aria-rowindex="1" style:grid-template-columns=template.clone()>
+                        {cols.with_value(|c| c.iter().enumerate().map(|(slot, col)| view! {
+                            <span role="columnheader" aria-colindex=slot + 1 title=col.title.clone()
+                                class:pin=col.pin.is_some() style:left=col.pin
+                                data-col=col.file.map(|f| f.to_string())>{col.title.clone()}</span>
+                        }).collect_view())}
+                    </div>
+                    <div class="grid-space" role="rowgroup" style:height=move || format!("{}px", rows.get().len() as f64 * ROW_HEIGHT)>
+                        <For each=move || window_rows.get() key=|(pos, i)| (*pos, *i) let((pos, i))>
+                            {
+                                let row: ProblemRow = grid_rows.with_value(|g| g.rows[i].clone());
+                                let number = row.row;
+                                let selected = move || ctx.cursor.get().at == Some(pos);
+                                let codes = row_codes(&row).join(" ");
+                                let template = template.clone();
+                                let cells = cols.with_value(|cols| cols.iter().enumerate().map(|(slot, col)| {
+                                    let id = format!("gc-{pos}-{slot}");
+                                    let tab = move || if active.get() == (pos, slot) { "0" } else { "-1" };
+                                    let focus = move |_| {
+                                        active.set((pos, slot));
+                                        ctx.cursor.set(Cursor { at: Some(pos) });
+                                    };
+                                    let left = col.pin;
+                                    match col.file {
+                                        None if slot == 0 => view! {
+                                            <span role="rowheader" id=id aria-colindex=slot + 1 tabindex=tab on:focus=focus
+                                                class=format!("rownum pin {}", row.severity.as_str()) style:left=left
+                                                data-testid="grid-rownum">{model::thousands(number)}</span>
+                                        }.into_any(),
+                                        None => view! {
+                                            <span role="gridcell" id=id aria-colindex=slot + 1 tabindex=tab on:focus=focus
+                                                class="codes" title=codes.clone()>{codes.clone()}</span>
+                                        }.into_any(),
+                                        Some(f) => {
+                                            let bad = row.cells.iter().find(|c| c.column == f).cloned();
+                                            let offending = bad.as_ref().map(|b| b.value.clone());
+                                            let value = move || {
+                                                ctx.whole.with(|w| w.cells.get(&number).and_then(|c| c.get(f as usize).cloned()))
+                                                    .or_else(|| offending.clone())
+                                            };
+                                            let value2 = value.clone();
+                                            let class = match &bad {
+                                                Some(b) => format!("cell bad {}", b.severity.as_str()),
+                                                None => "cell".to_string(),
+                                            };
+                                            let label = bad.as_ref().map(|b| b.codes.join(", "));
+                                            view! {
+                                                <span role="gridcell" id=id aria-colindex=slot + 1 tabindex=tab on:focus=focus
+                                                    class=class class:pin=left.is_some() style:left=left
+                                                    data-col=f.to_string() data-codes=label.clone()
+                                                    title=move || value2().map(|v| match &label { Some(l) => format!("{v}\n{l}"), None => v })
+                                                >{move || value().map(|v| model::show_invisible(&v)).unwrap_or_default()}</span>
+                                            }.into_any()
+                                        }
+                                    }
+                                }).collect_view());
+                                view! {
+                                    <div class="grid-row" role="row" aria-rowindex=pos + 2 class:selected=selected aria-selected=move || selected().to_string()
+                                        data-row=number.to_string()
+                                        style:grid-template-columns=template style:top=format!("{}px", pos as f64 * ROW_HEIGHT)
+                                        on:click=move |_| ctx.cursor.set(Cursor { at: Some(pos) })
+                                    >
+                                        {cells}
+                                    </div>
+                                }
+                            }
+                        </For>
+                    </div>
+                </div>
+            </div>
+            {detail}
+        </section>
+    }
+}
