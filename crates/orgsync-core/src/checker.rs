@@ -185,7 +185,9 @@ impl Checker {
             roster: st.options.roster.clone(),
             preview,
             plan: Arc::new(Plan {
-                sniffed,
+                // A workbook's fix pass reads the container again (its sheet's CSV is sniffed
+                // there as here): only a text file's sniffing is handed on.
+                sniffed: if p.book.was_workbook { None } else { sniffed },
                 header,
                 file_findings,
                 cross: cross_plan,
