@@ -547,7 +547,7 @@ fn detect(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
         return (Encoding::UTF_8, Basis::Utf8, Encoding::WINDOWS_1252);
     }
     let mut d = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
-    d.feed(body, complete);
+    d.feed(&non_ascii_cells(body, complete), true);
     let mut guess = Encoding(d.guess(None, chardetng::Utf8Detection::Deny));
     if !KNOWN.iter().any(|k| k.codec == guess.0) {
         guess = Encoding::WINDOWS_1252;
@@ -602,6 +602,31 @@ static WINDOWS_PAGES: [&Codec; 10] = [
     encoding_rs::WINDOWS_1258,
     encoding_rs::WINDOWS_874,
 ];
+
+/// The cells of `body` that hold bytes beyond ASCII, each on a line of its own: every non-ASCII
+/// byte with the words around it, which is all `chardetng` learns from, without the emails, ids
+/// and plain values that make up most of a file (and most of the detector's work). Cells end at
+/// a comma, semicolon, tab, quote or line break — bytes no legacy encoding uses inside a
+/// character (`|` is one in Shift_JIS, GBK and Big5, so it does not split). A cell cut by the end
+/// of an incomplete sample is left out.
+fn non_ascii_cells(body: &[u8], complete: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, &b) in body.iter().enumerate() {
+        if matches!(b, b',' | b';' | b'\t' | b'"' | b'\r' | b'\n') {
+            let cell = &body[start..i];
+            if !cell.is_ascii() {
+                out.extend_from_slice(cell);
+                out.push(b'\n');
+            }
+            start = i + 1;
+        }
+    }
+    if complete && !body[start..].is_ascii() {
+        out.extend_from_slice(&body[start..]);
+    }
+    out
+}
 
 /// `chardetng` rules out a double-byte encoding on a single invalid sequence, so a Shift_JIS file
 /// with one row pasted from a Windows-1252 file reads as Windows-1252 throughout. When most lines
