@@ -198,7 +198,10 @@ fn on_message(event: MessageEvent) {
             };
             let split = split && export.is_none();
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check(job, file, export, known_groups, split, encoding).await)
+                finish(
+                    job,
+                    check(job, file, export, known_groups, split, encoding).await,
+                )
             })
         }
         (
@@ -208,11 +211,9 @@ fn on_message(event: MessageEvent) {
                 encoding,
             },
             Some(file),
-        ) => {
-            wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check_part(job, file, known_groups, encoding).await)
-            })
-        }
+        ) => wasm_bindgen_futures::spawn_local(async move {
+            finish(job, check_part(job, file, known_groups, encoding).await)
+        }),
         (Request::Roster { job, roster }, Some(file)) => {
             wasm_bindgen_futures::spawn_local(async move {
                 finish(job, read_roster(job, file, roster).await.map(|_| ()))
@@ -603,7 +604,9 @@ async fn check_part(
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster: None,
-        encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
+        encoding: encoding
+            .as_deref()
+            .and_then(orgsync_core::Encoding::for_label),
     };
     let checker = cut.and_then(|_| orgsync_core::Checker::part(options, &head));
     drop(head);
@@ -704,7 +707,9 @@ async fn check(
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster,
-        encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
+        encoding: encoding
+            .as_deref()
+            .and_then(orgsync_core::Encoding::for_label),
     });
     let size = file.size() as u64;
     // A split check stops at the cut; a second worker checks the rest at the same time.

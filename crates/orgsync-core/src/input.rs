@@ -530,7 +530,11 @@ fn detect(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none() && !complete,
     };
-    let (valid, invalid) = if utf8 { (0, 0) } else { utf8_census(body, complete) };
+    let (valid, invalid) = if utf8 {
+        (0, 0)
+    } else {
+        utf8_census(body, complete)
+    };
     if invalid == 0 {
         // ISO-2022-JP is 7-bit: it looks like ASCII but for its escapes.
         if memchr::memchr(0x1B, body).is_some() {
@@ -557,10 +561,10 @@ fn detect(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
     if !KNOWN.iter().any(|k| k.codec == guess.0) {
         guess = Encoding::WINDOWS_1252;
     }
-    if guess.0.is_single_byte() {
-        if let Some(cjk) = cjk_despite_some_lines(body, complete) {
-            guess = cjk;
-        }
+    if guess.0.is_single_byte()
+        && let Some(cjk) = cjk_despite_some_lines(body, complete)
+    {
+        guess = cjk;
     }
     if guess.0.is_single_byte() && guess != Encoding::WINDOWS_1252 {
         // When a Windows code page reads the file as the same text (`René` is the same bytes in

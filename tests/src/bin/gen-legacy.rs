@@ -11,12 +11,38 @@ use std::io::{BufRead, BufWriter, Write};
 fn names(label: &str) -> (&'static [&'static str], &'static [&'static str]) {
     match label {
         "shift_jis" => (
-            &["太郎", "花子", "健一", "由美", "翔太", "明子", "大輔", "美咲", "拓也", "恵"],
-            &["山田", "佐藤", "鈴木", "髙橋", "伊藤", "渡辺", "中村", "小林", "加藤", "吉田"],
+            &[
+                "太郎", "花子", "健一", "由美", "翔太", "明子", "大輔", "美咲", "拓也", "恵",
+            ],
+            &[
+                "山田", "佐藤", "鈴木", "髙橋", "伊藤", "渡辺", "中村", "小林", "加藤", "吉田",
+            ],
         ),
         "windows-1250" => (
-            &["Łukasz", "Zofia", "Jiří", "Petra", "Gábor", "Ondřej", "Małgorzata", "Tomáš", "Zsófia", "Kateřina"],
-            &["Wiśniewski", "Dąbrowska", "Dvořák", "Nováková", "Szabó", "Černý", "Wójcik", "Kovács", "Šimůnek", "Żak"],
+            &[
+                "Łukasz",
+                "Zofia",
+                "Jiří",
+                "Petra",
+                "Gábor",
+                "Ondřej",
+                "Małgorzata",
+                "Tomáš",
+                "Zsófia",
+                "Kateřina",
+            ],
+            &[
+                "Wiśniewski",
+                "Dąbrowska",
+                "Dvořák",
+                "Nováková",
+                "Szabó",
+                "Černý",
+                "Wójcik",
+                "Kovács",
+                "Šimůnek",
+                "Żak",
+            ],
         ),
         other => {
             eprintln!("gen-legacy: no names for {other} (shift_jis, windows-1250)");
