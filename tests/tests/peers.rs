@@ -12,7 +12,7 @@
 use orgsync_core::{Code, FixOptions, Options, Report};
 use orgsync_tests::run;
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Cases where the engine differs from a suite on purpose.
 const DELIBERATE: &[(&str, &str)] = &[
@@ -205,38 +205,38 @@ fn compare(case: &Case, read: &Read) -> Vec<String> {
             diffs.push(format!("records {:?}, expected {:?}", read.records, want));
         }
     }
-    if let Some(d) = case.delimiter {
-        if read.delimiter != d {
-            diffs.push(format!(
-                "delimiter {:?}, expected {:?}",
-                char::from(read.delimiter),
-                char::from(d)
-            ));
-        }
+    if let Some(d) = case.delimiter
+        && read.delimiter != d
+    {
+        diffs.push(format!(
+            "delimiter {:?}, expected {:?}",
+            char::from(read.delimiter),
+            char::from(d)
+        ));
     }
     let f006 = rows_of(&read.report, Code::F006);
     let f007 = rows_of(&read.report, Code::F007);
-    if let Some(q) = case.quoting {
-        if q != !f006.is_empty() {
-            diffs.push(format!(
-                "F006 at rows {f006:?}, expected a quoting problem: {q}"
-            ));
-        }
+    if let Some(q) = case.quoting
+        && q == f006.is_empty()
+    {
+        diffs.push(format!(
+            "F006 at rows {f006:?}, expected a quoting problem: {q}"
+        ));
     }
-    if let Some(row) = case.quoting_row {
-        if !f006.contains(&row) {
-            diffs.push(format!("F006 at rows {f006:?}, expected at row {row}"));
-        }
+    if let Some(row) = case.quoting_row
+        && !f006.contains(&row)
+    {
+        diffs.push(format!("F006 at rows {f006:?}, expected at row {row}"));
     }
-    if let Some(r) = case.ragged {
-        if r != !f007.is_empty() {
-            diffs.push(format!("F007 at rows {f007:?}, expected a ragged row: {r}"));
-        }
+    if let Some(r) = case.ragged
+        && r == f007.is_empty()
+    {
+        diffs.push(format!("F007 at rows {f007:?}, expected a ragged row: {r}"));
     }
-    if let Some(row) = case.ragged_row {
-        if !f007.contains(&row) {
-            diffs.push(format!("F007 at rows {f007:?}, expected at row {row}"));
-        }
+    if let Some(row) = case.ragged_row
+        && !f007.contains(&row)
+    {
+        diffs.push(format!("F007 at rows {f007:?}, expected at row {row}"));
     }
     diffs
 }
@@ -274,7 +274,7 @@ fn strings(v: &Value) -> Vec<String> {
     }
 }
 
-fn spectrum(dir: &PathBuf) -> Vec<Case> {
+fn spectrum(dir: &Path) -> Vec<Case> {
     let mut out = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(dir.join("csv-spectrum/csvs"))
         .unwrap()
@@ -317,7 +317,7 @@ fn spectrum(dir: &PathBuf) -> Vec<Case> {
     out
 }
 
-fn papaparse(dir: &PathBuf) -> Vec<Case> {
+fn papaparse(dir: &Path) -> Vec<Case> {
     let json: Value =
         serde_json::from_slice(&std::fs::read(dir.join("papaparse/cases.json")).unwrap()).unwrap();
     let mut out = Vec::new();
@@ -400,7 +400,7 @@ fn papaparse(dir: &PathBuf) -> Vec<Case> {
 
 /// The YAML of the RFC 4180-bis checks: `- id:`, `input:` and `records:` with flow lists of
 /// quoted strings. `⏎` stands for each line ending, so such a check runs three times.
-fn rfc4180(dir: &PathBuf) -> Vec<Case> {
+fn rfc4180(dir: &Path) -> Vec<Case> {
     fn unquote(s: &str) -> String {
         let s = s.trim();
         if let Some(inner) = s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
@@ -493,7 +493,7 @@ fn rfc4180(dir: &PathBuf) -> Vec<Case> {
     out
 }
 
-fn csvlint(dir: &PathBuf) -> Vec<Case> {
+fn csvlint(dir: &Path) -> Vec<Case> {
     let json: Value =
         serde_json::from_slice(&std::fs::read(dir.join("csvlint/cases.json")).unwrap()).unwrap();
     let mut out = Vec::new();

@@ -254,7 +254,7 @@ fn check_cuts(seed: u64, shape: Shape, cap: Option<usize>, every: usize, fixes_e
         // A record start is right after a line break, so `cut_point` finds it from just before.
         assert_eq!(cut_point(&bytes[cut - 1..]), Some(1));
         let (report, took) = in_two(&bytes, cut, &options);
-        // Cuts before the first checker has its 64 KiB sample are refused (it has not sniffed).
+        // Cuts before the first checker has its 1 MiB sample are refused (it has not sniffed).
         if cut >= PART_HEAD {
             assert!(
                 took,

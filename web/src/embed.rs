@@ -91,7 +91,8 @@ pub fn parse_fragment(fragment: &str) -> EmbedOptions {
                 _ => {}
             },
             Some("encoding") => {
-                out.encoding = orgsync_core::Encoding::for_label(&value).map(|e| e.as_str().to_string());
+                out.encoding =
+                    orgsync_core::Encoding::for_label(&value).map(|e| e.as_str().to_string());
             }
             Some("parent") => {
                 if let Some(origin) = parse_origin(&value) {
@@ -278,8 +279,16 @@ impl Checked {
 mod tests {
     #[test]
     fn encoding_takes_any_label_and_ignores_unknown_ones() {
-        assert_eq!(parse_fragment("#encoding=SJIS").encoding.as_deref(), Some("shift_jis"));
-        assert_eq!(parse_fragment("encoding=cp1250&theme=dark").encoding.as_deref(), Some("windows-1250"));
+        assert_eq!(
+            parse_fragment("#encoding=SJIS").encoding.as_deref(),
+            Some("shift_jis")
+        );
+        assert_eq!(
+            parse_fragment("encoding=cp1250&theme=dark")
+                .encoding
+                .as_deref(),
+            Some("windows-1250")
+        );
         assert_eq!(parse_fragment("#encoding=klingon").encoding, None);
         assert_eq!(parse_fragment("#groups=Sales").encoding, None);
     }

@@ -214,11 +214,9 @@ fn on_message(event: MessageEvent) {
                 encoding,
             },
             Some(file),
-        ) => {
-            wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check_part(job, file, known_groups, encoding).await)
-            })
-        }
+        ) => wasm_bindgen_futures::spawn_local(async move {
+            finish(job, check_part(job, file, known_groups, encoding).await)
+        }),
         (Request::Roster { job, roster }, Some(file)) => {
             wasm_bindgen_futures::spawn_local(async move {
                 finish(job, read_roster(job, file, roster).await.map(|_| ()))

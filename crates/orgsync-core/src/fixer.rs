@@ -263,10 +263,8 @@ impl State {
                 continue;
             };
             match fix.edit {
-                Edit::SetCell if col < cells.len() => {
-                    if self.fits(enc, f, Some(header)) {
-                        cells[col] = fix.after.clone();
-                    }
+                Edit::SetCell if col < cells.len() && self.fits(enc, f, Some(header)) => {
+                    cells[col] = fix.after.clone();
                 }
                 Edit::DropColumn if col < self.keep.len() => self.keep[col] = false,
                 _ => {}
