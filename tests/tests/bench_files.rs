@@ -46,7 +46,12 @@ fn shared_names(text: &str) -> f64 {
             .or_default() += 1;
         rows += 1;
     }
-    names.values().filter(|&&n| n > 1).map(|&n| f64::from(n)).sum::<f64>() / f64::from(rows)
+    names
+        .values()
+        .filter(|&&n| n > 1)
+        .map(|&n| f64::from(n))
+        .sum::<f64>()
+        / f64::from(rows)
 }
 
 #[test]
@@ -65,7 +70,14 @@ fn the_realistic_files_have_the_documented_distributions() {
         let report = check(bytes, Options::default());
         let by = |c: Code| report.summary.by_code.get(&c).copied().unwrap_or(0);
         // About 1% of rows with a mistake, spread over the usual rules.
-        for code in [Code::R003, Code::R004, Code::R005, Code::R006, Code::R010, Code::R012] {
+        for code in [
+            Code::R003,
+            Code::R004,
+            Code::R005,
+            Code::R006,
+            Code::R010,
+            Code::R012,
+        ] {
             assert!((50..200).contains(&by(code)), "{code:?}: {}", by(code));
         }
         assert!(by(Code::R017) as f64 > 0.19 * rows as f64);
