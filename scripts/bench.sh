@@ -24,7 +24,8 @@
 #                                                  FILES default "clean unique realistic")
 # BENCH_BIN=DIR takes the binaries (csv-baseline, check-file, orgsync) from DIR instead of
 # building them (to measure another commit's build against the same files);
-# BENCH_CALLGRIND=0 skips the instruction counts.
+# BENCH_CALLGRIND=0 skips the instruction counts, BENCH_STAGES=0 the per-stage times (stage-times:
+# the file in memory, the engine cut after each stage).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -110,6 +111,10 @@ for kind in $FILES; do
     echo "fix outputs: corrected $(stat -c %s "$OUT/corrected.csv") B, error report $(stat -c %s "$OUT/report.csv") B, findings $(stat -c %s "$OUT/findings.csv") B"
   fi
   echo "load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ -x "$BIN/stage-times" ] && [ "${BENCH_STAGES:-1}" != 0 ]; then
+    echo "per stage, file in memory (stage-times, best of $RUNS):"
+    "$BIN/stage-times" "$FILE" "$RUNS"
+  fi
 done
 
 # Instruction counts do not depend on what else the machine is doing: on a shared or busy machine

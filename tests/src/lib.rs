@@ -298,12 +298,56 @@ pub mod bench {
 
     /// Common surnames, most frequent first; rarer ones are made of [`SYLLABLES`].
     const SURNAMES: [&str; 50] = [
-        "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
-        "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas",
-        "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris",
-        "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King",
-        "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson",
-        "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
+        "Smith",
+        "Johnson",
+        "Williams",
+        "Brown",
+        "Jones",
+        "Garcia",
+        "Miller",
+        "Davis",
+        "Rodriguez",
+        "Martinez",
+        "Hernandez",
+        "Lopez",
+        "Gonzalez",
+        "Wilson",
+        "Anderson",
+        "Thomas",
+        "Taylor",
+        "Moore",
+        "Jackson",
+        "Martin",
+        "Lee",
+        "Perez",
+        "Thompson",
+        "White",
+        "Harris",
+        "Sanchez",
+        "Clark",
+        "Ramirez",
+        "Lewis",
+        "Robinson",
+        "Walker",
+        "Young",
+        "Allen",
+        "King",
+        "Wright",
+        "Scott",
+        "Torres",
+        "Nguyen",
+        "Hill",
+        "Flores",
+        "Green",
+        "Adams",
+        "Nelson",
+        "Baker",
+        "Hall",
+        "Rivera",
+        "Campbell",
+        "Mitchell",
+        "Carter",
+        "Roberts",
     ];
 
     /// How many first and last names the pools hold.
@@ -396,7 +440,7 @@ pub mod bench {
             let r = mix(i, 0x5EED);
             // About 1% of rows carry a mistake: 0..10 picks which.
             let m = mix(i, 0xBAD);
-            let mistake = (m % 100 == 0).then_some((m >> 8) % 10);
+            let mistake = m.is_multiple_of(100).then_some((m >> 8) % 10);
             let (mut first, mut last) = (self.first.clone(), self.last.clone());
             self.email.clear();
             match mistake {
@@ -407,7 +451,12 @@ pub mod bench {
                 Some(6) if !self.previous.is_empty() => {
                     // The previous person again, with a personal address (X005).
                     (first, last) = self.previous_name.clone();
-                    let local = self.previous.split('@').next().unwrap_or_default().to_string();
+                    let local = self
+                        .previous
+                        .split('@')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
                     self.email.push_str(&local);
                     self.email.push_str("@gmail.com");
                 }

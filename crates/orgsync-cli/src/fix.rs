@@ -212,7 +212,6 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         Ok(true)
     })?;
     emit(fixer.finish())?;
-    drop(emit);
     drop(to_recheck);
     let corrected_label = corrected
         .as_ref()

@@ -679,12 +679,11 @@ fn join(cells: &[String]) -> (String, Vec<usize>) {
 /// early exit, so the compiler looks at several bytes at once.
 #[inline]
 fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
-    let special =
-        |rest: &[u8]| {
-            rest.iter().fold(false, |special, &b| {
-                special | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
-            })
-        };
+    let special = |rest: &[u8]| {
+        rest.iter().fold(false, |special, &b| {
+            special | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
+        })
+    };
     if !crate::simd::VECTORS || field.len() < 16 {
         return special(field);
     }
@@ -770,7 +769,9 @@ mod tests {
 
     #[test]
     fn fields_are_quoted_exactly_when_they_must_be() {
-        let parts = ["a", ",", "\"", "\n", "\r", ";", "é", "Manager", "\"\"", " ", "\t"];
+        let parts = [
+            "a", ",", "\"", "\n", "\r", ";", "é", "Manager", "\"\"", " ", "\t",
+        ];
         let mut cases = vec![String::new()];
         for a in parts {
             for b in parts {

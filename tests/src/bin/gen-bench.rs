@@ -10,7 +10,9 @@ use std::io::BufWriter;
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        eprintln!("usage: gen-bench OUT.csv [ROWS] [clean|identical|invalid|realistic|realistic-unique]");
+        eprintln!(
+            "usage: gen-bench OUT.csv [ROWS] [clean|identical|invalid|realistic|realistic-unique]"
+        );
         std::process::exit(2);
     };
     let rows: u64 = match args.next().map(|s| s.replace('_', "").parse()) {
@@ -28,7 +30,9 @@ fn main() {
         Some("realistic") => Variant::Realistic,
         Some("realistic-unique") => Variant::RealisticUnique,
         Some(other) => {
-            eprintln!("gen-bench: unknown variant {other}: clean, identical, invalid, realistic or realistic-unique");
+            eprintln!(
+                "gen-bench: unknown variant {other}: clean, identical, invalid, realistic or realistic-unique"
+            );
             std::process::exit(2);
         }
     };

@@ -993,10 +993,7 @@ impl Plan {
                 keeper.keep(self.entry_finding(ctx, e, row, line, None));
                 continue;
             }
-            let class = match classes
-                .iter()
-                .find(|c| c.0 == code && c.1 == e.flags)
-            {
+            let class = match classes.iter().find(|c| c.0 == code && c.1 == e.flags) {
                 Some(&c) => c,
                 None => {
                     let f = self.entry_finding(ctx, e, row, 0, None);

@@ -454,7 +454,10 @@ fn x005_a_name_on_a_few_rows_is_reported_and_a_common_one_is_noted() {
     // Up to MAX_SHARERS rows: every row, naming the others; no note.
     let text = namesakes(MAX_SHARERS, |i| format!("jane.doe{i}@acme.com"));
     let r = run(&text);
-    assert_eq!(rows(&r, Code::X005), (2..2 + MAX_SHARERS as u64).collect::<Vec<_>>());
+    assert_eq!(
+        rows(&r, Code::X005),
+        (2..2 + MAX_SHARERS as u64).collect::<Vec<_>>()
+    );
     assert_passes_agree(&text);
     // One more row: a common name, no row reported, one file-level note counting it.
     let text = namesakes(MAX_SHARERS + 1, |i| format!("jane.doe{i}@acme.com"));
@@ -487,7 +490,13 @@ fn x005_a_common_name_reports_the_rows_whose_addresses_look_alike() {
     let got = found(&r, Code::X005);
     let reported: Vec<u64> = got.iter().map(|f| f.0).collect();
     assert_eq!(reported, vec![0, 2, 6]);
-    assert!(got[1].2.contains("with the same part before the @, is on row 6"), "{}", got[1].2);
+    assert!(
+        got[1]
+            .2
+            .contains("with the same part before the @, is on row 6"),
+        "{}",
+        got[1].2
+    );
     assert!(got[0].2.contains("(10 rows in all)"), "{}", got[0].2);
     assert_eq!(rows(&r, Code::X004), vec![4, 8]);
     assert_passes_agree(&text);
@@ -505,7 +514,11 @@ fn x005_names_a_few_other_rows_and_counts_the_rest() {
         .collect();
     assert_eq!(x005.len(), 8);
     assert_eq!(x005[0].related_rows, vec![3, 4, 5]);
-    assert!(x005[0].message.contains("on rows 3, 4, 5 and 4 more"), "{}", x005[0].message);
+    assert!(
+        x005[0].message.contains("on rows 3, 4, 5 and 4 more"),
+        "{}",
+        x005[0].message
+    );
     assert_eq!(x005[7].related_rows, vec![2, 3, 4]);
     assert_passes_agree(&text);
 }
@@ -522,7 +535,10 @@ fn findings_over_the_cap_are_counted_as_kept_ones_are() {
     for i in 0..40 {
         let license = if i % 3 == 0 { "Inactive" } else { "Active" };
         let admin = if i % 4 == 0 { "yes" } else { "" };
-        lines.push(format!("p{i}@acme.com,E{i},Ann,Lee{},{license},{admin},", i / 2));
+        lines.push(format!(
+            "p{i}@acme.com,E{i},Ann,Lee{},{license},{admin},",
+            i / 2
+        ));
         lines.push(format!("p.{i}@acme.com,E{i}x,Bo,Kim{i},Inactive,,"));
         if i % 5 == 0 {
             lines.push(format!("p{i}@acme.com,E{i},Cy,Ng{i},Active,,"));
@@ -539,20 +555,51 @@ fn findings_over_the_cap_are_counted_as_kept_ones_are() {
         },
     );
     let (a, c) = (&all.summary, &capped.summary);
-    for code in [Code::R015, Code::R017, Code::X001, Code::X002, Code::X004, Code::X005] {
-        assert!(a.by_code.get(&code).copied().unwrap_or(0) > 3, "{code:?}: {:?}", a.by_code);
+    for code in [
+        Code::R015,
+        Code::R017,
+        Code::X001,
+        Code::X002,
+        Code::X004,
+        Code::X005,
+    ] {
+        assert!(
+            a.by_code.get(&code).copied().unwrap_or(0) > 3,
+            "{code:?}: {:?}",
+            a.by_code
+        );
     }
     assert_eq!(a.by_code, c.by_code);
     assert_eq!(a.fixes_by_code, c.fixes_by_code);
     assert_eq!(
-        (a.errors, a.warnings, a.infos, a.safe_fixes, a.suggested_fixes),
-        (c.errors, c.warnings, c.infos, c.safe_fixes, c.suggested_fixes)
+        (
+            a.errors,
+            a.warnings,
+            a.infos,
+            a.safe_fixes,
+            a.suggested_fixes
+        ),
+        (
+            c.errors,
+            c.warnings,
+            c.infos,
+            c.safe_fixes,
+            c.suggested_fixes
+        )
     );
     assert_eq!(a.omitted, 0);
-    assert_eq!(c.omitted as usize, all.findings.len() - capped.findings.len());
+    assert_eq!(
+        c.omitted as usize,
+        all.findings.len() - capped.findings.len()
+    );
     // The kept ones are the first of each code, as built without a cap.
     for code in Code::ALL {
-        let first: Vec<&Finding> = all.findings.iter().filter(|f| f.code == *code).take(3).collect();
+        let first: Vec<&Finding> = all
+            .findings
+            .iter()
+            .filter(|f| f.code == *code)
+            .take(3)
+            .collect();
         let kept: Vec<&Finding> = capped.findings.iter().filter(|f| f.code == *code).collect();
         assert_eq!(first, kept, "{code:?}");
     }
@@ -829,7 +876,10 @@ fn duplicated_finds_exactly_the_shared_keys() {
         records
     };
     assert_eq!(super::shared(&keys), shared_naive(&keys));
-    assert_eq!(super::shared(&keys[..20_000]), shared_naive(&keys[..20_000]));
+    assert_eq!(
+        super::shared(&keys[..20_000]),
+        shared_naive(&keys[..20_000])
+    );
     assert_eq!(super::shared(&[5, 0, 5, 0, 5, 7]), vec![0, 2, 4]);
     assert!(super::shared(&[1, 2, 3]).is_empty());
 }
