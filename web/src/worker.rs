@@ -198,7 +198,10 @@ fn on_message(event: MessageEvent) {
             };
             let split = split && export.is_none();
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check(job, file, export, (known_groups, sheet), split).await)
+                finish(
+                    job,
+                    check(job, file, export, (known_groups, sheet), split).await,
+                )
             })
         }
         (Request::CheckPart { job, known_groups }, Some(file)) => {
