@@ -271,7 +271,10 @@ fn merged_cells_notes_and_uncalculated_formulas_are_findings() {
     };
     // Merged B2:B3, the hidden column C (on the header's row) and the hidden row 4.
     assert_eq!(at(Code::F021), vec![1, 2, 4], "{:?}", report.findings);
-    let hidden_col = report.findings.iter().find(|f| f.code == Code::F021 && f.row == Some(1));
+    let hidden_col = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::F021 && f.row == Some(1));
     assert_eq!(hidden_col.and_then(|f| f.column), Some(2));
     assert_eq!(at(Code::F022), vec![6], "{:?}", report.findings);
     assert_eq!(at(Code::F024), vec![4], "{:?}", report.findings);

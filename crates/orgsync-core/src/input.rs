@@ -363,7 +363,19 @@ pub(crate) enum Binary {
 impl Binary {
     pub(crate) fn describe(self) -> &'static str {
         match self {
+            // With workbook support, a zip or OLE file gets here only when it is no workbook
+            // the engine can read.
+            #[cfg(feature = "workbook")]
+            Binary::Zip => {
+                "a zip file that holds no workbook this tool can read (or a damaged one)"
+            }
+            #[cfg(feature = "workbook")]
+            Binary::Ole => {
+                "an OLE file (an older Office document) that holds no workbook this tool can read (or a damaged one)"
+            }
+            #[cfg(not(feature = "workbook"))]
             Binary::Zip => "an Excel workbook (.xlsx) or another zip file",
+            #[cfg(not(feature = "workbook"))]
             Binary::Ole => "an Excel 97-2003 workbook (.xls)",
             Binary::Pdf => "a PDF document",
             Binary::Gzip => "a gzip-compressed file",

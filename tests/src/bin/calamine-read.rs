@@ -10,7 +10,9 @@ use std::io::Cursor;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: calamine-read FILE.xlsx [range|cells]");
+    let path = args
+        .next()
+        .expect("usage: calamine-read FILE.xlsx [range|cells]");
     let mode = args.next().unwrap_or_else(|| "range".into());
     let start = std::time::Instant::now();
     let bytes = std::fs::read(&path).expect("read");
@@ -47,5 +49,8 @@ fn main() {
             }
         }
     }
-    println!("{mode}: {n} bytes of text in {:.3} s", start.elapsed().as_secs_f64());
+    println!(
+        "{mode}: {n} bytes of text in {:.3} s",
+        start.elapsed().as_secs_f64()
+    );
 }

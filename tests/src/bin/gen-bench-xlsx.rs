@@ -15,9 +15,7 @@ fn main() {
         .map(|s| s.replace('_', "").parse().expect("ROWS must be a number"))
         .unwrap_or(1_000_000);
     let mut wb = Workbook::new();
-    let ws = wb
-        .add_worksheet_with_low_memory()
-        .expect("worksheet");
+    let ws = wb.add_worksheet_with_low_memory().expect("worksheet");
     ws.set_name("Users").expect("name");
     for (c, h) in orgsync_tests::bench::HEADER.split(',').enumerate() {
         ws.write_string(0, c as u16, h).expect("write");
@@ -29,14 +27,11 @@ fn main() {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(line.as_slice());
-        let record = reader
-            .records()
-            .next()
-            .expect("a row")
-            .expect("a CSV row");
+        let record = reader.records().next().expect("a row").expect("a CSV row");
         for (c, cell) in record.iter().enumerate() {
             if !cell.is_empty() {
-                ws.write_string(i as u32 + 1, c as u16, cell).expect("write");
+                ws.write_string(i as u32 + 1, c as u16, cell)
+                    .expect("write");
             }
         }
     }

@@ -922,7 +922,9 @@ impl<'s> SheetWriter<'s> {
 fn hidden_row(sheet_row: u64) -> Finding {
     let mut f = Finding::new(
         Code::F021,
-        format!("Row {sheet_row} is hidden in the sheet: you do not see it, but the uploader reads it as a user like any other."),
+        format!(
+            "Row {sheet_row} is hidden in the sheet: you do not see it, but the uploader reads it as a user like any other."
+        ),
         "Unhide the rows (select the rows around it, right-click > Unhide) and check it, or delete it if it should not be uploaded.",
     );
     f.row = Some(sheet_row);

@@ -97,7 +97,9 @@ fn cell_ref(s: &str) -> Option<(u32, u32)> {
         if !b.is_ascii_alphabetic() {
             return None;
         }
-        col = col.checked_mul(26)?.checked_add(u32::from(b.to_ascii_uppercase() - b'A' + 1))?;
+        col = col
+            .checked_mul(26)?
+            .checked_add(u32::from(b.to_ascii_uppercase() - b'A' + 1))?;
     }
     let row: u32 = digits.parse().ok()?;
     Some((row.checked_sub(1)?, col.checked_sub(1)?))
@@ -150,7 +152,10 @@ fn scan(mut file: impl Read) -> Extras {
                 }
             }
             // The nearest of the three tags.
-            let (i, kind) = (0..3).map(|k| (next[k], k)).min().unwrap_or((usize::MAX, 0));
+            let (i, kind) = (0..3)
+                .map(|k| (next[k], k))
+                .min()
+                .unwrap_or((usize::MAX, 0));
             if i == usize::MAX {
                 break;
             }
@@ -214,7 +219,13 @@ mod tests {
         assert_eq!(e.hidden_rows, vec![6, 7]);
         assert_eq!(e.merged, vec![(3, 1, 5, 1)]);
         assert_eq!(cell_ref("AA10"), Some((9, 26)));
-        assert_eq!(attr(r#"<sheet name="A &amp; B" sheetId="1" r:id="rId3""#, "r:id"), Some("rId3"));
-        assert_eq!(attr(r#"<sheet name="A" sheetId="1" r:id="rId3""#, "Id"), None);
+        assert_eq!(
+            attr(r#"<sheet name="A &amp; B" sheetId="1" r:id="rId3""#, "r:id"),
+            Some("rId3")
+        );
+        assert_eq!(
+            attr(r#"<sheet name="A" sheetId="1" r:id="rId3""#, "Id"),
+            None
+        );
     }
 }
