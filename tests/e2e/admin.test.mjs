@@ -186,6 +186,16 @@ describe('the grid of rows with problems', () => {
   test('the row number and whose row it is stay pinned while scrolling sideways; every cell of the row is shown', async () => {
     const page = await openPage();
     await sample(page);
+    // The README's picture of the grid, and the same at phone width and in dark mode.
+    await page.locator('[data-testid="grid"]').scrollIntoViewIfNeeded();
+    await page.keyboard.press('n');
+    await page.locator('[data-testid="grid"]').screenshot({ path: join(ROOT, 'docs/screenshot-grid.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('[data-testid="grid"]').screenshot({ path: join(ARTIFACTS, 'grid-narrow.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator('[data-testid="grid"]').screenshot({ path: join(ARTIFACTS, 'grid-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     const grid = page.locator('.grid-scroll');
     const first = page.locator('[data-testid="grid-table"] .grid-space [role="row"]').first();
     const row = Number(await first.getAttribute('data-row'));
