@@ -186,6 +186,16 @@ describe('the grid of rows with problems', () => {
   test('the row number and whose row it is stay pinned while scrolling sideways; every cell of the row is shown', async () => {
     const page = await openPage();
     await sample(page);
+    // The README's picture of the grid, and the same at phone width and in dark mode.
+    await page.locator('[data-testid="grid"]').scrollIntoViewIfNeeded();
+    await page.keyboard.press('n');
+    await page.locator('[data-testid="grid"]').screenshot({ path: join(ROOT, 'docs/screenshot-grid.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('[data-testid="grid"]').screenshot({ path: join(ARTIFACTS, 'grid-narrow.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator('[data-testid="grid"]').screenshot({ path: join(ARTIFACTS, 'grid-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     const grid = page.locator('.grid-scroll');
     const first = page.locator('[data-testid="grid-table"] .grid-space [role="row"]').first();
     const row = Number(await first.getAttribute('data-row'));
@@ -385,6 +395,51 @@ describe('decisions, what is left, files that cannot be checked', () => {
     assert.match(await page.locator('[data-testid="summary"]').textContent(), /dropped\.csv/);
     assert.ok(!(await page.evaluate(() => document.body.classList.contains('dragging'))));
     assert.match(await page.locator('[data-testid="announce"]').textContent(), /^Checked: \d+ errors?, \d+ warnings? and \d+ notes?\.$/);
+    await page.close();
+  });
+});
+
+describe('words, documentation, phone width', () => {
+  test('each rule\'s full documentation opens from the page, the text `orgsync rules CODE` prints, with no request', async () => {
+    const page = await openPage();
+    await sample(page);
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    for (const code of ['X001', 'R012', 'R004']) {
+      const group = page.locator(`[data-testid="finding-group"][data-code="${code}"]`).first();
+      await group.locator(':scope > details > summary').click();
+      await group.locator('[data-testid="rule-doc"] > summary').click();
+      await group.locator('[data-testid="rule-doc"] h4').first().waitFor();
+      const norm = (t) => t.replace(/`/g, '').replace(/·/g, ' ').replace(/\s+/g, ' ').trim();
+      const shown = norm(await group.locator('[data-testid="rule-doc"]').textContent());
+      // Every paragraph of the CLI's text (headings and code fences aside) is on the page.
+      const cli = spawnSync(CLI, ['rules', code], { encoding: 'utf8' }).stdout;
+      const paragraphs = cli.split(/\n\s*\n/)
+        .map((p) => p.split('\n').filter((l) => !l.startsWith('#')).join('\n').trim())
+        .filter((p) => p && !p.startsWith('```') && !p.startsWith(`${code} ·`) && !p.startsWith('- '));
+      assert.ok(paragraphs.length >= 3, `${code}: the CLI prints its documentation (${paragraphs.length} paragraphs)`);
+      for (const p of paragraphs) {
+        if (p.includes('```')) continue;
+        const words = norm(p).slice(0, 50);
+        assert.ok(shown.includes(words), `${code}: "${words}" is on the page`);
+      }
+      // Titles are words, the code small beside them.
+      assert.doesNotMatch(await group.locator('[data-testid="group-title"]').textContent(), /^[A-Z]\d{3}|-[a-z]+-/);
+    }
+    assert.deepEqual(requests.filter((u) => !u.startsWith('blob:')), [], 'no request');
+    await page.close();
+  });
+
+  test('at phone width the results come into view when a check ends', async () => {
+    const page = await openPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.click('[data-testid="sample-button"]');
+    await page.locator('[data-testid="summary"]').waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => window.scrollY > 0, null, { timeout: 5_000 });
+    const top = await page.locator('[data-testid="summary"]').evaluate((e) => e.getBoundingClientRect().top);
+    assert.ok(top >= -1 && top < 844, `the summary is in view (top ${top})`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'no sideways scrolling');
     await page.close();
   });
 });

@@ -429,9 +429,9 @@ impl Ctx {
             } => {
                 // The same file is on its way already; another is made next.
                 let same = w == want && c == choices;
-                let queued = self.queue.with_value(|q| {
-                    q.iter().any(|(c, w)| *c == choices && *w == want)
-                });
+                let queued = self
+                    .queue
+                    .with_value(|q| q.iter().any(|(c, w)| *c == choices && *w == want));
                 if !same && !queued {
                     self.queue.update_value(|q| q.push_back((choices, want)));
                     let n = self.queue.with_value(|q| q.len());
@@ -469,7 +469,8 @@ impl Ctx {
     fn deliver(&self, blob: &Blob, want: Download) {
         let name = want.file_name(&self.file_name());
         save(blob, &name);
-        self.saved_blob.set_value(Some((blob.clone(), name.clone())));
+        self.saved_blob
+            .set_value(Some((blob.clone(), name.clone())));
         self.saved.set(Some((name, blob.size() as u64)));
     }
 
@@ -606,7 +607,12 @@ impl Ctx {
                     self.phase.set(Phase::Done);
                     self.announce.set(announce);
                     // On a phone the results are below the fold: they come into view.
-                    if window().inner_width().ok().and_then(|w| w.as_f64()).is_some_and(|w| w < 700.0) {
+                    if window()
+                        .inner_width()
+                        .ok()
+                        .and_then(|w| w.as_f64())
+                        .is_some_and(|w| w < 700.0)
+                    {
                         request_animation_frame(|| {
                             if let Some(el) = document().get_element_by_id("results") {
                                 el.scroll_into_view();
@@ -1142,7 +1148,9 @@ fn DropZone() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(body) = document().body() {
-            let _ = body.class_list().toggle_with_force("dragging", dragging.get());
+            let _ = body
+                .class_list()
+                .toggle_with_force("dragging", dragging.get());
         }
     });
     view! {
@@ -1542,7 +1550,7 @@ fn PreviewPanel(preview: Arc<PreviewView>) -> impl IntoView {
                 </span>
             </div>
             <div class="changes-wrap">
-                <table class="changes" data-testid="preview-lines">
+                <table class="changes" data-testid="preview-lines" aria-label="Changes for your users">
                     <thead><tr>
                         <th scope="col">"Row"</th><th scope="col">"User"</th><th scope="col">"Change"</th>
                         <th scope="col">"Column"</th><th scope="col">"Before → after"</th>
@@ -1630,13 +1638,37 @@ fn Results() -> impl IntoView {
 fn Summary(report: Arc<ReportView>) -> impl IntoView {
     let c = report.counts;
     let f = &report.file;
+    let kind_note = match f.kind.as_str() {
+        "users" => "A Users file: it adds and updates people, their licenses and groups.",
+        "users-and-admins" | "users and admins" => {
+            "A Users-and-admins file: it also grants and removes admin rights."
+        }
+        "deletion" => "A deletion file: it removes the people it lists.",
+        _ => "What the uploader will take this file for, from its header.",
+    };
     let facts = [
-        ("Encoding", f.encoding.clone()),
-        ("Delimiter", delimiter_name(&f.delimiter)),
-        ("Rows", model::thousands(f.rows)),
-        ("Columns", model::thousands(f.columns)),
-        ("Kind", f.kind.clone()),
-        ("Size", model::bytes(f.bytes)),
+        (
+            "Encoding",
+            f.encoding.clone(),
+            "How the file's characters are stored; the uploader reads UTF-8.",
+        ),
+        (
+            "Delimiter",
+            delimiter_name(&f.delimiter),
+            "The character between fields; the uploader reads commas.",
+        ),
+        (
+            "Rows",
+            model::thousands(f.rows),
+            "Rows after the header, as a spreadsheet counts them.",
+        ),
+        (
+            "Columns",
+            model::thousands(f.columns),
+            "Columns in the header row.",
+        ),
+        ("Kind", f.kind.clone(), kind_note),
+        ("Size", model::bytes(f.bytes), "The file's size on disk."),
     ];
     let ctx = ctx();
     let timing = ctx.timing.get_untracked();
@@ -1685,7 +1717,7 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
                 </ul>
             </div>
             <dl class="facts">
-                {facts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+                {facts.into_iter().map(|(k, v, note)| view! { <div title=note><dt>{k}</dt><dd>{v}</dd><dd class="fact-note">{note}</dd></div> }).collect_view()}
                 {timing.map(|t| view! { <div><dt>"Checked in"</dt><dd>{model::duration(t.total_ms)}</dd></div> })}
             </dl>
             <crate::encoding::EncodingChoice
@@ -1727,10 +1759,10 @@ fn Actions(report: Arc<ReportView>) -> impl IntoView {
                 view! { <p class="muted">"The file asks for no change."</p> }.into_any()
             } else {
                 view! {
-                    <table class="actions">
+                    <table class="actions" aria-labelledby="actions-title">
                         <tbody>
                             {lines.into_iter().map(|a| view! {
-                                <tr><th scope="row">{a.label}</th><td class="num">{model::thousands(a.count)}</td></tr>
+                                <tr><th scope="row">{a.label.clone()}<span class="fact-note">{model::action_note(&a.label)}</span></th><td class="num">{model::thousands(a.count)}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>

@@ -84,7 +84,8 @@ impl FixChoices {
         if !self.safe(code) {
             return 0;
         }
-        let of = |set: &BTreeSet<(String, u64)>| set.iter().filter(|(c, _)| c == code).count() as u64;
+        let of =
+            |set: &BTreeSet<(String, u64)>| set.iter().filter(|(c, _)| c == code).count() as u64;
         if self.suggested(code) {
             count.saturating_sub(of(&self.row_off))
         } else {
@@ -603,6 +604,33 @@ pub fn rule_title(code: &str, column: Option<&str>) -> String {
     }
 }
 
+/// A one-line explanation of a line of "What this upload will do".
+pub fn action_note(label: &str) -> &'static str {
+    if label == "Users named" {
+        "Rows that name a person (by email or unique_user_id): each is created or updated."
+    } else if label.starts_with("Invitations:") {
+        "People whose license is set to Active: new users get a welcome email."
+    } else if label.starts_with("Revocations:") {
+        "People whose license is set to Inactive: they lose access to it."
+    } else if label.starts_with("Added to group") {
+        "People this upload puts in the group."
+    } else if label.starts_with("Removed from group") {
+        "People this upload takes out of the group."
+    } else if label.starts_with("Granted") {
+        "Admin rights this upload gives."
+    } else if label.starts_with("Removed") {
+        "Admin rights this upload takes away."
+    } else if label.starts_with("Email address changes") {
+        "Rows that change a person's email address (new_primary_email_address)."
+    } else if label.starts_with("User id changes") {
+        "Rows that change a person's unique_user_id (new_unique_user_id)."
+    } else if label.starts_with("Profiles re-uploaded") {
+        "Rows that ask the uploader to overwrite the person's profile."
+    } else {
+        ""
+    }
+}
+
 /// The column that says whose row it is: the email address, else `unique_user_id`, else the
 /// first column. The grid pins it beside the row number.
 pub fn identity_column(headers: &[String]) -> usize {
@@ -661,7 +689,11 @@ pub fn walk_step(walk: &[usize], at: Option<usize>, forward: bool) -> Option<usi
         return None;
     }
     let Some(i) = at.and_then(|at| walk.iter().position(|&p| p == at)) else {
-        return Some(if forward { walk[0] } else { walk[walk.len() - 1] });
+        return Some(if forward {
+            walk[0]
+        } else {
+            walk[walk.len() - 1]
+        });
     };
     let j = if forward {
         (i + 1).min(walk.len() - 1)
@@ -702,10 +734,7 @@ pub fn message_parts(message: &str) -> Vec<Part> {
             rest = &after[end + 1..];
             continue;
         }
-        let word_start = text
-            .chars()
-            .last()
-            .is_none_or(|c| !c.is_alphanumeric());
+        let word_start = text.chars().last().is_none_or(|c| !c.is_alphanumeric());
         let lead = ["rows ", "row ", "Rows ", "Row "]
             .into_iter()
             .find(|p| word_start && rest.starts_with(p));
@@ -748,12 +777,13 @@ fn row_list(s: &str) -> (Vec<(u64, usize, usize)>, usize) {
         };
         rows.push((n, at, at + digits));
         at += digits;
-        let sep = [", and ", " and ", ", ", " or "]
-            .into_iter()
-            .find(|sep| {
-                s[at..].starts_with(sep)
-                    && s[at + sep.len()..].bytes().next().is_some_and(|b| b.is_ascii_digit())
-            });
+        let sep = [", and ", " and ", ", ", " or "].into_iter().find(|sep| {
+            s[at..].starts_with(sep)
+                && s[at + sep.len()..]
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_digit())
+        });
         match sep {
             Some(sep) => at += sep.len(),
             None => break,
@@ -904,35 +934,77 @@ mod tests {
     #[test]
     fn identity_prefers_the_email_then_the_id() {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(identity_column(&h(&["first", "unique_user_id", "Primary_Email_Address "])), 2);
+        assert_eq!(
+            identity_column(&h(&["first", "unique_user_id", "Primary_Email_Address "])),
+            2
+        );
         assert_eq!(identity_column(&h(&["first", "unique_user_id"])), 1);
         assert_eq!(identity_column(&h(&["a", "b"])), 0);
     }
 
     fn prow(row: u64, severity: Sev) -> ProblemRow {
-        ProblemRow { row, severity, codes: vec![], cells: vec![] }
+        ProblemRow {
+            row,
+            severity,
+            codes: vec![],
+            cells: vec![],
+        }
     }
 
     #[test]
     fn grid_hides_notes_by_default_and_orders_by_severity_or_row() {
-        let rows = vec![prow(2, Sev::Warning), prow(3, Sev::Info), prow(4, Sev::Error), prow(5, Sev::Warning)];
-        assert_eq!(grid_rows(&rows, |_| true, false, GridOrder::Severity), vec![2, 0, 3]);
-        assert_eq!(grid_rows(&rows, |_| true, false, GridOrder::Row), vec![0, 2, 3]);
-        assert_eq!(grid_rows(&rows, |_| true, true, GridOrder::Row), vec![0, 1, 2, 3]);
-        assert_eq!(grid_rows(&rows, |r| r.row != 4, true, GridOrder::Severity), vec![0, 3, 1]);
+        let rows = vec![
+            prow(2, Sev::Warning),
+            prow(3, Sev::Info),
+            prow(4, Sev::Error),
+            prow(5, Sev::Warning),
+        ];
+        assert_eq!(
+            grid_rows(&rows, |_| true, false, GridOrder::Severity),
+            vec![2, 0, 3]
+        );
+        assert_eq!(
+            grid_rows(&rows, |_| true, false, GridOrder::Row),
+            vec![0, 2, 3]
+        );
+        assert_eq!(
+            grid_rows(&rows, |_| true, true, GridOrder::Row),
+            vec![0, 1, 2, 3]
+        );
+        assert_eq!(
+            grid_rows(&rows, |r| r.row != 4, true, GridOrder::Severity),
+            vec![0, 3, 1]
+        );
     }
 
     #[test]
     fn n_and_p_walk_errors_first_then_warnings_in_any_order() {
-        let rows = vec![prow(2, Sev::Warning), prow(3, Sev::Info), prow(4, Sev::Error), prow(5, Sev::Warning)];
+        let rows = vec![
+            prow(2, Sev::Warning),
+            prow(3, Sev::Info),
+            prow(4, Sev::Error),
+            prow(5, Sev::Warning),
+        ];
         let shown = grid_rows(&rows, |_| true, true, GridOrder::Row); // rows 2, 3, 4, 5
         let walk = walk_order(&rows, &shown);
-        assert_eq!(walk, vec![2, 0, 3, 1], "row 4 (error), 2, 5 (warnings), 3 (note)");
+        assert_eq!(
+            walk,
+            vec![2, 0, 3, 1],
+            "row 4 (error), 2, 5 (warnings), 3 (note)"
+        );
         assert_eq!(walk_step(&walk, None, true), Some(2));
         assert_eq!(walk_step(&walk, Some(2), true), Some(0));
         assert_eq!(walk_step(&walk, Some(0), true), Some(3));
-        assert_eq!(walk_step(&walk, Some(1), true), Some(1), "stays on the last");
-        assert_eq!(walk_step(&walk, Some(2), false), Some(2), "stays on the first");
+        assert_eq!(
+            walk_step(&walk, Some(1), true),
+            Some(1),
+            "stays on the last"
+        );
+        assert_eq!(
+            walk_step(&walk, Some(2), false),
+            Some(2),
+            "stays on the first"
+        );
         assert_eq!(walk_step(&walk, None, false), Some(1));
         assert_eq!(walk_step(&[], None, true), None);
     }
@@ -946,14 +1018,33 @@ mod tests {
         );
         assert_eq!(
             message_parts("The address is also on row 14: only the last stays."),
-            vec![Text("The address is also on row ".into()), Row(14), Text(": only the last stays.".into())]
+            vec![
+                Text("The address is also on row ".into()),
+                Row(14),
+                Text(": only the last stays.".into())
+            ]
         );
         assert_eq!(
             message_parts("Also on rows 3, 8 and 12."),
-            vec![Text("Also on rows ".into()), Row(3), Text(", ".into()), Row(8), Text(" and ".into()), Row(12), Text(".".into())]
+            vec![
+                Text("Also on rows ".into()),
+                Row(3),
+                Text(", ".into()),
+                Row(8),
+                Text(" and ".into()),
+                Row(12),
+                Text(".".into())
+            ]
         );
-        assert_eq!(message_parts("narrow 5"), vec![Text("narrow 5".into())], "not a word ending in row");
-        assert_eq!(message_parts("a ` lone tick"), vec![Text("a ` lone tick".into())]);
+        assert_eq!(
+            message_parts("narrow 5"),
+            vec![Text("narrow 5".into())],
+            "not a word ending in row"
+        );
+        assert_eq!(
+            message_parts("a ` lone tick"),
+            vec![Text("a ` lone tick".into())]
+        );
     }
 
     #[test]
@@ -974,12 +1065,26 @@ mod tests {
     fn every_rule_has_a_title_in_plain_words() {
         for rule in orgsync_core::rules() {
             let title = rule_title(rule.code.as_str(), Some("group:Sales"));
-            assert_ne!(title, rule.code.as_str(), "{} has no title", rule.code.as_str());
+            assert_ne!(
+                title,
+                rule.code.as_str(),
+                "{} has no title",
+                rule.code.as_str()
+            );
             assert!(!title.contains(rule.name), "{title} is the slug");
         }
-        assert_eq!(rule_title("R002", Some("primary_email_address")), "Invalid email address in primary_email_address");
-        assert_eq!(rule_title("R006", Some("group:Sales")), "Yes/no value not understood in group:Sales");
-        assert_eq!(rule_title("X003", Some("unique_user_id")), "Email and id name different people");
+        assert_eq!(
+            rule_title("R002", Some("primary_email_address")),
+            "Invalid email address in primary_email_address"
+        );
+        assert_eq!(
+            rule_title("R006", Some("group:Sales")),
+            "Yes/no value not understood in group:Sales"
+        );
+        assert_eq!(
+            rule_title("X003", Some("unique_user_id")),
+            "Email and id name different people"
+        );
     }
 
     #[test]
@@ -998,13 +1103,20 @@ mod tests {
         assert_eq!(c.applied(&rules), (0, 1));
         assert_eq!(c.row_decisions(), vec![("R004".to_string(), 6, true)]);
         c.set_suggested("R004", true);
-        assert!(c.row_decisions().is_empty(), "the rule's decision replaces the rows'");
+        assert!(
+            c.row_decisions().is_empty(),
+            "the rule's decision replaces the rows'"
+        );
         c.set_row("R004", 7, false);
         assert_eq!(c.applied(&rules), (0, 2));
         assert!(!c.row_suggested("R004", 7) && c.row_suggested("R004", 6));
         c.set_row("R004", 7, true);
         assert!(c.row_decisions().is_empty(), "back to the rule's choice");
         c.set_safe("R004", false);
-        assert_eq!(c.applied(&rules), (0, 0), "a rule turned off applies nothing");
+        assert_eq!(
+            c.applied(&rules),
+            (0, 0),
+            "a rule turned off applies nothing"
+        );
     }
 }

@@ -227,11 +227,9 @@ fn on_message(event: MessageEvent) {
                 finish(job, fix(job, file, choices, want).await)
             })
         }
-        (Request::Left { job, choices }, Some(file)) => {
-            wasm_bindgen_futures::spawn_local(async move {
-                finish(job, left(job, file, choices).await)
-            })
-        }
+        (Request::Left { job, choices }, Some(file)) => wasm_bindgen_futures::spawn_local(
+            async move { finish(job, left(job, file, choices).await) },
+        ),
         (Request::Glossary { job }, Some(file)) => {
             wasm_bindgen_futures::spawn_local(async move { finish(job, glossary(job, file).await) })
         }

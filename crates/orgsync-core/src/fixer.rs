@@ -847,15 +847,25 @@ mod decide_tests {
         };
         // Accepting every row one by one is the rule's suggestions turned on.
         assert_eq!(
-            corrected(bytes, &none, &[(Code::R004, 2, true), (Code::R004, 3, true)]),
+            corrected(
+                bytes,
+                &none,
+                &[(Code::R004, 2, true), (Code::R004, 3, true)]
+            ),
             corrected(bytes, &only, &[])
         );
         // One row accepted: only that row changes.
         let one = String::from_utf8(corrected(bytes, &none, &[(Code::R004, 3, true)])).unwrap();
-        assert!(one.contains("sam@gmial.com") && one.contains("ann@hotmail.com"), "{one}");
+        assert!(
+            one.contains("sam@gmial.com") && one.contains("ann@hotmail.com"),
+            "{one}"
+        );
         // One row rejected while the rule is on.
         let but = String::from_utf8(corrected(bytes, &only, &[(Code::R004, 2, false)])).unwrap();
-        assert!(but.contains("sam@gmial.com") && but.contains("ann@hotmail.com"), "{but}");
+        assert!(
+            but.contains("sam@gmial.com") && but.contains("ann@hotmail.com"),
+            "{but}"
+        );
         // A rule turned off stays off.
         let off = FixOptions {
             no_fix: vec![Code::R004],

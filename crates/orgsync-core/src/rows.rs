@@ -132,9 +132,7 @@ impl Handler for Keep {
             self.next = self.wanted.len();
             return;
         }
-        self.rows
-            .index
-            .push((row.row, self.rows.ends.len() as u32));
+        self.rows.index.push((row.row, self.rows.ends.len() as u32));
         for cell in row.cells() {
             self.rows.text.push_str(cell);
             self.rows.ends.push(self.rows.text.len() as u32);
@@ -167,7 +165,8 @@ mod tests {
     #[test]
     fn numbers_rows_as_the_checker_does() {
         // A check's findings name rows; the reader must give those rows' cells.
-        let file = "primary_email_address,preferred_first_name\nok@northwind.com,Ann\nbad email,Bob\n";
+        let file =
+            "primary_email_address,preferred_first_name\nok@northwind.com,Ann\nbad email,Bob\n";
         let report = crate::check(file.as_bytes(), crate::Options::default());
         let row = report
             .findings

@@ -162,11 +162,7 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
     let grid_rows = StoredValue::new(grid.clone());
     let cols = StoredValue::new(columns(&report, &grid));
     let ncols = cols.with_value(Vec::len);
-    let notes_only = grid
-        .rows
-        .iter()
-        .filter(|r| r.severity == Sev::Info)
-        .count() as u64;
+    let notes_only = grid.rows.iter().filter(|r| r.severity == Sev::Info).count() as u64;
     let show_notes = RwSignal::new(false);
     let order = RwSignal::new(GridOrder::Severity);
     // The rows shown, as indexes into the grid's rows, in display order.
@@ -256,9 +252,8 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
         reveal(pos, focus);
     };
     let step = move |forward: bool| {
-        let next = walk.with_untracked(|w| {
-            model::walk_step(w, ctx.cursor.get_untracked().at, forward)
-        });
+        let next =
+            walk.with_untracked(|w| model::walk_step(w, ctx.cursor.get_untracked().at, forward));
         if let Some(pos) = next {
             select(pos, false);
         }
@@ -315,7 +310,9 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
             return;
         }
         let (pos, slot) = active.get_untracked();
-        let page = ((GRID_HEIGHT / ROW_HEIGHT) as usize).saturating_sub(2).max(1);
+        let page = ((GRID_HEIGHT / ROW_HEIGHT) as usize)
+            .saturating_sub(2)
+            .max(1);
         let (pos, slot) = match ev.key().as_str() {
             "ArrowDown" => ((pos + 1).min(len - 1), slot),
             "ArrowUp" => (pos.saturating_sub(1), slot),
@@ -362,7 +359,11 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                     .and_then(|w| w.get(f as usize).cloned())
                     .or_else(|| bad.map(|b| b.value.clone()))
                     .unwrap_or_default();
-                (col.title, value, bad.map(|b| b.codes.clone()).unwrap_or_default())
+                (
+                    col.title,
+                    value,
+                    bad.map(|b| b.codes.clone()).unwrap_or_default(),
+                )
             }
             None => ("Rules".into(), row_codes(&row).join(" "), Vec::new()),
         };

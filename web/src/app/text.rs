@@ -22,7 +22,9 @@ fn render(text: &str, links: bool) -> impl IntoView + use<> {
         .into_iter()
         .map(|part| match part {
             Part::Text(t) => t.into_any(),
-            Part::Code(c) => view! { <code class="quoted">{model::show_invisible(&c)}</code> }.into_any(),
+            Part::Code(c) => {
+                view! { <code class="quoted">{model::show_invisible(&c)}</code> }.into_any()
+            }
             Part::Row(n) if links => row_link(ctx, n).into_any(),
             Part::Row(n) => model::thousands(n).into_any(),
         })

@@ -4,8 +4,8 @@
 use super::email;
 use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
-use crate::registry::Code;
 use crate::header::ColumnKind;
+use crate::registry::Code;
 use crate::rules::{Ctx, Sink};
 
 /// Reports an address whose domain is a known misspelling of a common mail domain. `address`
@@ -157,17 +157,34 @@ mod tests {
 
     #[test]
     fn with_an_export_the_suggestion_is_the_persons_address_there() {
-        let export = "primary_email_address,unique_user_id\nsam.rivera@northwindtraders.com,104537\n";
+        let export =
+            "primary_email_address,unique_user_id\nsam.rivera@northwindtraders.com,104537\n";
         let roster = std::sync::Arc::new(crate::Roster::read(export.as_bytes(), None));
         let file = "primary_email_address,unique_user_id\nsam.rivera@gmial.com,104537\nann.lee@gmial.com,104538\n";
-        let options = crate::Options { roster: Some(roster), ..crate::Options::default() };
+        let options = crate::Options {
+            roster: Some(roster),
+            ..crate::Options::default()
+        };
         let report = crate::check(file.as_bytes(), options);
         let r004: Vec<_> = report.findings.iter().filter(|f| f.code == R004).collect();
         assert_eq!(r004.len(), 2);
-        let after = |f: &crate::Finding| f.fix.as_ref().map(|x| x.after.clone()).unwrap_or_default();
-        assert!(after(r004[0]).contains("sam.rivera@northwindtraders.com"), "{}", after(r004[0]));
-        assert!(r004[0].message.contains("your user export has this person"), "{}", r004[0].message);
-        assert!(after(r004[1]).contains("ann.lee@gmail.com"), "not in the export: {}", after(r004[1]));
+        let after =
+            |f: &crate::Finding| f.fix.as_ref().map(|x| x.after.clone()).unwrap_or_default();
+        assert!(
+            after(r004[0]).contains("sam.rivera@northwindtraders.com"),
+            "{}",
+            after(r004[0])
+        );
+        assert!(
+            r004[0].message.contains("your user export has this person"),
+            "{}",
+            r004[0].message
+        );
+        assert!(
+            after(r004[1]).contains("ann.lee@gmail.com"),
+            "not in the export: {}",
+            after(r004[1])
+        );
         // Without the export, the known-misspelling suggestion.
         let plain = crate::check(file.as_bytes(), crate::Options::default());
         let f = plain.findings.iter().find(|f| f.code == R004).unwrap();

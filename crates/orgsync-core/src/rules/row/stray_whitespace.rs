@@ -106,12 +106,19 @@ mod tests {
     fn the_message_quotes_the_value_as_in_the_file() {
         assert_eq!(super::as_in_file(" Patel "), " Patel ");
         assert_eq!(super::as_in_file("Ann\u{a0}"), "Ann\\u{a0}");
-        assert_eq!(super::as_in_file("a\tb\r\n\u{200b}"), "a\\tb\\r\\n\\u{200b}");
+        assert_eq!(
+            super::as_in_file("a\tb\r\n\u{200b}"),
+            "a\\tb\\r\\n\\u{200b}"
+        );
         let report = crate::check(
             b"primary_email_address,preferred_last_name\nann@x.com,Patel \n",
             crate::Options::default(),
         );
-        let f = report.findings.iter().find(|f| f.code == R012).expect("R012");
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.code == R012)
+            .expect("R012");
         assert!(f.message.starts_with("`Patel ` has"), "{}", f.message);
     }
     use crate::rules::row::test_support::*;
