@@ -11,13 +11,14 @@ use super::text;
 use crate::model;
 use crate::view::{FindingGroup, ReportView};
 
-/// The finding that makes a file impossible to check: `F003` (not text) or `F005` (empty, or a
+/// The finding that makes a file impossible to check: `F003` (not text), `F019` (an encrypted
+/// workbook), `F023` (a workbook too large to read) or `F005` (empty, or a
 /// header with no user rows).
 pub(super) fn blocking(report: &ReportView) -> Option<&FindingGroup> {
     report
         .groups
         .iter()
-        .find(|g| g.code == "F003")
+        .find(|g| matches!(g.code.as_str(), "F003" | "F019" | "F023"))
         .or_else(|| report.groups.iter().find(|g| g.code == "F005"))
 }
 
@@ -53,7 +54,11 @@ pub(super) fn Unreadable(report: Arc<ReportView>) -> impl IntoView {
         .or_else(|| group.messages.first().map(|(m, _)| m.clone()))
         .unwrap_or_default();
     let empty = group.code == "F005";
-    let what = if f.bytes == 0 {
+    // An encrypted workbook (F019) or one too large to read (F023): a workbook all the same.
+    let workbook = matches!(group.code.as_str(), "F019" | "F023");
+    let what = if workbook {
+        format!("a workbook of {}", model::bytes(f.bytes))
+    } else if f.bytes == 0 {
         "an empty file (0 bytes)".to_string()
     } else if empty {
         format!("a text file of {} with no user rows", model::bytes(f.bytes))
@@ -70,7 +75,7 @@ pub(super) fn Unreadable(report: Arc<ReportView>) -> impl IntoView {
     view! {
         <section class="card failed unreadable" data-testid="unreadable" data-code=group.code.clone() role="alert" aria-labelledby="unreadable-title">
             <p class="eyebrow">"Checked " <strong>{f.name.clone()}</strong> {format!(" — {what}")}</p>
-            <h2 id="unreadable-title">{if empty { "This file has no users to check" } else { "This file cannot be checked" }}</h2>
+            <h2 id="unreadable-title">{if empty { "This file has no users to check" } else if workbook { "This workbook cannot be read" } else { "This file cannot be checked" }}</h2>
             <p data-testid="unreadable-why">{text::message_plain(&message)} <span class="code-chip" title="The rule's code">{group.code.clone()}</span></p>
             {(!group.tip.is_empty()).then(|| view! {
                 <p class="tip"><strong>"What to do: "</strong>{text::message_plain(&group.tip)}</p>
