@@ -309,6 +309,8 @@ describe('decisions, what is left, files that cannot be checked', () => {
     const groups = page.locator(`[data-testid="finding-group"][data-code="${code}"]`);
     for (let i = 0; i < await groups.count(); i++) await groups.nth(i).locator(':scope > details > summary').click();
     const boxes = page.locator(`[data-testid="fix-row"][data-code="${code}"]`);
+    // A group's rows are built when it opens, after the click returns: wait for the first.
+    await boxes.first().waitFor({ timeout: 10_000 }).catch(() => {});
     const n = await boxes.count();
     assert.ok(n > 0, `${code} has rows to decide`);
     for (let i = 0; i < n; i++) await boxes.nth(i).check();
