@@ -127,7 +127,20 @@ class WebKit {
   async waitFor(css, timeout = 60_000) {
     await until(css, () => this.eval((c) => document.querySelector(c) !== null, css).catch(() => false), timeout);
   }
-  async click(css) { await this.cmd('POST', `/element/${await this.element(css)}/click`, {}); }
+  // WebKitWebDriver clicks at the element's centre as laid out when the command arrives; while the
+  // page is still laying its results out the point can land beside the button (seen once in a
+  // full CI run: a download click that reached nothing). The element's own click() runs the same
+  // handler and cannot miss.
+  async click(css) {
+    const clicked = await this.eval((c) => {
+      const el = document.querySelector(c);
+      if (!el) return false;
+      el.scrollIntoView({ block: 'center' });
+      el.click();
+      return true;
+    }, css);
+    if (!clicked) throw new Error(`no element matches ${css}`);
+  }
   async upload(css, path) { await this.cmd('POST', `/element/${await this.element(css)}/value`, { text: path }); }
   async eval(fn, ...args) {
     // Awaits a returned promise (W3C WebDriver), and passes errors back as values so they are

@@ -148,6 +148,8 @@ for (const engine of ENGINES) {
       await b.eval(captureDownloads);
       await b.click('[data-testid="sample-button"]');
       assert.deepEqual(await summary(b), expectedCounts(SAMPLE));
+      // The page has finished laying out its results once it says what is left after the fixes.
+      await b.waitFor('[data-testid="left"] [data-errors]', 60_000);
       const cliOut = cliOutputs(SAMPLE, `sample-${engine}`);
       const corrected = await download(b, 'download-corrected');
       assert.equal(corrected.name, 'sample-with-mistakes.corrected.csv');
