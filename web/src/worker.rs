@@ -204,7 +204,10 @@ fn on_message(event: MessageEvent) {
             };
             let split = split && export.is_none();
             wasm_bindgen_futures::spawn_local(async move {
-                finish(job, check(job, file, export, (known_groups, sheet), split, encoding).await)
+                finish(
+                    job,
+                    check(job, file, export, (known_groups, sheet), split, encoding).await,
+                )
             })
         }
         (
@@ -627,7 +630,9 @@ async fn check_part(
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster: None,
-        encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
+        encoding: encoding
+            .as_deref()
+            .and_then(orgsync_core::Encoding::for_label),
         sheet: None,
     };
     let checker = cut.and_then(|_| orgsync_core::Checker::part(options, &head));
@@ -731,7 +736,9 @@ async fn check(
         known_groups,
         max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
         roster,
-        encoding: encoding.as_deref().and_then(orgsync_core::Encoding::for_label),
+        encoding: encoding
+            .as_deref()
+            .and_then(orgsync_core::Encoding::for_label),
         sheet,
     };
     LAST_OPTIONS.with(|o| *o.borrow_mut() = Some(options.clone()));

@@ -649,17 +649,15 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
                     ))
                 })?);
             }
-            "sheet" => {
-                opts.check.sheet = Some(match v.as_f64() {
-                    Some(n) => number_text(n),
-                    None => string(&v, "options.sheet").map_err(|_| {
-                        JsError::new(&format!(
-                            "options.sheet must be a sheet's name or number (1 is the first), not {}",
-                            describe(&v)
-                        ))
-                    })?,
-                })
-            }
+            "sheet" => opts.check.sheet = Some(match v.as_f64() {
+                Some(n) => number_text(n),
+                None => string(&v, "options.sheet").map_err(|_| {
+                    JsError::new(&format!(
+                        "options.sheet must be a sheet's name or number (1 is the first), not {}",
+                        describe(&v)
+                    ))
+                })?,
+            }),
             "maxFindingsPerCode" => {
                 opts.check.max_findings_per_code = if v.as_string().as_deref() == Some("all") {
                     None
