@@ -362,6 +362,26 @@ describe('compare with your current users', () => {
     await page.close();
   });
 
+  test('group permissions against the export\'s groups (R008) with no glossary typed, as the CLI', async () => {
+    // The export's `group:` columns are the account's groups: the page, like `orgsync check
+    // --roster`, checks group-permission tokens against them when the admin typed no glossary.
+    const exportFile = join(work, 'export-with-groups.csv');
+    writeFileSync(exportFile, 'invited_email_address,preferred_first_name,group:Sales,group:Support EMEA\r\n'
+      + 'jane.doe@acme.com,Jane,yes,\r\nomar.haddad@acme.com,Omar,,yes\r\n');
+    const upload = join(work, 'upload-group-permissions.csv');
+    writeFileSync(upload, 'primary_email_address,preferred_first_name,group_permission_view_reports,group_permission_manage_users\r\n'
+      + 'jane.doe@acme.com,Jane,group:Sales,group:Support EMEA\r\n'
+      + 'omar.haddad@acme.com,Omar,group:Finance,\r\n'
+      + 'lea.wagner@acme.com,Lea,group:Sales;group:Marketing,group:Sales\r\n');
+    const page = await openPage();
+    await page.setInputFiles('[data-testid="roster-input"]', exportFile);
+    await rosterSummary(page);
+    await page.setInputFiles('[data-testid="file-input"]', upload);
+    const json = await assertSameAsCli(page, upload, exportFile);
+    assert.equal(json.summary.by_code.R008, 2, 'group:Finance and group:Marketing are groups the export does not have');
+    await page.close();
+  });
+
   test('a file that is not a user export: its problem shows, nothing is compared', async () => {
     const notExport = join(work, 'departments.csv');
     writeFileSync(notExport, 'name,department\r\nJane Doe,Sales\r\nOmar Haddad,Engineering\r\n');

@@ -64,6 +64,8 @@ test("the export's group columns are the known groups unless knownGroups is give
   const roster = "invited_email_address,group:Sales\r\njane@acme.com,yes\r\n";
   const upload = "primary_email_address,group_permission_view_reports\r\njane@acme.com,group:Sales\r\njohn@acme.com,group:Marketing\r\n";
   assert.equal(api.check(upload, { roster }).summary.by_code.R008, 1);
+  // An empty list is no glossary given, as the CLI's empty `--groups` file: the export's serve.
+  assert.equal(api.check(upload, { roster, knownGroups: [] }).summary.by_code.R008, 1);
   assert.equal(api.check(upload, { roster, knownGroups: ["Sales", "Marketing"] }).summary.by_code.R008, undefined);
 });
 

@@ -38,9 +38,9 @@ const SLICE: u64 = 2 << 20;
 /// What a failed read says (a file moved or changed after it was picked cannot be read).
 const UNREADABLE: &str = "The file could not be read (was it moved or changed?)";
 /// The engine keeps at most this many findings per rule for the page; counts stay exact. The
-/// CLI's default (`orgsync check --format json`, `fix --json`), so the JSON download is the file
-/// the CLI writes, and a file where every row is wrong stays within a few hundred MiB.
-pub const MAX_FINDINGS_PER_CODE: usize = 10_000;
+/// engine's default, the CLI's and the JS API's (`orgsync check --format json`, `fix --json`), so
+/// the JSON download is the file the CLI writes.
+pub const MAX_FINDINGS_PER_CODE: usize = orgsync_core::DEFAULT_MAX_FINDINGS_PER_CODE;
 /// A download is gathered in wasm memory this many bytes at a time, then handed to JavaScript.
 const DOWNLOAD_BUFFER: usize = 1 << 20;
 /// The fix pass gets a slice this much at a time: its outputs for one piece are at most ~30
@@ -627,14 +627,12 @@ async fn check_part(
     let head = read_range(&file, 0, (orgsync_core::PART_HEAD as u64).min(size)).await?;
     let options = orgsync_core::Options {
         file_name: Some(file.name()),
-        known_groups,
-        max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
-        roster: None,
         encoding: encoding
             .as_deref()
             .and_then(orgsync_core::Encoding::for_label),
-        sheet: None,
-    };
+        ..orgsync_core::Options::new()
+    }
+    .with_known_groups(known_groups);
     let checker = cut.and_then(|_| orgsync_core::Checker::part(options, &head));
     drop(head);
     let (Some(cut), Some(mut checker)) = (cut, checker) else {
@@ -731,16 +729,18 @@ async fn check(
             None
         }
     };
+    // With no glossary typed, the export's `group:` columns are R008's (the engine's rule, as
+    // the CLI's `--roster`).
     let options = orgsync_core::Options {
         file_name: Some(file.name()),
-        known_groups,
-        max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
-        roster,
         encoding: encoding
             .as_deref()
             .and_then(orgsync_core::Encoding::for_label),
         sheet,
-    };
+        ..orgsync_core::Options::new()
+    }
+    .with_known_groups(known_groups)
+    .with_roster(roster);
     LAST_OPTIONS.with(|o| *o.borrow_mut() = Some(options.clone()));
     let mut checker = orgsync_core::Checker::new(options);
     let size = file.size() as u64;
@@ -1138,10 +1138,7 @@ async fn warm_up() {
         return;
     };
     let head = &bytes[..orgsync_core::PART_HEAD.min(bytes.len())];
-    let options = || orgsync_core::Options {
-        max_findings_per_code: Some(MAX_FINDINGS_PER_CODE),
-        ..orgsync_core::Options::default()
-    };
+    let options = orgsync_core::Options::new;
     let mut rows = 0;
     for _ in 0..warm::ROUNDS {
         let mut first = orgsync_core::Checker::new(options());

@@ -29,21 +29,23 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let mut source = Source::new(&args.file);
     let human = args.format == Format::Human;
     let roster = crate::roster::prepare(&args.file, args.roster.as_ref(), args.preview.as_ref())?;
+    // The terminal shows a few findings per rule unless --verbose; JSON and --verbose keep up to
+    // the cap. The counts stay exact either way.
+    let cap = match args.max_findings_per_code.0 {
+        cap if human && !args.verbose => {
+            Some(cap.map_or(render::SHOWN_PER_RULE, |n| n.min(render::SHOWN_PER_RULE)))
+        }
+        cap => cap,
+    };
     let options = Options {
         file_name: source.name(),
-        known_groups: crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref()),
-        roster,
         encoding: args.encoding,
-        // The terminal shows a few findings per rule unless --verbose; JSON and --verbose keep
-        // up to the cap. The counts stay exact either way.
-        max_findings_per_code: match args.max_findings_per_code.0 {
-            cap if human && !args.verbose => {
-                Some(cap.map_or(render::SHOWN_PER_RULE, |n| n.min(render::SHOWN_PER_RULE)))
-            }
-            cap => cap,
-        },
         sheet: args.sheet.clone(),
-    };
+        ..Options::new()
+    }
+    .with_known_groups(known_groups(args.groups.as_ref())?)
+    .with_roster(roster)
+    .with_max_findings_per_code(cap);
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.preview {
         write_preview(&mut source, &report, path)?;

@@ -79,7 +79,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     let mut source = Source::new(&args.file);
     let roster = crate::roster::prepare(&args.file, args.roster.as_ref(), args.preview.as_ref())?;
-    let groups = crate::roster::groups(known_groups(args.groups.as_ref())?, roster.as_ref());
+    let groups = known_groups(args.groups.as_ref())?;
     let fix_options = FixOptions {
         no_fix: flatten(&args.no_fix),
         suggested: if args.suggested {
@@ -117,16 +117,17 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     // fix pass re-derives every finding for the outputs).
     let options = Options {
         file_name: source.name(),
-        known_groups: groups.clone(),
-        roster: roster.clone(),
         encoding: args.encoding,
-        max_findings_per_code: if args.json.is_some() {
-            args.max_findings_per_code.0
-        } else {
-            Some(100)
-        },
         sheet: args.sheet.clone(),
-    };
+        ..Options::new()
+    }
+    .with_known_groups(groups.clone())
+    .with_roster(roster.clone())
+    .with_max_findings_per_code(if args.json.is_some() {
+        args.max_findings_per_code.0
+    } else {
+        Some(100)
+    });
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.json {
         let mut out = Output::create(path)?;
@@ -171,14 +172,16 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
                 .iter()
                 .any(|f| f.code == Code::F001 && f.line.is_some())
         });
-    let mut recheck = Checker::new(Options {
-        file_name: recheck_name,
-        known_groups: groups,
-        roster,
-        max_findings_per_code: Some(100),
-        encoding: kept,
-        sheet: None,
-    });
+    let mut recheck = Checker::new(
+        Options {
+            file_name: recheck_name,
+            encoding: kept,
+            ..Options::new()
+        }
+        .with_known_groups(groups)
+        .with_roster(roster)
+        .with_max_findings_per_code(Some(100)),
+    );
     // The check of the corrected bytes runs on a thread of its own, fed the chunks as they are
     // written: on a machine with two cores it costs no wall time beside the fix pass.
     let (to_recheck, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);

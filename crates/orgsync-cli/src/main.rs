@@ -96,7 +96,7 @@ pub(crate) struct CheckArgs {
     /// Keep at most N findings of each rule in the report; counts stay exact and the report says
     /// how many were left out. `all` keeps every finding: memory then grows with the findings
     /// (about 0.75 GiB a million; see RELIABILITY.md).
-    #[arg(long, value_name = "N|all", default_value = DEFAULT_MAX_FINDINGS_PER_CODE, value_parser = parse_cap)]
+    #[arg(long, value_name = "N|all", default_value_t = Cap(Some(orgsync_core::DEFAULT_MAX_FINDINGS_PER_CODE)), value_parser = parse_cap)]
     pub max_findings_per_code: Cap,
     /// The account's current users: a user export CSV from the admin center (People > Users >
     /// Download all users). Turns on rules P001–P005 and the preview of what the upload does to
@@ -166,7 +166,7 @@ pub(crate) struct FixArgs {
     #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
     pub encoding: Option<Encoding>,
 
-    #[arg(long, value_name = "N|all", default_value = DEFAULT_MAX_FINDINGS_PER_CODE, value_parser = parse_cap)]
+    #[arg(long, value_name = "N|all", default_value_t = Cap(Some(orgsync_core::DEFAULT_MAX_FINDINGS_PER_CODE)), value_parser = parse_cap)]
     pub max_findings_per_code: Cap,
     /// The account's current users (a user export), as for `check`.
     #[arg(long, value_name = "EXPORT.csv")]
@@ -203,15 +203,19 @@ pub(crate) struct TemplateArgs {
     pub output: Option<PathBuf>,
 }
 
-/// Findings of one rule the JSON report (and `check --verbose`) keep by default. The counts stay
-/// exact beyond it. Ten thousand examples of one mistake are more than anyone reads, and they
-/// bound memory: a finding costs about 0.75 KiB held and written as JSON, so a million rows where
-/// every cell is wrong take 101 MiB instead of 8.7 GiB (RELIABILITY.md).
-pub(crate) const DEFAULT_MAX_FINDINGS_PER_CODE: &str = "10000";
-
 /// `--max-findings-per-code`: a number, or `all` (no cap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Cap(pub Option<usize>);
+
+/// The default, `orgsync_core::DEFAULT_MAX_FINDINGS_PER_CODE`, as `--help` shows it.
+impl std::fmt::Display for Cap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("all"),
+        }
+    }
+}
 
 fn parse_cap(s: &str) -> std::result::Result<Cap, String> {
     if s.eq_ignore_ascii_case("all") {

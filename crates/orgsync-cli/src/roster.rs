@@ -40,14 +40,6 @@ fn load(path: Option<&PathBuf>) -> Result<Option<Arc<Roster>>> {
     Ok(Some(Arc::new(reader.finish())))
 }
 
-/// The known groups for R008: `--groups` when given, else the export's `group:` columns.
-pub(crate) fn groups(given: Vec<String>, roster: Option<&Arc<Roster>>) -> Vec<String> {
-    match roster {
-        Some(r) if given.is_empty() => r.groups(),
-        _ => given,
-    }
-}
-
 /// The export's own facts and problems, then the preview in words (human format).
 pub(crate) fn human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let Some(roster) = &report.roster else {

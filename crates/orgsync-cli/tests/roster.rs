@@ -177,6 +177,36 @@ fn the_export_gives_the_known_groups_unless_groups_is_given() {
     ]);
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v["summary"]["by_code"]["R008"], 1, "{v}");
+    // `fix` takes the same default (its JSON report is the check pass's).
+    let json = out.path().join("fix.json");
+    let o = run(&[
+        "fix",
+        "--roster",
+        s(&export),
+        "--json",
+        s(&json),
+        "-o",
+        s(&out.path().join("corrected.csv")),
+        s(&upload),
+    ]);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+    let v: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).expect("json");
+    assert_eq!(v["summary"]["by_code"]["R008"], 1, "{v}");
+    // A glossary given replaces the export's groups.
+    let groups = out.path().join("groups.txt");
+    std::fs::write(&groups, "Sales\nMarketing\n").unwrap();
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "--roster",
+        s(&export),
+        "--groups",
+        s(&groups),
+        s(&upload),
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["summary"]["by_code"]["R008"], Value::Null, "{v}");
 }
 
 #[test]

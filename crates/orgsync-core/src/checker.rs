@@ -54,7 +54,8 @@ struct State {
 
 impl Checker {
     /// A checker with these options.
-    pub fn new(options: Options) -> Checker {
+    pub fn new(mut options: Options) -> Checker {
+        options.apply_roster_groups();
         let mut pipeline = Pipeline::with_encoding(options.encoding);
         pipeline.book.sheet = options.sheet.clone();
         Checker {

@@ -232,7 +232,7 @@ export interface CheckOptions {
   maxFindingsPerCode?: number | "all";
   /** The account's current users: a user export CSV (bytes or text; `checkFile`/`fixFile` also
    *  take a Blob or File). Turns on rules P001–P005 and `report.preview`; its `group:` columns
-   *  serve as `knownGroups` when those are not given. */
+   *  serve as `knownGroups` when those are not given (absent or empty), as the CLI's `--roster`. */
   roster?: Input;
   /** The export's file name, shown in its findings. */
   rosterName?: string;
@@ -601,17 +601,12 @@ struct Opts {
     fix: core::FixOptions,
 }
 
-/// Findings of one code a report keeps unless `maxFindingsPerCode` says otherwise: the CLI's
-/// default, so a file where every row is wrong stays within a few hundred MiB.
-const DEFAULT_MAX_FINDINGS_PER_CODE: usize = 10_000;
-
 impl Default for Opts {
+    /// The engine's defaults: a report keeps `core::DEFAULT_MAX_FINDINGS_PER_CODE` findings of
+    /// a code unless `maxFindingsPerCode` says otherwise, as the CLI and the page.
     fn default() -> Self {
         Opts {
-            check: core::Options {
-                max_findings_per_code: Some(DEFAULT_MAX_FINDINGS_PER_CODE),
-                ..Default::default()
-            },
+            check: core::Options::new(),
             fix: core::FixOptions::default(),
         }
     }
@@ -629,15 +624,11 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
     };
     let mut roster: Option<JsValue> = None;
     let mut roster_name: Option<String> = None;
-    let mut groups_given = false;
     for (key, v) in entries(&obj) {
         match key.as_str() {
             "roster" => roster = Some(v),
             "rosterName" => roster_name = Some(string(&v, "options.rosterName")?),
-            "knownGroups" => {
-                groups_given = true;
-                opts.check.known_groups = strings(&v, "options.knownGroups")?
-            }
+            "knownGroups" => opts.check.known_groups = strings(&v, "options.knownGroups")?,
             "fileName" => opts.check.file_name = Some(string(&v, "options.fileName")?),
             "encoding" => {
                 let label = string(&v, "options.encoding")?;
@@ -696,11 +687,10 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
                 describe(&v)
             ))
         })?;
-        let r = reader.finish();
-        if !groups_given {
-            opts.check.known_groups = r.groups();
-        }
-        opts.check.roster = Some(std::sync::Arc::new(r));
+        // With no glossary given, the export's `group:` columns are R008's (the engine's rule).
+        opts.check = opts
+            .check
+            .with_roster(Some(std::sync::Arc::new(reader.finish())));
     } else if roster_name.is_some() {
         return Err(JsError::new(
             "options.rosterName names the user export given as options.roster, which is missing",
