@@ -23,21 +23,10 @@ fn groups(report: &Report) -> BTreeMap<(Severity, Code), Vec<&Finding>> {
     g
 }
 
-/// The header row's spreadsheet row number, when the file has one: row 1 unless blank rows
-/// (F008 findings) come before it.
+/// The header row's spreadsheet row number, when the file has one (the engine's: blank lines
+/// and a `sep=` line before it count, whatever the findings cap kept of F008).
 fn header_row(report: &Report) -> Option<u64> {
-    if report.file.columns == 0 {
-        return None;
-    }
-    let mut row = 1;
-    while report
-        .findings
-        .iter()
-        .any(|f| f.code == Code::F008 && f.row == Some(row))
-    {
-        row += 1;
-    }
-    Some(row)
+    report.file.header_row
 }
 
 /// The cells the shown findings need from the file: those a fix does not already quote, that

@@ -45,6 +45,10 @@ pub struct FileInfo {
     /// The header texts as written.
     #[serde(skip)]
     pub headers: Vec<String>,
+    /// The header's spreadsheet row, when the file has a header: 1, unless blank lines or
+    /// Excel's `sep=` line come first (a workbook: the sheet's row).
+    #[serde(skip)]
+    pub header_row: Option<u64>,
     /// For a workbook: its format, its sheets and the sheet read (absent for a CSV).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workbook: Option<crate::workbook::WorkbookInfo>,
@@ -78,6 +82,7 @@ impl FileInfo {
             headers: header
                 .map(|h| h.columns.iter().map(|c| c.raw.clone()).collect())
                 .unwrap_or_default(),
+            header_row: header.map(|h| h.row),
             workbook: p.book.info(),
         }
     }
@@ -258,5 +263,28 @@ impl Serialize for Report {
             st.serialize_field("preview", &self.preview)?;
         }
         st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, check};
+
+    fn header_row(text: &str, cap: Option<usize>) -> Option<u64> {
+        let options = Options::default().with_max_findings_per_code(cap);
+        check(text.as_bytes(), options).file.header_row
+    }
+
+    /// The header's row is the pipeline's fact, not a count of the F008 findings a cap may
+    /// have cut short.
+    #[test]
+    fn the_header_row_is_reported_whatever_the_cap() {
+        let body = "primary_email_address\r\njane@acme.com\r\n";
+        assert_eq!(header_row(body, None), Some(1));
+        let blanks = format!("{}{body}", "\r\n".repeat(7));
+        assert_eq!(header_row(&blanks, None), Some(8));
+        assert_eq!(header_row(&blanks, Some(1)), Some(8));
+        assert_eq!(header_row(&format!("sep=,\r\n{body}"), None), Some(2));
+        assert_eq!(header_row("", None), None);
     }
 }

@@ -320,6 +320,7 @@ impl RosterReader {
                         kind: FileKind::Users,
                         bytes: 0,
                         headers: Vec::new(),
+                        header_row: None,
                         workbook: None,
                     },
                     findings: Vec::new(),
