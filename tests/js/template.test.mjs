@@ -39,5 +39,6 @@ test("template and groupsFromExport refuse misuse with an Error", () => {
   assert.throws(() => api.template({ admins: "yes" }), /options.admins must be true or false, not a string/);
   assert.throws(() => api.template({ groups: "Sales" }), /options.groups must be an array of strings/);
   assert.throws(() => api.template("users"), /options must be an object/);
+  assert.throws(() => api.template({ licenses: ["acme_license_learning_status", "learning"] }), /`learning` is not a license header: write it as <budget group>_license_<license type>_status/);
   assert.throws(() => api.groupsFromExport(7), /must be a Uint8Array, an ArrayBuffer or a string, not a number/);
 });

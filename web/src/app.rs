@@ -2134,6 +2134,7 @@ fn Tools() -> impl IntoView {
     let admins = RwSignal::new(false);
     let licenses = RwSignal::new(ctx.embed.with_value(|e| e.licenses.join("\n")));
     let groups = RwSignal::new(String::new());
+    let template_error = RwSignal::new(None::<String>);
     let export_input = NodeRef::<html::Input>::new();
     let on_template = move |_| {
         let options = orgsync_core::TemplateOptions {
@@ -2146,11 +2147,14 @@ fn Tools() -> impl IntoView {
         } else {
             "orgsync-users-template.csv"
         };
-        save_text(
-            &orgsync_core::template(&options),
-            name,
-            "text/csv;charset=utf-8",
-        );
+        // The engine validates the license headers, as for the CLI and the JS API.
+        match orgsync_core::template(&options) {
+            Ok(text) => {
+                template_error.set(None);
+                save_text(&text, name, "text/csv;charset=utf-8");
+            }
+            Err(e) => template_error.set(Some(e.to_string())),
+        }
     };
     let on_export = move |_| {
         let Some(input) = export_input.get() else {
@@ -2225,6 +2229,7 @@ fn Tools() -> impl IntoView {
                         <textarea rows="3" placeholder="Sales EMEA" on:input=move |ev| groups.set(event_target_value(&ev))></textarea>
                     </label>
                 </div>
+                {move || template_error.get().map(|message| view! { <p class="error-text" role="alert" data-testid="template-error">{message}</p> })}
                 <button type="button" class="button primary" data-testid="download-template" on:click=on_template>"↓ Download template"</button>
             </details>
         </section>

@@ -297,26 +297,12 @@ pub(crate) fn known_groups(path: Option<&PathBuf>) -> Result<Vec<String>> {
 /// `orgsync template`.
 fn template(args: &TemplateArgs) -> Result<ExitCode> {
     use std::io::Write;
-    for h in &args.licenses {
-        let ok = matches!(
-            orgsync_core::classify(h),
-            orgsync_core::ColumnKind::License { .. }
-        ) && h.contains("_license_")
-            && h.ends_with("_status")
-            && h.trim() == h;
-        let bare = h.starts_with("license_") && h.ends_with("_status");
-        if !(ok || bare) {
-            return Err(Failure(format!(
-                "`{h}` is not a license header: write it as <budget group>_license_<license type>_status, \
-                 exactly as a user export of your account spells it (e.g. acme_license_learning_status)"
-            )));
-        }
-    }
     let text = orgsync_core::template(&orgsync_core::TemplateOptions {
         admins: args.admins,
         licenses: args.licenses.clone(),
         groups: args.groups.clone(),
-    });
+    })
+    .map_err(|e| Failure(e.to_string()))?;
     if args.licenses.is_empty() {
         let mut err = anstream::stderr();
         let _ = writeln!(

@@ -57,7 +57,7 @@ pub use roster::{Change, ChangeKind, Preview, PreviewTotals, Roster, RosterCount
 pub use rows::{RowReader, Rows};
 pub use split::{PART_HEAD, Part, Unmerged, cut_point};
 pub use summary::{Actions, Tally};
-pub use template::{ADMIN_COLUMNS, TemplateOptions, USER_COLUMNS, template};
+pub use template::{ADMIN_COLUMNS, TemplateError, TemplateOptions, USER_COLUMNS, template};
 #[cfg(feature = "workbook")]
 pub use workbook::MAX_WORKBOOK_BYTES;
 pub use workbook::WorkbookInfo;

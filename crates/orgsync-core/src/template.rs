@@ -53,7 +53,41 @@ pub const ADMIN_COLUMNS: &[&str] = &[
     "group_permission_view_reports",
 ];
 
-/// The template's header row as CSV text ending in CRLF.
+/// A license header a template cannot have: every face shows this message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    /// The license header as given.
+    pub license: String,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` is not a license header: write it as <budget group>_license_<license type>_status, \
+             exactly as a user export of your account spells it (e.g. acme_license_learning_status)",
+            self.license
+        )
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// Whether a license header given for a template is one: `<budget group>_license_<license
+/// type>_status` (or the bare `license_<type>_status`), without surrounding spaces.
+fn is_license_header(h: &str) -> bool {
+    let named = matches!(
+        crate::header::classify(h),
+        crate::header::ColumnKind::License { .. }
+    ) && h.contains("_license_")
+        && h.ends_with("_status")
+        && h.trim() == h;
+    let bare = h.starts_with("license_") && h.ends_with("_status");
+    named || bare
+}
+
+/// The template's header row as CSV text ending in CRLF; an error names the first license header
+/// that is not one.
 ///
 /// ```
 /// use orgsync_core::{TemplateOptions, template};
@@ -61,14 +95,20 @@ pub const ADMIN_COLUMNS: &[&str] = &[
 ///     licenses: vec!["acme_license_learning_status".into()],
 ///     groups: vec!["Sales".into()],
 ///     ..TemplateOptions::default()
-/// });
+/// })
+/// .unwrap();
 /// assert_eq!(
 ///     csv,
 ///     "primary_email_address,preferred_first_name,preferred_last_name,work_title,\
 ///      unique_user_id,acme_license_learning_status,group:Sales\r\n"
 /// );
 /// ```
-pub fn template(options: &TemplateOptions) -> String {
+pub fn template(options: &TemplateOptions) -> Result<String, TemplateError> {
+    if let Some(bad) = options.licenses.iter().find(|h| !is_license_header(h)) {
+        return Err(TemplateError {
+            license: bad.clone(),
+        });
+    }
     let mut headers: Vec<String> = USER_COLUMNS.iter().map(|s| s.to_string()).collect();
     for license in &options.licenses {
         push_unique(&mut headers, license.trim().to_string());
@@ -91,7 +131,7 @@ pub fn template(options: &TemplateOptions) -> String {
         push_field(&mut out, h);
     }
     out.push_str("\r\n");
-    out
+    Ok(out)
 }
 
 /// Adds a header unless it is empty or already there (group names compare case-insensitively,
@@ -129,14 +169,14 @@ mod tests {
     #[test]
     fn users_template_is_the_user_columns() {
         assert_eq!(
-            template(&TemplateOptions::default()),
+            template(&TemplateOptions::default()).unwrap(),
             "primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id\r\n"
         );
     }
 
     #[test]
     fn admins_template_adds_the_eight_permission_columns() {
-        let t = template(&opts(true, &["acme_license_learning_status"], &[]));
+        let t = template(&opts(true, &["acme_license_learning_status"], &[])).unwrap();
         let cols: Vec<&str> = t.trim_end().split(',').collect();
         assert_eq!(cols.len(), 5 + 1 + 8);
         assert_eq!(cols[5], "acme_license_learning_status");
@@ -155,7 +195,8 @@ mod tests {
                 "Group:R&D, EMEA",
                 "",
             ],
-        ));
+        ))
+        .unwrap();
         assert_eq!(
             t,
             "primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,\
@@ -169,7 +210,8 @@ mod tests {
             true,
             &["acme_license_learning_status"],
             &["Sales", "Customer Success"],
-        ));
+        ))
+        .unwrap();
         let report = crate::check(t.as_bytes(), crate::Options::default());
         assert!(
             report
@@ -180,5 +222,26 @@ mod tests {
             report.findings
         );
         assert_eq!(report.file.columns, 5 + 1 + 2 + 8);
+    }
+
+    #[test]
+    fn a_license_header_that_is_not_one_is_an_error() {
+        for bad in [
+            "learning",
+            "acme_license_learning",
+            " acme_license_learning_status",
+            "acme_learning_status",
+        ] {
+            let e =
+                template(&opts(false, &["acme_license_learning_status", bad], &[])).unwrap_err();
+            assert_eq!(e.license, bad);
+            assert!(e.to_string().contains("is not a license header"), "{e}");
+        }
+        for good in [
+            "license_learning_status",
+            "Sales_license_LinkedIn Learning_status",
+        ] {
+            assert!(template(&opts(false, &[good], &[])).is_ok(), "{good}");
+        }
     }
 }

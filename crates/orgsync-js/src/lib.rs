@@ -320,7 +320,8 @@ pub fn rules() -> JsValue {
     json(&serde_json::to_string(core::rules()).unwrap_or_else(|_| "[]".into()))
 }
 
-/// A blank Org Sync file: the template's header row as CSV text ending in CRLF.
+/// A blank Org Sync file: the template's header row as CSV text ending in CRLF. Throws when a
+/// license header is not one (`<budget group>_license_<license type>_status`), as the CLI.
 #[wasm_bindgen]
 pub fn template(
     #[wasm_bindgen(unchecked_param_type = "TemplateOptions")] options: Option<JsValue>,
@@ -347,7 +348,7 @@ pub fn template(
             }
         }
     }
-    Ok(core::template(&opts))
+    core::template(&opts).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The account's group names from a user export (its `group:` headers) or a list with one
