@@ -5,7 +5,7 @@ import { api } from "./helpers.mjs";
 test("rules() lists the catalogue in its order: F, H, R, X, then P, each by number", () => {
   const rules = api.rules();
   assert.equal(rules.length, 71);
-  assert.deepEqual(Object.keys(rules[0]).sort(), ["code", "doc", "fix", "name", "severity"]);
+  assert.deepEqual(Object.keys(rules[0]).sort(), ["code", "doc", "fix", "name", "scope", "severity", "title"]);
   const codes = rules.map((r) => r.code);
   const section = (c) => "FHRXP".indexOf(c[0]);
   assert.deepEqual(codes, [...codes].sort((a, b) => section(a) - section(b) || a.localeCompare(b)));
@@ -15,6 +15,9 @@ test("rules() lists the catalogue in its order: F, H, R, X, then P, each by numb
   assert.equal(r002.severity, "error");
   assert.equal(r002.fix, "none");
   assert.match(r002.doc, /R002/);
+  assert.equal(r002.scope, "row");
+  assert.equal(r002.title, "Invalid email address");
+  assert.deepEqual([...new Set(rules.map((r) => r.scope))], ["file", "header", "row", "cross", "roster"]);
   assert.equal(rules.find((r) => r.code === "R005").fix, "safe-or-suggested");
 });
 

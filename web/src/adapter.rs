@@ -80,10 +80,9 @@ pub fn flatten(report: &Report) -> Vec<Flat<'_>> {
                 header,
                 // A row finding carries its cell's value; a header finding is about the header
                 // text itself.
-                value: f
-                    .value
-                    .as_deref()
-                    .or_else(|| header.filter(|_| f.code.as_str().starts_with('H'))),
+                value: f.value.as_deref().or_else(|| {
+                    header.filter(|_| f.code.rule().scope == orgsync_core::Scope::Header)
+                }),
                 message: &f.message,
                 tip: &f.tip,
                 fix: f.fix.as_ref().map(|fix| {

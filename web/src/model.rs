@@ -518,90 +518,19 @@ pub fn page_tip(tip: &str) -> String {
     .replace("`orgsync rules`", "the rule's documentation on this page")
 }
 
-/// A rule's title in plain words, for an admin who does not know the codes. `column` (when the
-/// findings are about one column) completes titles that end in "in".
+/// A rule's title in plain words, for an admin who does not know the codes (the engine's
+/// registry holds them beside each rule's name). `column` (when the findings are about one
+/// column) completes the titles of rules about a column's cells.
 pub fn rule_title(code: &str, column: Option<&str>) -> String {
-    let (words, in_column) = match code {
-        "F001" => ("Text encoding is not UTF-8", false),
-        "F002" => ("File starts with a byte-order mark", false),
-        "F003" => ("Not a CSV file", false),
-        "F004" => ("Wrong separator between fields", false),
-        "F005" => ("No users in the file", false),
-        "F006" => ("Quote marks out of place", true),
-        "F007" => ("Row with too many or too few fields", false),
-        "F008" => ("Blank row", false),
-        "F009" => ("Mixed line endings", false),
-        "F010" => ("File name does not end in .csv", false),
-        "F011" => ("A user-deletion file", false),
-        "F012" => ("Cell longer than Excel allows", true),
-        "F013" => ("More columns than Excel allows", false),
-        "F014" => ("Row too long to read", false),
-        "F015" => ("Excel's sep= line before the header", false),
-        "F016" => ("Bytes that are not text in the file's encoding", false),
-        "F017" => ("Workbook read: which sheet", false),
-        "F018" => ("No sheet with data to read", false),
-        "F019" => ("Workbook protected by a password", false),
-        "F020" => ("Number Excel already rounded", true),
-        "F021" => ("Merged or hidden cells", false),
-        "F022" => ("Cells outside the table", false),
-        "F023" => ("Workbook too large to read", false),
-        "F024" => ("Formula without a saved value", true),
-        "H001" => ("Header not in lowercase", true),
-        "H002" => ("Spaces around a header", true),
-        "H003" => ("No email or unique_user_id column", false),
-        "H004" => ("The same header twice", true),
-        "H005" => ("Header the uploader does not know", true),
-        "H006" => ("License header not understood", true),
-        "H007" => ("License header written differently", true),
-        "H008" => ("Group header not understood", true),
-        "H009" => ("Attribute header not understood", true),
-        "H010" => ("Column without a header", true),
-        "H011" => ("Email change missing a column", false),
-        "H012" => ("Id change missing a column", false),
-        "H013" => ("Two email columns", false),
-        "H014" => ("No name columns", false),
-        "H015" => ("Admin columns in a users file", false),
-        "R001" => ("Row without an email or id", false),
-        "R002" => ("Invalid email address", true),
-        "R003" => ("Email address needs cleaning up", true),
-        "R004" => ("Misspelt email domain", true),
-        "R005" => ("License value not understood", true),
-        "R006" => ("Yes/no value not understood", true),
-        "R007" => ("Group permission not understood", true),
-        "R008" => ("Group the account may not have", true),
-        "R009" => ("Unique id not usable", true),
-        "R010" => ("Value damaged by Excel", true),
-        "R011" => ("Re-upload value not understood", true),
-        "R012" => ("Stray spaces", true),
-        "R013" => ("Garbled characters", true),
-        "R014" => ("Value that looks like a formula", true),
-        "R015" => ("Admin without a license", false),
-        "R016" => ("Row that changes nothing", false),
-        "R017" => ("Inactive license for a new user", true),
-        "R018" => ("Attribute value not understood", true),
-        "R019" => ("Columns that look swapped", false),
-        "R020" => ("The same value spelt several ways", true),
-        "X001" => ("Same email address on several rows", true),
-        "X002" => ("Same unique id on several rows", true),
-        "X003" => ("Email and id name different people", false),
-        "X004" => ("Possibly the same person twice", false),
-        "X005" => ("Same name, different email", false),
-        "X006" => ("Empty column", true),
-        "X007" => ("Rows changing the same user", false),
-        "P001" => ("New user", false),
-        "P002" => ("Removes a license", true),
-        "P003" => ("Might create a second profile", false),
-        "P004" => ("Email and id are two different users", false),
-        "P005" => ("No change for this user", false),
-        _ => ("", false),
-    };
-    if words.is_empty() {
-        return code.to_string();
-    }
-    match column.filter(|_| in_column) {
-        Some(c) => format!("{words} in {c}"),
-        None => words.to_string(),
-    }
+    code.parse::<orgsync_core::Code>()
+        .map_or_else(|_| code.to_string(), |c| c.rule().title_in(column))
+}
+
+/// What a rule's findings are about (the engine's registry), for a code the report carries.
+pub fn rule_scope(code: &str) -> Option<orgsync_core::Scope> {
+    code.parse::<orgsync_core::Code>()
+        .ok()
+        .map(|c| c.rule().scope)
 }
 
 /// A one-line explanation of a line of "What this upload will do".

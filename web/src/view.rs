@@ -563,7 +563,8 @@ pub fn grid(findings: &[Flat<'_>]) -> (Vec<ProblemRow>, u64) {
 /// comparison with a user export (P001 a new user, P005 no change) are facts about the account,
 /// not problems of the row: with an export nearly every row has one, and the preview lists them.
 fn in_grid(f: &Flat<'_>) -> bool {
-    !(f.severity == Sev::Info && f.code.starts_with('P'))
+    !(f.severity == Sev::Info
+        && crate::model::rule_scope(f.code) == Some(orgsync_core::Scope::Roster))
 }
 
 #[cfg(test)]

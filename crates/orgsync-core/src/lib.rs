@@ -51,7 +51,7 @@ pub use groups::groups_from_export;
 pub use header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile, classify};
 pub use input::{Basis, Encoding};
 pub use options::{DEFAULT_MAX_FINDINGS_PER_CODE, FixOptions, Options, Suggested};
-pub use registry::{Code, FixKind, Rule, Severity, UnknownCode, rules};
+pub use registry::{Code, FixKind, Rule, Scope, Severity, Stop, UnknownCode, rules};
 pub use report::{FileInfo, FixCounts, Report, Summary};
 pub use roster::{Change, ChangeKind, Preview, PreviewTotals, Roster, RosterCounts, RosterReader};
 pub use rows::{RowReader, Rows};

@@ -215,6 +215,11 @@ export interface Report {
 export interface Rule {
   code: RuleCode;
   name: string;
+  /** What its findings are about: the file, the header, one row, several rows, or the
+   *  comparison with a user export. */
+  scope: "file" | "header" | "row" | "cross" | "roster";
+  /** Its title in plain words, as the page shows it (`Invalid email address`). */
+  title: string;
   severity: Severity;
   fix: "none" | "safe" | "suggested" | "safe-or-suggested";
   /** The rule's documentation, in Markdown. */

@@ -11,15 +11,19 @@ use super::text;
 use crate::model;
 use crate::view::{FindingGroup, ReportView};
 
-/// The finding that makes a file impossible to check: `F003` (not text), `F019` (an encrypted
-/// workbook), `F023` (a workbook too large to read) or `F005` (empty, or a
+/// The finding that makes a file impossible to check, as the engine's registry says
+/// (`Rule::stops`): one that makes it unreadable (`F003` not text, `F019` an encrypted workbook,
+/// `F023` a workbook too large to read), else one that finds it empty (`F005`: empty, or a
 /// header with no user rows).
 pub(super) fn blocking(report: &ReportView) -> Option<&FindingGroup> {
-    report
-        .groups
-        .iter()
-        .find(|g| matches!(g.code.as_str(), "F003" | "F019" | "F023"))
-        .or_else(|| report.groups.iter().find(|g| g.code == "F005"))
+    use orgsync_core::{Code, Stop};
+    let stops = |g: &&FindingGroup, stop| {
+        g.code.parse::<Code>().ok().and_then(|c| c.rule().stops) == Some(stop)
+    };
+    let groups = || report.groups.iter();
+    groups()
+        .find(|g| stops(g, Stop::Unreadable))
+        .or_else(|| groups().find(|g| stops(g, Stop::Empty)))
 }
 
 /// Opens one of the page's tools (a `<details>` at the bottom) and scrolls to it.
