@@ -1734,13 +1734,14 @@ fn Summary(report: Arc<ReportView>) -> impl IntoView {
     }
 }
 
+/// The engine's name of the delimiter, with the character beside it (`comma (,)`; `tab`).
 fn delimiter_name(d: &str) -> String {
     match d {
-        "," => "comma (,)".into(),
-        ";" => "semicolon (;)".into(),
         "\t" | "\\t" | "tab" => "tab".into(),
-        "|" => "pipe (|)".into(),
-        other => other.to_string(),
+        _ => match d.chars().next().map(orgsync_core::words::delimiter_name) {
+            Some(name) if name != "unknown" && d.chars().count() == 1 => format!("{name} ({d})"),
+            _ => d.to_string(),
+        },
     }
 }
 

@@ -364,18 +364,7 @@ pub fn stem(name: &str) -> &str {
     if stem.is_empty() { "orgsync" } else { stem }
 }
 
-/// A count with thousands separators: `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use orgsync_core::words::{plural, thousands};
 
 /// A byte size for people: `1536` → `1.5 KB`, `97000000` → `92.5 MB` (binary units, as Windows
 /// Explorer shows them).
@@ -404,11 +393,6 @@ pub fn duration(ms: f64) -> String {
     } else {
         format!("{:.1} s", ms / 1000.0)
     }
-}
-
-/// "1 row" / "2 rows".
-pub fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// Percentage of `done` in `total`, 0–100, for the progress bar.

@@ -6,6 +6,7 @@
 //! or `NO_COLOR` is set.
 
 use crate::cells::{Cells, Wanted};
+use orgsync_core::words::{delimiter_name, plural};
 use orgsync_core::{Applicability, Code, Edit, Finding, Report, Severity, Tally};
 use owo_colors::OwoColorize;
 use std::collections::BTreeMap;
@@ -120,14 +121,6 @@ pub(crate) fn severity_label(s: Severity) -> String {
         Severity::Error => "error".red().bold().to_string(),
         Severity::Warning => "warning".yellow().bold().to_string(),
         Severity::Info => "info".cyan().bold().to_string(),
-    }
-}
-
-pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
     }
 }
 
@@ -270,23 +263,16 @@ fn finding(
     Ok(())
 }
 
-/// A delimiter in words: `comma`, `semicolon`, `tab`, `pipe`.
-pub(crate) fn delimiter_name(d: &str) -> &'static str {
-    match d {
-        "," => "comma",
-        ";" => "semicolon",
-        "\t" => "tab",
-        "|" => "pipe",
-        _ => "unknown",
-    }
-}
-
 /// File facts, the action summary and the final count.
 fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let file = &report.file;
     let name = file.name.as_deref().unwrap_or("<stdin>");
     writeln!(out, "{} {}", "File:".bold(), name)?;
-    let delimiter = delimiter_name(&file.delimiter);
+    let delimiter = file
+        .delimiter
+        .chars()
+        .next()
+        .map_or("unknown", delimiter_name);
     let ending = match file.line_ending {
         "crlf" => "CRLF",
         "lf" => "LF",

@@ -1,9 +1,10 @@
 //! `--roster EXPORT.csv`: the account's current users, read from a user export, and the preview
 //! of what the upload will do to them.
 
-use crate::render::{delimiter_name, plural, severity_label};
+use crate::render::severity_label;
 use crate::source::Source;
 use crate::{Failure, Result};
+use orgsync_core::words::{delimiter_name, plural};
 use orgsync_core::{ChangeKind, Report, Roster, RosterReader};
 use owo_colors::OwoColorize;
 use std::io::{self, Write};
@@ -56,7 +57,10 @@ pub(crate) fn human(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         plural(roster.users() as u64, "user", "users"),
         file.encoding,
         if file.bom { " with BOM" } else { "" },
-        delimiter_name(&file.delimiter),
+        file.delimiter
+            .chars()
+            .next()
+            .map_or("unknown", delimiter_name),
         if problems == 0 {
             "no problems".to_string()
         } else {

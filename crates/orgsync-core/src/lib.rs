@@ -31,6 +31,7 @@ mod split;
 mod summary;
 mod template;
 mod wire;
+pub mod words;
 #[cfg(feature = "workbook")]
 mod workbook;
 #[cfg(not(feature = "workbook"))]

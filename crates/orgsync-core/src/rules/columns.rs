@@ -4,12 +4,12 @@
 //! column. A column with a blank header is H010's only, never also X006's.
 
 use super::header::finding;
-use super::text::plural;
 use super::{Ctx, Sink};
 use crate::engine::FileKind;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
+use crate::words::plural;
 
 /// `non_empty[i]` is the number of rows with a value in column `i`.
 pub(crate) fn check(ctx: &Ctx<'_>, non_empty: &[u64], records: u64, sink: &mut Sink<'_>) {
@@ -42,7 +42,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, non_empty: &[u64], records: u64, sink: &mut S
                     format!(
                         "Column {} has no header but holds {}: the uploader cannot tell what they are.",
                         i + 1,
-                        plural(values, "value")
+                        plural(values, "value", "values")
                     ),
                     "Type the right header above the values (see `orgsync rules` for the names), or delete the column if the values are not meant for the upload.",
                 )

@@ -1,12 +1,12 @@
 //! F rules: the bytes and the shape of the records. The pipeline finds these; this module words
 //! them and attaches their fixes.
 
-use super::text::{delimiter_name, plural};
 use crate::engine::{Header, Row};
 use crate::finding::{Applicability, Edit, Finding, Fix};
 use crate::input::{Binary, Encoding, Sniffed};
 use crate::parse::{LineEndings, QuoteProblem};
 use crate::registry::Code;
+use crate::words::{delimiter_name, plural, thousands};
 
 /// Findings about the file's form, known once it is sniffed: F001 (UTF-16), F002, F003, F004.
 pub(crate) fn sniffed(s: &Sniffed, preview: &[String], sink: &mut dyn FnMut(Finding)) {
@@ -183,7 +183,7 @@ pub(crate) fn header_quoting(header: &Header, problem: QuoteProblem) -> Finding 
                 format!(
                     "A quote opens in header column {} and never closes, so {} after it {} read as part of the header",
                     field + 1,
-                    plural(swallowed as u64, "line"),
+                    plural(swallowed as u64, "line", "lines"),
                     if swallowed == 1 { "was" } else { "were" }
                 ),
             )
@@ -270,7 +270,7 @@ pub(crate) fn ragged(row: &Row<'_>, header_len: usize) -> Option<Finding> {
         let f = row.finding(
             Code::F007,
             Some(header_len),
-            format!("This row has {} but the header has {header_len}.", plural(n as u64, "field")),
+            format!("This row has {} but the header has {header_len}.", plural(n as u64, "field", "fields")),
             if extra_empty {
                 "The extra fields are empty (trailing separators, often left by Excel); the corrected file drops them."
             } else {
@@ -292,7 +292,7 @@ pub(crate) fn ragged(row: &Row<'_>, header_len: usize) -> Option<Finding> {
             row.finding(
                 Code::F007,
                 Some(n.saturating_sub(1)),
-                format!("This row has {} but the header has {header_len}.", plural(n as u64, "field")),
+                format!("This row has {} but the header has {header_len}.", plural(n as u64, "field", "fields")),
                 "The last cells are missing; the corrected file adds them empty. Check the row's values sit under the right headers.",
             )
             .fix(Fix::new(Applicability::Safe, Edit::Reshape, format!("{n} fields"), format!("{header_len} fields"))),
@@ -440,19 +440,6 @@ pub(crate) fn record_too_long(row: u64, line: u64, bytes: u64, fields: usize) ->
     f.row = Some(row);
     f.line = Some(line);
     f
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// F011: the header is the user-deletion format.

@@ -13,23 +13,3 @@ pub(crate) fn excerpt(s: &str) -> String {
         out
     }
 }
-
-/// Names a delimiter for people.
-pub(crate) fn delimiter_name(d: u8) -> &'static str {
-    match d {
-        b',' => "comma",
-        b';' => "semicolon",
-        b'\t' => "tab",
-        b'|' => "pipe",
-        _ => "unknown",
-    }
-}
-
-/// Ordinal-free plural helper: `plural(3, "row")` → "3 rows".
-pub(crate) fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}

@@ -489,6 +489,6 @@ fn rows(n: u64) -> String {
     if n == 1 {
         "1 row".to_string()
     } else {
-        format!("{} rows", super::thousands(n))
+        format!("{} rows", crate::words::thousands(n))
     }
 }

@@ -23,13 +23,14 @@
 //! `acme.com` and `acme.de`; a file with one domain has none (X004 then compares within a
 //! domain only).
 
-use super::{Ctx, Sink, lowered, similar, thousands};
+use super::{Ctx, Sink, lowered, similar};
 use crate::engine::Row;
 use crate::finding::{Applicability, Finding, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
 use crate::rules::row::email;
 use crate::wire::{Damaged, Reader, Writer};
+use crate::words::thousands;
 use std::collections::HashMap;
 
 /// "No domain" in the per-record domain vector.

@@ -58,6 +58,7 @@ use crate::finding::{Applicability, Finding};
 use crate::header::{ColumnKind, EmailRole};
 use crate::registry::{Code, Severity};
 use crate::rules::row::{KeyRole, Keys};
+use crate::words::thousands;
 
 /// How many other rows a cross-row finding names; the rest are counted ("and 12 more").
 const MAX_RELATED: usize = 20;
@@ -941,19 +942,6 @@ pub(super) fn rows_phrase(others: &[u64], more: u64) -> String {
         (_, m) => format!("{} and {} more", list.join(", "), thousands(m)),
     };
     format!("{word} {body}")
-}
-
-/// 1234567 → "1,234,567".
-pub(super) fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// What the cross-row rules decided, for both passes.

@@ -11,9 +11,10 @@
 //! `jane.doe@acme.com` and `jane.doe@gmail.com` — are reported, as a group of their own. One
 //! file-level note says how many common names there are and how many rows hold them.
 
-use super::{Builder, Cross, Mention, runs, shared, thousands};
+use super::{Builder, Cross, Mention, runs, shared};
 use crate::finding::Finding;
 use crate::registry::{Code, Severity};
+use crate::words::thousands;
 
 /// The most rows one person entered several times makes: a name on more rows is a common name.
 pub(crate) const MAX_SHARERS: usize = 3;

@@ -5,7 +5,7 @@ use crate::engine::Header;
 use crate::header::ColumnKind;
 use crate::registry::Code;
 use crate::rules::Sink;
-use crate::rules::text::plural;
+use crate::words::plural;
 
 pub(super) fn check(header: &Header, sink: &mut Sink<'_>) {
     let mut admin = header.columns.iter().enumerate().filter(|(_, c)| {
@@ -24,7 +24,7 @@ pub(super) fn check(header: &Header, sink: &mut Sink<'_>) {
         Some(first),
         format!(
             "The file has {} (`permission_…`, `group_permission_…`): uploading it grants or removes admin rights.",
-            plural(n, "admin permission column")
+            plural(n, "admin permission column", "admin permission columns")
         ),
         "Upload it as an admin who may create other sub-admins. Rows that grant a permission should also set the user's license to Active.",
     ));
