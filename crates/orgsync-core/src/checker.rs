@@ -1,12 +1,14 @@
 //! The check pass.
 
-use crate::engine::{FileKind, Handler, Header, Mark, Pipeline, Row};
+use crate::engine::{Cut, Handler, Mark, Pipeline};
 use crate::finding::{Applicability, Finding};
+use crate::header::{FileKind, Header};
 use crate::input::Sniffed;
 use crate::options::Options;
 use crate::registry::{Code, Severity};
 use crate::report::{FileInfo, Plan, Report, Summary};
 use crate::roster::{Compare, PreviewBuilder};
+use crate::row::Row;
 use crate::rules::{self, Ctx, cross::Cross};
 use crate::split::{MAGIC, Part, Unmerged};
 use crate::summary::Actions;
@@ -44,6 +46,8 @@ struct State {
     actions: Actions,
     non_empty: Vec<u64>,
     memo: rules::row::Memo,
+    /// How the row rules check each column, worked out from the header.
+    row_plan: rules::row::RowPlan,
     /// The comparison with the account's users, when a user export is given.
     compare: Option<Compare>,
     preview: Option<PreviewBuilder>,
@@ -71,6 +75,7 @@ impl Checker {
                 actions: Actions::default(),
                 non_empty: Vec::new(),
                 memo: rules::row::Memo::counting(),
+                row_plan: rules::row::RowPlan::default(),
                 compare: None,
                 preview: None,
                 part: None,
@@ -571,8 +576,9 @@ impl Handler for State {
         }
     }
 
-    fn cut(&mut self, f: Finding, header: bool) {
-        if header {
+    fn cut(&mut self, cut: Cut) {
+        let f = rules::file::record_too_long(cut);
+        if cut.header {
             self.keep_file(f);
         } else {
             self.keep(f);
@@ -581,6 +587,7 @@ impl Handler for State {
 
     fn header(&mut self, header: &Header) {
         self.non_empty = vec![0; header.columns.len()];
+        self.row_plan = rules::row::RowPlan::new(&header.columns, header.kind);
         let ctx = Ctx {
             header,
             options: &self.options,
@@ -639,7 +646,13 @@ impl Handler for State {
         // A workbook row's own findings first; allocated only for a row with findings kept or
         // counted here (most rows have none: an empty slice's `to_vec` allocates nothing).
         let mut out: Vec<Finding> = row.sheet.to_vec();
-        let clean = rules::check_row_with(&ctx, row, &mut |f| out.push(f), &mut self.memo);
+        let clean = rules::check_row_with(
+            &ctx,
+            &self.row_plan,
+            row,
+            &mut |f| out.push(f),
+            &mut self.memo,
+        );
         if let Some(cross) = self.cross.as_mut() {
             cross.observe(&ctx, row, clean, self.memo.keys());
         }

@@ -5,201 +5,10 @@
 //! same rows and the same positions; the fix pass therefore never needs the check pass's
 //! (possibly capped) list of findings, only its [`crate::report::Plan`].
 
-use crate::header::{ColumnKind, classify, normalize_header};
+use crate::header::Header;
 use crate::input::{Decoding, Encoding, SNIFF_LEN, Sniffed, decode_cell, sniff};
-use crate::parse::{Event, LineEndings, Parser, QuoteProblem};
-
-/// One column of the header.
-#[derive(Debug, Clone)]
-pub(crate) struct Column {
-    /// The header text as written in the file.
-    pub raw: String,
-    /// Its bytes, when they differ from `raw` (the file is not UTF-8): the corrected file
-    /// writes them back unchanged when it keeps the file's encoding.
-    pub bytes: Option<Vec<u8>>,
-    /// The header as H001/H002 would correct it.
-    pub name: String,
-    /// What the column holds.
-    pub kind: ColumnKind,
-}
-
-/// The kind of file, from its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FileKind {
-    /// Users: invite, license, groups, permissions, attributes.
-    Users,
-    /// The user-deletion format (`primary_email_address` + `unique_id`).
-    Deletion,
-    /// An email-change file (`existing_email_address` → `invited_email_address`).
-    EmailChange,
-    /// An id-change file (`unique_user_id` → `new_unique_user_id`).
-    IdChange,
-}
-
-impl FileKind {
-    /// The label used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileKind::Users => "users",
-            FileKind::Deletion => "deletion",
-            FileKind::EmailChange => "email-change",
-            FileKind::IdChange => "id-change",
-        }
-    }
-}
-
-/// The header row and what follows from it.
-#[derive(Debug, Clone)]
-pub(crate) struct Header {
-    pub columns: Vec<Column>,
-    /// Spreadsheet row of the header (1 unless blank lines come first).
-    pub row: u64,
-    pub line: u64,
-    pub kind: FileKind,
-    /// A quoting problem in the header record (F006 on row 1): its names get no fix then.
-    pub quote_problem: Option<QuoteProblem>,
-    /// How the row rules check each column, worked out once for the file.
-    pub row_plan: crate::rules::row::Plan,
-}
-
-impl Header {
-    pub(crate) fn new(raw: Vec<String>, row: u64, line: u64) -> Header {
-        let columns: Vec<Column> = raw
-            .into_iter()
-            .map(|raw| Column {
-                name: normalize_header(&raw),
-                kind: classify(&raw),
-                raw,
-                bytes: None,
-            })
-            .collect();
-        let has = |name: &str| columns.iter().any(|c| c.name == name);
-        let kind = if has("unique_id")
-            && has("primary_email_address")
-            && !columns.iter().any(|c| c.kind.is_action())
-        {
-            FileKind::Deletion
-        } else if has("existing_email_address") {
-            FileKind::EmailChange
-        } else if has("new_unique_user_id") {
-            FileKind::IdChange
-        } else {
-            FileKind::Users
-        };
-        let row_plan = crate::rules::row::Plan::new(&columns, kind);
-        Header {
-            columns,
-            row,
-            line,
-            kind,
-            quote_problem: None,
-            row_plan,
-        }
-    }
-
-    /// Index of the first column of this kind.
-    pub(crate) fn find(&self, kind: &ColumnKind) -> Option<usize> {
-        self.columns.iter().position(|c| &c.kind == kind)
-    }
-}
-
-/// A data row, decoded to text. Cells past the row's end read as empty.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Row<'a> {
-    /// 0-based index among the records after the header (blank rows included).
-    pub record: u64,
-    /// Spreadsheet row (header = 1).
-    pub row: u64,
-    /// 1-based physical line where the row starts.
-    pub line: u64,
-    pub text: &'a str,
-    pub ends: &'a [usize],
-    /// The record's text holds characters that exist only because its bytes were decoded in a
-    /// guessed encoding: no safe fix may remove them (R012 offers its fix as a suggestion).
-    pub legacy: bool,
-    /// The record's own bytes, when its text was decoded from another encoding: the corrected
-    /// file writes untouched cells back byte for byte when it keeps that encoding.
-    pub raw: Option<Raw<'a>>,
-    /// A quoting problem in the record, if any.
-    pub quote_problem: Option<QuoteProblem>,
-    /// The row was a blank line (no fields at all).
-    pub blank_line: bool,
-    /// Every byte of `text` is printable ASCII or a space (`parse::is_plain`): the row rules'
-    /// fast path then need not look for unusual bytes cell by cell.
-    pub plain: bool,
-    /// A workbook's findings about this sheet row (`crate::workbook`); empty for a CSV.
-    pub sheet: &'a [crate::Finding],
-}
-
-impl<'a> Row<'a> {
-    /// Number of fields in the record.
-    pub(crate) fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// The cell at `i`, or "" past the end. Also "" for a cell whose bounds split a character:
-    /// a damaged file can hold a cell ending in a lone UTF-8 lead byte next to one starting
-    /// with the continuation byte, which together read as one character of the row's text.
-    pub(crate) fn cell(&self, i: usize) -> &'a str {
-        match self.ends.get(i) {
-            Some(&end) => {
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                // Cell ends are character boundaries (the pipeline reads a record whose cells
-                // are not each UTF-8 as Windows-1252); the fix pass's rebuilt rows are too.
-                self.text.get(start..end).unwrap_or_default()
-            }
-            None => "",
-        }
-    }
-
-    /// Every field of the record.
-    pub(crate) fn cells(&self) -> impl Iterator<Item = &'a str> + '_ {
-        (0..self.len()).map(|i| self.cell(i))
-    }
-
-    /// Whether every field is empty.
-    pub(crate) fn is_blank(&self) -> bool {
-        self.text.is_empty()
-    }
-
-    /// A finding positioned on this row (and column, when given).
-    pub(crate) fn finding(
-        &self,
-        code: crate::Code,
-        column: Option<usize>,
-        message: impl Into<String>,
-        tip: impl Into<String>,
-    ) -> crate::Finding {
-        let mut f = crate::Finding::new(code, message, tip);
-        f.row = Some(self.row);
-        f.line = Some(self.line);
-        f.column = column;
-        f.value = column.map(|c| self.cell(c).to_string());
-        f
-    }
-}
-
-/// A record's bytes and cell ends, and the encoding its text was decoded from.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Raw<'a> {
-    pub bytes: &'a [u8],
-    pub ends: &'a [usize],
-    pub encoding: Encoding,
-}
-
-impl<'a> Raw<'a> {
-    /// The bytes of cell `i` ("" past the end).
-    pub(crate) fn cell(&self, i: usize) -> &'a [u8] {
-        match self.ends.get(i) {
-            Some(&end) => {
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                self.bytes.get(start..end).unwrap_or_default()
-            }
-            None => &[],
-        }
-    }
-}
+use crate::parse::{Event, LineEndings, Parser};
+use crate::row::{Raw, Row};
 
 /// What a pass does with the pipeline's output.
 pub(crate) trait Handler {
@@ -210,15 +19,31 @@ pub(crate) trait Handler {
     /// A data row (after the header), or a blank row before the header (`row.record` is then
     /// `u64::MAX`).
     fn row(&mut self, header: Option<&Header>, row: &Row<'_>);
-    /// The record about to be handed on (as the header when `header` is set) was over the
-    /// parser's limits and was cut: `f` is its F014 finding.
-    fn cut(&mut self, f: crate::Finding, header: bool) {
-        let _ = (f, header);
+    /// The record about to be handed on was over the parser's limits and was cut (the
+    /// handler words it: F014).
+    fn cut(&mut self, cut: Cut) {
+        let _ = cut;
     }
     /// A workbook's file-level and header-row findings (`crate::workbook`).
     fn sheet_findings(&mut self, findings: Vec<crate::Finding>) {
         let _ = findings;
     }
+}
+
+/// A record over the parser's limits (`parse::MAX_RECORD_BYTES`, `parse::MAX_FIELDS`), which
+/// the parser cut: the facts the checker words as F014.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cut {
+    /// Its spreadsheet row.
+    pub row: u64,
+    /// The physical line where it starts.
+    pub line: u64,
+    /// How many bytes long the record was.
+    pub bytes: u64,
+    /// How many fields were read of it.
+    pub fields: usize,
+    /// It is the header row.
+    pub header: bool,
 }
 
 /// Counts of a pipeline at one point, for `crate::split`.
@@ -674,9 +499,13 @@ impl RowState<'_> {
         };
         let header_seen = self.header.is_some();
         if let Some(bytes) = cut {
-            let is_header = !header_seen && !text.is_empty();
-            let f = crate::rules::file::record_too_long(row_no, line, bytes, ends.len());
-            self.handler.cut(f, is_header);
+            self.handler.cut(Cut {
+                row: row_no,
+                line,
+                bytes,
+                fields: ends.len(),
+                header: !header_seen && !text.is_empty(),
+            });
         }
         if !header_seen && !text.is_empty() {
             let names = (0..ends.len())

@@ -5,14 +5,16 @@
 //! the check pass's [`Plan`](crate::report::Plan), never its possibly capped list of findings:
 //! the outputs are complete whatever the cap.
 
-use crate::engine::{Handler, Header, Pipeline, Row};
+use crate::engine::{Cut, Handler, Pipeline};
 use crate::finding::{Edit, Finding};
+use crate::header::Header;
 use crate::input::encode;
 use crate::input::{Encoding, Sniffed};
 use crate::options::{FixOptions, Options};
 use crate::registry::Code;
 use crate::report::{Plan, Report};
 use crate::roster::{Compare, PreviewWriter};
+use crate::row::Row;
 use crate::rules::{self, Ctx};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -75,6 +77,8 @@ struct State {
     preview: Option<PreviewWriter>,
     /// The row rules' memory from row to row (same findings, less work: see `row::Memo`).
     memo: rules::row::Memo,
+    /// How the row rules check each column, worked out from the header.
+    row_plan: rules::row::RowPlan,
     /// Scratch space for one report cell, kept from row to row.
     text: String,
 }
@@ -110,6 +114,7 @@ impl Fixer {
                 compare: None,
                 preview: None,
                 memo: rules::row::Memo::default(),
+                row_plan: rules::row::RowPlan::default(),
                 text: String::new(),
             },
         }
@@ -489,7 +494,13 @@ impl State {
             options: &self.check,
         };
         let mut found: Vec<Finding> = row.sheet.to_vec();
-        rules::check_row_with(&ctx, row, &mut |f| found.push(f), &mut self.memo);
+        rules::check_row_with(
+            &ctx,
+            &self.row_plan,
+            row,
+            &mut |f| found.push(f),
+            &mut self.memo,
+        );
         self.plan
             .cross
             .row_findings(&ctx, row, &mut |f| found.push(f));
@@ -507,13 +518,14 @@ impl Handler for State {
     fn sniffed(&mut self, _sniffed: &Sniffed, _sample: &[u8]) {}
 
     fn header(&mut self, header: &Header) {
+        self.row_plan = rules::row::RowPlan::new(&header.columns, header.kind);
         self.start(Some(header));
     }
 
-    fn cut(&mut self, f: Finding, header: bool) {
+    fn cut(&mut self, cut: Cut) {
         // The header's is among the plan's file-level findings already.
-        if !header {
-            self.cut = Some(f);
+        if !cut.header {
+            self.cut = Some(rules::file::record_too_long(cut));
         }
     }
 

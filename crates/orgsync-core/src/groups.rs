@@ -1,10 +1,12 @@
 //! The account's group names, for R008: from a user export's `group:` headers, or from a plain
 //! list with one group name a line.
 
-use crate::engine::{Handler, Header, Pipeline, Row};
+use crate::engine::{Handler, Pipeline};
 use crate::header::ColumnKind;
+use crate::header::Header;
 use crate::header::strip_group_prefix;
 use crate::input::{Sniffed, sniff};
+use crate::row::Row;
 
 /// The group names a user export or a group list holds, trimmed, without duplicates (compared
 /// case-insensitively, as the uploader compares group names), in the order they appear.

@@ -1,6 +1,11 @@
 //! What each column is. Classification reads a header through the corrections the header rules
 //! would make (case of the fixed parts, stray spaces), so the value rules still know a
 //! `Primary_Email_Address` column holds emails while H001 reports its case.
+//!
+//! The header row itself ([`Header`], its [`Column`]s and the [`FileKind`] they make) is read by
+//! the pipeline (`crate::engine`) and handed to every pass.
+
+use crate::parse::QuoteProblem;
 
 /// Where an email column sits in the format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -359,6 +364,97 @@ fn group_name(norm: &str) -> Option<String> {
     let offset = norm.len() - colon.len();
     let name = norm[offset..].trim();
     (!name.is_empty()).then(|| name.to_string())
+}
+
+/// One column of the header.
+#[derive(Debug, Clone)]
+pub(crate) struct Column {
+    /// The header text as written in the file.
+    pub raw: String,
+    /// Its bytes, when they differ from `raw` (the file is not UTF-8): the corrected file
+    /// writes them back unchanged when it keeps the file's encoding.
+    pub bytes: Option<Vec<u8>>,
+    /// The header as H001/H002 would correct it.
+    pub name: String,
+    /// What the column holds.
+    pub kind: ColumnKind,
+}
+
+/// The kind of file, from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    /// Users: invite, license, groups, permissions, attributes.
+    Users,
+    /// The user-deletion format (`primary_email_address` + `unique_id`).
+    Deletion,
+    /// An email-change file (`existing_email_address` → `invited_email_address`).
+    EmailChange,
+    /// An id-change file (`unique_user_id` → `new_unique_user_id`).
+    IdChange,
+}
+
+impl FileKind {
+    /// The label used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Users => "users",
+            FileKind::Deletion => "deletion",
+            FileKind::EmailChange => "email-change",
+            FileKind::IdChange => "id-change",
+        }
+    }
+}
+
+/// The header row and what follows from it.
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    pub columns: Vec<Column>,
+    /// Spreadsheet row of the header (1 unless blank lines come first).
+    pub row: u64,
+    pub line: u64,
+    pub kind: FileKind,
+    /// A quoting problem in the header record (F006 on row 1): its names get no fix then.
+    pub quote_problem: Option<QuoteProblem>,
+}
+
+impl Header {
+    pub(crate) fn new(raw: Vec<String>, row: u64, line: u64) -> Header {
+        let columns: Vec<Column> = raw
+            .into_iter()
+            .map(|raw| Column {
+                name: normalize_header(&raw),
+                kind: classify(&raw),
+                raw,
+                bytes: None,
+            })
+            .collect();
+        let has = |name: &str| columns.iter().any(|c| c.name == name);
+        let kind = if has("unique_id")
+            && has("primary_email_address")
+            && !columns.iter().any(|c| c.kind.is_action())
+        {
+            FileKind::Deletion
+        } else if has("existing_email_address") {
+            FileKind::EmailChange
+        } else if has("new_unique_user_id") {
+            FileKind::IdChange
+        } else {
+            FileKind::Users
+        };
+        Header {
+            columns,
+            row,
+            line,
+            kind,
+            quote_problem: None,
+        }
+    }
+
+    /// Index of the first column of this kind.
+    pub(crate) fn find(&self, kind: &ColumnKind) -> Option<usize> {
+        self.columns.iter().position(|c| &c.kind == kind)
+    }
 }
 
 #[cfg(test)]

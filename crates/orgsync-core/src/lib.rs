@@ -24,6 +24,7 @@ mod parse;
 mod registry;
 mod report;
 mod roster;
+mod row;
 mod rows;
 mod rules;
 mod simd;
@@ -43,12 +44,12 @@ mod workbook {
 }
 
 pub use checker::Checker;
-pub use engine::FileKind;
 #[doc(hidden)]
 pub use engine::stages;
 pub use finding::{Applicability, Edit, Finding, Fix};
 pub use fixer::{FixChunk, Fixer};
 pub use groups::groups_from_export;
+pub use header::FileKind;
 pub use header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile, classify};
 pub use input::{Basis, Encoding};
 pub use options::{DEFAULT_MAX_FINDINGS_PER_CODE, FixOptions, Options, Suggested};

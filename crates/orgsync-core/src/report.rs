@@ -1,8 +1,8 @@
 //! The report of a check: file facts, counts, the action summary and the findings; plus the
 //! plan the fix pass needs.
 
-use crate::engine::{FileKind, Header};
 use crate::finding::Finding;
+use crate::header::{FileKind, Header};
 use crate::input::Sniffed;
 use crate::registry::Code;
 use crate::rules::cross;

@@ -5,8 +5,10 @@
 //! parsing), so a row's cells are exactly those the findings were about. It keeps only the rows
 //! asked for, in one text arena.
 
-use crate::engine::{Handler, Header, Pipeline, Row};
+use crate::engine::{Handler, Pipeline};
+use crate::header::Header;
 use crate::input::Sniffed;
+use crate::row::Row;
 
 /// Collects the cells of chosen rows (spreadsheet numbering, header = 1).
 #[derive(Debug)]

@@ -35,8 +35,9 @@
 //! counted. Maps are sorted by key, so the JSON is stable; two columns with the same header add
 //! up. Counting is a few byte comparisons per action cell; nothing is allocated per row.
 
-use crate::engine::{FileKind, Row};
 use crate::header::ColumnKind;
+use crate::header::FileKind;
+use crate::row::Row;
 use crate::rules::Ctx;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};

@@ -14,10 +14,11 @@
 
 use super::preview::{ChangeKind, ChangeRef, Outcome, Who};
 use super::{Key, Roster, trimmed};
-use crate::engine::{FileKind, Header, Row};
 use crate::finding::{Applicability, Fix};
 use crate::header::{ColumnKind, EmailRole};
+use crate::header::{FileKind, Header};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::cross::UPLOADER_TEXT;
 use crate::summary::has_group_token;

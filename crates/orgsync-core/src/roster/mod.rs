@@ -18,13 +18,15 @@ pub(crate) use compare::Compare;
 pub use preview::{Change, ChangeKind, Preview, PreviewTotals};
 pub(crate) use preview::{PreviewBuilder, PreviewWriter};
 
-use crate::engine::{FileKind, Handler, Header, Pipeline, Row};
+use crate::engine::{Cut, Handler, Pipeline};
 use crate::finding::Finding;
 use crate::header::{ColumnKind, EmailRole, GroupPermission, Permission, Profile};
+use crate::header::{FileKind, Header};
 use crate::input::Sniffed;
 use crate::options::Options;
 use crate::registry::{Code, Severity};
 use crate::report::FileInfo;
+use crate::row::Row;
 use crate::rules::{self, Ctx};
 use serde::Serialize;
 use serde::ser::SerializeStruct;
@@ -487,8 +489,8 @@ impl Handler for Reader {
         }
     }
 
-    fn cut(&mut self, f: Finding, _header: bool) {
-        self.keep(f);
+    fn cut(&mut self, cut: Cut) {
+        self.keep(rules::file::record_too_long(cut));
     }
 
     fn header(&mut self, header: &Header) {

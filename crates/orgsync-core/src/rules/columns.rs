@@ -5,9 +5,9 @@
 
 use super::header::finding;
 use super::{Ctx, Sink};
-use crate::engine::FileKind;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::header::ColumnKind;
+use crate::header::FileKind;
 use crate::registry::Code;
 use crate::words::plural;
 

@@ -1,11 +1,13 @@
 //! F rules: the bytes and the shape of the records. The pipeline finds these; this module words
 //! them and attaches their fixes.
 
-use crate::engine::{Header, Row};
+use crate::engine::Cut;
 use crate::finding::{Applicability, Edit, Finding, Fix};
+use crate::header::Header;
 use crate::input::{Binary, Encoding, Sniffed};
 use crate::parse::{LineEndings, QuoteProblem};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::words::{delimiter_name, plural, thousands};
 
 /// Findings about the file's form, known once it is sniffed: F001 (UTF-16), F002, F003, F004.
@@ -418,7 +420,14 @@ pub(crate) fn too_many_columns(header: &Header) -> Option<Finding> {
 }
 
 /// F014: a record over the parser's limits (1 MiB of text, 65,536 fields), which was cut.
-pub(crate) fn record_too_long(row: u64, line: u64, bytes: u64, fields: usize) -> Finding {
+pub(crate) fn record_too_long(cut: Cut) -> Finding {
+    let Cut {
+        row,
+        line,
+        bytes,
+        fields,
+        ..
+    } = cut;
     use crate::parse::{MAX_FIELDS, MAX_RECORD_BYTES};
     let message = if bytes > MAX_RECORD_BYTES as u64 {
         format!(

@@ -14,8 +14,8 @@ pub(crate) mod header;
 pub(crate) mod row;
 pub(crate) mod text;
 
-use crate::engine::Header;
 use crate::finding::{Applicability, Finding};
+use crate::header::Header;
 use crate::options::Options;
 use crate::registry::{Code, Severity};
 
@@ -66,7 +66,8 @@ pub(crate) struct Ctx<'a> {
 #[inline(always)]
 pub(crate) fn check_row_with(
     ctx: &Ctx<'_>,
-    row: &crate::engine::Row<'_>,
+    plan: &row::RowPlan,
+    row: &crate::row::Row<'_>,
     sink: &mut Sink<'_>,
     memo: &mut row::Memo,
 ) -> bool {
@@ -86,5 +87,5 @@ pub(crate) fn check_row_with(
     if row.text.len() > file::MAX_CELL_CHARS {
         file::long_cells(row, sink);
     }
-    self::row::check_with(ctx, row, sink, memo)
+    self::row::check_with(ctx, plan, row, sink, memo)
 }

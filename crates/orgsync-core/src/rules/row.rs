@@ -19,8 +19,9 @@
 //!   still replaces the whole cell, so one fix settles both.
 
 use super::{Ctx, Sink};
-use crate::engine::{FileKind, Row};
+use crate::header::FileKind;
 use crate::header::{ColumnKind, EmailRole, Profile};
+use crate::row::Row;
 
 mod admin_without_license;
 mod attribute_value;
@@ -65,7 +66,7 @@ struct Facts {
     inactive: Option<usize>,
 }
 
-/// How a column's cells are checked, decided once per file from the header (see [`Plan`]).
+/// How a column's cells are checked, decided once per file from the header (see [`RowPlan`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fast {
     /// Any email column: a clean ASCII address on a domain that is no known misspelling.
@@ -101,17 +102,17 @@ struct ColumnPlan {
 /// cell goes through the general path, which decides and words the findings, so the plan only
 /// changes how fast clean cells pass, never what is reported.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Plan {
+pub(crate) struct RowPlan {
     columns: Vec<ColumnPlan>,
     identifier_column: Option<usize>,
     action_columns: bool,
     license_columns: bool,
 }
 
-impl Plan {
+impl RowPlan {
     /// The plan for a header's columns in a file of this kind.
-    pub(crate) fn new(columns: &[crate::engine::Column], file: FileKind) -> Plan {
-        let mut plan = Plan::default();
+    pub(crate) fn new(columns: &[crate::header::Column], file: FileKind) -> RowPlan {
+        let mut plan = RowPlan::default();
         for (i, col) in columns.iter().enumerate() {
             let kind = &col.kind;
             // The new address of an email-change row is that row's action, not who it is about.
@@ -283,11 +284,11 @@ fn key_cell(role: KeyRole, b: &[u8], keys: &mut Keys) {
 #[inline(always)]
 pub(crate) fn check_with(
     ctx: &Ctx<'_>,
+    plan: &RowPlan,
     row: &Row<'_>,
     sink: &mut Sink<'_>,
     memo: &mut Memo,
 ) -> bool {
-    let plan = &ctx.header.row_plan;
     if memo.domains.len() < plan.columns.len() {
         memo.domains.resize(plan.columns.len(), Vec::new());
         if memo.counting {
@@ -1011,7 +1012,8 @@ mod properties {
         column: usize,
         value: &str,
     ) -> (bool, super::Facts, super::Facts, Vec<crate::Finding>) {
-        use crate::engine::{Header, Row};
+        use crate::header::Header;
+        use crate::row::Row;
         let names: Vec<String> = HEADER.split(',').map(str::to_string).collect();
         let header = Header::new(names, 1, 1);
         let options = crate::Options {
@@ -1039,7 +1041,7 @@ mod properties {
             plain: crate::parse::is_plain(text.as_bytes()),
             sheet: &[],
         };
-        let col = header.row_plan.columns[column];
+        let col = super::RowPlan::new(&header.columns, header.kind).columns[column];
         let mut fast = super::Facts::default();
         let accepted = super::fast_cell(
             col.fast,

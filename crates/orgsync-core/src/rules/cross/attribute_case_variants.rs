@@ -12,10 +12,10 @@
 //! never reported, so both passes agree.
 
 use super::{Sink, lowered, trimmed};
-use crate::engine::Row;
 use crate::finding::{Applicability, Finding, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Ctx;
 use crate::wire::{Damaged, Reader, Writer};
 use std::collections::HashMap;

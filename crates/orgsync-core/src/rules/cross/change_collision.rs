@@ -6,8 +6,8 @@
 //! nothing and collides with no one.
 
 use super::{Builder, Mention, duplicated};
-use crate::engine::FileKind;
 use crate::finding::Finding;
+use crate::header::FileKind;
 use crate::registry::Code;
 
 /// The row's new value collides.

@@ -24,10 +24,10 @@
 //! domain only).
 
 use super::{Ctx, Sink, lowered, similar};
-use crate::engine::Row;
 use crate::finding::{Applicability, Finding, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::row::email;
 use crate::wire::{Damaged, Reader, Writer};
 use crate::words::thousands;

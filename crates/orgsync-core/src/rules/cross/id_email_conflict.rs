@@ -3,8 +3,8 @@
 //! out of the group.
 
 use super::{Builder, Mention, runs};
-use crate::engine::FileKind;
 use crate::finding::Finding;
+use crate::header::FileKind;
 use crate::registry::Code;
 
 /// The group shares an email (else it shares an id).

@@ -53,10 +53,11 @@ pub(crate) use possible_duplicate_profile::UPLOADER_TEXT;
 
 use super::text::is_invisible;
 use super::{Ctx, Sink};
-use crate::engine::{FileKind, Row};
 use crate::finding::{Applicability, Finding};
+use crate::header::FileKind;
 use crate::header::{ColumnKind, EmailRole};
 use crate::registry::{Code, Severity};
+use crate::row::Row;
 use crate::rules::row::{KeyRole, Keys};
 use crate::words::thousands;
 

@@ -1,12 +1,14 @@
 //! Tests of the cross-row rules: a table per rule (where it fires, where it must not, what the
 //! corrected file gets), the memory design, and the agreement of the two passes.
 
-use crate::engine::{Handler, Header, Pipeline, Row};
+use crate::engine::{Handler, Pipeline};
 use crate::finding::{Edit, Finding};
+use crate::header::Header;
 use crate::input::Sniffed;
 use crate::options::{FixOptions, Options, Suggested};
 use crate::registry::Code;
 use crate::report::Report;
+use crate::row::Row;
 use crate::rules::Ctx;
 use crate::{Fixer, check};
 

@@ -2,9 +2,9 @@
 //! lowercase.
 
 use super::{finding, shown};
-use crate::engine::{Column, Header};
 use crate::finding::{Applicability, Fix};
 use crate::header::strip_header_whitespace;
+use crate::header::{Column, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

@@ -2,9 +2,9 @@
 //! line breaks in it.
 
 use super::{finding, shown};
-use crate::engine::{Column, Header};
 use crate::finding::{Applicability, Fix};
 use crate::header::is_invisible;
+use crate::header::{Column, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

@@ -1,8 +1,8 @@
 //! H003 no-identifier-column: no column tells the uploader which user a row is about.
 
 use super::finding;
-use crate::engine::{FileKind, Header};
 use crate::header::{ColumnKind, EmailRole};
+use crate::header::{FileKind, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

@@ -1,7 +1,7 @@
 //! H004 duplicate-header: two columns with the same header once corrected.
 
 use super::{finding, shown, strip_prefix_ci};
-use crate::engine::Header;
+use crate::header::Header;
 use crate::registry::Code;
 use crate::rules::Sink;
 use std::collections::HashMap;

@@ -2,8 +2,8 @@
 //! mean" suggestion when a known header is close.
 
 use super::{finding, shown, strip_prefix_ci};
-use crate::engine::Header;
 use crate::finding::{Applicability, Fix};
+use crate::header::Header;
 use crate::header::KNOWN;
 use crate::registry::Code;
 use crate::rules::Sink;

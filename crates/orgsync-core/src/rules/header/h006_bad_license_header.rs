@@ -2,9 +2,9 @@
 //! `<budget group>_license_<license type>_status`.
 
 use super::{finding, shown};
-use crate::engine::{Column, Header};
 use crate::finding::{Applicability, Fix};
 use crate::header::ColumnKind;
+use crate::header::{Column, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

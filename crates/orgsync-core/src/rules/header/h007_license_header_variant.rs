@@ -2,8 +2,8 @@
 //! guide's: the 2016 form with no budget group, or another product's `…_current_status`.
 
 use super::{finding, shown};
-use crate::engine::{Column, Header};
 use crate::header::ColumnKind;
+use crate::header::{Column, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

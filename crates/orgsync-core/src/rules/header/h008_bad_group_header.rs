@@ -2,8 +2,8 @@
 //! before or after the colon, or no group name.
 
 use super::{finding, shown, strip_prefix_ci};
-use crate::engine::{Column, Header};
 use crate::finding::{Applicability, Fix};
+use crate::header::{Column, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

@@ -2,8 +2,8 @@
 //! with no name.
 
 use super::{finding, shown, strip_prefix_ci};
-use crate::engine::{Column, Header};
 use crate::finding::{Applicability, Fix};
+use crate::header::{Column, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

@@ -2,7 +2,7 @@
 //! that pairs with its change column.
 
 use super::finding;
-use crate::engine::Header;
+use crate::header::Header;
 use crate::header::{ColumnKind, EmailRole};
 use crate::registry::Code;
 use crate::rules::Sink;

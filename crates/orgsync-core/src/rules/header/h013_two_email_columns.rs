@@ -2,8 +2,8 @@
 //! that is not an email change.
 
 use super::finding;
-use crate::engine::{FileKind, Header};
 use crate::header::{ColumnKind, EmailRole};
+use crate::header::{FileKind, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

@@ -1,8 +1,8 @@
 //! H014 no-name-columns: a users file with neither name column.
 
 use super::finding;
-use crate::engine::{FileKind, Header};
 use crate::header::ColumnKind;
+use crate::header::{FileKind, Header};
 use crate::registry::Code;
 use crate::rules::Sink;
 

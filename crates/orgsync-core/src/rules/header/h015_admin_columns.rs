@@ -1,8 +1,8 @@
 //! H015 admin-columns: the file grants or removes admin permissions.
 
 use super::finding;
-use crate::engine::Header;
 use crate::header::ColumnKind;
+use crate::header::Header;
 use crate::registry::Code;
 use crate::rules::Sink;
 use crate::words::plural;

@@ -16,8 +16,8 @@
 //! few dozen known names.
 
 use super::{Ctx, Sink};
-use crate::engine::{Column, Header};
 use crate::finding::Finding;
+use crate::header::{Column, Header};
 use crate::header::{ColumnKind, strip_header_whitespace};
 use crate::registry::Code;
 

@@ -1,7 +1,7 @@
 //! R015 admin-without-license.
 
-use crate::engine::Row;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 
 /// A row that grants an admin permission (`column` is the first granting cell) but sets no

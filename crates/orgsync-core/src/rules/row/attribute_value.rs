@@ -3,9 +3,9 @@
 //! `manager_primary_email_address`, whose address checks run with the other email columns).
 
 use super::email::EmailProblem;
-use crate::engine::Row;
 use crate::header::Profile;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

@@ -2,10 +2,10 @@
 //! two edits from the one most of the file uses — is a cross-row rule.)
 
 use super::email;
-use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::{Ctx, Sink};
 
 /// Reports an address whose domain is a known misspelling of a common mail domain. `address`

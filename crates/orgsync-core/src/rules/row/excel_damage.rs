@@ -1,8 +1,8 @@
 //! R010 excel-damage.
 
-use crate::engine::Row;
 use crate::header::{ColumnKind, Profile};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

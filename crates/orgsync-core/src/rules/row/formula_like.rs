@@ -4,8 +4,8 @@
 //! spreadsheet. Only formula-like text is reported: a phone number (`+44 20 7946 0958`), a
 //! negative number, a dash used as a bullet (`- none -`) or a handle-like `@name` is not.
 
-use crate::engine::Row;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

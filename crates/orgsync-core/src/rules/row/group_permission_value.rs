@@ -6,9 +6,9 @@
 //! `group:A; group:B`).
 
 use super::{eq_fold, eq_loose, unknown_group, yes_no_value};
-use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::text::excerpt;
 use crate::rules::{Ctx, Sink};
 

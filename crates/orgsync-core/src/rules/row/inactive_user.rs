@@ -1,7 +1,7 @@
 //! R017 inactive-new-user.
 
-use crate::engine::Row;
 use crate::registry::{Code, Severity};
+use crate::row::Row;
 use crate::rules::Sink;
 
 /// A row that sets a license to `Inactive` (`column` is the first such cell); reported once per

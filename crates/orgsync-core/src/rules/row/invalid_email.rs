@@ -1,8 +1,8 @@
 //! R002 invalid-email.
 
 use super::email::EmailProblem;
-use crate::engine::Row;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

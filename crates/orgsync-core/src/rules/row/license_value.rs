@@ -1,9 +1,9 @@
 //! R005 bad-license-value.
 
 use super::one_of;
-use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

@@ -1,7 +1,8 @@
 //! R001 missing-identifier.
 
-use crate::engine::{FileKind, Row};
+use crate::header::FileKind;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::{Ctx, Sink};
 
 /// A row with no value in any identifier column. When the header has no identifier column at

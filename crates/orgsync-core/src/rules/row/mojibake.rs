@@ -1,8 +1,8 @@
 //! R013 mojibake.
 
-use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

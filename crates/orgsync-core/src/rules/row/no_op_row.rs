@@ -1,7 +1,8 @@
 //! R016 no-op-row.
 
-use crate::engine::{FileKind, Row};
+use crate::header::FileKind;
 use crate::registry::{Code, Severity};
+use crate::row::Row;
 use crate::rules::Sink;
 
 /// A row that names a user and leaves every action cell blank. The caller skips deletion files

@@ -1,9 +1,9 @@
 //! R011 bad-reupload-value.
 
 use super::one_of;
-use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::registry::{Code, Severity};
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

@@ -1,8 +1,8 @@
 //! R012 stray-whitespace.
 
-use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::{excerpt, is_invisible};
 

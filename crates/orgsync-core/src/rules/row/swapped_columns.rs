@@ -1,8 +1,8 @@
 //! R019 swapped-columns.
 
 use super::email;
-use crate::engine::Row;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

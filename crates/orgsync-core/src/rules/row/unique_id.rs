@@ -1,7 +1,7 @@
 //! R009 bad-unique-id.
 
-use crate::engine::Row;
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 

@@ -6,9 +6,9 @@
 //! than report every token of every row.
 
 use super::group_permission_value::{find_group, parse};
-use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::text::excerpt;
 use crate::rules::{Ctx, Sink};
 

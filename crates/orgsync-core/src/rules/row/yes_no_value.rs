@@ -1,9 +1,9 @@
 //! R006 bad-yes-no-value: `group:` membership and `permission_*` cells.
 
 use super::one_of;
-use crate::engine::Row;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
+use crate::row::Row;
 use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
