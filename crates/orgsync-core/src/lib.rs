@@ -17,6 +17,7 @@ mod engine;
 mod finding;
 mod fixer;
 mod groups;
+mod hash;
 mod header;
 mod input;
 mod options;

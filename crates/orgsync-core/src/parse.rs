@@ -610,13 +610,12 @@ fn has_quote(raw: &[u8]) -> bool {
     let mut found = 0;
     for w in &mut words {
         let x = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ (ONES * u64::from(b'"'));
-        found |= x.wrapping_sub(ONES) & !x & HIGH;
+        found |= zero_bytes(x);
     }
     found != 0 || words.remainder().contains(&b'"')
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
+use crate::simd::word::{HIGH, ONES, unprintable, zero_bytes};
 
 /// The 16 bytes at `p`, zero past the end of `b`.
 #[inline(always)]
@@ -691,10 +690,7 @@ pub(crate) fn is_plain(b: &[u8]) -> bool {
 
 /// [`is_plain`] eight bytes at a time in plain integers (the tests compare the two everywhere).
 fn is_plain_by_words(b: &[u8]) -> bool {
-    // A byte ≥ 0x80, < 0x20 or == 0x7F sets its high bit; exact once high bits are ruled out.
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let bad =
-        |x: u64| (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
+    let bad = unprintable;
     let (words, tail) = b.as_chunks::<8>();
     let mut acc = 0;
     for w in words {

@@ -13,6 +13,30 @@ pub(crate) const VECTORS: bool = cfg!(any(
     all(target_arch = "aarch64", target_feature = "neon")
 ));
 
+/// Eight bytes at a time in a `u64` (SWAR), for targets without vectors and for short scans:
+/// the constants and byte tests the parser, the row rules' fast path and the hashes share.
+pub(crate) mod word {
+    /// `0x01` in every byte: `ONES * c` is `c` in every byte.
+    pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+    /// The high bit of every byte.
+    pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// The high bit of each zero byte of `v`; exact for the lowest such byte, and for all of
+    /// them when no byte of `v` has its high bit set (a borrow can only spread past a zero byte).
+    #[inline(always)]
+    pub(crate) const fn zero_bytes(v: u64) -> u64 {
+        v.wrapping_sub(ONES) & !v & HIGH
+    }
+
+    /// A byte of `x` is at or above 0x80, below 0x20, or 0x7F (not printable ASCII nor a
+    /// space): its high bit set; exact once high bits are ruled out (any high bit makes the
+    /// word not plain anyway).
+    #[inline(always)]
+    pub(crate) const fn unprintable(x: u64) -> u64 {
+        (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_bytes(x ^ (ONES * 0x7F))) & HIGH
+    }
+}
+
 /// Sixteen bytes.
 #[derive(Clone, Copy)]
 pub(crate) struct Block(u8x16);

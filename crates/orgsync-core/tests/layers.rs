@@ -48,7 +48,10 @@ fn the_pipeline_does_not_import_the_rules() {
             sources(&path, &mut files);
         }
     }
-    assert!(files.len() >= 5, "the pipeline's files were not found: {files:?}");
+    assert!(
+        files.len() >= 5,
+        "the pipeline's files were not found: {files:?}"
+    );
     let mut found = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("a readable source");
@@ -56,11 +59,18 @@ fn the_pipeline_does_not_import_the_rules() {
             found.push(format!("{}:{line}: {code}", f.display()));
         }
     }
-    assert!(found.is_empty(), "the pipeline names the rules:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "the pipeline names the rules:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn the_check_sees_a_use_of_the_rules() {
-    assert_eq!(rule_paths("use crate::rules::row::RowPlan;\n// rules::x\n").len(), 1);
+    assert_eq!(
+        rule_paths("use crate::rules::row::RowPlan;\n// rules::x\n").len(),
+        1
+    );
     assert!(rule_paths("let x = 1; // see rules::row").is_empty());
 }

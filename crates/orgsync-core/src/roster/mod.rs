@@ -40,7 +40,7 @@ pub(crate) struct KeyHasher(u64);
 
 impl std::hash::Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {
-        self.0 = (self.0 ^ rules::cross::hash::hash(bytes, false)).rotate_left(29);
+        self.0 = (self.0 ^ crate::hash::hash(bytes, false)).rotate_left(29);
     }
 
     fn write_u8(&mut self, i: u8) {

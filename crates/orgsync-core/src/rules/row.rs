@@ -182,7 +182,7 @@ pub(crate) enum KeyRole {
 /// (see [`Memo::keys`]); a key is 0 when its cell is empty.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Keys {
-    /// `cross::hash::hash(email, true)`.
+    /// `crate::hash::hash(email, true)`.
     pub(crate) email: u64,
     /// Where the identifying email's `@` is, in the cell.
     pub(crate) at: usize,
@@ -190,9 +190,9 @@ pub(crate) struct Keys {
     pub(crate) local: u64,
     /// Some email column's cell holds an ASCII capital.
     pub(crate) capital: bool,
-    /// `cross::hash::hash(id, false)`.
+    /// `crate::hash::hash(id, false)`.
     pub(crate) id: u64,
-    /// `cross::hash::hash(name, true)` of the first and last names.
+    /// `crate::hash::hash(name, true)` of the first and last names.
     pub(crate) first: u64,
     pub(crate) last: u64,
 }
@@ -265,7 +265,7 @@ impl Memo {
 /// [`fast_cell`], in its check's loop).
 #[inline(always)]
 fn key_cell(role: KeyRole, b: &[u8], keys: &mut Keys) {
-    use crate::rules::cross::hash;
+    use crate::hash;
     match role {
         KeyRole::None | KeyRole::Email => {}
         KeyRole::OtherEmail => keys.capital |= hash::has_capital(b),
@@ -406,7 +406,7 @@ fn fast_cell(
                     ) {
                         Some((at, local)) => {
                             let keys = &mut memo.keys;
-                            let (email, capital) = crate::rules::cross::hash::hash_lower_capital(b);
+                            let (email, capital) = crate::hash::hash_lower_capital(b);
                             keys.email = email;
                             keys.at = at;
                             keys.local = local;
@@ -626,14 +626,8 @@ impl Scan {
 /// Whether every byte is printable ASCII or a space (0x20–0x7E), and whether one is `@`;
 /// eight bytes at a time.
 fn scan_plain(bytes: &[u8]) -> (bool, bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    // A byte ≥ 0x80, < 0x20 or == 0x7F; each test is exact once high bits are ruled out, and a
-    // word with high bits is unusual anyway.
-    let bad =
-        |x: u64| (x | (x.wrapping_sub(ONES * 0x20) & !x) | zero_byte(x ^ (ONES * 0x7F))) & HIGH;
-    let at = |x: u64| zero_byte(x ^ (ONES * u64::from(b'@')));
+    use crate::simd::word::{ONES, unprintable as bad, zero_bytes};
+    let at = |x: u64| zero_bytes(x ^ (ONES * u64::from(b'@')));
     let word = |i: usize| {
         bytes
             .get(i..i + 8)

@@ -259,12 +259,12 @@ fn observe_cell(col: &mut Column, remembered: &mut usize, record: u32, cell: &st
         .find(|&k| {
             col.values
                 .get(k as usize)
-                .is_some_and(|v| super::hash::same(v.text.as_bytes(), cell.as_bytes()))
+                .is_some_and(|v| crate::hash::same(v.text.as_bytes(), cell.as_bytes()))
         });
     let i = if let Some(k) = recent {
         k as usize
     } else {
-        let h = super::hash::hash(cell.as_bytes(), false);
+        let h = crate::hash::hash(cell.as_bytes(), false);
         let i = match col.by_hash.get(&h) {
             // A different value with the same hash (vanishingly rare) is not tracked.
             Some(&i) if *col.values[i as usize].text != *cell => return,
@@ -326,7 +326,7 @@ pub(super) struct Log {
 #[derive(Debug, Default)]
 struct LogColumn {
     values: Vec<Box<str>>,
-    /// The values by their [`super::hash::hash`] (a value whose hash another value has is
+    /// The values by their [`crate::hash::hash`] (a value whose hash another value has is
     /// looked for in `values`).
     index: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
     last: Option<u32>,
@@ -383,7 +383,7 @@ impl Log {
             let value = match log.last {
                 Some(v) if *log.values[v as usize] == *cell => v,
                 _ => {
-                    let h = super::hash::hash(cell.as_bytes(), false);
+                    let h = crate::hash::hash(cell.as_bytes(), false);
                     match log.index.get(&h) {
                         Some(&v) if *log.values[v as usize] == *cell => v,
                         found => {

@@ -265,7 +265,7 @@ impl Domains {
     #[inline]
     pub(super) fn intern_ascii(&mut self, domain: &[u8], buf: &mut String) -> u32 {
         if let Some(i) = self.last
-            && super::hash::same(domain, &self.last_raw)
+            && crate::hash::same(domain, &self.last_raw)
         {
             return i;
         }

@@ -41,7 +41,6 @@ mod change_collision;
 mod domain_typo;
 mod duplicate_email;
 mod duplicate_unique_id;
-pub(crate) mod hash;
 mod id_email_conflict;
 mod part;
 mod possible_duplicate_profile;
@@ -54,6 +53,7 @@ pub(crate) use possible_duplicate_profile::UPLOADER_TEXT;
 use super::text::is_invisible;
 use super::{Ctx, Sink};
 use crate::finding::{Applicability, Finding};
+use crate::hash;
 use crate::header::FileKind;
 use crate::header::{ColumnKind, EmailRole};
 use crate::registry::{Code, Severity};
@@ -299,13 +299,11 @@ fn local_key(local: &[u8]) -> u64 {
 /// Where the first `@` is, a word at a time.
 #[inline(always)]
 fn find_at(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use crate::simd::word::{ONES, zero_bytes};
     let mut i = 0;
     while let Some(w) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
-        let x = u64::from_le_bytes(w) ^ (ONES * u64::from(b'@'));
         // The lowest flagged byte is exact (only bytes above a match can be flagged wrongly).
-        let z = x.wrapping_sub(ONES) & !x & HIGH;
+        let z = zero_bytes(u64::from_le_bytes(w) ^ (ONES * u64::from(b'@')));
         if z != 0 {
             return Some(i + (z.trailing_zeros() / 8) as usize);
         }

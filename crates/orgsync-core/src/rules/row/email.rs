@@ -286,7 +286,7 @@ pub(crate) fn clean_ascii_keyed_in(
 }
 
 /// [`ascii_local`] with X004's local-part key: dots left out, a `+tag` cut (unless the part
-/// starts with `+`), ASCII capitals folded, hashed as `cross::hash::stream` hashes. The key
+/// starts with `+`), ASCII capitals folded, hashed as `crate::hash::stream` hashes. The key
 /// is fed a run of bytes at a time (the bytes between dots), which hashes as byte by byte.
 #[inline]
 fn ascii_local_keyed(b: &[u8], window: Option<&[u8; 32]>) -> Option<(usize, u64)> {
@@ -294,7 +294,7 @@ fn ascii_local_keyed(b: &[u8], window: Option<&[u8; 32]>) -> Option<(usize, u64)
         // Letters, digits and single inner dots before an `@` in the first 32 bytes: the
         // key is the local part without its dots, here put together in words (the highest dot
         // taken out first, so the lower ones stay where they are) and hashed a word at a time.
-        let mut key = crate::rules::cross::hash::Stream::new();
+        let mut key = crate::hash::Stream::new();
         if at <= 24 {
             let word = |i: usize| u64::from_le_bytes(head[i..i + 8].try_into().unwrap_or_default());
             // Only the local part's bytes.
@@ -349,7 +349,7 @@ fn ascii_local_keyed(b: &[u8], window: Option<&[u8; 32]>) -> Option<(usize, u64)
     }
     let mut at = None;
     let mut prev = b'.';
-    let mut key = crate::rules::cross::hash::Stream::new();
+    let mut key = crate::hash::Stream::new();
     // A `+` first is part of the name, and then no later `+` starts a tag either.
     let tags = b.first() != Some(&b'+');
     let mut cut = false;
@@ -998,7 +998,7 @@ mod tests {
                 if let Some((at, key)) = keyed
                     && !s[..at].contains('+')
                 {
-                    let mut want = crate::rules::cross::hash::Stream::new();
+                    let mut want = crate::hash::Stream::new();
                     s.bytes().take(at).filter(|&c| c != b'.').for_each(|c| want.push(c));
                     prop_assert_eq!(key, want.finish(), "{}", s);
                 }

@@ -65,8 +65,7 @@ fn wide_by_halves(a: u64, b: u64) -> (u64, u64) {
 /// Every ASCII capital in the word's bytes, as its 0x80 bit.
 #[inline(always)]
 fn capitals(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    use crate::simd::word::{HIGH, ONES};
     let low = w & !HIGH;
     // No byte overflows into the next: at most 0x7F + 0x3F.
     let from_a = low + ONES * (0x80 - u64::from(b'A'));
@@ -76,7 +75,7 @@ fn capitals(w: u64) -> u64 {
 
 /// The word's bytes with ASCII capitals lowercased (other bytes, UTF-8 included, unchanged).
 #[inline(always)]
-pub(super) fn fold(w: u64) -> u64 {
+pub(crate) fn fold(w: u64) -> u64 {
     w | (capitals(w) >> 2)
 }
 
@@ -216,7 +215,7 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
 /// first byte `stop` names, ASCII capitals lowercased: the kept bytes are gathered into words
 /// as they come, so nothing is copied. (Not equal to [`hash`] of the same bytes.)
 #[inline(always)]
-pub(super) fn stream(b: &[u8], skip: impl Fn(u8) -> bool, stop: impl Fn(u8) -> bool) -> u64 {
+pub(crate) fn stream(b: &[u8], skip: impl Fn(u8) -> bool, stop: impl Fn(u8) -> bool) -> u64 {
     let mut s = Stream::new();
     for &c in b {
         if stop(c) {
@@ -316,13 +315,13 @@ impl Stream {
 /// Adds a value (a hash, a length) to a running hash: `chain(chain(h, a), b)` differs from
 /// `chain(chain(h, b), a)`. Never 0.
 #[inline(always)]
-pub(super) fn chain(h: u64, x: u64) -> u64 {
+pub(crate) fn chain(h: u64, x: u64) -> u64 {
     mix(h ^ S2, x ^ S1).max(1)
 }
 
 /// The hash of a row given as its cells' text laid end to end and where each cell ends.
 #[inline(always)]
-pub(super) fn row(text: &[u8], ends: &[usize]) -> u64 {
+pub(crate) fn row(text: &[u8], ends: &[usize]) -> u64 {
     let mut h = chain(hash(text, false), ends.len() as u64);
     // Two ends a word: rows are far below 4 GiB.
     let mut pairs = ends.chunks_exact(2);
