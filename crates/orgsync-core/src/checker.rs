@@ -6,7 +6,7 @@ use crate::header::{FileKind, Header};
 use crate::input::Sniffed;
 use crate::options::Options;
 use crate::registry::{Code, Severity};
-use crate::report::{FileInfo, Plan, Report, Summary};
+use crate::report::{FileInfo, FixPlan, Report, Summary};
 use crate::roster::{Compare, PreviewBuilder};
 use crate::row::Row;
 use crate::rules::{self, Ctx, cross::Cross};
@@ -127,7 +127,7 @@ impl Checker {
             }
         }
         let header = p.take_header();
-        let mut cross_plan = rules::cross::Plan::default();
+        let mut cross_plan = rules::cross::CrossDecisions::default();
         if let Some(h) = &header {
             let options = st.options.clone();
             let ctx = Ctx {
@@ -190,7 +190,7 @@ impl Checker {
             findings,
             roster: st.options.roster.clone(),
             preview,
-            plan: Arc::new(Plan {
+            plan: Arc::new(FixPlan {
                 // A workbook's fix pass reads the container again (its sheet's CSV is sniffed
                 // there as here): only a text file's sniffing is handed on.
                 sniffed: if p.book.was_workbook { None } else { sniffed },

@@ -3,7 +3,7 @@
 //!
 //! Both passes run the very same pipeline over the same bytes, so they see the same header, the
 //! same rows and the same positions; the fix pass therefore never needs the check pass's
-//! (possibly capped) list of findings, only its [`crate::report::Plan`].
+//! (possibly capped) list of findings, only its [`crate::report::FixPlan`].
 
 use crate::header::Header;
 use crate::input::{Decoding, Encoding, SNIFF_LEN, Sniffed, decode_cell, sniff};

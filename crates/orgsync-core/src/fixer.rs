@@ -2,7 +2,7 @@
 //! report CSV and the findings CSV.
 //!
 //! It re-runs the per-row rules on each row (the same code the check pass ran), so it needs only
-//! the check pass's [`Plan`](crate::report::Plan), never its possibly capped list of findings:
+//! the check pass's [`FixPlan`](crate::report::FixPlan), never its possibly capped list of findings:
 //! the outputs are complete whatever the cap.
 
 use crate::engine::{Cut, Handler, Pipeline};
@@ -12,7 +12,7 @@ use crate::input::encode;
 use crate::input::{Encoding, Sniffed};
 use crate::options::{FixOptions, Options};
 use crate::registry::Code;
-use crate::report::{Plan, Report};
+use crate::report::{FixPlan, Report};
 use crate::roster::{Compare, PreviewWriter};
 use crate::row::Row;
 use crate::rules::{self, Ctx};
@@ -47,7 +47,7 @@ const MAX_ROUNDS: usize = 4;
 
 #[derive(Debug)]
 struct State {
-    plan: Arc<Plan>,
+    plan: Arc<FixPlan>,
     check: Options,
     fix: FixOptions,
     /// Per-row decisions on suggested fixes ([`Fixer::decide`]).

@@ -155,7 +155,7 @@ impl Summary {
 
 /// What the fix pass needs from the check pass. Not part of the JSON report.
 #[derive(Debug, Default)]
-pub(crate) struct Plan {
+pub(crate) struct FixPlan {
     pub sniffed: Option<Sniffed>,
     /// The header as the check pass saw it; the fix pass reads its own, and the tests compare
     /// the passes through this one.
@@ -164,7 +164,7 @@ pub(crate) struct Plan {
     /// File-level, header and whole-column findings: few, kept in full whatever the cap.
     pub file_findings: Vec<Finding>,
     /// What the cross-row rules decided.
-    pub cross: cross::Plan,
+    pub cross: cross::CrossDecisions,
     /// Dominant line ending of the input.
     pub line_ending: &'static str,
     /// The options the check ran with; the fix pass re-runs the rules with the same.
@@ -184,7 +184,7 @@ pub struct Report {
     pub roster: Option<Arc<crate::roster::Roster>>,
     /// What the upload will do to the account's users, when a user export was given.
     pub preview: Option<crate::roster::Preview>,
-    pub(crate) plan: Arc<Plan>,
+    pub(crate) plan: Arc<FixPlan>,
 }
 
 impl Report {

@@ -25,7 +25,7 @@ pub(crate) type Sink<'a> = dyn FnMut(Finding) + 'a;
 /// Where the check pass's findings go when it can tell, before building one, whether it would
 /// be kept: a finding of a code over the per-code cap is only counted, so it costs a counter
 /// increment instead of its formatting and allocations (the cross-row findings, see
-/// `cross::Plan::keep_findings`; the per-row ones use `row::Memo`'s own counters).
+/// `cross::CrossDecisions::keep_findings`; the per-row ones use `row::Memo`'s own counters).
 pub(crate) trait Keeper {
     /// Whether a finding of this code would be kept now.
     fn keeps(&self, code: Code) -> bool;

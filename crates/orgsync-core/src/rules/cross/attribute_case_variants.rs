@@ -171,8 +171,8 @@ impl Attributes {
         }
     }
 
-    pub(super) fn finish(self) -> Plan {
-        let mut plan = Plan::default();
+    pub(super) fn finish(self) -> CaseVariantDecisions {
+        let mut plan = CaseVariantDecisions::default();
         for col in self.columns {
             if col.gave_up {
                 continue;
@@ -432,7 +432,7 @@ struct ColumnPlan {
 
 /// What R020 decided.
 #[derive(Debug, Default)]
-pub(super) struct Plan {
+pub(super) struct CaseVariantDecisions {
     columns: Vec<ColumnPlan>,
     /// (record, column in `columns`, variant) packed high to low into one integer, by record:
     /// sorting them is the integer sort the cross-row rules share (a sort of tuples would link
@@ -440,8 +440,13 @@ pub(super) struct Plan {
     occurrences: Vec<u128>,
 }
 
-impl Plan {
-    pub(super) fn findings(&self, _ctx: &Ctx<'_>, plan: &super::Plan, sink: &mut Sink<'_>) {
+impl CaseVariantDecisions {
+    pub(super) fn findings(
+        &self,
+        _ctx: &Ctx<'_>,
+        plan: &super::CrossDecisions,
+        sink: &mut Sink<'_>,
+    ) {
         for &p in &self.occurrences {
             let (record, k, id) = ((p >> 64) as u32, (p >> 32) as u32, p as u32);
             let column = &self.columns[k as usize];

@@ -5,7 +5,7 @@
 //! uploader applies the rows in. A row whose new value equals its own current value changes
 //! nothing and collides with no one.
 
-use super::{Builder, Mention, duplicated};
+use super::{Builder, GroupRule, Mention, duplicated};
 use crate::finding::Finding;
 use crate::header::FileKind;
 use crate::registry::Code;
@@ -77,7 +77,7 @@ pub(super) fn finish(b: &mut Builder<'_>, kind: FileKind) {
         }
         involved.sort_unstable();
         let records: Vec<u32> = involved.iter().map(|&p| (p >> 32) as u32).collect();
-        let g = b.group(Code::X007, Some(new_col), &records);
+        let g = b.group(GroupRule::X007, Some(new_col), &records);
         for &p in &involved {
             b.entry((p >> 32) as u32, g, p as u32, cur_col as u32);
         }

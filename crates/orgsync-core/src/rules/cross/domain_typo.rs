@@ -435,10 +435,10 @@ impl Domains {
         if org.len() >= 2 { org } else { Vec::new() }
     }
 
-    pub(super) fn finish(self) -> Plan {
-        let mut plan = Plan {
+    pub(super) fn finish(self) -> DomainTypoDecisions {
+        let mut plan = DomainTypoDecisions {
             columns: self.columns,
-            ..Plan::default()
+            ..DomainTypoDecisions::default()
         };
         let Some(main) = self
             .stats
@@ -501,7 +501,7 @@ fn email_columns(ctx: &Ctx<'_>) -> Vec<usize> {
 
 /// What R004's file-wide half decided.
 #[derive(Debug, Default)]
-pub(super) struct Plan {
+pub(super) struct DomainTypoDecisions {
     columns: Vec<usize>,
     main: Box<str>,
     /// Percent of the file's addresses on the main domain.
@@ -514,8 +514,13 @@ pub(super) struct Plan {
     order: Vec<u32>,
 }
 
-impl Plan {
-    pub(super) fn findings(&self, _ctx: &Ctx<'_>, plan: &super::Plan, sink: &mut Sink<'_>) {
+impl DomainTypoDecisions {
+    pub(super) fn findings(
+        &self,
+        _ctx: &Ctx<'_>,
+        plan: &super::CrossDecisions,
+        sink: &mut Sink<'_>,
+    ) {
         for &i in &self.order {
             let (record, column, value) = &self.occurrences[i as usize];
             let mut buf = String::new();

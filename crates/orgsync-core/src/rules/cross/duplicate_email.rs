@@ -5,7 +5,7 @@
 //! value ignores case, trailing empty cells ignored) carries a safe fix dropping it; the
 //! earliest is kept, so nothing the file asks for is lost.
 
-use super::{Builder, Mention, runs};
+use super::{Builder, GroupRule, Mention, runs};
 use crate::finding::{Applicability, Edit, Finding, Fix};
 use crate::registry::Code;
 
@@ -18,7 +18,7 @@ pub(super) const COPY: u32 = 2;
 pub(super) fn finish(b: &mut Builder<'_>) {
     if let Some(col) = b.cross.cols.email {
         let records = std::mem::take(&mut b.email_shared);
-        finish_duplicates(b, Code::X001, &records, &b.cross.email, col);
+        finish_duplicates(b, GroupRule::X001, &records, &b.cross.email, col);
         b.email_shared = records;
     }
 }
@@ -26,7 +26,7 @@ pub(super) fn finish(b: &mut Builder<'_>) {
 /// Groups records sharing a key and marks the copies (X001 and X002).
 pub(super) fn finish_duplicates(
     b: &mut Builder<'_>,
-    code: Code,
+    code: GroupRule,
     shared: &[u32],
     keys: &[u64],
     column: usize,
@@ -59,7 +59,7 @@ pub(super) fn finish_duplicates(
         for &r in records {
             let mut flags = 0;
             let mut other = 0;
-            if code == Code::X001 && c.email_alt.get(r as usize) {
+            if code == GroupRule::X001 && c.email_alt.get(r as usize) {
                 flags |= ALT;
             }
             if let Ok(i) = copy_of.binary_search_by_key(&r, |&p| (p >> 32) as u32) {

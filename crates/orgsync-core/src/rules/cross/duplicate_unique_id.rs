@@ -4,14 +4,14 @@
 //! differing in case may well be two people. In a deletion file the id is `unique_id`.
 
 use super::duplicate_email::{COPY, drop_copy, finish_duplicates};
-use super::{Builder, Mention};
+use super::{Builder, GroupRule, Mention};
 use crate::finding::Finding;
 use crate::registry::Code;
 
 pub(super) fn finish(b: &mut Builder<'_>) {
     if let Some(col) = b.cross.cols.id {
         let records = std::mem::take(&mut b.id_shared);
-        finish_duplicates(b, Code::X002, &records, &b.cross.id, col);
+        finish_duplicates(b, GroupRule::X002, &records, &b.cross.id, col);
         b.id_shared = records;
     }
 }

@@ -2,7 +2,7 @@
 //! two different ids. Rows where the other identifier is blank are not in conflict and are left
 //! out of the group.
 
-use super::{Builder, Mention, runs};
+use super::{Builder, GroupRule, Mention, runs};
 use crate::finding::Finding;
 use crate::header::FileKind;
 use crate::registry::Code;
@@ -52,7 +52,7 @@ fn conflicts(
         if members.iter().all(|&r| other[r as usize] == first_other) {
             continue;
         }
-        let g = b.group(Code::X003, Some(column), &members);
+        let g = b.group(GroupRule::X003, Some(column), &members);
         for &r in &members {
             let alt = if flag == BY_EMAIL && c.email_alt.get(r as usize) {
                 ALT

@@ -20,7 +20,7 @@
 //! writes the row out in corrected form first; both paths give the same key for the same value.
 //!
 //! At [`Cross::finish`] the top bits of each key vector mark a bit table to find the values
-//! held by two or more records; only those records are gathered, sorted by value and grouped. The resulting [`Plan`] keeps one small [`Entry`] per involved
+//! held by two or more records; only those records are gathered, sorted by value and grouped. The resulting [`CrossDecisions`] keeps one small [`Entry`] per involved
 //! (row, finding) and one [`Group`] per duplicated value, holding the group's size and its first
 //! few rows only (the rows a message names). A million identical rows therefore cost a few
 //! words each in the plan, and a clean file costs nothing.
@@ -31,7 +31,7 @@
 //!
 //! # The two passes agree
 //!
-//! [`Plan::findings`] (check pass) and [`Plan::row_findings`] (fix pass) produce the same
+//! [`CrossDecisions::findings`] (check pass) and [`CrossDecisions::row_findings`] (fix pass) produce the same
 //! findings for the same row: X findings come from the same entries, looked up by record; R004
 //! and R020 findings come from the plan's value maps, which only hold values whose every
 //! occurrence was recorded during the check pass.
@@ -669,15 +669,15 @@ impl Cross {
     }
 
     /// Decides every cross-row finding.
-    pub(crate) fn finish(mut self, ctx: &Ctx<'_>) -> Plan {
+    pub(crate) fn finish(mut self, ctx: &Ctx<'_>) -> CrossDecisions {
         // X004's local-part keys become its profile keys in place (a million rows would
         // otherwise need 8 MB more, briefly).
         let mut profiles = std::mem::take(&mut self.local);
         let mut b = Builder {
-            plan: Plan {
+            plan: CrossDecisions {
                 header_row: self.header_row,
                 cols: self.cols.clone(),
-                ..Plan::default()
+                ..CrossDecisions::default()
             },
             cross: &self,
             email_shared: shared(&self.email),
@@ -714,7 +714,7 @@ impl Cross {
 
 /// Builds the plan from the remembered keys.
 struct Builder<'a> {
-    plan: Plan,
+    plan: CrossDecisions,
     cross: &'a Cross,
     /// `shared` of the emails and of the ids, which several rules read.
     email_shared: Vec<u32>,
@@ -723,7 +723,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     /// Starts a group of rows sharing a value; `records` ascending.
-    fn group(&mut self, code: Code, column: Option<usize>, records: &[u32]) -> u32 {
+    fn group(&mut self, code: GroupRule, column: Option<usize>, records: &[u32]) -> u32 {
         let id = self.plan.groups.len() as u32;
         // One entry per record follows. For a large group reserve exactly: doubling a large
         // plan's entries would briefly hold twice their memory.
@@ -875,10 +875,36 @@ fn runs<'a>(records: &'a [u32], keys: &'a [u64]) -> impl Iterator<Item = &'a [u3
     records.chunk_by(move |&a, &b| keys[a as usize] == keys[b as usize])
 }
 
+/// The cross-row rules that report rows in groups: a rule added here must be worded in
+/// [`CrossDecisions::finding`]'s match, which names every one (no catch-all arm to fall into).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GroupRule {
+    X001,
+    X002,
+    X003,
+    X004,
+    X005,
+    X007,
+}
+
+impl GroupRule {
+    /// The rule's code.
+    pub(super) const fn code(self) -> Code {
+        match self {
+            GroupRule::X001 => Code::X001,
+            GroupRule::X002 => Code::X002,
+            GroupRule::X003 => Code::X003,
+            GroupRule::X004 => Code::X004,
+            GroupRule::X005 => Code::X005,
+            GroupRule::X007 => Code::X007,
+        }
+    }
+}
+
 /// Rows sharing a value (a group of a cross-row finding).
 #[derive(Debug)]
 struct Group {
-    code: Code,
+    code: GroupRule,
     /// The column the findings point at (each entry may override it).
     column: Option<usize>,
     /// The group's first records, ascending: the rows messages name.
@@ -945,20 +971,20 @@ pub(super) fn rows_phrase(others: &[u64], more: u64) -> String {
 
 /// What the cross-row rules decided, for both passes.
 #[derive(Debug, Default)]
-pub(crate) struct Plan {
+pub(crate) struct CrossDecisions {
     header_row: u64,
     cols: Columns,
     lines: Lines,
     /// One per (row, finding), sorted by record.
     entries: Vec<Entry>,
     groups: Vec<Group>,
-    domains: domain_typo::Plan,
-    attributes: attribute_case_variants::Plan,
+    domains: domain_typo::DomainTypoDecisions,
+    attributes: attribute_case_variants::CaseVariantDecisions,
     /// X005: the names held by more rows than a duplicate person makes, and those rows.
     common_names: same_name_different_email::Common,
 }
 
-impl Plan {
+impl CrossDecisions {
     /// Every cross-row finding, positioned.
     #[cfg(test)]
     pub(crate) fn findings(&self, ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
@@ -973,7 +999,7 @@ impl Plan {
         type Class = (Code, u32, Severity, Option<Applicability>);
         let mut classes: Vec<Class> = Vec::new();
         for e in &self.entries {
-            let code = self.groups[e.group as usize].code;
+            let code = self.groups[e.group as usize].code.code();
             let row = self.header_row + 1 + u64::from(e.record);
             if keeper.keeps(code) {
                 let line = self.lines.line(e.record);
@@ -1040,7 +1066,7 @@ impl Plan {
         let g = &self.groups[e.group as usize];
         let to_row = |r: u32| self.header_row + 1 + u64::from(r);
         // X005's lists stay short: a name shared by a few rows names them all.
-        let named = if g.code == Code::X005 {
+        let named = if g.code == GroupRule::X005 {
             same_name_different_email::NAMED
         } else {
             MAX_RELATED
@@ -1065,12 +1091,12 @@ impl Plan {
             row: current,
         };
         let mut f = match g.code {
-            Code::X001 => duplicate_email::finding(&m),
-            Code::X002 => duplicate_unique_id::finding(&m),
-            Code::X003 => id_email_conflict::finding(&m),
-            Code::X004 => possible_duplicate_profile::finding(&m),
-            Code::X005 => same_name_different_email::finding(&m),
-            _ => change_collision::finding(&m),
+            GroupRule::X001 => duplicate_email::finding(&m),
+            GroupRule::X002 => duplicate_unique_id::finding(&m),
+            GroupRule::X003 => id_email_conflict::finding(&m),
+            GroupRule::X004 => possible_duplicate_profile::finding(&m),
+            GroupRule::X005 => same_name_different_email::finding(&m),
+            GroupRule::X007 => change_collision::finding(&m),
         };
         f.row = Some(row);
         f.line = Some(line);

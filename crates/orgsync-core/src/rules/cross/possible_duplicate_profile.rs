@@ -13,7 +13,7 @@
 //! taken as confirmed and left out; a group whose later rows are all confirmed is not reported.
 
 use super::domain_typo::NONE;
-use super::{Builder, Mention, runs, shared};
+use super::{Builder, GroupRule, Mention, runs, shared};
 use crate::finding::{Applicability, Finding, Fix};
 use crate::registry::Code;
 
@@ -80,7 +80,7 @@ pub(super) fn finish(b: &mut Builder<'_>, keys: &[u64]) {
         let across = members
             .iter()
             .any(|&r| c.domain[r as usize] != first_domain);
-        let g = b.group(Code::X004, Some(email_col), &members);
+        let g = b.group(GroupRule::X004, Some(email_col), &members);
         for &r in &members {
             let ri = r as usize;
             let mut flags = if across { ACROSS } else { 0 };

@@ -11,7 +11,7 @@
 //! `jane.doe@acme.com` and `jane.doe@gmail.com` — are reported, as a group of their own. One
 //! file-level note says how many common names there are and how many rows hold them.
 
-use super::{Builder, Cross, Mention, runs, shared};
+use super::{Builder, Cross, GroupRule, Mention, runs, shared};
 use crate::finding::Finding;
 use crate::registry::{Code, Severity};
 use crate::words::thousands;
@@ -104,7 +104,7 @@ pub(super) fn finish(b: &mut Builder<'_>, profiles: &[u64], namesakes: Namesakes
         if first_profile != 0 && members.iter().all(|&r| profile(r) == first_profile) {
             continue;
         }
-        let g = b.group(Code::X005, c.cols.first, members);
+        let g = b.group(GroupRule::X005, c.cols.first, members);
         for &r in members {
             b.entry(r, g, flags, 0);
         }
