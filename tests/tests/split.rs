@@ -4,7 +4,8 @@
 //! quoted cell spanning lines (the merge must be refused, and the caller's fallback then gives
 //! the same report).
 
-use orgsync_core::{Checker, FixOptions, Options, PART_HEAD, Part, Report, Suggested, cut_point};
+use orgsync_core::split::{PART_HEAD, Part, cut_point};
+use orgsync_core::{Checker, FixOptions, Options, Report, Suggested};
 use orgsync_tests::run;
 
 /// A small deterministic generator (xorshift), so the files are the same on every run.

@@ -9,7 +9,7 @@
 //! A big upload without a user export is checked by two workers at once ([`SPLIT_MIN_BYTES`]):
 //! the page sends [`Request::Check`] with `split` to the first and [`Request::CheckPart`] to a
 //! second instance of the same worker; both find the same cut from the same bytes
-//! ([`orgsync_core::cut_point`] on a window at the file's middle). The second checks from the cut
+//! ([`orgsync_core::split::cut_point`] on a window at the file's middle). The second checks from the cut
 //! to the end and answers [`Reply::Part`] with the engine's `Part` as a transferred
 //! `ArrayBuffer`; the page hands it on to the first as [`Request::Part`] (transferred again),
 //! which merges it, or checks the rest itself when it cannot.
@@ -35,7 +35,7 @@ pub const SPLIT_MIN_BYTES: u64 = 8 << 20;
 /// [`CUT_AT`] of the file (both workers compute it from the same bytes). `None`: check with one
 /// worker.
 pub fn cut_from(size: u64, window: &[u8]) -> Option<u64> {
-    let cut = cut_window(size).0 + orgsync_core::cut_point(window)? as u64;
+    let cut = cut_window(size).0 + orgsync_core::split::cut_point(window)? as u64;
     (cut < size).then_some(cut)
 }
 

@@ -118,14 +118,15 @@ mod tests {
         // Both halves past the 1 MiB a checker holds back to decide the encoding.
         let bytes = file(40_000);
         let mid = bytes.len() / 2;
-        let cut = mid + orgsync_core::cut_point(&bytes[mid..]).expect("a line feed");
+        let cut = mid + orgsync_core::split::cut_point(&bytes[mid..]).expect("a line feed");
         let mut first = orgsync_core::Checker::new(orgsync_core::Options::default());
         first.push(&bytes[..cut]);
-        let head = &bytes[..orgsync_core::PART_HEAD.min(bytes.len())];
+        let head = &bytes[..orgsync_core::split::PART_HEAD.min(bytes.len())];
         let mut second = orgsync_core::Checker::part(orgsync_core::Options::default(), head)
             .expect("a part checker");
         second.push(&bytes[cut..]);
-        let part = orgsync_core::Part::from_vec(second.into_part().into_bytes()).expect("a part");
+        let part =
+            orgsync_core::split::Part::from_vec(second.into_part().into_bytes()).expect("a part");
         assert!(first.merge(part).is_ok());
         assert_eq!(first.finish().file.rows, 40_000);
     }

@@ -624,7 +624,7 @@ async fn check_part(
     let mut timing = PartTiming::default();
     let size = file.size() as u64;
     let cut = find_cut(&file).await?;
-    let head = read_range(&file, 0, (orgsync_core::PART_HEAD as u64).min(size)).await?;
+    let head = read_range(&file, 0, (orgsync_core::split::PART_HEAD as u64).min(size)).await?;
     let options = orgsync_core::Options {
         file_name: Some(file.name()),
         encoding: encoding
@@ -693,7 +693,7 @@ fn merge_part(
         return false;
     }
     let bytes = Uint8Array::new(buffer).to_vec();
-    orgsync_core::Part::from_vec(bytes).is_ok_and(|part| checker.merge(part).is_ok())
+    orgsync_core::split::Part::from_vec(bytes).is_ok_and(|part| checker.merge(part).is_ok())
 }
 
 async fn check(
@@ -1134,10 +1134,10 @@ async fn warm_up() {
     };
     let bytes = warm::file(warm::ROWS);
     let mid = bytes.len() / 2;
-    let Some(cut) = orgsync_core::cut_point(&bytes[mid..]).map(|c| mid + c) else {
+    let Some(cut) = orgsync_core::split::cut_point(&bytes[mid..]).map(|c| mid + c) else {
         return;
     };
-    let head = &bytes[..orgsync_core::PART_HEAD.min(bytes.len())];
+    let head = &bytes[..orgsync_core::split::PART_HEAD.min(bytes.len())];
     let options = orgsync_core::Options::new;
     let mut rows = 0;
     for _ in 0..warm::ROUNDS {
@@ -1157,7 +1157,7 @@ async fn warm_up() {
                 return;
             }
         }
-        let merged = orgsync_core::Part::from_vec(second.into_part().into_bytes())
+        let merged = orgsync_core::split::Part::from_vec(second.into_part().into_bytes())
             .is_ok_and(|part| first.merge(part).is_ok());
         if !merged {
             return;

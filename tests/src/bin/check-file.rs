@@ -109,10 +109,13 @@ fn in_two(path: &str, options: Options) -> orgsync_core::Report {
         window.extend_from_slice(b)
     });
     let mut head = Vec::new();
-    stream(path, 0, len.min(orgsync_core::PART_HEAD as u64), &mut |b| {
-        head.extend_from_slice(b)
-    });
-    let cut = orgsync_core::cut_point(&window).map(|c| len / 2 + c as u64);
+    stream(
+        path,
+        0,
+        len.min(orgsync_core::split::PART_HEAD as u64),
+        &mut |b| head.extend_from_slice(b),
+    );
+    let cut = orgsync_core::split::cut_point(&window).map(|c| len / 2 + c as u64);
     let part = cut.and_then(|cut| Checker::part(options.clone(), &head).map(|p| (cut, p)));
     let mut first = Checker::new(options);
     let Some((cut, mut second)) = part else {

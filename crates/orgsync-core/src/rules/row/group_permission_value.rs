@@ -128,7 +128,7 @@ pub(super) fn find_group<'c>(ctx: &'c Ctx<'_>, name: &str, loose: bool) -> Optio
         }
     };
     let columns = ctx.header.columns.iter().filter_map(|c| match &c.kind {
-        crate::ColumnKind::Group { name } => Some(name.as_str()),
+        crate::header::ColumnKind::Group { name } => Some(name.as_str()),
         _ => None,
     });
     columns

@@ -19,7 +19,7 @@ fn has_groups(ctx: &Ctx<'_>) -> bool {
             .header
             .columns
             .iter()
-            .any(|c| matches!(c.kind, crate::ColumnKind::Group { .. }))
+            .any(|c| matches!(c.kind, crate::header::ColumnKind::Group { .. }))
 }
 
 /// Checks the group names of a token cell. `base` is the cell as R007 would write it (tokens
