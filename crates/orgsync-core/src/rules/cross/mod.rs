@@ -286,16 +286,6 @@ fn canon(kind: &ColumnKind) -> Canon {
     }
 }
 
-/// A local part as X004 compares it: `+tag` cut (unless it starts the part), dots removed,
-/// ASCII capitals lowercased; hashed as it is read, so nothing is copied. The non-ASCII path
-/// passes the part already lowercased.
-#[inline]
-fn local_key(local: &[u8]) -> u64 {
-    // A `+` first is part of the name, and then no later `+` starts a tag either.
-    let tags = local.first() != Some(&b'+');
-    hash::stream(local, |c| c == b'.', |c| tags && c == b'+')
-}
-
 /// Where the first `@` is, a word at a time.
 #[inline(always)]
 fn find_at(b: &[u8]) -> Option<usize> {
@@ -448,7 +438,11 @@ impl Cross {
                 let h = hash::hash(t.as_bytes(), true);
                 let d = self.domains.intern_ascii(domain, &mut self.buf);
                 self.domains.count(d, record, col, cell);
-                let local = if users { local_key(local) } else { 0 };
+                let local = if users {
+                    similar::local_key_hash(local)
+                } else {
+                    0
+                };
                 (h, local, d)
             } else if t.is_ascii() {
                 let h = lower_key(t, &mut self.buf);
@@ -456,7 +450,11 @@ impl Cross {
                     Some((local, domain)) => {
                         let d = self.domains.intern_ascii(domain, &mut self.buf);
                         self.domains.count(d, record, col, cell);
-                        let local = if users { local_key(local) } else { 0 };
+                        let local = if users {
+                            similar::local_key_hash(local)
+                        } else {
+                            0
+                        };
                         (h, local, d)
                     }
                     None => (h, 0, domain_typo::NONE),
@@ -469,7 +467,7 @@ impl Cross {
                         let d = self.domains.intern(domain);
                         self.domains.count(d, record, col, cell);
                         let local = if users {
-                            local_key(local.as_bytes())
+                            similar::local_key_hash(local.as_bytes())
                         } else {
                             0
                         };
@@ -1107,56 +1105,3 @@ impl CrossDecisions {
 
 #[cfg(test)]
 pub(crate) mod tests;
-
-#[cfg(test)]
-mod local_tests {
-    #[test]
-    fn local_keys_meet_as_the_plain_rule_says() {
-        let parts = [
-            "a", ".", "+", "bc", "Jane", "doe", "0123456", ".x.", "++", "Z",
-        ];
-        let mut cases: Vec<String> = vec![String::new()];
-        for a in parts {
-            for b in parts {
-                for c in parts {
-                    for d in ["", "+", "long.name.here", "q"] {
-                        cases.push(format!("{a}{b}{c}{d}"));
-                    }
-                }
-            }
-        }
-        cases.push("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.0.1.2.3".into());
-        cases.push("a".repeat(70));
-        let plain = |s: &str| {
-            let b = s.to_ascii_lowercase().into_bytes();
-            let cut = if b.first() != Some(&b'+') {
-                b.iter().position(|&c| c == b'+').unwrap_or(b.len())
-            } else {
-                b.len()
-            };
-            b[..cut]
-                .iter()
-                .copied()
-                .filter(|&c| c != b'.')
-                .collect::<Vec<u8>>()
-        };
-        let mut by_key = std::collections::HashMap::new();
-        for s in &cases {
-            // The row rules' fast path computes the same key in its own loop (`row::Keys`).
-            // With and without the memory of the last domain.
-            let address = format!("{s}@acme.com");
-            for mut last in [Vec::new(), b"acme.com".to_vec()] {
-                if let Some((at, key)) =
-                    crate::rules::row::email::clean_ascii_keyed(address.as_bytes(), &mut last)
-                {
-                    assert_eq!(at, s.len(), "{s}");
-                    assert_eq!(key, super::local_key(s.as_bytes()), "{s}");
-                }
-            }
-            let key = super::local_key(s.as_bytes());
-            let want = plain(s);
-            let seen = by_key.entry(key).or_insert_with(|| want.clone());
-            assert_eq!(*seen, want, "{s}");
-        }
-    }
-}
