@@ -36,16 +36,25 @@
 //! and R020 findings come from the plan's value maps, which only hold values whose every
 //! occurrence was recorded during the check pass.
 
-mod attribute_case_variants;
-mod change_collision;
-mod domain_typo;
-mod duplicate_email;
-mod duplicate_unique_id;
-mod id_email_conflict;
 mod part;
-mod possible_duplicate_profile;
-mod same_name_different_email;
+mod r004_domain_typo;
+mod r020_attribute_case_variants;
 pub(crate) mod similar;
+mod x001_duplicate_email;
+mod x002_duplicate_unique_id;
+mod x003_id_email_conflict;
+mod x004_possible_duplicate_profile;
+mod x005_same_name_different_email;
+mod x007_change_collision;
+
+use r004_domain_typo as domain_typo;
+use r020_attribute_case_variants as attribute_case_variants;
+use x001_duplicate_email as duplicate_email;
+use x002_duplicate_unique_id as duplicate_unique_id;
+use x003_id_email_conflict as id_email_conflict;
+use x004_possible_duplicate_profile as possible_duplicate_profile;
+use x005_same_name_different_email as same_name_different_email;
+use x007_change_collision as change_collision;
 
 pub(crate) use domain_typo::is_public as is_public_domain;
 pub(crate) use possible_duplicate_profile::UPLOADER_TEXT;
