@@ -347,7 +347,7 @@ impl State {
     ) {
         let mut line = Vec::with_capacity(cells.iter().map(|c| c.len() + 1).sum::<usize>() + 2);
         let mut first = true;
-        for (i, cell) in cells.into_iter().enumerate() {
+        for (i, cell) in cells.iter().enumerate() {
             if !self.keep.get(i).copied().unwrap_or(true) {
                 continue;
             }

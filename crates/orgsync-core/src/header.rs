@@ -43,6 +43,8 @@ pub enum GroupPermission {
 /// A shared Admin Center profile attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
+// The variants are the format's attribute names (`profile_description`).
+#[allow(clippy::enum_variant_names)]
 pub enum Profile {
     DepartmentName,
     StartDate,
