@@ -128,6 +128,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     } else {
         Some(100)
     });
+    let options_cap = options.max_findings_per_code;
     let report = check_pass(&mut source, options)?;
     if let Some(path) = &args.json {
         let mut out = Output::create(path)?;
@@ -172,30 +173,34 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
                 .iter()
                 .any(|f| f.code == Code::F001 && f.line.is_some())
         });
-    let mut recheck = Checker::new(
-        Options {
-            file_name: recheck_name,
-            encoding: kept,
-            ..Options::new()
-        }
-        .with_known_groups(groups)
-        .with_roster(roster)
-        .with_max_findings_per_code(Some(100)),
-    );
-    // The check of the corrected bytes runs on a thread of its own, fed the chunks as they are
-    // written: on a machine with two cores it costs no wall time beside the fix pass.
-    let (to_recheck, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
-    let rechecking = std::thread::spawn(move || {
-        for chunk in chunks {
-            recheck.push(&chunk);
-        }
-        recheck.finish()
-    });
-    let mut emit = |chunk: FixChunk| -> Result<()> {
+    let recheck_options = Options {
+        file_name: recheck_name,
+        encoding: kept,
+        ..Options::new()
+    }
+    .with_known_groups(groups)
+    .with_roster(roster)
+    .with_max_findings_per_code(Some(100));
+    // Corrected bytes equal to the input's, checked with the same options, give the check pass's
+    // report again: while they are, nothing is re-checked (a file with nothing to fix costs no
+    // second check). The options must be the first pass's but for the name, which only F010
+    // reads (both names end in .csv), and the cap, which only decides which findings are kept.
+    let csv_name = |p: &Path| p.to_string_lossy().to_ascii_lowercase().ends_with(".csv");
+    let same_options = args.encoding == kept
+        && args.sheet.is_none()
+        && options_cap == Some(100)
+        && csv_name(&out_path);
+    let input = match &source {
+        Source::Path(p) if same_options && csv_name(p) => Some(p.clone()),
+        _ => None,
+    };
+    let mut recheck = Recheck::new(recheck_options, input);
+    // `input`: the bytes of the file the fix pass just took, before the output it gave for them.
+    let mut emit = |input: &[u8], chunk: FixChunk| -> Result<()> {
+        recheck.input(input);
         if let Some(o) = corrected.as_mut() {
             o.write(&chunk.corrected)?;
-            // The thread only ends early by panicking, which `join` reports below.
-            let _ = to_recheck.send(chunk.corrected);
+            recheck.corrected(chunk.corrected);
         }
         if let Some(o) = error_report.as_mut() {
             o.write(&chunk.error_report)?;
@@ -211,11 +216,10 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     let mut fixer = Fixer::new(&report, &fix_options);
     source.read("Fixing", &mut |chunk| {
         fixer.push(chunk);
-        emit(fixer.take_output())?;
+        emit(chunk, fixer.take_output())?;
         Ok(true)
     })?;
-    emit(fixer.finish())?;
-    drop(to_recheck);
+    emit(&[], fixer.finish())?;
     let corrected_label = corrected
         .as_ref()
         .and_then(|o| o.path.as_ref())
@@ -233,9 +237,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     if let Some(p) = &args.json {
         written.push(p.display().to_string());
     }
-    let after = rechecking
-        .join()
-        .map_err(|_| Failure("the check of the corrected file failed".into()))?;
+    let after = recheck.finish(&report)?;
 
     let mut err = anstream::stderr();
     if let Some(f) = not_csv {
@@ -266,6 +268,141 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         corrected_label.as_deref(),
     );
     Ok(exit_code(&after))
+}
+
+/// The check of the corrected bytes, for `fix`'s exit code and summary. It runs on a thread of
+/// its own, fed the chunks as they are written: on a machine with two cores it costs no wall
+/// time beside the fix pass. With `input` (a file whose check pass ran with the re-check's
+/// options), the thread starts only once the corrected bytes differ from the input's, and reads
+/// the identical part back from the input file; when they never differ, the check pass's
+/// report is the answer and nothing is checked twice.
+struct Recheck {
+    options: Option<Options>,
+    /// While the corrected bytes equal the input's: the input not yet matched by output
+    /// (`pending[start..]`), and how many bytes matched.
+    same: Option<Same>,
+    input: Option<PathBuf>,
+    thread: Option<(
+        std::sync::mpsc::SyncSender<Vec<u8>>,
+        std::thread::JoinHandle<std::result::Result<Report, String>>,
+    )>,
+}
+
+struct Same {
+    pending: Vec<u8>,
+    start: usize,
+    matched: u64,
+}
+
+impl Recheck {
+    fn new(options: Options, input: Option<PathBuf>) -> Recheck {
+        let mut r = Recheck {
+            options: Some(options),
+            same: input.is_some().then(|| Same {
+                pending: Vec::new(),
+                start: 0,
+                matched: 0,
+            }),
+            input,
+            thread: None,
+        };
+        if r.same.is_none() {
+            r.start(0);
+        }
+        r
+    }
+
+    /// Starts the thread; it first reads the input's first `prefix` bytes (equal to the
+    /// corrected file's so far) from the input file.
+    fn start(&mut self, prefix: u64) {
+        let Some(options) = self.options.take() else {
+            return;
+        };
+        let input = self.input.clone().filter(|_| prefix > 0);
+        let (tx, chunks) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+        let thread = std::thread::spawn(move || {
+            let mut recheck = Checker::new(options);
+            if let Some(path) = input {
+                let mut f = File::open(&path)
+                    .map_err(|e| format!("cannot read {} again: {e}", path.display()))?;
+                let mut left = prefix;
+                let mut buf = vec![0; crate::source::CHUNK];
+                while left > 0 {
+                    let want = usize::try_from(left).map_or(buf.len(), |l| l.min(buf.len()));
+                    let n = std::io::Read::read(&mut f, &mut buf[..want])
+                        .map_err(|e| format!("cannot read {} again: {e}", path.display()))?;
+                    if n == 0 {
+                        return Err(format!(
+                            "{} became shorter while it was fixed",
+                            path.display()
+                        ));
+                    }
+                    recheck.push(&buf[..n]);
+                    left -= n as u64;
+                }
+            }
+            for chunk in chunks {
+                recheck.push(&chunk);
+            }
+            Ok(recheck.finish())
+        });
+        self.thread = Some((tx, thread));
+    }
+
+    /// Input bytes the fix pass took.
+    fn input(&mut self, bytes: &[u8]) {
+        if let Some(s) = self.same.as_mut() {
+            if s.start > (1 << 22) && s.start * 2 > s.pending.len() {
+                s.pending.drain(..s.start);
+                s.start = 0;
+            }
+            s.pending.extend_from_slice(bytes);
+        }
+    }
+
+    /// Corrected bytes, as written.
+    fn corrected(&mut self, bytes: Vec<u8>) {
+        if let Some(s) = self.same.as_mut() {
+            let end = s.start + bytes.len();
+            if s.pending.get(s.start..end) == Some(&bytes[..]) {
+                s.start = end;
+                s.matched += bytes.len() as u64;
+                return;
+            }
+            let prefix = s.matched;
+            self.same = None;
+            self.start(prefix);
+        }
+        if let Some((tx, _)) = &self.thread {
+            // The thread only ends early by failing, which `finish` reports.
+            let _ = tx.send(bytes);
+        }
+    }
+
+    /// The report on the corrected file.
+    fn finish(self, before: &Report) -> Result<Report> {
+        if let Some(s) = &self.same
+            && s.start == s.pending.len()
+        {
+            return Ok(before.clone());
+        }
+        let mut r = self;
+        if r.thread.is_none() {
+            // Output shorter than the input: check it all.
+            let prefix = r.same.take().map_or(0, |s| s.matched);
+            r.start(prefix);
+        }
+        let Some((tx, thread)) = r.thread else {
+            return Err(Failure(
+                "the check of the corrected file did not start".into(),
+            ));
+        };
+        drop(tx);
+        thread
+            .join()
+            .map_err(|_| Failure("the check of the corrected file failed".into()))?
+            .map_err(Failure)
+    }
 }
 
 /// What changed, per rule, and what is left.

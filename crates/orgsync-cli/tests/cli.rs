@@ -1019,3 +1019,67 @@ fn an_encrypted_workbook_writes_no_corrected_file_and_says_to_remove_the_passwor
     assert!(stderr(&o).contains("remove the password"), "{}", stderr(&o));
     assert!(!dir.path().join("users.corrected.csv").exists());
 }
+
+/// A clean file of `rows` rows past the 1 MiB the pipeline holds back, then `tail`.
+fn long_file(rows: usize, tail: &str) -> String {
+    let mut text =
+        String::from("primary_email_address,preferred_first_name,preferred_last_name\r\n");
+    for i in 0..rows {
+        text.push_str(&format!(
+            "person.{i:06}@northwindtraders.com,Name{i},Family{i}\r\n"
+        ));
+    }
+    text.push_str(tail);
+    text
+}
+
+/// What `fix` says is left in the corrected file, and what `check` says of that file.
+fn fix_and_check_again(dir: &Path, name: &str, text: &str) -> (i32, String, i32, String) {
+    let p = write(dir, name, text.as_bytes());
+    let out = dir.join(name.replace(".csv", ".out.csv"));
+    let o = run(&["fix", s(&p), "-o", s(&out)]);
+    let err = stderr(&o);
+    let left = err
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("In {}: ", out.display())))
+        .unwrap_or_else(|| panic!("no summary line in {err}"))
+        .to_string();
+    let again = run(&["check", s(&out)]);
+    (code(&o), left, code(&again), stdout(&again))
+}
+
+#[test]
+fn fix_reports_the_corrected_files_findings_whether_or_not_it_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing to fix: the corrected bytes are the input's, and the check pass's report is
+    // the answer (nothing is checked twice).
+    let clean = long_file(40_000, "");
+    let (fixed, left, checked, out) = fix_and_check_again(dir.path(), "clean.csv", &clean);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("clean.out.csv")).unwrap(),
+        clean
+    );
+    assert_eq!((fixed, checked), (0, 0));
+    assert!(out.contains(&left), "{left} / {out}");
+    // A change 2.5 MB in: the check of the corrected file reads the identical part back from
+    // the input and takes the rest as written. A duplicate address stays an error.
+    let tail = " person.000001@northwindtraders.com ,Again,Family1\r\nlast@northwindtraders.com,Last,One\r\n";
+    let changed = long_file(40_000, tail);
+    let (fixed, left, checked, out) = fix_and_check_again(dir.path(), "late.csv", &changed);
+    let corrected = std::fs::read_to_string(dir.path().join("late.out.csv")).unwrap();
+    assert!(
+        corrected.ends_with("\r\nperson.000001@northwindtraders.com,Again,Family1\r\nlast@northwindtraders.com,Last,One\r\n"),
+        "the stray spaces are trimmed"
+    );
+    assert_eq!((fixed, checked), (1, 1), "{left}");
+    assert!(
+        left.contains("2 errors"),
+        "both rows of the address: {left}"
+    );
+    assert!(out.contains(&left), "{left} / {out}");
+    // Output shorter than the input with the same beginning: a trailing blank line dropped.
+    let blank = long_file(40_000, "\r\n\r\n");
+    let (fixed, left, checked, out) = fix_and_check_again(dir.path(), "blank.csv", &blank);
+    assert_eq!(fixed, checked, "{left}");
+    assert!(out.contains(&left), "{left} / {out}");
+}

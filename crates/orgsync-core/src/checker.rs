@@ -54,6 +54,10 @@ struct State {
     /// A part checker's pipeline where its header ended (see `crate::split`): it keeps no file
     /// or header finding, and its cross-row tables log.
     part: Option<Mark>,
+    /// One bit per record: the row rules found (or only counted) something on it. The fix pass
+    /// runs them again only on those rows (`FixPlan::row_rules_found`). `None` once a part is
+    /// merged (its records' bits are not carried over): the fix pass then runs them on every row.
+    found: Option<Vec<u64>>,
 }
 
 impl Checker {
@@ -79,6 +83,7 @@ impl Checker {
                 compare: None,
                 preview: None,
                 part: None,
+                found: Some(Vec::new()),
             },
         }
     }
@@ -199,6 +204,7 @@ impl Checker {
                 cross: cross_plan,
                 line_ending,
                 options: st.options.clone(),
+                row_rules_found: st.found.take(),
             }),
         }
     }
@@ -376,6 +382,8 @@ impl Checker {
             return Err(Damaged.into());
         }
         // Nothing can fail from here on.
+        // The part's rows have no bits here: the fix pass runs the row rules on every row.
+        st.found = None;
         let rows = a.rows - start.rows;
         let lines = a.line - start.line;
         crate::split::add_summary(&mut st.summary, &summary);
@@ -646,6 +654,8 @@ impl Handler for State {
         // A workbook row's own findings first; allocated only for a row with findings kept or
         // counted here (most rows have none: an empty slice's `to_vec` allocates nothing).
         let mut out: Vec<Finding> = row.sheet.to_vec();
+        let before = out.len();
+        self.memo.counted_any = false;
         let clean = rules::check_row_with(
             &ctx,
             &self.row_plan,
@@ -653,6 +663,17 @@ impl Handler for State {
             &mut |f| out.push(f),
             &mut self.memo,
         );
+        if (out.len() > before || self.memo.counted_any)
+            && let Some(found) = self.found.as_mut()
+        {
+            let (word, bit) = ((row.record / 64) as usize, row.record % 64);
+            if found.len() <= word {
+                found.resize(word + 1, 0);
+            }
+            if let Some(w) = found.get_mut(word) {
+                *w |= 1 << bit;
+            }
+        }
         if let Some(cross) = self.cross.as_mut() {
             cross.observe(&ctx, row, clean, self.memo.keys());
         }

@@ -16,7 +16,6 @@ use crate::report::{FixPlan, Report};
 use crate::roster::{Compare, PreviewWriter};
 use crate::row::Row;
 use crate::rules::{self, Ctx};
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// Output produced so far; drain it with [`Fixer::take_output`] as you go.
@@ -137,7 +136,16 @@ impl Fixer {
 
     /// Takes the output written so far.
     pub fn take_output(&mut self) -> FixChunk {
-        std::mem::take(&mut self.st.out)
+        // The next chunk's buffers start as large as these were: growing them from nothing
+        // again copied every chunk's output a few times over.
+        let out = &self.st.out;
+        let next = FixChunk {
+            corrected: Vec::with_capacity(out.corrected.len()),
+            error_report: Vec::with_capacity(out.error_report.len()),
+            findings: Vec::with_capacity(out.findings.len()),
+            preview: Vec::with_capacity(out.preview.len()),
+        };
+        std::mem::replace(&mut self.st.out, next)
     }
 
     /// Ends the file and returns the rest of the output.
@@ -402,30 +410,15 @@ impl State {
     fn write_unchanged(&mut self, row: &Row<'_>) {
         let text = row.text.as_bytes();
         let d = self.delimiter;
-        // The encoding the row is written in: `None` is UTF-8 (F001's conversion, or a UTF-8 file),
-        // else a code page, where each cell goes back as its raw bytes.
-        let enc = if self.convert {
-            None
-        } else {
-            row.raw.map(|r| r.encoding).or(self.keep_encoding)
-        };
+        let enc = self.row_encoding(row);
         if self.utf16.is_some() || enc.is_some() || !self.keep.iter().all(|&k| k) {
             let cells: Vec<String> = row.cells().map(str::to_string).collect();
-            let orig: Vec<(&str, Option<&[u8]>)> = (0..cells.len())
-                .map(|i| (row.cell(i), row.raw.map(|r| r.cell(i))))
-                .collect();
-            self.write_corrected(&cells, &orig, enc);
+            self.write_row_corrected(&cells, row, enc);
             return;
         }
         // Where the first byte needing quotes is: the cells before it are copied as they are,
         // from there on each cell is looked at (most rows have none, or one quoted title).
-        let special = if needs_quotes(text, d) {
-            text.iter()
-                .position(|&b| b == d || b == b'"' || b == b'\n' || b == b'\r')
-                .unwrap_or(text.len())
-        } else {
-            text.len()
-        };
+        let special = first_special(text, d).unwrap_or(text.len());
         let out = &mut self.out.corrected;
         out.reserve(text.len() + row.ends.len() + self.terminator.len() + 2);
         let mut start = 0;
@@ -442,6 +435,26 @@ impl State {
             start = end;
         }
         out.extend_from_slice(self.terminator);
+    }
+
+    /// The encoding a row is written in: `None` is UTF-8 (F001's conversion, or a UTF-8 file),
+    /// else a code page (the row's own when it was read in one), where a cell no fix changed
+    /// goes back as its raw bytes.
+    fn row_encoding(&self, row: &Row<'_>) -> Option<Encoding> {
+        if self.convert {
+            None
+        } else {
+            row.raw.map(|r| r.encoding).or(self.keep_encoding)
+        }
+    }
+
+    /// [`State::write_corrected`] for a row's `cells` (fixed or not), each compared with the
+    /// row's own text and bytes.
+    fn write_row_corrected(&mut self, cells: &[String], row: &Row<'_>, enc: Option<Encoding>) {
+        let orig: Vec<(&str, Option<&[u8]>)> = (0..cells.len())
+            .map(|i| (row.cell(i), row.raw.map(|r| r.cell(i))))
+            .collect();
+        self.write_corrected(cells, &orig, enc);
     }
 
     fn write_finding(&mut self, f: &Finding, header: Option<&Header>) {
@@ -461,11 +474,11 @@ impl State {
         let mut numbers = std::mem::take(&mut self.text);
         numbers.clear();
         if let Some(r) = f.row {
-            let _ = write!(numbers, "{r}");
+            push_number(&mut numbers, r);
         }
         let row_end = numbers.len();
         if let Some(l) = f.line {
-            let _ = write!(numbers, "{l}");
+            push_number(&mut numbers, l);
         }
         let (row, line) = numbers.split_at(row_end);
         write_row(
@@ -487,20 +500,24 @@ impl State {
         self.text = numbers;
     }
 
-    /// Findings of one row, as the check pass found them.
-    fn row_findings(&mut self, header: &Header, row: &Row<'_>) -> Vec<Finding> {
+    /// Findings of one row, as the check pass found them. `row_rules` is false for a row of the
+    /// file on which the check pass's row rules found nothing (`FixPlan::row_rules_needed`): they
+    /// would find nothing again.
+    fn row_findings(&mut self, header: &Header, row: &Row<'_>, row_rules: bool) -> Vec<Finding> {
         let ctx = Ctx {
             header,
             options: &self.check,
         };
         let mut found: Vec<Finding> = row.sheet.to_vec();
-        rules::check_row_with(
-            &ctx,
-            &self.row_plan,
-            row,
-            &mut |f| found.push(f),
-            &mut self.memo,
-        );
+        if row_rules {
+            rules::check_row_with(
+                &ctx,
+                &self.row_plan,
+                row,
+                &mut |f| found.push(f),
+                &mut self.memo,
+            );
+        }
         self.plan
             .cross
             .row_findings(&ctx, row, &mut |f| found.push(f));
@@ -551,7 +568,8 @@ impl Handler for State {
                 w.change(out, who, change)
             });
         }
-        let mut found = self.row_findings(header, row);
+        let row_rules = self.plan.row_rules_needed(row.record);
+        let mut found = self.row_findings(header, row, row_rules);
         if let Some(f) = self.cut.take() {
             found.insert(0, f);
         }
@@ -575,11 +593,7 @@ impl Handler for State {
         }
         let mut cells: Vec<String> = row.cells().map(str::to_string).collect();
         self.noted.clear();
-        let enc = if self.convert {
-            None
-        } else {
-            row.raw.map(|r| r.encoding).or(self.keep_encoding)
-        };
+        let enc = self.row_encoding(row);
         let mut current = found;
         for _ in 0..MAX_ROUNDS {
             let mut changed = false;
@@ -610,7 +624,7 @@ impl Handler for State {
                 plain: crate::parse::is_plain(text.as_bytes()),
                 ..*row
             };
-            current = self.row_findings(header, &again);
+            current = self.row_findings(header, &again, true);
         }
         let reshape = current.iter().any(|f| {
             f.code == Code::F007
@@ -620,10 +634,7 @@ impl Handler for State {
         if reshape {
             cells.resize(self.width, String::new());
         }
-        let orig: Vec<(&str, Option<&[u8]>)> = (0..cells.len())
-            .map(|i| (row.cell(i), row.raw.map(|r| r.cell(i))))
-            .collect();
-        self.write_corrected(&cells, &orig, enc);
+        self.write_row_corrected(&cells, row, enc);
     }
 }
 
@@ -633,7 +644,7 @@ impl State {
         // a long row's extra cells follow, so no cell of the original row is left out.
         let mut text = std::mem::take(&mut self.text);
         text.clear();
-        let _ = write!(text, "{}", row.row);
+        push_number(&mut text, row.row);
         let number = text.len();
         write_messages(&mut text, found, header);
         let (number, messages) = text.split_at(number);
@@ -687,8 +698,9 @@ fn join(cells: &[String]) -> (String, Vec<usize>) {
 }
 
 /// Whether a field must be quoted: it holds the delimiter, a quote or a line break. 16 bytes at
-/// a time where the target has vectors (report cells are long messages), the rest without
-/// early exit, so the compiler looks at several bytes at once.
+/// a time where the target has vectors (report cells are long messages); a field's last bytes
+/// (and a short field) are copied into one zero-padded block whose mask is cut to their length,
+/// not looked at one by one (most fields of the reports are short: numbers, codes, names).
 #[inline]
 fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
     let special = |rest: &[u8]| {
@@ -696,19 +708,66 @@ fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
             special | (b == delimiter) | (b == b'"') | (b == b'\n') | (b == b'\r')
         })
     };
-    if !crate::simd::VECTORS || field.len() < 16 {
+    if !crate::simd::VECTORS {
         return special(field);
     }
+    let mask = |x: crate::simd::Block| x.eq(delimiter) | x.eq(b'"') | x.eq(b'\n') | x.eq(b'\r');
     let mut blocks = field.chunks_exact(16);
     for c in &mut blocks {
         if let Ok(w) = <[u8; 16]>::try_from(c) {
-            let x = crate::simd::Block::new(w);
-            if x.eq(delimiter) | x.eq(b'"') | x.eq(b'\n') | x.eq(b'\r') != 0 {
+            if mask(crate::simd::Block::new(w)) != 0 {
                 return true;
             }
         }
     }
-    special(blocks.remainder())
+    let rest = blocks.remainder();
+    if rest.is_empty() {
+        return false;
+    }
+    let mut w = [0u8; 16];
+    if let Some(head) = w.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    mask(crate::simd::Block::new(w)) & crate::simd::low(rest.len()) != 0
+}
+
+/// Where the first byte that needs quotes (the delimiter, a quote, a line break) is, 16 bytes at
+/// a time where the target has vectors.
+#[inline]
+fn first_special(text: &[u8], delimiter: u8) -> Option<usize> {
+    let is_special = |b: u8| b == delimiter || b == b'"' || b == b'\n' || b == b'\r';
+    if !crate::simd::VECTORS {
+        return text.iter().position(|&b| is_special(b));
+    }
+    let mut at = 0;
+    while let Some(x) = crate::simd::Block::at(text, at) {
+        let m = x.eq(delimiter) | x.eq(b'"') | x.eq(b'\n') | x.eq(b'\r');
+        if m != 0 {
+            return Some(at + m.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    let rest = text.get(at..).unwrap_or_default();
+    rest.iter().position(|&b| is_special(b)).map(|i| at + i)
+}
+
+/// Appends `n` in decimal (report rows and lines: `write!` went through `core::fmt` for each).
+fn push_number(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
 }
 
 /// Writes one CSV field, quoted when it must be (RFC 4180).
@@ -803,6 +862,41 @@ mod tests {
                     "{case:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_first_byte_needing_quotes_is_found() {
+        for n in [0, 1, 15, 16, 17, 31, 32, 33, 40] {
+            for special in [",", ";", "\"", "\n", "\r", ""] {
+                let text = format!("{}{special}tail,", "x".repeat(n));
+                for d in [b',', b';'] {
+                    let want = text
+                        .bytes()
+                        .position(|b| b == d || b == b'"' || b == b'\n' || b == b'\r');
+                    assert_eq!(super::first_special(text.as_bytes(), d), want, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12_345,
+            1_000_000,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let mut out = String::from("x");
+            super::push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
         }
     }
 

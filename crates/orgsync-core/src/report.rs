@@ -169,6 +169,22 @@ pub(crate) struct FixPlan {
     pub line_ending: &'static str,
     /// The options the check ran with; the fix pass re-runs the rules with the same.
     pub options: crate::options::Options,
+    /// One bit per record (`Row::record`): the check pass's row rules found or counted
+    /// something on it. The row rules give the same answer for the same row, so the fix pass
+    /// skips them on a row whose bit is clear. `None` when not known (a merged part).
+    pub row_rules_found: Option<Vec<u64>>,
+}
+
+impl Plan {
+    /// Whether the row rules must run on this record in the fix pass: they found something
+    /// there in the check pass, or that is not known.
+    #[inline]
+    pub(crate) fn row_rules_needed(&self, record: u64) -> bool {
+        self.row_rules_found.as_ref().is_none_or(|bits| {
+            bits.get((record / 64) as usize)
+                .is_some_and(|w| w & (1 << (record % 64)) != 0)
+        })
+    }
 }
 
 /// The result of a check.

@@ -150,6 +150,8 @@ pub(crate) struct Memo {
     /// no fix, so the count is all the summary needs.
     full: Vec<bool>,
     pub(crate) counted: Vec<u64>,
+    /// Set when a finding was only counted (the checker clears it before each row).
+    pub(crate) counted_any: bool,
 }
 
 impl Memo {
@@ -178,6 +180,7 @@ impl Memo {
         let i = code as usize;
         if self.full.get(i).copied().unwrap_or(false) {
             self.counted[i] += 1;
+            self.counted_any = true;
             true
         } else {
             false

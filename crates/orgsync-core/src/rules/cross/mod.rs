@@ -73,6 +73,10 @@ use crate::words::thousands;
 /// How many other rows a cross-row finding names; the rest are counted ("and 12 more").
 const MAX_RELATED: usize = 20;
 
+/// How many other rows a cross-row finding names (the rest are counted: "rows 5, 9, 12 and 40
+/// more"), in every output: the findings CSV, the error report and `related_rows`.
+pub(super) const NAMED: usize = 3;
+
 /// The last record the rules track: records are kept as `u32`.
 const MAX_RECORD: u64 = u32::MAX as u64 - 1;
 
@@ -940,7 +944,7 @@ struct Mention<'a> {
     /// The entry's `other`, and read as a record, its spreadsheet row.
     other: u32,
     other_row: u64,
-    /// The other rows named, as spreadsheet rows (at most [`MAX_RELATED`]).
+    /// The other rows named, as spreadsheet rows (at most [`NAMED`]).
     others: Vec<u64>,
     /// How many more rows the group has beyond those named.
     more: u64,
@@ -1072,17 +1076,13 @@ impl CrossDecisions {
     ) -> Finding {
         let g = &self.groups[e.group as usize];
         let to_row = |r: u32| self.header_row + 1 + u64::from(r);
-        // X005's lists stay short: a name shared by a few rows names them all.
-        let named = if g.code == GroupRule::X005 {
-            same_name_different_email::NAMED
-        } else {
-            MAX_RELATED
-        };
+        // The lists stay short: a group of a few rows names them all, a larger one names
+        // `NAMED` and counts the rest (each of its rows would repeat a long list otherwise).
         let others: Vec<u64> = g
             .sample
             .iter()
             .filter(|&&r| r != e.record)
-            .take(named)
+            .take(NAMED)
             .map(|&r| to_row(r))
             .collect();
         let more = g.len.saturating_sub(1 + others.len() as u64);

@@ -19,9 +19,6 @@ use crate::words::thousands;
 /// The most rows one person entered several times makes: a name on more rows is a common name.
 pub(crate) const MAX_SHARERS: usize = 3;
 
-/// How many other rows a finding names (the rest are counted: "rows 5, 9, 12 and 40 more").
-pub(super) const NAMED: usize = 3;
-
 /// The entry is one of a common name's rows whose addresses look alike.
 const ALIKE: u32 = 1;
 
