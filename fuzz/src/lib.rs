@@ -9,6 +9,7 @@
 //! - on Org Sync-like files, fixing the corrected file again (safe fixes only) changes nothing.
 
 use orgsync_core::{Checker, FixChunk, FixOptions, Fixer, Options, Report, Suggested};
+use std::sync::LazyLock;
 
 /// The input split into `(cuts, file)`: the first byte says how many cut points follow (0–7),
 /// each two bytes, taken modulo the file's length + 1.
@@ -117,89 +118,19 @@ pub fn fix_any(data: &[u8]) {
     }
 }
 
-/// Header names the generator picks from: the known columns, their miscased and padded
-/// variants, and unknown ones.
-pub const COLUMNS: &[&str] = &[
-    "primary_email_address",
-    "preferred_first_name",
-    "preferred_last_name",
-    "work_title",
-    "unique_user_id",
-    "unique_id",
-    "acme_license_learning_status",
-    "license_english_status",
-    "group:Sales",
-    "group:Engineering",
-    "permission_curate_content",
-    "permission_view_reports",
-    "group_permission_view_reports",
-    "reupload_user_profile",
-    "attribute_office",
-    "existing_email_address",
-    "invited_email_address",
-    "new_unique_user_id",
-    "manager_primary_email_address",
-    "Primary_Email_Address",
-    " work_title",
-    "Group:Support",
-    "attribute_cost center",
-    "email",
-    "",
-];
+/// The dirty-cell set the property tests draw from too (`tests/src/dirty.rs`), included by path:
+/// the fuzz crate has a workspace of its own and takes no dependency on the tests crate.
+#[path = "../../tests/src/dirty.rs"]
+#[allow(dead_code)]
+pub mod dirty;
 
-/// Cell values, clean and dirty, that Excel and HR exports produce.
-pub const CELLS: &[&str] = &[
-    "jane.doe@example.com",
-    "john.smith@example.com",
-    "ana.lopez@example.com",
-    " jane.doe@example.com ",
-    "JOHN.SMITH@EXAMPLE.COM",
-    "mailto:ana@example.com",
-    "<li.wei@example.com>",
-    "li.wei@gmial.com",
-    "jane.doe@example.con",
-    "jane@@example.com",
-    "a@example.com;b@example.com",
-    "józef@example.com",
-    "Active",
-    "ACTIVE",
-    "Inactive",
-    "Actve",
-    "yes",
-    "No",
-    "YES",
-    "true",
-    "1",
-    "group:Sales",
-    "Group:Sales;group:Engineering",
-    "group:Marketing",
-    "E1001",
-    "E-1003",
-    "1.23457E+11",
-    "=\"00123\"",
-    "'00123",
-    "#N/A",
-    "#REF!",
-    "Jane",
-    "Manager, Sales",
-    "O'Brien",
-    "Zoë Müller",
-    "Ã©ric",
-    "\u{00A0}Ann",
-    "Ann\u{200B}",
-    "=HYPERLINK(\"http://x\")",
-    "+SUM(A1:A2)",
-    "-2+3",
-    "@cmd|' /C calc'!A0",
-    "\"Quoted\" name",
-    "Line\nbreak",
-    "cr\rin cell",
-    "tab\tin cell",
-    "Sydney Office",
-    "sydney office",
-    "",
-    "",
-];
+/// Header names the generator picks from: the property tests' columns (known ones, miscased,
+/// padded and unknown) and the change-file columns.
+pub static COLUMNS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| dirty::COLUMNS.iter().chain(dirty::MORE_COLUMNS).copied().collect());
+
+/// Cell values, clean and dirty: every pool of the dirty-cell set.
+pub static CELLS: LazyLock<Vec<&'static str>> = LazyLock::new(dirty::all_cells);
 
 /// A byte-driven generator: each byte of `data` is one choice (header, cells, delimiter, line
 /// ending, encoding, blank rows), so the fuzzer's mutations move through Org Sync-like files.

@@ -2,8 +2,10 @@
 //!
 //! - [`run`]: the check pass and the fix pass over bytes fed in chunks of a chosen size, as the
 //!   CLI and the page feed them;
+//! - [`dirty`]: the dirty-cell set the property tests and the fuzz targets draw from;
 //! - [`bench`]: the deterministic clean Org Sync file the speed benchmark reads.
 
+pub mod dirty;
 pub mod workbooks;
 
 use orgsync_core::{Checker, FixChunk, FixOptions, Fixer, Options, Report};

@@ -7,7 +7,8 @@
 //! names, as `encoding_rs` (the WHATWG Encoding Standard) writes it. `UPDATE_ENCODINGS=1`
 //! rewrites the encoded files from the sources.
 
-use orgsync_core::{Checker, Code, Encoding, FixOptions, Fixer, Options, Report, Suggested};
+use orgsync_core::{Code, Encoding, FixOptions, Options, Report, Suggested};
+use orgsync_tests::run;
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
@@ -63,20 +64,14 @@ fn corpus() -> Vec<(String, String, Vec<u8>)> {
         .collect()
 }
 
+/// The check pass in 4,093-byte chunks (`orgsync_tests::run`).
 fn check(bytes: &[u8], options: Options) -> Report {
-    let mut c = Checker::new(options);
-    for chunk in bytes.chunks(4093) {
-        c.push(chunk);
-    }
-    c.finish()
+    run::check(bytes, &options, 4093)
 }
 
+/// The corrected file, the fix pass fed 5 bytes at a time.
 fn fix(bytes: &[u8], report: &Report, options: &FixOptions) -> Vec<u8> {
-    let mut f = Fixer::new(report, options);
-    for chunk in bytes.chunks(5) {
-        f.push(chunk);
-    }
-    f.finish().corrected
+    run::fix(bytes, report, options, 5).corrected
 }
 
 fn suggested_f001() -> FixOptions {

@@ -3,6 +3,7 @@
 //! line endings), the physical line where it starts, and the blank lines a reader would skip.
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+use std::cell::RefCell;
 
 /// The most bytes of one record (a row) the parser keeps: its raw text, and its cells' text.
 /// Excel's own limits (16,384 columns, 32,767 characters a cell) allow rows far longer than any
@@ -91,7 +92,7 @@ pub(crate) enum Event<'a> {
 
 #[derive(Debug)]
 pub(crate) struct Parser {
-    reader: Reader,
+    reader: PooledReader,
     delimiter: u8,
     out: Vec<u8>,
     out_len: usize,
@@ -162,16 +163,76 @@ impl Overflow {
     }
 }
 
+/// The cell buffer's first size: a row of a few hundred bytes fits; a longer one doubles it
+/// (in `csv-core`'s path, which the fast path then uses too) up to [`MAX_RECORD_BYTES`].
+const INITIAL_OUT: usize = 4 * 1024;
+
+/// `csv-core`'s reader for one delimiter, taken from a per-thread pool and given back to it
+/// when the parser is dropped. Building a reader builds its transition table, about 140,000
+/// instructions, more than the rest of checking a one-row file; and `csv-core`'s `Clone` for a
+/// reader copies only part of that table (a clone never finds a record end: it loops), so a
+/// built reader is reused instead, `reset` making it as new.
+#[derive(Debug)]
+struct PooledReader {
+    delimiter: u8,
+    reader: Reader,
+}
+
+/// Readers kept per thread: enough for a checker's and a fixer's parsers in a few delimiters.
+const READER_POOL: usize = 8;
+
+thread_local! {
+    static READERS: RefCell<Vec<(u8, Reader)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl PooledReader {
+    fn new(delimiter: u8) -> PooledReader {
+        let pooled = READERS
+            .try_with(|pool| {
+                let mut pool = pool.try_borrow_mut().ok()?;
+                let i = pool.iter().position(|(d, _)| *d == delimiter)?;
+                Some(pool.swap_remove(i).1)
+            })
+            .ok()
+            .flatten();
+        let reader = match pooled {
+            Some(mut r) => {
+                r.reset();
+                r
+            }
+            None => ReaderBuilder::new().delimiter(delimiter).build(),
+        };
+        PooledReader { delimiter, reader }
+    }
+}
+
+impl Drop for PooledReader {
+    fn drop(&mut self) {
+        // `Reader::default()` is a plain value: no table is built.
+        let reader = std::mem::take(&mut self.reader);
+        let delimiter = self.delimiter;
+        let _ = READERS.try_with(|pool| {
+            if let Ok(mut pool) = pool.try_borrow_mut()
+                && pool.len() < READER_POOL
+            {
+                pool.push((delimiter, reader));
+            }
+        });
+    }
+}
+
 impl Parser {
+    /// A parser for `delimiter`. Cheap to make (see BENCHMARKS.md, "Set-up cost"): `csv-core`'s
+    /// reader comes from a pool, and the buffers start small and grow with the records.
     pub(crate) fn new(delimiter: u8) -> Parser {
         Parser {
-            reader: ReaderBuilder::new().delimiter(delimiter).build(),
+            reader: PooledReader::new(delimiter),
             delimiter,
-            out: vec![0; 64 * 1024],
+            out: vec![0; INITIAL_OUT],
             out_len: 0,
             ends: vec![0; 256],
             ends_len: 0,
-            raw: Vec::with_capacity(64 * 1024),
+            raw: Vec::new(),
             line: 0,
             after_cr: false,
             endings: LineEndings::default(),
@@ -333,7 +394,7 @@ impl Parser {
             // Past the limits, `csv-core` writes into the spill buffers, which are dropped.
             let out_full = self.out_len == self.out.len();
             let ends_full = self.ends_len == self.ends.len();
-            let (res, nin, nout, nend) = self.reader.read_record(
+            let (res, nin, nout, nend) = self.reader.reader.read_record(
                 &input[pos..],
                 if out_full {
                     &mut self.spill

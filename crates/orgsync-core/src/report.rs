@@ -175,7 +175,7 @@ pub(crate) struct FixPlan {
     pub row_rules_found: Option<Vec<u64>>,
 }
 
-impl Plan {
+impl FixPlan {
     /// Whether the row rules must run on this record in the fix pass: they found something
     /// there in the check pass, or that is not known.
     #[inline]
