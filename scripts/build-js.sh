@@ -3,11 +3,17 @@
 # glue (--target web, which browsers load from a plain <script type="module"> and bundlers
 # accept), the hand-written entry point and declarations, and package.json.
 #
-#   scripts/build-js.sh [--no-opt] [--workbook] [OUT_DIR]
+#   scripts/build-js.sh [--no-opt] [--encodings | --workbook] [OUT_DIR]
+#
+# The default package reads UTF-8, UTF-16 and Windows-1252; a file in another code page is F001
+# and names the build that reads it. --encodings builds the package that detects and reads every
+# code page of the Encoding Standard (the `legacy-encodings` feature: encoding_rs and chardetng),
+# by default into crates/orgsync-js/pkg-encodings: opt-in because it doubles the wasm.
 #
 # --workbook builds the package that also reads workbooks (.xlsx, .xlsm, .xlsb, .ods, .xls; the
-# `workbook` feature), by default into crates/orgsync-js/pkg-workbook: it is opt-in because the
-# reader more than doubles the wasm (BENCHMARKS.md, "Workbooks").
+# `workbook` feature, with every code page as --encodings), by default into
+# crates/orgsync-js/pkg-workbook: it is opt-in because the reader more than doubles the wasm
+# (BENCHMARKS.md, "Workbooks").
 #
 # Needs the wasm32-unknown-unknown target and wasm-bindgen-cli 0.2.130 (installed when missing);
 # optimises with wasm-opt from the npm package binaryen@132 (tests/js's devDependencies).
@@ -20,6 +26,7 @@ default_out=crates/orgsync-js/pkg
 while [[ "${1:-}" == --* ]]; do
   case "$1" in
     --no-opt) opt=0 ;;
+    --encodings) features=(--features legacy-encodings); default_out=crates/orgsync-js/pkg-encodings ;;
     --workbook) features=(--features workbook); default_out=crates/orgsync-js/pkg-workbook ;;
     *) echo "build-js: unknown option $1" >&2; exit 2 ;;
   esac
