@@ -62,8 +62,15 @@ if ((opt)); then
 fi
 
 cp crates/orgsync-js/js/index.js crates/orgsync-js/js/index.d.ts "$out/"
+# The rules' documentation, which the wasm leaves out (orgsync-core without `rule-docs`):
+# rule-docs.js maps each code to its Markdown file's text, for index.js's rules().
+node -e '
+  const fs = require("fs"), dir = "crates/orgsync-core/src/rules/docs", docs = {};
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort()) docs[f.slice(0, -3)] = fs.readFileSync(dir + "/" + f, "utf8");
+  fs.writeFileSync(process.argv[1], "// Written by scripts/build-js.sh from crates/orgsync-core/src/rules/docs: every rule'"'"'s documentation.\nexport default " + JSON.stringify(docs, null, 0) + ";\n");
+' "$out/rule-docs.js"
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" crates/orgsync-js/js/package.json >"$out/package.json"
 
 wasm="$out/orgsync_js_bg.wasm"
-echo "built $out: wasm $(wc -c <"$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzip -9"
+echo "built $out: wasm $(wc -c <"$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzip -9; rule-docs.js $(gzip -9c "$out/rule-docs.js" | wc -c) bytes gzip -9"
