@@ -3,11 +3,17 @@
 # glue (--target web, which browsers load from a plain <script type="module"> and bundlers
 # accept), the hand-written entry point and declarations, and package.json.
 #
-#   scripts/build-js.sh [--no-opt] [--workbook] [OUT_DIR]
+#   scripts/build-js.sh [--no-opt] [--encodings | --workbook] [OUT_DIR]
+#
+# The default package reads UTF-8, UTF-16 and Windows-1252; a file in another code page is F001
+# and names the build that reads it. --encodings builds the package that detects and reads every
+# code page of the Encoding Standard (the `legacy-encodings` feature: encoding_rs and chardetng),
+# by default into crates/orgsync-js/pkg-encodings: opt-in because it doubles the wasm.
 #
 # --workbook builds the package that also reads workbooks (.xlsx, .xlsm, .xlsb, .ods, .xls; the
-# `workbook` feature), by default into crates/orgsync-js/pkg-workbook: it is opt-in because the
-# reader more than doubles the wasm (BENCHMARKS.md, "Workbooks").
+# `workbook` feature, with every code page as --encodings), by default into
+# crates/orgsync-js/pkg-workbook: it is opt-in because the reader more than doubles the wasm
+# (BENCHMARKS.md, "Workbooks").
 #
 # Needs the wasm32-unknown-unknown target and wasm-bindgen-cli 0.2.130 (installed when missing);
 # optimises with wasm-opt from the npm package binaryen@132 (tests/js's devDependencies).
@@ -20,6 +26,7 @@ default_out=crates/orgsync-js/pkg
 while [[ "${1:-}" == --* ]]; do
   case "$1" in
     --no-opt) opt=0 ;;
+    --encodings) features=(--features legacy-encodings); default_out=crates/orgsync-js/pkg-encodings ;;
     --workbook) features=(--features workbook); default_out=crates/orgsync-js/pkg-workbook ;;
     *) echo "build-js: unknown option $1" >&2; exit 2 ;;
   esac
@@ -55,8 +62,15 @@ if ((opt)); then
 fi
 
 cp crates/orgsync-js/js/index.js crates/orgsync-js/js/index.d.ts "$out/"
+# The rules' documentation, which the wasm leaves out (orgsync-core without `rule-docs`):
+# rule-docs.js maps each code to its Markdown file's text, for index.js's rules().
+node -e '
+  const fs = require("fs"), dir = "crates/orgsync-core/src/rules/docs", docs = {};
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort()) docs[f.slice(0, -3)] = fs.readFileSync(dir + "/" + f, "utf8");
+  fs.writeFileSync(process.argv[1], "// Written by scripts/build-js.sh from crates/orgsync-core/src/rules/docs: every rule'"'"'s documentation.\nexport default " + JSON.stringify(docs, null, 0) + ";\n");
+' "$out/rule-docs.js"
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)"
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" crates/orgsync-js/js/package.json >"$out/package.json"
 
 wasm="$out/orgsync_js_bg.wasm"
-echo "built $out: wasm $(wc -c <"$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzip -9"
+echo "built $out: wasm $(wc -c <"$wasm") bytes, $(gzip -9c "$wasm" | wc -c) bytes gzip -9; rule-docs.js $(gzip -9c "$out/rule-docs.js" | wc -c) bytes gzip -9"

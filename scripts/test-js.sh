@@ -13,9 +13,12 @@ if [[ ! -x tests/js/node_modules/.bin/tsc || tests/js/package-lock.json -nt test
 fi
 
 scripts/build-js.sh "$@"
+# The package with every code page (tests/js/encoding.test.mjs and the fixtures in a code page).
+scripts/build-js.sh --encodings "$@"
 # The package with workbook support, for tests/js/workbook.test.mjs.
 scripts/build-js.sh --workbook "$@"
-cargo build -p orgsync-js --example reference
+# The native reference is the full engine, as the CLI is (orgsync-js alone leaves the code pages out).
+cargo build -p orgsync-js --example reference --features legacy-encodings
 if [[ -f crates/orgsync-cli/src/main.rs ]]; then
   cargo build -p orgsync-cli || echo "test-js: the CLI did not build; comparing with the reference only" >&2
 fi

@@ -1,17 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, reference, cliReport, fixture, fixtures, read } from "./helpers.mjs";
+import { api, apiFor, reference, cliReport, fixture, fixtures, read } from "./helpers.mjs";
 
 for (const name of fixtures) {
   test(`check(${name}) gives the engine's native report`, () => {
-    const report = api.check(read(name), { fileName: name });
+    const report = apiFor(name).check(read(name), { fileName: name });
     assert.deepEqual(report, reference(fixture(name), { fileName: name }).report);
   });
 
   test(`check(${name}) counts like \`orgsync check --format json\``, (t) => {
     const cli = cliReport(fixture(name));
     if (!cli) return t.skip("the orgsync CLI is not built (cargo build -p orgsync-cli)");
-    const report = api.check(read(name), { fileName: cli.file.name ?? undefined });
+    const report = apiFor(name).check(read(name), { fileName: cli.file.name ?? undefined });
     assert.deepEqual(report.summary, cli.summary);
     assert.deepEqual(report.file, cli.file);
     assert.deepEqual(report.findings, cli.findings);

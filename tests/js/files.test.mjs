@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api, bigFile, read } from "./helpers.mjs";
+import { api, enc, bigFile, read } from "./helpers.mjs";
 
 test("checkFile reads a File in slices, names the report after it and reports progress", async () => {
   // Past the first MiB, which the engine reads whole to decide the encoding, rows count as read.
@@ -19,8 +19,9 @@ test("checkFile reads a File in slices, names the report after it and reports pr
 
 test("checkFile on a Blob keeps the given fileName", async () => {
   const bytes = read("excel-1252-semicolon.csv");
-  const report = await api.checkFile(new Blob([bytes]), { fileName: "export.txt", knownGroups: ["Vertrieb"] });
-  assert.deepEqual(report, api.check(bytes, { fileName: "export.txt", knownGroups: ["Vertrieb"] }));
+  const report = await enc.checkFile(new Blob([bytes]), { fileName: "export.txt", knownGroups: ["Vertrieb"] });
+  assert.deepEqual(report, enc.check(bytes, { fileName: "export.txt", knownGroups: ["Vertrieb"] }));
+  assert.equal(report.file.name, "export.txt");
 });
 
 test("fixFile gives fix()'s output for a File", async () => {

@@ -16,6 +16,20 @@ export const pkgUrl = pathToFileURL(join(pkgDir, "index.js")).href;
 export const api = await import(pkgUrl);
 await api.default(readFileSync(join(pkgDir, "orgsync_js_bg.wasm")));
 
+// The package built with every code page (scripts/build-js.sh --encodings): the default package
+// reads UTF-8, UTF-16 and Windows-1252 only, and stops at F001 for a file in a code page.
+export const encPkgDir = resolve(process.env.ORGSYNC_JS_ENCODINGS_PKG ?? join(root, "crates/orgsync-js/pkg-encodings"));
+if (!existsSync(join(encPkgDir, "index.js"))) {
+  throw new Error(`${encPkgDir} is not built: run scripts/build-js.sh --encodings (scripts/test-js.sh builds every package)`);
+}
+export const enc = await import(pathToFileURL(join(encPkgDir, "index.js")).href);
+await enc.default(readFileSync(join(encPkgDir, "orgsync_js_bg.wasm")));
+
+/** The fixtures in a legacy code page, which only the `encodings` package reads. */
+export const legacyFixtures = new Set(["excel-1252-semicolon.csv"]);
+/** The package that reads a fixture as the CLI does. */
+export const apiFor = (name) => (legacyFixtures.has(name) ? enc : api);
+
 const target = join(root, "target/debug");
 
 /** The engine's native outputs for a file: {report, corrected, errors, findings}. */

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { api } from "./helpers.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { api, enc, root } from "./helpers.mjs";
 
 test("rules() lists the catalogue in its order: F, H, R, X, then P, each by number", () => {
   const rules = api.rules();
@@ -26,4 +28,12 @@ test("rule names work wherever codes do", () => {
   const byCode = api.fix(bytes, { noFix: ["R012"] });
   const byName = api.fix(bytes, { noFix: ["stray-whitespace"] });
   assert.deepEqual(byName, byCode);
+});
+
+test("every rule's doc is its Markdown file, in every package (the wasm leaves it to rule-docs.js)", () => {
+  const rules = api.rules();
+  for (const r of rules) {
+    assert.equal(r.doc, readFileSync(join(root, "crates/orgsync-core/src/rules/docs", `${r.code}.md`), "utf8"), r.code);
+  }
+  assert.deepEqual(enc.rules(), rules);
 });

@@ -16,6 +16,7 @@ pub struct WorkbookFacts {
     pub start: String,
 }
 
+#[cfg(feature = "workbook")]
 impl From<&orgsync_core::WorkbookInfo> for WorkbookFacts {
     fn from(w: &orgsync_core::WorkbookInfo) -> WorkbookFacts {
         WorkbookFacts {
@@ -24,6 +25,15 @@ impl From<&orgsync_core::WorkbookInfo> for WorkbookFacts {
             sheet: w.sheet.clone(),
             start: format!("{}{}", w.first_column, w.first_row),
         }
+    }
+}
+
+/// Built without the workbook reader (the page, the checker worker): no report of this build
+/// holds a workbook (the workbook worker, built with it, makes those).
+#[cfg(not(feature = "workbook"))]
+impl From<&orgsync_core::WorkbookInfo> for WorkbookFacts {
+    fn from(_: &orgsync_core::WorkbookInfo) -> WorkbookFacts {
+        WorkbookFacts::default()
     }
 }
 

@@ -32,6 +32,9 @@ use crate::protocol::{self, JobId, PartTiming, Reply, Request, RosterId, Timing}
 use crate::view::PREVIEW_PAGE;
 use crate::warm;
 
+#[cfg(not(feature = "workbook"))]
+mod book;
+
 /// Bytes read per slice: big enough that per-slice overhead is negligible, small enough that
 /// progress moves and Cancel answers within a few milliseconds.
 const SLICE: u64 = 2 << 20;
@@ -93,12 +96,12 @@ pub fn run() {
     post(&Reply::Ready, None);
 }
 
-fn scope() -> DedicatedWorkerGlobalScope {
+pub(crate) fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
 /// Sends a reply, with an optional attachment (blobs) that the browser clones.
-fn post(reply: &Reply, attachment: Option<&JsValue>) {
+pub(crate) fn post(reply: &Reply, attachment: Option<&JsValue>) {
     post_with(&reply.to_text(), None, attachment);
 }
 
@@ -156,6 +159,16 @@ fn on_message(event: MessageEvent) {
         Request::StopWarmUp => return,
         _ => {}
     }
+    // Workbooks are read by the workbook worker (a build of this one with the engine's reader).
+    #[cfg(not(feature = "workbook"))]
+    if book::route_message(&request, &data, &attachment) {
+        return;
+    }
+    dispatch(request, attachment);
+}
+
+/// Runs a request here.
+fn dispatch(request: Request, attachment: JsValue) {
     if let Request::Part { job, cut, timing } = request {
         part_arrived(job, PartSlot::Arrived(cut, timing, attachment));
         return;
@@ -246,7 +259,7 @@ fn on_message(event: MessageEvent) {
     }
 }
 
-fn request_job(request: &Request) -> JobId {
+pub(crate) fn request_job(request: &Request) -> JobId {
     match request {
         Request::Check { job, .. }
         | Request::CheckPart { job, .. }

@@ -3,7 +3,11 @@
 //! The first bytes (up to [`SNIFF_LEN`]) are held back until the engine knows what the file is:
 //! a workbook or other binary, which encoding, which delimiter. After that, bytes stream through.
 
-use encoding_rs::Encoding as Codec;
+#[cfg(not(feature = "legacy-encodings"))]
+use crate::codec as codecs;
+#[cfg(feature = "legacy-encodings")]
+use encoding_rs as codecs;
+use codecs::Encoding as Codec;
 use serde::Serialize;
 
 /// How many bytes are held back before deciding what the file is. The encoding is decided on
@@ -27,6 +31,7 @@ struct Known {
 
 /// Every encoding of the Encoding Standard except `replacement` and `x-user-defined`: the ones
 /// Excel writes first (the page offers them in this order), then the rest of the standard.
+#[cfg(feature = "legacy-encodings")]
 static KNOWN: &[Known] = &[
     Known {
         codec: encoding_rs::UTF_8,
@@ -220,15 +225,41 @@ static KNOWN: &[Known] = &[
     },
 ];
 
+/// Without the `legacy-encodings` feature (the JS API's default package): UTF-8, UTF-16 and
+/// Windows-1252 (a UTF-8 file's stray records are read in it), with the engine's own codec.
+#[cfg(not(feature = "legacy-encodings"))]
+static KNOWN: &[Known] = &[
+    Known {
+        codec: codecs::UTF_8,
+        label: "utf-8",
+        name: "Unicode (UTF-8)",
+    },
+    Known {
+        codec: codecs::UTF_16LE,
+        label: "utf-16le",
+        name: "Unicode (UTF-16 little-endian)",
+    },
+    Known {
+        codec: codecs::UTF_16BE,
+        label: "utf-16be",
+        name: "Unicode (UTF-16 big-endian)",
+    },
+    Known {
+        codec: codecs::WINDOWS_1252,
+        label: "windows-1252",
+        name: "Western European (Windows-1252)",
+    },
+];
+
 impl Encoding {
     /// UTF-8 (ASCII included).
-    pub const UTF_8: Encoding = Encoding(encoding_rs::UTF_8);
+    pub const UTF_8: Encoding = Encoding(codecs::UTF_8);
     /// UTF-16, little-endian (Excel's "Unicode Text").
-    pub const UTF_16LE: Encoding = Encoding(encoding_rs::UTF_16LE);
+    pub const UTF_16LE: Encoding = Encoding(codecs::UTF_16LE);
     /// UTF-16, big-endian.
-    pub const UTF_16BE: Encoding = Encoding(encoding_rs::UTF_16BE);
+    pub const UTF_16BE: Encoding = Encoding(codecs::UTF_16BE);
     /// Windows-1252, Excel's plain "CSV" on Western European Windows.
-    pub const WINDOWS_1252: Encoding = Encoding(encoding_rs::WINDOWS_1252);
+    pub const WINDOWS_1252: Encoding = Encoding(codecs::WINDOWS_1252);
 
     fn known(self) -> &'static Known {
         KNOWN
@@ -274,17 +305,31 @@ impl Encoding {
 
     /// UTF-8.
     pub fn is_utf8(self) -> bool {
-        self.0 == encoding_rs::UTF_8
+        self.0 == codecs::UTF_8
+    }
+
+    /// ISO-2022-JP, the one ASCII-compatible encoding whose ASCII text is not its own bytes.
+    fn is_iso_2022_jp(self) -> bool {
+        #[cfg(feature = "legacy-encodings")]
+        return self.0 == encoding_rs::ISO_2022_JP;
+        #[cfg(not(feature = "legacy-encodings"))]
+        return false;
     }
 
     /// UTF-16 of either byte order.
     pub fn is_utf16(self) -> bool {
-        self.0 == encoding_rs::UTF_16LE || self.0 == encoding_rs::UTF_16BE
+        self.0 == codecs::UTF_16LE || self.0 == codecs::UTF_16BE
     }
 
     /// Whether the CSV's structure can be read from the raw bytes: the delimiter, the quote and
     /// the line breaks are never part of a character. True for every ASCII-compatible encoding
     /// except the double-byte ones whose second byte can be `|` (0x7C) when `|` separates.
+    #[cfg(not(feature = "legacy-encodings"))]
+    fn parse_raw(self, _delimiter: u8) -> bool {
+        self.0.is_ascii_compatible()
+    }
+
+    #[cfg(feature = "legacy-encodings")]
     fn parse_raw(self, delimiter: u8) -> bool {
         let trail_pipe = [
             encoding_rs::SHIFT_JIS,
@@ -358,6 +403,10 @@ pub(crate) enum Binary {
     Gzip,
     /// NUL bytes that are not UTF-16.
     Other,
+    /// Text in a legacy code page, which a build without the `legacy-encodings` feature (the JS
+    /// API's default package) does not read: F001, and nothing else is checked.
+    #[cfg(not(feature = "legacy-encodings"))]
+    CodePage,
 }
 
 impl Binary {
@@ -380,6 +429,8 @@ impl Binary {
             Binary::Pdf => "a PDF document",
             Binary::Gzip => "a gzip-compressed file",
             Binary::Other => "a binary file (it contains NUL bytes)",
+            #[cfg(not(feature = "legacy-encodings"))]
+            Binary::CodePage => "text in a legacy code page",
         }
     }
 }
@@ -486,7 +537,14 @@ pub(crate) fn sniff(sample: &[u8], complete: bool, choice: Option<Encoding>) -> 
     }
     let body = &sample[usize::from(s.bom_len)..];
     if choice.is_none() && bom.is_none() && s.basis != Basis::Utf16 {
-        let (encoding, basis, fallback) = detect(body, complete);
+        let Some((encoding, basis, fallback)) = detect(body, complete) else {
+            // Only without `legacy-encodings`: a code page this build does not read.
+            #[cfg(not(feature = "legacy-encodings"))]
+            {
+                s.binary = Some(Binary::CodePage);
+            }
+            return s;
+        };
         s.encoding = encoding;
         s.basis = basis;
         s.fallback = fallback;
@@ -534,9 +592,39 @@ pub(crate) fn sep_line(text: &str) -> Option<(u8, &str)> {
     Some((d, rest))
 }
 
+/// Without the `legacy-encodings` feature: UTF-8 as [`detect`] decides it, `None` where the
+/// full build would guess a legacy code page (bytes mostly not UTF-8, or ISO-2022-JP's escapes).
+/// The caller stops there (F001) rather than read the file in a code page it may not be in.
+#[cfg(not(feature = "legacy-encodings"))]
+fn detect(body: &[u8], complete: bool) -> Option<(Encoding, Basis, Encoding)> {
+    let utf8 = match std::str::from_utf8(body) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && !complete,
+    };
+    let (valid, invalid) = if utf8 {
+        (0, 0)
+    } else {
+        utf8_census(body, complete)
+    };
+    if invalid == 0 {
+        // ISO-2022-JP's escapes: ESC `$` (JIS X 0208) or ESC `(` (JIS X 0201 / ASCII again).
+        let iso_2022_jp = memchr::memchr_iter(0x1B, body)
+            .any(|i| matches!(body.get(i + 1), Some(b'$' | b'(')));
+        return (!iso_2022_jp).then_some((Encoding::UTF_8, Basis::Utf8, Encoding::WINDOWS_1252));
+    }
+    (valid >= invalid).then_some((Encoding::UTF_8, Basis::Utf8, Encoding::WINDOWS_1252))
+}
+
 /// Decides the encoding of bytes with no byte-order mark and no UTF-16: UTF-8 when they are
 /// (mostly) UTF-8, else `chardetng`'s guess, Mac Roman for CR-only text that reads better so.
-fn detect(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
+/// Always `Some` (the type is the one builds without `legacy-encodings` share).
+#[cfg(feature = "legacy-encodings")]
+fn detect(body: &[u8], complete: bool) -> Option<(Encoding, Basis, Encoding)> {
+    Some(detect_code_page(body, complete))
+}
+
+#[cfg(feature = "legacy-encodings")]
+fn detect_code_page(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
     // Nearly every file is UTF-8: `from_utf8` (vectorised) says so without counting anything.
     let utf8 = match std::str::from_utf8(body) {
         Ok(_) => true,
@@ -609,6 +697,7 @@ fn detect(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
     (guess, Basis::Guessed, Encoding::WINDOWS_1252)
 }
 
+#[cfg(feature = "legacy-encodings")]
 /// The Windows code pages, the most common first: a guess that reads the same in one of them is
 /// named as it.
 static WINDOWS_PAGES: [&Codec; 10] = [
@@ -624,6 +713,7 @@ static WINDOWS_PAGES: [&Codec; 10] = [
     encoding_rs::WINDOWS_874,
 ];
 
+#[cfg(feature = "legacy-encodings")]
 /// The cells of `body` that hold bytes beyond ASCII, each on a line of its own: every non-ASCII
 /// byte with the words around it, which is all `chardetng` learns from, without the emails, ids
 /// and plain values that make up most of a file (and most of the detector's work). Cells end at
@@ -649,6 +739,7 @@ fn non_ascii_cells(body: &[u8], complete: bool) -> Vec<u8> {
     out
 }
 
+#[cfg(feature = "legacy-encodings")]
 /// `chardetng` rules out a double-byte encoding on a single invalid sequence, so a Shift_JIS file
 /// with one row pasted from a Windows-1252 file reads as Windows-1252 throughout. When most lines
 /// with bytes beyond ASCII are valid in one of the double-byte encodings, `chardetng` is asked
@@ -729,11 +820,13 @@ fn utf8_census(mut bytes: &[u8], complete: bool) -> (usize, usize) {
     }
 }
 
+#[cfg(feature = "legacy-encodings")]
 /// Line breaks are CR alone (classic Mac OS, Mac Excel's "CSV (Macintosh)").
 fn cr_only(bytes: &[u8]) -> bool {
     memchr::memchr(b'\r', bytes).is_some() && memchr::memchr(b'\n', bytes).is_none()
 }
 
+#[cfg(feature = "legacy-encodings")]
 /// How much the bytes read as text in `enc`: letters beside letters score, control characters
 /// and symbols inside words cost.
 fn plausibility(enc: Encoding, bytes: &[u8]) -> i64 {
@@ -878,7 +971,7 @@ pub(crate) enum Decoding {
     Passthrough { skip: usize },
     /// Text from a streaming decoder (UTF-16, ISO-2022-JP, and double-byte encodings with `|`
     /// separators), which also removes a BOM.
-    Transcode(Box<encoding_rs::Decoder>),
+    Transcode(Box<codecs::Decoder>),
 }
 
 impl std::fmt::Debug for Decoding {
@@ -955,7 +1048,7 @@ pub(crate) fn decode_cell(enc: Encoding, bytes: &[u8], out: &mut String) -> bool
 /// `text` in `enc`, or `None` when `enc` cannot hold one of its characters. UTF-16 is written by
 /// the caller; here it gives the UTF-8 bytes.
 pub(crate) fn encode(enc: Encoding, text: &str) -> Option<Vec<u8>> {
-    if text.is_ascii() && enc.0.is_ascii_compatible() && enc.0 != encoding_rs::ISO_2022_JP {
+    if text.is_ascii() && enc.0.is_ascii_compatible() && !enc.is_iso_2022_jp() {
         return Some(text.as_bytes().to_vec());
     }
     let (bytes, _, unmappable) = enc.0.encode(text);

@@ -13,6 +13,9 @@
 #![deny(missing_docs)]
 
 mod checker;
+// The small codec builds without `legacy-encodings` read with (tested against `encoding_rs`).
+#[cfg(any(test, not(feature = "legacy-encodings")))]
+mod codec;
 mod engine;
 mod finding;
 mod fixer;

@@ -12,6 +12,9 @@ import initWasm, {
   Checker as WasmChecker,
   Fixer as WasmFixer,
 } from "./orgsync_js.js";
+// Every rule's documentation (crates/orgsync-core/src/rules/docs/*.md), written by
+// scripts/build-js.sh: a JavaScript module beside the wasm rather than 25 KB gzip inside it.
+import RULE_DOCS from "./rule-docs.js";
 
 let ready = false;
 
@@ -49,7 +52,7 @@ export function fix(input, options) {
 
 export function rules() {
   loaded();
-  return wasmRules();
+  return wasmRules().map((rule) => ({ ...rule, doc: RULE_DOCS[rule.code] ?? "" }));
 }
 
 export function template(options) {

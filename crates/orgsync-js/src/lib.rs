@@ -641,8 +641,13 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
                 opts.check.encoding = Some(core::Encoding::for_label(&label).ok_or_else(|| {
                     let labels: Vec<&str> = core::Encoding::all().map(core::Encoding::as_str).collect();
                     JsError::new(&format!(
-                        "options.encoding `{label}` is not an encoding this API reads; use a label of the WHATWG Encoding Standard: {}",
-                        labels.join(", ")
+                        "options.encoding `{label}` is not an encoding this API reads; use a label of the WHATWG Encoding Standard: {}{}",
+                        labels.join(", "),
+                        if cfg!(feature = "legacy-encodings") {
+                            ""
+                        } else {
+                            " (this package reads only these; its `encodings` build, scripts/build-js.sh --encodings, reads every code page of the standard)"
+                        }
                     ))
                 })?);
             }

@@ -12,6 +12,11 @@ use crate::words::{delimiter_name, plural, thousands};
 
 /// Findings about the file's form, known once it is sniffed: F001 (UTF-16), F002, F003, F004.
 pub(crate) fn sniffed(s: &Sniffed, preview: &[String], sink: &mut dyn FnMut(Finding)) {
+    #[cfg(not(feature = "legacy-encodings"))]
+    if s.binary == Some(Binary::CodePage) {
+        sink(code_page_unread());
+        return;
+    }
     if let Some(binary) = s.binary {
         sink(not_csv(binary));
         return;
@@ -64,6 +69,18 @@ pub(crate) fn sniffed(s: &Sniffed, preview: &[String], sink: &mut dyn FnMut(Find
             .fix(Fix::new(Applicability::Safe, Edit::FileForm, name, "comma")),
         );
     }
+}
+
+/// F001 in a build without the `legacy-encodings` feature (the JS API's default entry point),
+/// for a file whose bytes are mostly not UTF-8: which code page it is in takes the detector this
+/// build leaves out, so nothing is read rather than names garbled in a wrong guess.
+#[cfg(not(feature = "legacy-encodings"))]
+fn code_page_unread() -> Finding {
+    Finding::new(
+        Code::F001,
+        "The file is not UTF-8 nor UTF-16: it is in a legacy code page (Excel's \"CSV (Comma delimited)\" outside Western Europe and America, or a Mac's), which this build does not detect or read; nothing else could be checked. The uploader reads UTF-8 only.",
+        "Check it with the JavaScript package's `encodings` build (`scripts/build-js.sh --encodings`), the page or the `orgsync` command, which detect and read every code page; pass `encoding: \"windows-1252\"` if it is Western European; or save from Excel as \"CSV UTF-8 (Comma delimited)\".",
+    )
 }
 
 fn not_csv(binary: Binary) -> Finding {
@@ -620,6 +637,34 @@ mod tests {
                 assert_eq!(r.corrected, corrected, "case {i} ({code})");
             }
         }
+    }
+
+    /// Without `legacy-encodings`: UTF-8 with a stray Windows-1252 row, UTF-16 and a chosen
+    /// Windows-1252 read as in the full build; a file mostly in a code page stops at F001, which
+    /// names the entry point that reads it, and nothing is read in a wrong guess.
+    #[cfg(not(feature = "legacy-encodings"))]
+    #[test]
+    fn without_legacy_encodings_a_code_page_stops_with_f001() {
+        let none = FixOptions::default();
+        let sjis = [HEAD.as_bytes(), b"\r\na@example.com,\x93\x63\x92\x86,\x91\xBE\x98\x59\r\n"].concat();
+        let r = run_bytes(&sjis, Options::default(), &none);
+        assert_eq!(r.report.findings.len(), 1, "{:?}", r.report.findings);
+        let f = r.one(Code::F001);
+        assert_eq!(f.severity, Severity::Error);
+        assert!(f.fix.is_none());
+        assert!(f.tip.contains("build-js.sh --encodings"), "{}", f.tip);
+        let jis = format!("{HEAD}\r\na@example.com,\x1B$B%F%9%H\x1B(B,x\r\n");
+        assert_eq!(run_bytes(jis.as_bytes(), Options::default(), &none).report.findings.len(), 1);
+        // Chosen, Windows-1252 reads: René.
+        let latin = [HEAD.as_bytes(), b"\r\na@example.com,Ren\xE9,Doe\r\n"].concat();
+        let chosen = Options {
+            encoding: crate::Encoding::for_label("latin1"),
+            ..Options::default()
+        };
+        let r = run_bytes(&latin, chosen, &none);
+        assert!(r.one(Code::F001).message.contains("Windows-1252"));
+        assert!(r.report.findings.iter().all(|f| f.code != Code::F003));
+        assert!(crate::Encoding::for_label("shift_jis").is_none());
     }
 
     #[test]
