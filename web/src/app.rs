@@ -203,6 +203,8 @@ struct Ctx {
     /// A read of the export alone (no upload yet).
     roster_job: RwSignal<Option<JobId>>,
     preview_page: RwSignal<PreviewPage>,
+    /// The preview of the corrected file with the choices last counted ([`Reply::Left`]).
+    fix_preview: RwSignal<Option<Arc<PreviewView>>>,
     preview_job: RwSignal<Option<JobId>>,
     /// For a workbook: the sheet the admin chose (`None`: the engine's choice).
     sheet: RwSignal<Option<String>>,
@@ -272,6 +274,7 @@ impl Ctx {
         self.saved_blob.set_value(None);
         self.preview_page.set(PreviewPage::default());
         self.preview_job.set(None);
+        self.fix_preview.set(None);
         self.job.set(Some(job));
         let export = self.export.get_value();
         let roster = export.as_ref().map(|_| self.roster_id.get_value());
@@ -639,9 +642,19 @@ impl Ctx {
                 errors,
                 warnings,
                 rules,
+                preview,
             } => {
                 if self.left_job.get_value() == Some(job) {
                     self.left_job.set_value(None);
+                    if let Some(p) = preview {
+                        // The list keeps its kind while the new preview has it.
+                        let kind = self
+                            .preview_page
+                            .with_untracked(|pg| pg.kind.clone())
+                            .filter(|k| p.kinds.iter().any(|c| &c.kind == k));
+                        self.fix_preview.set(Some(Arc::new(p)));
+                        self.show_preview(kind, 0);
+                    }
                     self.left.set(Left::Ready {
                         errors,
                         warnings,
@@ -987,6 +1000,7 @@ pub fn App() -> impl IntoView {
         roster: RwSignal::new(RosterState::None),
         roster_job: RwSignal::new(None),
         preview_page: RwSignal::new(PreviewPage::default()),
+        fix_preview: RwSignal::new(None),
         preview_job: RwSignal::new(None),
     };
     provide_context(ctx);
@@ -1443,7 +1457,7 @@ fn PreviewPanel(preview: Arc<PreviewView>) -> impl IntoView {
         ("New users", p.new_users, "new"),
         ("Changed", p.changed, "changed"),
         ("No change", p.unchanged, "unchanged"),
-        ("Email and id disagree", p.conflicts, "conflicts"),
+        ("Rejected — no change", p.rejected + p.conflicts, "rejected"),
         ("Untouched", p.untouched, "untouched"),
     ];
     let page = move || ctx.preview_page.get();
@@ -1503,6 +1517,7 @@ fn PreviewPanel(preview: Arc<PreviewView>) -> impl IntoView {
             data-unchanged=p.unchanged.to_string()
             data-untouched=p.untouched.to_string()
             data-conflicts=p.conflicts.to_string()
+            data-rejected=p.rejected.to_string()
             data-rows=p.rows.to_string()
             aria-labelledby="preview-title"
         >
@@ -1510,7 +1525,7 @@ fn PreviewPanel(preview: Arc<PreviewView>) -> impl IntoView {
                 <div>
                     <h2 id="preview-title">"What this upload changes for your users"</h2>
                     <p class="muted small">{format!(
-                        "Compared with your user export ({}). Users the file leaves out stay as they are: an upload never removes anyone by omission.",
+                        "Uploading the corrected file, with the fixes chosen, compared with your user export ({}). A row still with an error is rejected by the uploader and changes nothing. Users the file leaves out stay as they are: an upload never removes anyone by omission.",
                         model::plural(p.export_users, "user", "users")
                     )}</p>
                 </div>
@@ -1561,7 +1576,20 @@ fn PreviewPanel(preview: Arc<PreviewView>) -> impl IntoView {
                             let user = if l.email.is_empty() { l.id.clone() } else { l.email.clone() };
                             let id = (!l.email.is_empty() && !l.id.is_empty()).then(|| l.id.clone());
                             let conflict = l.kind == "conflict";
-                            let values = (!l.before.is_empty() || !l.after.is_empty()).then(|| if conflict {
+                            let rejected = l.kind == "rejected";
+                            let values = (!l.before.is_empty() || !l.after.is_empty()).then(|| if rejected {
+                                // The errors the corrected file still has on this row.
+                                let column = l.column.clone();
+                                view! {
+                                    <span class="muted small">"Error left: "</span>
+                                    {l.after.split(' ').map(|code| view! {
+                                        <span class="rejected-code" data-code=code.to_string()>
+                                            {model::rule_title(code, column.as_deref())}" "
+                                            <code class="small">{code.to_string()}</code>
+                                        </span>
+                                    }).collect_view()}
+                                }.into_any()
+                            } else if conflict {
                                 // The row's email and its id, which name two different users.
                                 view! {
                                     <code class="before">{model::show_invisible(&l.before)}</code>
@@ -1613,7 +1641,23 @@ fn Results() -> impl IntoView {
             view! {
                 {report.file.workbook.clone().map(|w| view! { <crate::sheet::SheetChoice workbook=w on_pick=pick/> })}
                 <Summary report=report.clone()/>
-                {report.preview.clone().map(|p| view! { <PreviewPanel preview=Arc::new(p)/> })}
+                {report.preview.clone().map(|checked| {
+                    // What the corrected file does, once the worker has worked it out with the
+                    // current choices; what the rows ask for only if it could not.
+                    let checked = Arc::new(checked);
+                    move || match ctx.fix_preview.get() {
+                        Some(p) => view! { <PreviewPanel preview=p/> }.into_any(),
+                        None if ctx.left.with(|l| matches!(l, Left::Failed(_))) => {
+                            view! { <PreviewPanel preview=checked.clone()/> }.into_any()
+                        }
+                        None => view! {
+                            <section class="card preview" data-testid="preview-pending" aria-busy="true">
+                                <h2>"What this upload changes for your users"</h2>
+                                <p class="muted">"Working out what the corrected file does to your users…"</p>
+                            </section>
+                        }.into_any(),
+                    }
+                })}
                 <div class="pair">
                     <Actions report=report.clone()/>
                     <Fixes report=report.clone()/>

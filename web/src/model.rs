@@ -948,6 +948,8 @@ mod tests {
             severity,
             codes: vec![],
             cells: vec![],
+            header: false,
+            shared: vec![],
         }
     }
 
