@@ -282,6 +282,59 @@ describe('the grid of rows with problems', () => {
     assert.ok(await page.locator('[data-testid="grid"]').evaluate((e) => { const r = e.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }), 'the grid is in view');
     await page.close();
   });
+
+  test('a duplicate\'s row names the value it shares and links the other rows, as the CLI\'s related_rows', async () => {
+    const page = await openPage();
+    await sample(page);
+    const json = JSON.parse(cli(['check', '--format', 'json', SAMPLE]).stdout);
+    const dup = json.findings.find((f) => f.code === 'X001' && f.related_rows?.length);
+    assert.ok(dup, 'the sample has a duplicate email');
+    const group = page.locator('[data-testid="finding-group"][data-code="X001"]').first();
+    await group.locator(':scope > details > summary').click();
+    await group.locator(`table.items [data-testid="row-link"][data-row="${dup.row}"]`).first().click();
+    const shared = page.locator('[data-testid="grid-shared"]');
+    await shared.waitFor();
+    const item = shared.locator('.shared[data-code="X001"]');
+    assert.match(await item.textContent(), new RegExp(`^Same email as rows? ${dup.related_rows.join('.*')}: `));
+    const lines = readFileSync(SAMPLE, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+    const email = lines[dup.row - 1].split(',')[dup.column_index - 1].trim().toLowerCase();
+    await page.waitForFunction(() => document.querySelector('[data-testid="grid-shared"] .shared[data-code="X001"]')?.dataset.value);
+    assert.equal((await item.getAttribute('data-value')).trim().toLowerCase(), email, 'the shared value is the row\'s email');
+    assert.equal(await item.locator('code').textContent(), await item.getAttribute('data-value'));
+    const links = await item.locator('[data-testid="shared-row"]').evaluateAll((els) => els.map((e) => Number(e.dataset.row)));
+    assert.deepEqual(links, dup.related_rows);
+    // A linked row opens in the grid, and names this row back.
+    await item.locator('[data-testid="shared-row"]').first().click();
+    const other = String(dup.related_rows[0]);
+    await page.waitForFunction((r) => document.activeElement?.closest('[role="row"]')?.dataset.row === r, other);
+    await page.waitForFunction((r) => [...document.querySelectorAll('[data-testid="grid-shared"] [data-testid="shared-row"]')].some((e) => e.dataset.row === r), String(dup.row));
+    // Its email is the same address, in the other row's cell.
+    await page.waitForFunction((want) => document.querySelector('[data-testid="grid-shared"] .shared[data-code="X001"]')?.dataset.value.trim().toLowerCase() === want, email);
+    await page.close();
+  });
+
+  test('a finding on the header shows the header row: its cells are the column names, marked as the header', async () => {
+    const page = await openPage();
+    await sample(page);
+    const json = JSON.parse(cli(['check', '--format', 'json', SAMPLE]).stdout);
+    const h = json.findings.find((f) => f.code === 'H005');
+    assert.ok(h && h.row === 1, 'the sample has an unknown header on row 1');
+    await page.selectOption('[data-testid="grid-order"]', 'row');
+    const row = page.locator('[data-testid="grid-table"] .grid-space [role="row"][data-row="1"]');
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-header'), 'true');
+    assert.equal(await row.locator('[role="rowheader"]').textContent(), 'Header');
+    assert.equal(await row.locator('[role="rowheader"]').getAttribute('aria-label'), 'Row 1, the header');
+    const header = readFileSync(SAMPLE, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/)[0].split(',');
+    const shown = await row.evaluate((r) => Object.fromEntries([...r.querySelectorAll('[data-col]')].map((c) => [c.dataset.col, c.textContent])));
+    for (let i = 0; i < header.length; i++) assert.equal(shown[i], header[i], `column ${i + 1} shows its name`);
+    const bad = row.locator(`[data-col="${h.column_index - 1}"]`);
+    assert.match(await bad.getAttribute('class'), /bad warning/);
+    assert.equal(await bad.getAttribute('data-codes'), 'H005');
+    await bad.click();
+    assert.match(await page.locator('[data-testid="grid-detail"]').textContent(), new RegExp(`^Header row 1 · ${h.column}: ${h.column}`));
+    await page.close();
+  });
 });
 
 /** What the page says the corrected file still has, once counted: { errors, warnings, text }. */

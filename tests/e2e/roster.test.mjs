@@ -1,8 +1,9 @@
 // Browser tests of "Compare with your current users": the page given an upload and the
 // account's user export, in headless Chromium. Every count the page shows (the P rules, the
-// preview's totals and kinds, the export's own summary) is compared with the CLI's JSON for the
-// same pair (`orgsync check --roster EXPORT --format json FILE`), and the preview CSV the page
-// downloads with `orgsync fix FILE --roster EXPORT --preview PREVIEW.csv`, byte for byte.
+// export's own summary) is compared with the CLI's JSON for the same pair (`orgsync check
+// --roster EXPORT --format json FILE`); the preview (what uploading the corrected file does, rows
+// left with an error rejected) with `orgsync fix FILE --roster EXPORT --preview PREVIEW.csv` on
+// the same choices: its kinds and counts, its lines, and the CSV the page downloads, byte for byte.
 //
 // Run with scripts/e2e.sh (it builds the CLI and the page first).
 import { test, before, after, describe } from 'node:test';
@@ -93,7 +94,54 @@ async function rosterSummary(page) {
   return { users: await n('data-users'), errors: await n('data-errors'), warnings: await n('data-warnings'), text: await r.locator('.roster-line').textContent() };
 }
 
-/** Asserts every count of the page equals the CLI's JSON for (upload, export); returns the JSON. */
+/** The rows of a CSV (RFC 4180: quoted cells may hold commas, quotes and line breaks). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else if (c !== '\r') cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+/** The CLI's preview CSV as lines { row, email, id, change, column, before, after }, and counts per kind. */
+function cliPreviewLines(upload, exportFile, args = []) {
+  const [, ...rows] = parseCsv(cliPreview(upload, exportFile, args).preview.toString('utf8'));
+  const lines = rows.map(([row, email, id, change, column, before, after]) => ({ row, email, id, change, column, before, after }));
+  const byKind = {};
+  for (const l of lines) byKind[l.change] = (byKind[l.change] ?? 0) + 1;
+  return { lines, byKind };
+}
+
+/** The page's preview once it is of the choices last made: its totals and its kinds' counts. */
+async function pagePreview(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="left-counting"]')
+    && !!document.querySelector('[data-testid="preview"]'), null, { timeout: 60_000 });
+  const p = page.locator('[data-testid="preview"]');
+  const attr = async (a) => Number(await p.getAttribute(a));
+  const kinds = await page.locator('[data-testid="preview-kind"]').evaluateAll((els) =>
+    els.map((e) => [e.dataset.kind, Number(e.dataset.count)]));
+  return { new: await attr('data-new'), untouched: await attr('data-untouched'), rejected: await attr('data-rejected'), kinds: Object.fromEntries(kinds) };
+}
+
+/** Asserts the page's preview equals the CLI's preview CSV with `args` (the same choices). */
+async function assertPreviewAsCli(page, upload, exportFile, args = []) {
+  const cli = cliPreviewLines(upload, exportFile, args);
+  const shown = await pagePreview(page);
+  const n = (k) => cli.byKind[k] ?? 0;
+  assert.deepEqual(shown.kinds, cli.byKind, `kinds of change and their counts, as \`orgsync fix --preview ${args.join(' ')}\``);
+  assert.equal(shown.new, n('invited') + n('unassigned'), 'new users');
+  assert.equal(shown.untouched, n('untouched'));
+  assert.equal(shown.rejected, n('rejected'));
+  return cli;
+}
+
+/** Asserts every count of the page equals the CLI's for (upload, export); returns the JSON. */
 async function assertSameAsCli(page, upload, exportFile) {
   const shown = await settled(page, true);
   const json = cliReport(upload, exportFile);
@@ -101,17 +149,7 @@ async function assertSameAsCli(page, upload, exportFile) {
     errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows,
   }, `summary counts for ${upload} against ${exportFile}`);
   assert.deepEqual(await pageByCode(page), json.summary.by_code, 'findings per rule, P rules included');
-  const p = page.locator('[data-testid="preview"]');
-  const attr = async (a) => Number(await p.getAttribute(a));
-  const t = json.preview.totals;
-  assert.deepEqual(
-    { new: await attr('data-new'), changed: await attr('data-changed'), unchanged: await attr('data-unchanged'), untouched: await attr('data-untouched'), conflicts: await attr('data-conflicts') },
-    { new: t.new_users, changed: t.changed, unchanged: t.unchanged, untouched: t.untouched, conflicts: t.conflicts },
-    'preview totals',
-  );
-  const kinds = await page.locator('[data-testid="preview-kind"]').evaluateAll((els) =>
-    els.map((e) => [e.dataset.kind, Number(e.dataset.count)]));
-  assert.deepEqual(kinds, Object.entries(t.by_kind), 'a filter per kind present, with its count, in the CLI\'s order');
+  json.fixPreview = await assertPreviewAsCli(page, upload, exportFile);
   const r = await rosterSummary(page);
   assert.deepEqual({ users: r.users, errors: r.errors, warnings: r.warnings },
     { users: json.roster.users, errors: json.roster.summary.errors, warnings: json.roster.summary.warnings }, 'the export\'s own summary');
@@ -128,11 +166,10 @@ async function download(page, testid) {
   return { path, name: dl.suggestedFilename() };
 }
 
-/** The preview CSV the CLI writes for (upload, export). */
-function cliPreview(upload, exportFile) {
-  const out = join(work, `cli-${Date.now()}`);
-  mkdirSync(out, { recursive: true });
-  cli(['fix', upload, '--roster', exportFile, '--preview', join(out, 'preview.csv'), '-o', join(out, 'corrected.csv')]);
+/** The preview CSV the CLI writes for (upload, export), with the fix options `args`. */
+function cliPreview(upload, exportFile, args = []) {
+  const out = mkdtempSync(join(work, 'cli-'));
+  cli(['fix', upload, '--roster', exportFile, ...args, '--preview', join(out, 'preview.csv'), '-o', join(out, 'corrected.csv')]);
   return { preview: readFileSync(join(out, 'preview.csv')), corrected: readFileSync(join(out, 'corrected.csv')) };
 }
 
@@ -246,14 +283,14 @@ describe('compare with your current users', () => {
     for (const code of ['P001', 'P002', 'P003', 'P004', 'P005']) {
       assert.ok(json.summary.by_code[code] > 0, `the sample pair shows ${code}`);
     }
-    const kinds = Object.keys(json.preview.totals.by_kind);
-    for (const k of ['invited', 'license-revoked', 'conflict', 'no-change', 'untouched']) assert.ok(kinds.includes(k), `the sample pair shows ${k}`);
+    const kinds = Object.keys(json.fixPreview.byKind);
+    for (const k of ['invited', 'license-revoked', 'rejected', 'no-change', 'untouched']) assert.ok(kinds.includes(k), `the sample pair shows ${k}`);
     const r = await rosterSummary(page);
     assert.match(r.text, /Your user export: 24 users, UTF-8, no problem/);
     // The list: every line, then one kind at a time.
     const all = await shownLines(page);
-    const lines = Object.values(json.preview.totals.by_kind).reduce((a, b) => a + b, 0);
-    assert.equal(all.kinds.length, lines);
+    const lines = json.fixPreview.lines.length;
+    assert.deepEqual(all.kinds, json.fixPreview.lines.map((l) => l.change), 'the lines, in the CLI\'s order');
     assert.equal(all.kinds.at(-1), 'untouched', 'untouched users come last');
     await page.click('[data-testid="preview-kind"][data-kind="license-revoked"]');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="preview-lines"] tbody tr')].every((e) => e.dataset.kind === 'license-revoked'));
@@ -307,6 +344,45 @@ describe('compare with your current users', () => {
     await page.close();
   });
 
+  test('the preview is of the corrected file: safe fixes by default, a suggested fix accepted, rows with errors rejected', async () => {
+    const page = await openPage();
+    await page.click('[data-testid="roster-sample-button"]');
+    await page.click('[data-testid="sample-button"]');
+    await settled(page, true);
+    const safe = await assertPreviewAsCli(page, SAMPLE, SAMPLE_EXPORT);
+    // Row 6 names Sam by id with sam.rivera@gmial.com: the upload would change Sam's address to
+    // the mistyped one, until R004's suggestion (the export's address for Sam) is accepted.
+    const row6 = (cli) => cli.lines.filter((l) => l.row === '6').map((l) => `${l.email} ${l.change}`);
+    assert.ok(row6(safe).includes('sam.rivera@gmial.com email-changed'), row6(safe).join('; '));
+    // Rows the uploader would reject show as such, naming the errors left, not as changes.
+    const rejected = safe.lines.filter((l) => l.change === 'rejected');
+    assert.ok(rejected.length >= 2, `rejected rows: ${rejected.length}`);
+    await page.click('[data-testid="preview-kind"][data-kind="rejected"]');
+    await page.waitForFunction((n) => {
+      const rows = [...document.querySelectorAll('[data-testid="preview-lines"] tbody tr')];
+      return rows.length === n && rows.every((e) => e.dataset.kind === 'rejected');
+    }, rejected.length);
+    const first = page.locator('[data-testid="preview-lines"] tbody tr').first();
+    assert.match(await first.textContent(), /Rejected — no change/);
+    assert.equal(await first.locator('.rejected-code').first().getAttribute('data-code'), rejected[0].after.split(' ')[0]);
+    // Accept R004's suggestions: the page's preview follows, and equals the CLI's with the same choice.
+    await page.click('[data-testid="fix-rule"][data-code="R004"] [data-testid="fix-suggested"]');
+    const want = cliPreviewLines(SAMPLE, SAMPLE_EXPORT, ['--suggested-only', 'R004']);
+    assert.notDeepEqual(want.byKind, safe.byKind, 'accepting R004 changes what the upload does');
+    assert.deepEqual(row6(want), ['sam.rivera@northwindtraders.com no-change']);
+    await page.waitForFunction((kinds) => {
+      const shown = Object.fromEntries([...document.querySelectorAll('[data-testid="preview-kind"]')].map((e) => [e.dataset.kind, Number(e.dataset.count)]));
+      const same = (o) => JSON.stringify(Object.entries(o).sort());
+      return same(shown) === same(kinds);
+    }, want.byKind, { timeout: 60_000 });
+    await assertPreviewAsCli(page, SAMPLE, SAMPLE_EXPORT, ['--suggested-only', 'R004']);
+    // The kind chosen stays chosen; the downloaded preview is the CLI's, byte for byte.
+    assert.equal(await page.locator('[data-testid="preview-kind"][data-kind="rejected"]').getAttribute('aria-pressed'), 'true');
+    const preview = await download(page, 'download-preview');
+    assert.ok(readFileSync(preview.path).equals(cliPreview(SAMPLE, SAMPLE_EXPORT, ['--suggested-only', 'R004']).preview), 'preview CSV equals the CLI\'s with --suggested-only R004');
+    await page.close();
+  });
+
   test('a UTF-16 tab-separated export and a ;-separated upload', async () => {
     const { exportFile, upload } = utf16Pair();
     const page = await openPage();
@@ -325,7 +401,7 @@ describe('compare with your current users', () => {
     const listed = await page.locator('[data-testid="roster-findings"] li .sev').allTextContents();
     assert.deepEqual([...new Set(listed)].sort(), exportCodes.sort());
     for (const k of ['license-revoked', 'group-removed', 'profile-updated', 'invited']) {
-      assert.ok(json.preview.totals.by_kind[k] > 0, `the pair shows ${k}`);
+      assert.ok(json.fixPreview.byKind[k] > 0, `the pair shows ${k}`);
     }
     assert.ok(json.summary.by_code.P003 > 0, 'a near-duplicate address');
     const preview = await download(page, 'download-preview');
@@ -343,7 +419,12 @@ describe('compare with your current users', () => {
     const json = await assertSameAsCli(page, upload, exportFile);
     const t = json.preview.totals;
     assert.ok(t.by_kind['email-changed'] > 0 && t.conflicts === 1 && t.new_users === 5, JSON.stringify(t));
-    const lines = Object.values(t.by_kind).reduce((a, b) => a + b, 0);
+    // The conflict (P004, an error) is rejected by the uploader: one line, no change; so is the
+    // row whose address it borrowed (the same email on two rows, X001, with two ids, X003).
+    assert.deepEqual(json.fixPreview.lines.filter((l) => l.change === 'rejected').map((l) => l.after), ['P004 X001 X003', 'X001 X003']);
+    assert.equal(json.fixPreview.byKind.conflict, undefined);
+    const by = { ...json.fixPreview.byKind };
+    const lines = json.fixPreview.lines.length;
     assert.ok(lines > 200, 'enough lines for three pages');
     const first = await shownLines(page);
     assert.equal(first.kinds.length, 100);
@@ -356,7 +437,7 @@ describe('compare with your current users', () => {
     await page.waitForFunction((n) => {
       const rows = [...document.querySelectorAll('[data-testid="preview-lines"] tbody tr')];
       return rows.length === n && rows.every((e) => e.dataset.kind === 'email-changed');
-    }, t.by_kind['email-changed']);
+    }, by['email-changed']);
     const preview = await download(page, 'download-preview');
     assert.ok(readFileSync(preview.path).equals(cliPreview(upload, exportFile).preview), 'preview CSV equals the CLI\'s');
     await page.close();

@@ -92,6 +92,7 @@ pub fn flatten(report: &Report) -> Vec<Flat<'_>> {
                     };
                     (kind, fix.after.as_str())
                 }),
+                related: &f.related_rows,
             }
         })
         .collect()
@@ -207,6 +208,7 @@ pub fn preview_view(p: &Preview) -> PreviewView {
         changed: t.changed,
         unchanged: t.unchanged,
         conflicts: t.conflicts,
+        rejected: t.rejected,
         untouched: t.untouched,
         kinds: ChangeKind::ALL
             .iter()

@@ -861,6 +861,8 @@ mod tests {
             severity,
             codes: vec![],
             cells: vec![],
+            header: false,
+            shared: vec![],
         }
     }
 

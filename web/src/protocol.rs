@@ -342,6 +342,9 @@ pub enum Reply {
         warnings: u64,
         /// Each rule with errors or warnings left, and how many, worst first.
         rules: Vec<(String, u64)>,
+        /// With a user export: what uploading the corrected file does (the fix pass's preview,
+        /// rows left with an error rejected); its lines come from [`Request::Preview`].
+        preview: Option<crate::view::PreviewView>,
     },
     /// The second worker checked its range ([`Request::CheckPart`]): the attachment is the
     /// part's bytes as an `ArrayBuffer`, transferred, not copied; none when `cut` is `None`
@@ -548,6 +551,8 @@ mod tests {
                 severity: crate::view::Sev::Warning,
                 codes: Vec::new(),
                 cells: Vec::new(),
+                header: false,
+                shared: Vec::new(),
             }],
             total: 40,
         };

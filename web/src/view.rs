@@ -193,6 +193,49 @@ pub struct ProblemRow {
     pub codes: Vec<String>,
     /// The offending cells, by column.
     pub cells: Vec<ProblemCell>,
+    /// The row is the file's header (its findings are about the column names): the grid shows
+    /// the header's cells, not a data row's.
+    #[serde(default)]
+    pub header: bool,
+    /// What the row shares with other rows (X001, X002, X003, X005): the value and those rows.
+    #[serde(default)]
+    pub shared: Vec<Shared>,
+}
+
+/// A value a row shares with other rows (a duplicate or a clash), for the grid to name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shared {
+    /// The rule (X001, X002, X003, X005).
+    pub code: String,
+    /// The column the value is in, and its header.
+    pub column: Option<u32>,
+    pub header: String,
+    /// The value shared, as the row holds it.
+    pub value: String,
+    /// The other rows (the first few the engine names).
+    pub rows: Vec<u64>,
+}
+
+impl Shared {
+    /// What the rows share, in words, before the list of rows: "Same email as", "Same
+    /// unique_user_id as", "Same name, another email, as".
+    pub fn label(&self) -> String {
+        match self.code.as_str() {
+            "X001" => "Same email as".into(),
+            "X002" => "Same unique_user_id as".into(),
+            "X003" if self.header.contains("email") => {
+                "Same email with another unique_user_id on".into()
+            }
+            "X003" => format!("Same {} with another email on", self.header),
+            "X005" => "Same name with another email on".into(),
+            _ => format!("Same {} as", self.header),
+        }
+    }
+}
+
+/// Whether a rule's findings name the other rows sharing a value (the grid links them).
+pub fn shares_value(code: &str) -> bool {
+    matches!(code, "X001" | "X002" | "X003" | "X005")
 }
 
 /// Everything the page shows of one check.
@@ -321,6 +364,9 @@ pub struct PreviewView {
     pub unchanged: u64,
     /// Rows whose email and id name two users.
     pub conflicts: u64,
+    /// Rows the uploader rejects: an error is left in the corrected file.
+    #[serde(default)]
+    pub rejected: u64,
     /// Users of the export no row names.
     pub untouched: u64,
     /// Lines per kind present, in display order.
@@ -356,11 +402,11 @@ impl PreviewView {
     pub fn sentence(&self) -> String {
         use crate::model::{plural, thousands};
         format!(
-            "{} new, {} changed, {} unchanged, {}, {} of the export's {} untouched.",
+            "{} new, {} changed, {} unchanged, {} rejected with no change, {} of the export's {} untouched.",
             plural(self.new_users, "user", "users"),
             thousands(self.changed),
             thousands(self.unchanged),
-            plural(self.conflicts, "conflict", "conflicts"),
+            plural(self.rejected + self.conflicts, "row", "rows"),
             thousands(self.untouched),
             plural(self.export_users, "user", "users"),
         )
@@ -410,6 +456,8 @@ pub struct Flat<'a> {
     pub tip: &'a str,
     /// Fix: safe or suggested, and the value after it.
     pub fix: Option<(FixKind, &'a str)>,
+    /// The other rows a cross-row finding names (X001's duplicates…).
+    pub related: &'a [u64],
 }
 
 /// Groups findings by (rule, column), worst severity first, then by code and column order.
@@ -527,8 +575,28 @@ pub fn grid(findings: &[Flat<'_>]) -> (Vec<ProblemRow>, u64) {
             severity: f.severity,
             codes: Vec::new(),
             cells: Vec::new(),
+            header: false,
+            shared: Vec::new(),
         });
         r.severity = r.severity.min(f.severity);
+        if f.code.starts_with('H') {
+            r.header = true;
+        }
+        if shares_value(f.code)
+            && !f.related.is_empty()
+            && !r
+                .shared
+                .iter()
+                .any(|s| s.code == f.code && s.column == f.column)
+        {
+            r.shared.push(Shared {
+                code: f.code.to_string(),
+                column: f.column,
+                header: f.header.unwrap_or_default().to_string(),
+                value: f.value.unwrap_or_default().to_string(),
+                rows: f.related.to_vec(),
+            });
+        }
         match f.column {
             Some(column) => match r.cells.iter_mut().find(|c| c.column == column) {
                 Some(cell) => {
@@ -594,6 +662,7 @@ mod tests {
             message,
             tip: "tip",
             fix: None,
+            related: &[],
         }
     }
 
@@ -709,6 +778,55 @@ mod tests {
         assert_eq!(rows[1].cells.len(), 1);
         assert_eq!(rows[1].cells[0].codes, ["R012", "R005"]);
         assert_eq!(rows[1].cells[0].severity, Sev::Error);
+    }
+
+    #[test]
+    fn the_grid_names_what_rows_share_and_knows_the_header_row() {
+        let findings = vec![
+            Flat {
+                related: &[7, 12],
+                header: Some("primary_email_address"),
+                ..flat("X001", Sev::Error, 3, 0, "ann@x.com", "dup")
+            },
+            Flat {
+                related: &[3],
+                header: Some("primary_email_address"),
+                ..flat("X001", Sev::Error, 7, 0, "Ann@x.com", "dup")
+            },
+            // No rows named: nothing to link.
+            flat("X005", Sev::Info, 9, 1, "Ann", "name"),
+            flat("H005", Sev::Warning, 1, 4, "emial", "unknown header"),
+        ];
+        let (rows, _) = grid(&findings);
+        assert!(rows[0].header && rows[0].row == 1);
+        assert!(!rows[1].header);
+        let s = &rows[1].shared;
+        assert_eq!(s.len(), 1);
+        assert_eq!(
+            (
+                s[0].label().as_str(),
+                s[0].value.as_str(),
+                s[0].rows.as_slice()
+            ),
+            ("Same email as", "ann@x.com", &[7u64, 12][..])
+        );
+        assert_eq!(rows[2].shared[0].rows, [3]);
+        assert!(rows[3].shared.is_empty());
+        let x003 = |header: &str| Shared {
+            code: "X003".into(),
+            column: Some(0),
+            header: header.into(),
+            value: String::new(),
+            rows: vec![2],
+        };
+        assert_eq!(
+            x003("primary_email_address").label(),
+            "Same email with another unique_user_id on"
+        );
+        assert_eq!(
+            x003("unique_user_id").label(),
+            "Same unique_user_id with another email on"
+        );
     }
 
     #[test]

@@ -72,6 +72,9 @@ thread_local! {
     static PARTS: RefCell<Vec<(JobId, PartSlot)>> = const { RefCell::new(Vec::new()) };
     /// The options of the last check, for re-checking a corrected file.
     static LAST_OPTIONS: RefCell<Option<orgsync_core::Options>> = const { RefCell::new(None) };
+    /// The preview of the corrected file with the last choices counted ([`Request::Left`]): the
+    /// preview pages come from it once it is there.
+    static FIX_PREVIEW: RefCell<Option<orgsync_core::Preview>> = const { RefCell::new(None) };
     /// The whole cells of the last check's grid rows, under the check's job number.
     static WHOLE: RefCell<Option<(JobId, orgsync_core::Rows)>> = const { RefCell::new(None) };
     /// Set by every request but a warm-up: a warm-up in progress stops at its next piece.
@@ -733,6 +736,7 @@ async fn check(
     // The page has let the last report go; so does the worker, before holding a second one
     // (with an export, a report holds its roster too).
     LAST_REPORT.with(|last| *last.borrow_mut() = None);
+    FIX_PREVIEW.with(|p| *p.borrow_mut() = None);
     WHOLE.with(|w| *w.borrow_mut() = None);
     let whole_file = file.clone();
     let roster = match export {
@@ -908,8 +912,11 @@ async fn left(job: JobId, file: File, choices: FixChoices) -> Result<(), Stop> {
         }
         slices.quiet_yield().await?;
     }
-    checker.push(&fixer.finish().corrected);
+    let (rest, preview) = fixer.finish_with_preview();
+    checker.push(&rest.corrected);
     let again = checker.finish();
+    let preview_view = preview.as_ref().map(adapter::preview_view);
+    FIX_PREVIEW.with(|p| *p.borrow_mut() = preview);
     let severity = |code: orgsync_core::Code| {
         orgsync_core::rules()
             .iter()
@@ -933,21 +940,29 @@ async fn left(job: JobId, file: File, choices: FixChoices) -> Result<(), Stop> {
             errors: again.summary.errors,
             warnings: again.summary.warnings,
             rules: rules.into_iter().map(|(_, c, n)| (c, n)).collect(),
+            preview: preview_view,
         },
         None,
     );
     Ok(())
 }
 
-/// A page of the last check's preview lines.
+/// A page of the preview's lines: of the corrected file's (the last counted choices), or
+/// until there is one, of the last check's.
 fn preview(job: JobId, kind: Option<String>, offset: u64) {
-    let lines = LAST_REPORT.with(|last| {
-        last.borrow()
-            .as_ref()
-            .and_then(|r| r.preview.as_ref())
-            .map(|p| adapter::preview_page(p, kind.as_deref(), offset, PREVIEW_PAGE))
-            .unwrap_or_default()
-    });
+    let page =
+        |p: &orgsync_core::Preview| adapter::preview_page(p, kind.as_deref(), offset, PREVIEW_PAGE);
+    let lines = FIX_PREVIEW
+        .with(|fixed| fixed.borrow().as_ref().map(page))
+        .or_else(|| {
+            LAST_REPORT.with(|last| {
+                last.borrow()
+                    .as_ref()
+                    .and_then(|r| r.preview.as_ref())
+                    .map(page)
+            })
+        })
+        .unwrap_or_default();
     post(
         &Reply::Preview {
             job,

@@ -103,8 +103,9 @@ pub(crate) struct CheckArgs {
     /// each user; its `group:` columns also serve as --groups when that is not given.
     #[arg(long, value_name = "EXPORT.csv")]
     pub roster: Option<PathBuf>,
-    /// With --roster: write the preview CSV (one line per change per user, then the users the
-    /// upload leaves untouched).
+    /// With --roster: write the preview CSV of uploading the file with its safe fixes applied
+    /// (one line per change per user, a `rejected` line for a row still with an error, then the
+    /// users the upload leaves untouched).
     #[arg(long, value_name = "PREVIEW.csv", requires = "roster")]
     pub preview: Option<PathBuf>,
     /// Read the file in this encoding instead of guessing it: any label of the WHATWG Encoding
@@ -171,7 +172,8 @@ pub(crate) struct FixArgs {
     /// The account's current users (a user export), as for `check`.
     #[arg(long, value_name = "EXPORT.csv")]
     pub roster: Option<PathBuf>,
-    /// With --roster: also write the preview CSV, as for `check`.
+    /// With --roster: also write the preview CSV of uploading the corrected file (the values
+    /// after the fixes chosen; a row still with an error is `rejected`, changing nothing).
     #[arg(long, value_name = "PREVIEW.csv", requires = "roster")]
     pub preview: Option<PathBuf>,
 }

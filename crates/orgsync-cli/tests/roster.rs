@@ -243,3 +243,64 @@ fn bad_roster_usage_exits_2_and_a_bad_export_is_reported_not_fatal() {
     let o = run(&["check", "--roster", s(&xlsx), s(&upload)]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("could not be used"));
 }
+
+/// The preview CSV of `fix` as (row, email, change) triples.
+fn fix_preview(extra: &[&str]) -> Vec<(String, String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (upload, export) = (
+        root.join("samples/sample-with-mistakes.csv"),
+        root.join("samples/sample-export.csv"),
+    );
+    let out = tmp();
+    let preview = out.path().join("preview.csv");
+    let corrected = out.path().join("corrected.csv");
+    let mut args = vec!["fix", s(&upload), "--roster", s(&export)];
+    args.extend_from_slice(extra);
+    args.extend(["--preview", s(&preview), "-o", s(&corrected)]);
+    run(&args);
+    let text = std::fs::read_to_string(&preview).expect("a preview");
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[0].into(), cells[1].into(), cells[3].into())
+        })
+        .collect()
+}
+
+#[test]
+fn the_fix_preview_is_of_the_corrected_values_with_rows_in_error_rejected() {
+    let safe = fix_preview(&[]);
+    let row = |p: &[(String, String, String)], r: &str| -> Vec<String> {
+        p.iter()
+            .filter(|l| l.0 == r)
+            .map(|l| format!("{} {}", l.1, l.2))
+            .collect()
+    };
+    // Row 6 names Sam by id with sam.rivera@gmial.com: the upload would change Sam's address to
+    // the mistyped one, until R004's suggestion (the export's address for Sam) is accepted.
+    assert!(
+        row(&safe, "6").contains(&"sam.rivera@gmial.com email-changed".to_string()),
+        "{safe:?}"
+    );
+    let accepted = fix_preview(&["--suggested-only", "R004"]);
+    let six = row(&accepted, "6");
+    assert!(
+        !six.is_empty()
+            && six
+                .iter()
+                .all(|l| l.starts_with("sam.rivera@northwindtraders.com ")
+                    && !l.ends_with(" email-changed")),
+        "{six:?}"
+    );
+    // Rows with an error left are one `rejected` line each, and no other line.
+    let rejected: Vec<&String> = safe
+        .iter()
+        .filter(|l| l.2 == "rejected")
+        .map(|l| &l.0)
+        .collect();
+    assert!(rejected.len() >= 2, "{safe:?}");
+    for r in rejected {
+        assert_eq!(row(&safe, r).len(), 1, "row {r}: {safe:?}");
+    }
+}

@@ -12,8 +12,11 @@ use crate::input::encode;
 use crate::input::{Encoding, Sniffed};
 use crate::options::{FixOptions, Options};
 use crate::registry::Code;
+use crate::registry::Severity;
 use crate::report::{FixPlan, Report};
-use crate::roster::{Compare, PreviewWriter};
+use crate::roster::{
+    ChangeKind, ChangeRef, Compare, Outcome, Preview, PreviewBuilder, PreviewWriter, Who,
+};
 use crate::row::Row;
 use crate::rules::{self, Ctx};
 use std::sync::Arc;
@@ -74,6 +77,11 @@ struct State {
     /// The comparison with the account's users, when a user export is given.
     compare: Option<Compare>,
     preview: Option<PreviewWriter>,
+    /// The same preview, capped per kind like findings, with exact totals ([`Fixer::finish_with_preview`]).
+    summary: Option<PreviewBuilder>,
+    /// The records whose X001/X002 group is only copies of them, which the drop removes
+    /// (`cross::Plan::alone_once_copies_dropped`): their duplicate error goes with the copies.
+    alone: Vec<(u32, Code)>,
     /// The row rules' memory from row to row (same findings, less work: see `row::Memo`).
     memo: rules::row::Memo,
     /// How the row rules check each column, worked out from the header.
@@ -112,6 +120,8 @@ impl Fixer {
                 cut: None,
                 compare: None,
                 preview: None,
+                summary: None,
+                alone: Vec::new(),
                 memo: rules::row::Memo::default(),
                 row_plan: rules::row::RowPlan::default(),
                 text: String::new(),
@@ -149,7 +159,14 @@ impl Fixer {
     }
 
     /// Ends the file and returns the rest of the output.
-    pub fn finish(mut self) -> FixChunk {
+    pub fn finish(self) -> FixChunk {
+        self.finish_with_preview().0
+    }
+
+    /// Ends the file and returns the rest of the output and, with a usable user export, the
+    /// preview the preview CSV holds: exact totals, lines capped per kind by the check's
+    /// `max_findings_per_code` (what the page lists).
+    pub fn finish_with_preview(mut self) -> (FixChunk, Option<Preview>) {
         self.pipeline.finish(&mut self.st);
         if !self.st.started {
             // No header at all: the reports still list the file-level problems.
@@ -158,9 +175,16 @@ impl Fixer {
         let st = &mut self.st;
         if let (Some(c), Some(w)) = (&st.compare, st.preview.as_mut()) {
             w.start(&mut st.out.preview);
-            c.untouched(&mut |who, change| w.change(&mut st.out.preview, who, change));
+            let summary = &mut st.summary;
+            c.untouched(&mut |who, change| {
+                w.change(&mut st.out.preview, who, change);
+                if let Some(b) = summary.as_mut() {
+                    b.change(who, change);
+                }
+            });
         }
-        self.st.out
+        let preview = self.st.summary.take().map(PreviewBuilder::finish);
+        (self.st.out, preview)
     }
 }
 
@@ -250,9 +274,16 @@ impl State {
         let Some(header) = header else { return };
         if let Some(roster) = self.check.roster.as_ref().filter(|r| r.usable()) {
             self.compare = Some(Compare::new(Arc::clone(roster), header));
-            let mut w = PreviewWriter::new(header.columns.iter().map(|c| c.raw.clone()).collect());
+            let headers: Vec<String> = header.columns.iter().map(|c| c.raw.clone()).collect();
+            self.summary = Some(PreviewBuilder::new(
+                self.check.max_findings_per_code,
+                roster.users() as u64,
+                headers.clone(),
+            ));
+            let mut w = PreviewWriter::new(headers);
             w.start(&mut self.out.preview);
             self.preview = Some(w);
+            self.alone = self.plan.cross.alone_once_copies_dropped();
         }
         self.width = header.columns.len();
         self.keep = vec![true; self.width];
@@ -561,13 +592,6 @@ impl Handler for State {
             }
             return;
         };
-        if let (Some(c), Some(w)) = (self.compare.as_mut(), self.preview.as_mut()) {
-            let out = &mut self.out.preview;
-            // The findings come from `row_findings`, with every fix round's re-check.
-            c.observe(row, &mut |_| {}, &mut |who, change| {
-                w.change(out, who, change)
-            });
-        }
         let row_rules = self.plan.row_rules_needed(row.record);
         let mut found = self.row_findings(header, row, row_rules);
         if let Some(f) = self.cut.take() {
@@ -584,16 +608,20 @@ impl Handler for State {
             .iter()
             .any(|f| self.on(f) && f.fix.as_ref().is_some_and(|x| x.edit == Edit::DropRow))
         {
+            // Not in the corrected file: the upload does nothing with it.
             return;
         }
         if !found.iter().any(|f| self.on(f)) {
             // No fix to apply (most rows): the cells as they are.
             self.write_unchanged(row);
+            self.preview_row(row, &found);
             return;
         }
         let mut cells: Vec<String> = row.cells().map(str::to_string).collect();
         self.noted.clear();
         let enc = self.row_encoding(row);
+        // The parser's cut (F014) stays the row's whatever the fixes do.
+        let cut: Option<Finding> = found.iter().find(|f| f.code == Code::F014).cloned();
         let mut current = found;
         for _ in 0..MAX_ROUNDS {
             let mut changed = false;
@@ -635,10 +663,96 @@ impl Handler for State {
             cells.resize(self.width, String::new());
         }
         self.write_row_corrected(&cells, row, enc);
+        if self.compare.is_some() {
+            // The preview is of the row the corrected file holds.
+            let (text, ends) = join(&cells);
+            let fixed = Row {
+                text: &text,
+                ends: &ends,
+                plain: crate::parse::is_plain(text.as_bytes()),
+                ..*row
+            };
+            current.extend(cut);
+            self.preview_row(&fixed, &current);
+        }
     }
 }
 
 impl State {
+    /// The preview lines of a row as the corrected file holds it (`found`: its findings there).
+    /// A row left with an error is rejected by the uploader: one `rejected` line, naming the
+    /// errors, instead of its changes; its user is not listed as untouched.
+    fn preview_row(&mut self, row: &Row<'_>, found: &[Finding]) {
+        let (Some(c), Some(w)) = (self.compare.as_mut(), self.preview.as_mut()) else {
+            return;
+        };
+        let drops = |code| {
+            self.fix.applies_to(
+                code,
+                &crate::finding::Fix::new(
+                    crate::finding::Applicability::Safe,
+                    Edit::DropRow,
+                    "",
+                    "",
+                ),
+            )
+        };
+        let record = u32::try_from(row.record).unwrap_or(u32::MAX);
+        let errors: Vec<&Finding> = found
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| {
+                !(matches!(f.code, Code::X001 | Code::X002)
+                    && drops(f.code)
+                    && self.alone.binary_search(&(record, f.code)).is_ok())
+            })
+            .collect();
+        let out = &mut self.out.preview;
+        let summary = &mut self.summary;
+        if errors.is_empty() {
+            let outcome = c.observe(row, &mut |_| {}, &mut |who, change| {
+                w.change(out, who, change);
+                if let Some(b) = summary.as_mut() {
+                    b.change(who, change);
+                }
+            });
+            if let Some(b) = summary.as_mut() {
+                b.outcome(outcome);
+            }
+            return;
+        }
+        let mut named: Option<(String, String)> = None;
+        c.observe(row, &mut |_| {}, &mut |who, _| {
+            named.get_or_insert_with(|| (who.email.to_string(), who.id.to_string()));
+        });
+        let (email, id) = named.unwrap_or_default();
+        let mut codes = String::new();
+        for f in &errors {
+            if !codes.contains(f.code.as_str()) {
+                if !codes.is_empty() {
+                    codes.push(' ');
+                }
+                codes.push_str(f.code.as_str());
+            }
+        }
+        let who = Who {
+            row: Some(row.row),
+            email: &email,
+            id: &id,
+        };
+        let change = ChangeRef {
+            kind: ChangeKind::Rejected,
+            column: errors.iter().find_map(|f| f.column),
+            before: "",
+            after: &codes,
+        };
+        w.change(out, who, change);
+        if let Some(b) = summary.as_mut() {
+            b.outcome(Some(Outcome::Rejected));
+            b.change(who, change);
+        }
+    }
+
     fn write_report_row(&mut self, row: &Row<'_>, found: &[&Finding], header: Option<&Header>) {
         // The header's cells (a short row padded), then the messages under their own header;
         // a long row's extra cells follow, so no cell of the original row is left out.

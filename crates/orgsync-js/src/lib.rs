@@ -102,7 +102,7 @@ export interface Actions {
 export type ChangeKind =
   | "invited" | "unassigned" | "license-assigned" | "license-revoked" | "group-added"
   | "group-removed" | "permission-granted" | "permission-removed" | "email-changed"
-  | "id-changed" | "profile-updated" | "deleted" | "not-found" | "conflict" | "no-change"
+  | "id-changed" | "profile-updated" | "deleted" | "not-found" | "conflict" | "rejected" | "no-change"
   | "untouched";
 
 /** One line of the preview. */
@@ -133,6 +133,10 @@ export interface Preview {
     unchanged: number;
     /** Rows whose email and id name two different users (P004). */
     conflicts: number;
+    /** Rows the uploader rejects: an error is left in the corrected file. Only the fix pass's
+     *  preview (`previewCsv`: one `rejected` line per such row, its error codes in `after`)
+     *  rejects rows; `report.preview` shows what each row asks for, so this is 0 there. */
+    rejected: number;
     /** Users of the export that no row names: the upload leaves them as they are. */
     untouched: number;
     /** Lines per kind of change (exact). */

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use super::{Ctx, GridRows, ctx};
 use crate::model::{self, Cursor, GridOrder};
 use crate::protocol::Request;
-use crate::view::{ProblemRow, ReportView, Sev};
+use crate::view::{ProblemRow, ReportView, Sev, Shared};
 
 /// Height of a grid row in pixels; the CSS uses the same number.
 pub(super) const ROW_HEIGHT: f64 = 34.0;
@@ -154,6 +154,59 @@ fn row_codes(row: &ProblemRow) -> Vec<String> {
     all
 }
 
+/// "rows 7, 12 and 19" as buttons that show each row in the grid.
+fn row_links(rows: &[u64]) -> impl IntoView + use<> {
+    let ctx = ctx();
+    let n = rows.len();
+    let word = if n > 1 { "rows " } else { "row " };
+    let links = rows
+        .iter()
+        .enumerate()
+        .map(|(i, &r)| {
+            let sep = match (i + 1 < n, i + 2 == n) {
+                (true, true) => " and ",
+                (true, false) => ", ",
+                _ => "",
+            };
+            view! {
+                <button type="button" class="linkish" data-testid="shared-row" data-row=r.to_string()
+                    on:click=move |_| ctx.jump.set(Some(r))>{model::thousands(r)}</button>
+                {sep}
+            }
+        })
+        .collect_view();
+    view! { {word}{links} }
+}
+
+/// What a row shares with others, in words: "Same email as rows 7 and 12: `ann@x.com`".
+fn shared_line(shared: &[Shared]) -> impl IntoView + use<> {
+    let items = shared
+        .iter()
+        .map(|s| {
+            view! {
+                <span class="shared" data-code=s.code.clone() data-value=s.value.clone()>
+                    {s.label()}" "{row_links(&s.rows)}": "
+                    <code>{if s.value.is_empty() { "(blank)".to_string() } else { model::show_invisible(&s.value) }}</code>
+                    " "
+                </span>
+            }
+        })
+        .collect_view();
+    view! { <p class="grid-shared" data-testid="grid-shared">{items}</p> }
+}
+
+/// A row's shared values as plain text, for the rules cell's title.
+fn shared_text(shared: &[Shared]) -> String {
+    shared
+        .iter()
+        .map(|s| {
+            let rows: Vec<String> = s.rows.iter().map(|r| model::thousands(*r)).collect();
+            format!("{} {}: {}", s.label(), rows.join(", "), s.value)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The grid of rows with problems.
 #[component]
 pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoView {
@@ -209,6 +262,7 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
             window_rows
                 .get()
                 .iter()
+                .filter(|(_, i)| !g.rows[*i].header)
                 .map(|(_, i)| g.rows[*i].row)
                 .collect()
         });
@@ -350,7 +404,29 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
         let _ = pos;
         let row = grid_rows.with_value(|g| g.rows[i].clone());
         let col = cols.with_value(|c| c.get(slot).cloned())?;
-        let whole = ctx.whole.with(|w| w.cells.get(&row.row).cloned());
+        let whole = if row.header {
+            // The header's cells are the column names.
+            Some(Arc::new(stored.with_value(|r| r.file.headers.clone())))
+        } else {
+            ctx.whole.with(|w| w.cells.get(&row.row).cloned())
+        };
+        // A cross-row finding quotes no value: the row's own cell says what it shares.
+        let shared = (!row.shared.is_empty()).then(|| {
+            let filled: Vec<Shared> = row
+                .shared
+                .iter()
+                .cloned()
+                .map(|mut s| {
+                    if s.value.is_empty()
+                        && let (Some(c), Some(w)) = (s.column, whole.as_ref())
+                    {
+                        s.value = w.get(c as usize).cloned().unwrap_or_default();
+                    }
+                    s
+                })
+                .collect();
+            shared_line(&filled)
+        });
         let (title, value, codes) = match col.file {
             Some(f) => {
                 let bad = row.cells.iter().find(|c| c.column == f);
@@ -367,9 +443,11 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
             }
             None => ("Rules".into(), row_codes(&row).join(" "), Vec::new()),
         };
+        let what = if row.header { "Header row" } else { "Row" };
         Some(view! {
+            {shared}
             <p class="grid-detail" data-testid="grid-detail">
-                <strong>{format!("Row {} · {}: ", model::thousands(row.row), title)}</strong>
+                <strong>{format!("{what} {} · {}: ", model::thousands(row.row), title)}</strong>
                 <code>{if value.is_empty() { "(blank)".to_string() } else { model::show_invisible(&value) }}</code>
                 {(!codes.is_empty()).then(|| view! { <span class="muted">{format!(" — {}", codes.join(", "))}</span> })}
             </p>
@@ -447,6 +525,9 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                                 let number = row.row;
                                 let selected = move || ctx.cursor.get().at == Some(pos);
                                 let codes = row_codes(&row).join(" ");
+                                let codes_title = if row.shared.is_empty() { codes.clone() } else { format!("{codes}\n{}", shared_text(&row.shared)) };
+                                let is_header = row.header;
+                                let header_cells = is_header.then(|| stored.with_value(|r| r.file.headers.clone()));
                                 let template = template.clone();
                                 let cells = cols.with_value(|cols| cols.iter().enumerate().map(|(slot, col)| {
                                     let id = format!("gc-{pos}-{slot}");
@@ -460,16 +541,22 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                                         None if slot == 0 => view! {
                                             <span role="rowheader" id=id aria-colindex=slot + 1 tabindex=tab on:focus=focus
                                                 class=format!("rownum pin {}", row.severity.as_str()) style:left=left
-                                                data-testid="grid-rownum">{model::thousands(number)}</span>
+                                                title=is_header.then(|| format!("Row {number}: the header, the column names"))
+                                                aria-label=is_header.then(|| format!("Row {number}, the header"))
+                                                data-testid="grid-rownum">{if is_header { view! { <span class="hdr">"Header"</span> }.into_any() } else { model::thousands(number).into_any() }}</span>
                                         }.into_any(),
                                         None => view! {
                                             <span role="gridcell" id=id aria-colindex=slot + 1 tabindex=tab on:focus=focus
-                                                class="codes" title=codes.clone()>{codes.clone()}</span>
+                                                class="codes" title=codes_title.clone()>{codes.clone()}</span>
                                         }.into_any(),
                                         Some(f) => {
                                             let bad = row.cells.iter().find(|c| c.column == f).cloned();
                                             let offending = bad.as_ref().map(|b| b.value.clone());
+                                            let header_cell = header_cells.as_ref().and_then(|h| h.get(f as usize).cloned());
                                             let value = move || {
+                                                if header_cell.is_some() {
+                                                    return header_cell.clone();
+                                                }
                                                 ctx.whole.with(|w| w.cells.get(&number).and_then(|c| c.get(f as usize).cloned()))
                                                     .or_else(|| offending.clone())
                                             };
@@ -491,7 +578,7 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                                 }).collect_view());
                                 view! {
                                     <div class="grid-row" role="row" aria-rowindex=pos + 2 class:selected=selected aria-selected=move || selected().to_string()
-                                        data-row=number.to_string()
+                                        data-row=number.to_string() class:header-row=is_header data-header=is_header.then_some("true")
                                         style:grid-template-columns=template style:top=format!("{}px", pos as f64 * ROW_HEIGHT)
                                         on:click=move |_| ctx.cursor.set(Cursor { at: Some(pos) })
                                     >

@@ -16,7 +16,7 @@ mod tests;
 
 pub(crate) use compare::Compare;
 pub use preview::{Change, ChangeKind, Preview, PreviewTotals};
-pub(crate) use preview::{PreviewBuilder, PreviewWriter};
+pub(crate) use preview::{ChangeRef, Outcome, PreviewBuilder, PreviewWriter, Who};
 
 use crate::engine::{Cut, Handler, Pipeline};
 use crate::finding::Finding;

@@ -41,6 +41,9 @@ pub enum ChangeKind {
     NotFound,
     /// The row's email and id are two different users (P004): the uploader cannot apply it.
     Conflict,
+    /// The row still has an error in the corrected file: the uploader rejects it and changes
+    /// nothing for its user (the fix pass's preview only).
+    Rejected,
     /// An existing user the row changes in nothing (P005).
     NoChange,
     /// A user of the export no row names: the upload leaves them as they are.
@@ -64,6 +67,7 @@ impl ChangeKind {
         ChangeKind::Deleted,
         ChangeKind::NotFound,
         ChangeKind::Conflict,
+        ChangeKind::Rejected,
         ChangeKind::NoChange,
         ChangeKind::Untouched,
     ];
@@ -85,6 +89,7 @@ impl ChangeKind {
             ChangeKind::Deleted => "deleted",
             ChangeKind::NotFound => "not-found",
             ChangeKind::Conflict => "conflict",
+            ChangeKind::Rejected => "rejected",
             ChangeKind::NoChange => "no-change",
             ChangeKind::Untouched => "untouched",
         }
@@ -107,6 +112,7 @@ impl ChangeKind {
             ChangeKind::Deleted => "Deleted",
             ChangeKind::NotFound => "Not found",
             ChangeKind::Conflict => "Email and id disagree",
+            ChangeKind::Rejected => "Rejected — no change",
             ChangeKind::NoChange => "No change",
             ChangeKind::Untouched => "Untouched",
         }
@@ -161,6 +167,9 @@ pub struct PreviewTotals {
     pub unchanged: u64,
     /// Rows whose email and id are two different users.
     pub conflicts: u64,
+    /// Rows the uploader rejects: an error is left in the corrected file (the fix pass's
+    /// preview only; the check pass's preview shows what each row asks for).
+    pub rejected: u64,
     /// Users of the export no row names.
     pub untouched: u64,
     /// Users in the export.
@@ -181,7 +190,7 @@ impl Serialize for PreviewTotals {
                 m.end()
             }
         }
-        let mut m = s.serialize_map(Some(9))?;
+        let mut m = s.serialize_map(Some(10))?;
         m.serialize_entry("export_users", &self.export_users)?;
         m.serialize_entry("rows", &self.rows)?;
         m.serialize_entry("new_users", &self.new_users)?;
@@ -189,6 +198,7 @@ impl Serialize for PreviewTotals {
         m.serialize_entry("changed", &self.changed)?;
         m.serialize_entry("unchanged", &self.unchanged)?;
         m.serialize_entry("conflicts", &self.conflicts)?;
+        m.serialize_entry("rejected", &self.rejected)?;
         m.serialize_entry("untouched", &self.untouched)?;
         m.serialize_entry("by_kind", &ByKind(&self.by_kind))?;
         m.end()
@@ -210,9 +220,13 @@ pub struct Preview {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
     New,
-    Existing { changed: bool },
+    Existing {
+        changed: bool,
+    },
     Conflict,
     NotFound,
+    /// The row keeps an error: the uploader rejects it.
+    Rejected,
 }
 
 /// A change as the comparison finds it, borrowing from the row and the export.
@@ -273,6 +287,7 @@ impl PreviewBuilder {
             }
             Outcome::Conflict => t.conflicts += 1,
             Outcome::NotFound => {}
+            Outcome::Rejected => t.rejected += 1,
         }
     }
 

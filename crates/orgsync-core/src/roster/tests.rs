@@ -329,7 +329,9 @@ fn fix_pass_writes_the_whole_preview_and_applies_p003() {
 #[test]
 fn preview_cells_are_neutralised() {
     let export = "invited_email_address,attribute_note\r\njane@acme.com,ok\r\n";
-    let upload = "primary_email_address,attribute_note\r\njane@acme.com,=HYPERLINK(\"x\")\r\n";
+    // Quoted as CSV wants it: a bare quote inside a cell is F006, which rejects the row.
+    let upload =
+        "primary_email_address,attribute_note\r\njane@acme.com,\"=HYPERLINK(\"\"x\"\")\"\r\n";
     let options = Options {
         roster: Some(Arc::new(roster(export))),
         ..Options::default()
@@ -341,5 +343,107 @@ fn preview_cells_are_neutralised() {
     assert!(
         preview.contains(",\"'=HYPERLINK(\"\"x\"\")\"\r\n"),
         "{preview}"
+    );
+}
+
+/// The fix pass's preview (CSV lines without the header, and the capped summary), with `fix`.
+fn fixed_preview(export: &str, upload: &str, fix: FixOptions) -> (Vec<String>, Preview) {
+    let r = report(export, upload);
+    let mut f = Fixer::new(&r, &fix);
+    f.push(upload.as_bytes());
+    let (out, summary) = f.finish_with_preview();
+    let csv = String::from_utf8(out.preview).unwrap();
+    let lines = csv.lines().skip(1).map(str::to_string).collect();
+    (lines, summary.expect("a preview"))
+}
+
+#[test]
+fn the_fix_pass_previews_the_corrected_values() {
+    let h = "primary_email_address,acme_license_learning_status\r\n";
+    // `<…>` around an address: R003's safe fix takes it off, and the row is Jane's.
+    let upload = format!("{h}<jane.doe@acme.com>,Active\r\n");
+    let asked: Vec<(u64, ChangeKind)> = kinds(EXPORT, &upload);
+    assert!(asked.contains(&(2, ChangeKind::Invited)), "{asked:?}");
+    let (lines, summary) = fixed_preview(EXPORT, &upload, FixOptions::default());
+    assert_eq!(lines[0], "2,jane.doe@acme.com,,no-change,,,", "{lines:?}");
+    assert_eq!(summary.totals.new_users, 0);
+    assert_eq!(summary.totals.existing_users, 1);
+    assert_eq!(summary.totals.by_kind.get(&ChangeKind::Invited), None);
+    // With R003's fix turned off, the upload would invite `<jane.doe@acme.com>`.
+    let off = FixOptions {
+        no_fix: vec![Code::R003],
+        ..FixOptions::default()
+    };
+    let (lines, summary) = fixed_preview(EXPORT, &upload, off);
+    assert!(
+        lines[0].starts_with("2,<jane.doe@acme.com>,,invited,"),
+        "{lines:?}"
+    );
+    assert_eq!(summary.totals.new_users, 1);
+}
+
+#[test]
+fn a_row_left_with_an_error_is_rejected_not_changed() {
+    let h = "primary_email_address,acme_license_learning_status,group:Sales\r\n";
+    // Row 2: an address that is no address (R002); row 3: `maybe` in a group (R006, no fix);
+    // row 4: `YES` (R006's safe fix makes it `yes`): applied.
+    let upload = format!(
+        "{h}not an address,Active,\r\njohn.roe@acme.com,Active,maybe\r\nmary.major@acme.com,,YES\r\n"
+    );
+    let (lines, summary) = fixed_preview(EXPORT, &upload, FixOptions::default());
+    assert_eq!(
+        lines[0], "2,not an address,,rejected,primary_email_address,,R002",
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines[1], "3,john.roe@acme.com,,rejected,group:Sales,,R006",
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines[2], "4,mary.major@acme.com,,group-added,group:Sales,,yes",
+        "{lines:?}"
+    );
+    // John is named by a rejected row: not listed as untouched; Jane is.
+    assert_eq!(lines[3], ",jane.doe@acme.com,E1,untouched,,,");
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(summary.totals.rejected, 2);
+    assert_eq!(summary.totals.by_kind.get(&ChangeKind::Rejected), Some(&2));
+    assert_eq!(
+        summary.totals.by_kind.get(&ChangeKind::LicenseAssigned),
+        None
+    );
+    assert_eq!(summary.changes.len(), 4);
+    // The check pass shows what the rows ask for: John's license.
+    let asked = kinds(EXPORT, &upload);
+    assert!(
+        asked.contains(&(3, ChangeKind::LicenseAssigned)),
+        "{asked:?}"
+    );
+}
+
+#[test]
+fn a_copy_dropped_leaves_its_row_accepted() {
+    let h = "primary_email_address,acme_license_learning_status\r\n";
+    let upload = format!("{h}john.roe@acme.com,Active\r\njohn.roe@acme.com,Active\r\n");
+    let (lines, _) = fixed_preview(EXPORT, &upload, FixOptions::default());
+    assert_eq!(
+        lines[0],
+        "2,john.roe@acme.com,,license-assigned,acme_license_learning_status,Inactive,Active",
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|l| l.starts_with("3,")), "{lines:?}");
+    // With the drop turned off both rows stay, and the uploader rejects both.
+    let off = FixOptions {
+        no_fix: vec![Code::X001],
+        ..FixOptions::default()
+    };
+    let (lines, _) = fixed_preview(EXPORT, &upload, off);
+    assert!(
+        lines[0].starts_with("2,john.roe@acme.com,,rejected,"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("3,john.roe@acme.com,,rejected,"),
+        "{lines:?}"
     );
 }

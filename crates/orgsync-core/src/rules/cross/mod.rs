@@ -1039,6 +1039,31 @@ impl CrossDecisions {
         same_name_different_email::note(self.common_names)
     }
 
+    /// The records an X001 or X002 group leaves alone once its copies are dropped (every other
+    /// row of the group repeats this one: `duplicate_email`'s safe fix), with the group's code.
+    /// Sorted. The fix pass's preview counts such a row as accepted when the drop is on.
+    pub(crate) fn alone_once_copies_dropped(&self) -> Vec<(u32, Code)> {
+        let mut copies = vec![0u64; self.groups.len()];
+        for e in &self.entries {
+            if e.flags & duplicate_email::COPY != 0 {
+                copies[e.group as usize] += 1;
+            }
+        }
+        let mut alone: Vec<(u32, Code)> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                let g = &self.groups[e.group as usize];
+                matches!(g.code, GroupRule::X001 | GroupRule::X002)
+                    && e.flags & duplicate_email::COPY == 0
+                    && g.len == copies[e.group as usize] + 1
+            })
+            .map(|e| (e.record, self.groups[e.group as usize].code.code()))
+            .collect();
+        alone.sort_unstable();
+        alone
+    }
+
     /// The cross-row findings of one row (the fix pass), identical to those `findings` gives.
     pub(crate) fn row_findings(&self, ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
         if row.record <= MAX_RECORD && !row.is_blank() {
