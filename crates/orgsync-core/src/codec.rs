@@ -6,6 +6,10 @@
 //! of WebAssembly. Windows-1252 stays because a UTF-8 file's stray non-UTF-8 records are read in
 //! it (F001) whatever the build. The tests check every function against `encoding_rs`.
 
+// With `legacy-encodings` this module is compiled for its tests only, where not every method
+// is called.
+#![cfg_attr(feature = "legacy-encodings", allow(dead_code))]
+
 use std::borrow::Cow;
 
 /// One encoding of the small set.
@@ -42,38 +46,230 @@ pub(crate) static WINDOWS_1252: &Encoding = &Encoding {
 
 /// The Encoding Standard's labels of the four encodings.
 const LABELS: &[(&str, &Encoding)] = &[
-    ("unicode-1-1-utf-8", &Encoding { kind: Kind::Utf8, name: "UTF-8" }),
-    ("unicode11utf8", &Encoding { kind: Kind::Utf8, name: "UTF-8" }),
-    ("unicode20utf8", &Encoding { kind: Kind::Utf8, name: "UTF-8" }),
-    ("utf-8", &Encoding { kind: Kind::Utf8, name: "UTF-8" }),
-    ("utf8", &Encoding { kind: Kind::Utf8, name: "UTF-8" }),
-    ("x-unicode20utf8", &Encoding { kind: Kind::Utf8, name: "UTF-8" }),
-    ("csunicode", &Encoding { kind: Kind::Utf16Le, name: "UTF-16LE" }),
-    ("iso-10646-ucs-2", &Encoding { kind: Kind::Utf16Le, name: "UTF-16LE" }),
-    ("ucs-2", &Encoding { kind: Kind::Utf16Le, name: "UTF-16LE" }),
-    ("unicode", &Encoding { kind: Kind::Utf16Le, name: "UTF-16LE" }),
-    ("unicodefeff", &Encoding { kind: Kind::Utf16Le, name: "UTF-16LE" }),
-    ("utf-16", &Encoding { kind: Kind::Utf16Le, name: "UTF-16LE" }),
-    ("utf-16le", &Encoding { kind: Kind::Utf16Le, name: "UTF-16LE" }),
-    ("unicodefffe", &Encoding { kind: Kind::Utf16Be, name: "UTF-16BE" }),
-    ("utf-16be", &Encoding { kind: Kind::Utf16Be, name: "UTF-16BE" }),
-    ("ansi_x3.4-1968", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("ascii", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("cp1252", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("cp819", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("csisolatin1", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("ibm819", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("iso-8859-1", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("iso-ir-100", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("iso8859-1", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("iso88591", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("iso_8859-1", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("iso_8859-1:1987", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("l1", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("latin1", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("us-ascii", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("windows-1252", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
-    ("x-cp1252", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
+    (
+        "unicode-1-1-utf-8",
+        &Encoding {
+            kind: Kind::Utf8,
+            name: "UTF-8",
+        },
+    ),
+    (
+        "unicode11utf8",
+        &Encoding {
+            kind: Kind::Utf8,
+            name: "UTF-8",
+        },
+    ),
+    (
+        "unicode20utf8",
+        &Encoding {
+            kind: Kind::Utf8,
+            name: "UTF-8",
+        },
+    ),
+    (
+        "utf-8",
+        &Encoding {
+            kind: Kind::Utf8,
+            name: "UTF-8",
+        },
+    ),
+    (
+        "utf8",
+        &Encoding {
+            kind: Kind::Utf8,
+            name: "UTF-8",
+        },
+    ),
+    (
+        "x-unicode20utf8",
+        &Encoding {
+            kind: Kind::Utf8,
+            name: "UTF-8",
+        },
+    ),
+    (
+        "csunicode",
+        &Encoding {
+            kind: Kind::Utf16Le,
+            name: "UTF-16LE",
+        },
+    ),
+    (
+        "iso-10646-ucs-2",
+        &Encoding {
+            kind: Kind::Utf16Le,
+            name: "UTF-16LE",
+        },
+    ),
+    (
+        "ucs-2",
+        &Encoding {
+            kind: Kind::Utf16Le,
+            name: "UTF-16LE",
+        },
+    ),
+    (
+        "unicode",
+        &Encoding {
+            kind: Kind::Utf16Le,
+            name: "UTF-16LE",
+        },
+    ),
+    (
+        "unicodefeff",
+        &Encoding {
+            kind: Kind::Utf16Le,
+            name: "UTF-16LE",
+        },
+    ),
+    (
+        "utf-16",
+        &Encoding {
+            kind: Kind::Utf16Le,
+            name: "UTF-16LE",
+        },
+    ),
+    (
+        "utf-16le",
+        &Encoding {
+            kind: Kind::Utf16Le,
+            name: "UTF-16LE",
+        },
+    ),
+    (
+        "unicodefffe",
+        &Encoding {
+            kind: Kind::Utf16Be,
+            name: "UTF-16BE",
+        },
+    ),
+    (
+        "utf-16be",
+        &Encoding {
+            kind: Kind::Utf16Be,
+            name: "UTF-16BE",
+        },
+    ),
+    (
+        "ansi_x3.4-1968",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "ascii",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "cp1252",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "cp819",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "csisolatin1",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "ibm819",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "iso-8859-1",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "iso-ir-100",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "iso8859-1",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "iso88591",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "iso_8859-1",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "iso_8859-1:1987",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "l1",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "latin1",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "us-ascii",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "windows-1252",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
+    (
+        "x-cp1252",
+        &Encoding {
+            kind: Kind::Windows1252,
+            name: "windows-1252",
+        },
+    ),
 ];
 
 /// Windows-1252's bytes 0x80–0x9F (the rest of the high half is Latin-1, U+00A0–U+00FF); the
@@ -133,7 +329,10 @@ impl Encoding {
     }
 
     /// `bytes` as text, malformed sequences as U+FFFD; `true` when some were.
-    pub(crate) fn decode_without_bom_handling<'a>(&'static self, bytes: &'a [u8]) -> (Cow<'a, str>, bool) {
+    pub(crate) fn decode_without_bom_handling<'a>(
+        &'static self,
+        bytes: &'a [u8],
+    ) -> (Cow<'a, str>, bool) {
         if self.kind == Kind::Utf8
             && let Ok(text) = std::str::from_utf8(bytes)
         {
@@ -168,7 +367,10 @@ impl Encoding {
 
     /// `text` in this encoding (UTF-8 for the UTF-16 ones, as `encoding_rs` does), and whether
     /// some character has no byte in it (then the bytes are not the text).
-    pub(crate) fn encode<'a>(&'static self, text: &'a str) -> (Cow<'a, [u8]>, &'static Encoding, bool) {
+    pub(crate) fn encode<'a>(
+        &'static self,
+        text: &'a str,
+    ) -> (Cow<'a, [u8]>, &'static Encoding, bool) {
         if self.kind != Kind::Windows1252 {
             return (Cow::Borrowed(text.as_bytes()), UTF_8, false);
         }
@@ -332,10 +534,34 @@ mod tests {
     }
 
     const OURS: [(&str, &Encoding); 4] = [
-        ("utf-8", &Encoding { kind: Kind::Utf8, name: "UTF-8" }),
-        ("utf-16le", &Encoding { kind: Kind::Utf16Le, name: "UTF-16LE" }),
-        ("utf-16be", &Encoding { kind: Kind::Utf16Be, name: "UTF-16BE" }),
-        ("windows-1252", &Encoding { kind: Kind::Windows1252, name: "windows-1252" }),
+        (
+            "utf-8",
+            &Encoding {
+                kind: Kind::Utf8,
+                name: "UTF-8",
+            },
+        ),
+        (
+            "utf-16le",
+            &Encoding {
+                kind: Kind::Utf16Le,
+                name: "UTF-16LE",
+            },
+        ),
+        (
+            "utf-16be",
+            &Encoding {
+                kind: Kind::Utf16Be,
+                name: "UTF-16BE",
+            },
+        ),
+        (
+            "windows-1252",
+            &Encoding {
+                kind: Kind::Windows1252,
+                name: "windows-1252",
+            },
+        ),
     ];
 
     fn ours(label: &str) -> &'static Encoding {
@@ -345,11 +571,7 @@ mod tests {
     #[test]
     fn labels_name_what_the_standard_names() {
         for (label, _) in LABELS {
-            assert_eq!(
-                ours(label).name(),
-                theirs(label).name(),
-                "label {label}"
-            );
+            assert_eq!(ours(label).name(), theirs(label).name(), "label {label}");
         }
         assert_eq!(Encoding::for_label(b"  UTF8 \t"), Some(UTF_8));
         assert_eq!(Encoding::for_label(b"shift_jis"), None);

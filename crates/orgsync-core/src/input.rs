@@ -5,9 +5,9 @@
 
 #[cfg(not(feature = "legacy-encodings"))]
 use crate::codec as codecs;
+use codecs::Encoding as Codec;
 #[cfg(feature = "legacy-encodings")]
 use encoding_rs as codecs;
-use codecs::Encoding as Codec;
 use serde::Serialize;
 
 /// How many bytes are held back before deciding what the file is. The encoding is decided on
@@ -608,8 +608,8 @@ fn detect(body: &[u8], complete: bool) -> Option<(Encoding, Basis, Encoding)> {
     };
     if invalid == 0 {
         // ISO-2022-JP's escapes: ESC `$` (JIS X 0208) or ESC `(` (JIS X 0201 / ASCII again).
-        let iso_2022_jp = memchr::memchr_iter(0x1B, body)
-            .any(|i| matches!(body.get(i + 1), Some(b'$' | b'(')));
+        let iso_2022_jp =
+            memchr::memchr_iter(0x1B, body).any(|i| matches!(body.get(i + 1), Some(b'$' | b'(')));
         return (!iso_2022_jp).then_some((Encoding::UTF_8, Basis::Utf8, Encoding::WINDOWS_1252));
     }
     (valid >= invalid).then_some((Encoding::UTF_8, Basis::Utf8, Encoding::WINDOWS_1252))

@@ -189,7 +189,10 @@ fn hand_over(job: JobId, data: &JsValue, attachment: &JsValue) {
 
 fn send(worker: &Worker, data: &JsValue, transfer: &Array) {
     if let Err(error) = worker.post_message_with_transfer(data, transfer) {
-        web_sys::console::error_2(&"orgsync worker: cannot reach the workbook worker".into(), &error);
+        web_sys::console::error_2(
+            &"orgsync worker: cannot reach the workbook worker".into(),
+            &error,
+        );
     }
 }
 
@@ -270,7 +273,9 @@ mod tests {
     fn workbooks_are_told_by_the_engines_signatures() {
         assert!(is_workbook(b"PK\x03\x04\x14\0\x06\0"));
         assert!(is_workbook(b"PK\x05\x06\0\0\0\0"));
-        assert!(is_workbook(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]));
+        assert!(is_workbook(&[
+            0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1
+        ]));
         assert!(!is_workbook(b"primary_"));
         assert!(!is_workbook(b"PK"));
         assert!(!is_workbook(&[0xD0, 0xCF, 0x11, 0xE0]));
@@ -289,7 +294,10 @@ mod tests {
         };
         assert_eq!(route(&check, false, false, false), Route::Sniff);
         assert_eq!(route(&check, true, false, true), Route::Sniff);
-        assert_eq!(route(&Request::Glossary { job: 2 }, false, false, false), Route::Sniff);
+        assert_eq!(
+            route(&Request::Glossary { job: 2 }, false, false, false),
+            Route::Sniff
+        );
         let fix = Request::Fix {
             job: 3,
             choices: FixChoices::default(),
@@ -297,7 +305,10 @@ mod tests {
         };
         assert_eq!(route(&fix, true, false, true), Route::There);
         assert_eq!(route(&fix, false, false, true), Route::Here);
-        let rows = Request::Rows { job: 4, rows: vec![1] };
+        let rows = Request::Rows {
+            job: 4,
+            rows: vec![1],
+        };
         assert_eq!(route(&rows, true, false, true), Route::There);
         assert_eq!(route(&rows, false, false, false), Route::Here);
     }
@@ -314,8 +325,14 @@ mod tests {
         };
         assert_eq!(route(&part, false, true, true), Route::There);
         assert_eq!(route(&part, true, false, true), Route::Here);
-        assert_eq!(route(&Request::ForgetRoster, false, false, true), Route::Both);
-        assert_eq!(route(&Request::ForgetRoster, false, false, false), Route::Here);
+        assert_eq!(
+            route(&Request::ForgetRoster, false, false, true),
+            Route::Both
+        );
+        assert_eq!(
+            route(&Request::ForgetRoster, false, false, false),
+            Route::Here
+        );
         assert_eq!(route(&Request::WarmUp, true, true, true), Route::Here);
     }
 }

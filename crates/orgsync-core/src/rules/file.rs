@@ -646,7 +646,11 @@ mod tests {
     #[test]
     fn without_legacy_encodings_a_code_page_stops_with_f001() {
         let none = FixOptions::default();
-        let sjis = [HEAD.as_bytes(), b"\r\na@example.com,\x93\x63\x92\x86,\x91\xBE\x98\x59\r\n"].concat();
+        let sjis = [
+            HEAD.as_bytes(),
+            b"\r\na@example.com,\x93\x63\x92\x86,\x91\xBE\x98\x59\r\n",
+        ]
+        .concat();
         let r = run_bytes(&sjis, Options::default(), &none);
         assert_eq!(r.report.findings.len(), 1, "{:?}", r.report.findings);
         let f = r.one(Code::F001);
@@ -654,7 +658,13 @@ mod tests {
         assert!(f.fix.is_none());
         assert!(f.tip.contains("build-js.sh --encodings"), "{}", f.tip);
         let jis = format!("{HEAD}\r\na@example.com,\x1B$B%F%9%H\x1B(B,x\r\n");
-        assert_eq!(run_bytes(jis.as_bytes(), Options::default(), &none).report.findings.len(), 1);
+        assert_eq!(
+            run_bytes(jis.as_bytes(), Options::default(), &none)
+                .report
+                .findings
+                .len(),
+            1
+        );
         // Chosen, Windows-1252 reads: René.
         let latin = [HEAD.as_bytes(), b"\r\na@example.com,Ren\xE9,Doe\r\n"].concat();
         let chosen = Options {
