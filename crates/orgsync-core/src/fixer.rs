@@ -350,7 +350,7 @@ impl State {
     ) {
         let mut line = Vec::with_capacity(cells.iter().map(|c| c.len() + 1).sum::<usize>() + 2);
         let mut first = true;
-        for (i, cell) in cells.into_iter().enumerate() {
+        for (i, cell) in cells.iter().enumerate() {
             if !self.keep.get(i).copied().unwrap_or(true) {
                 continue;
             }
@@ -702,10 +702,10 @@ fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
     let mask = |x: crate::simd::Block| x.eq(delimiter) | x.eq(b'"') | x.eq(b'\n') | x.eq(b'\r');
     let mut blocks = field.chunks_exact(16);
     for c in &mut blocks {
-        if let Ok(w) = <[u8; 16]>::try_from(c) {
-            if mask(crate::simd::Block::new(w)) != 0 {
-                return true;
-            }
+        if let Ok(w) = <[u8; 16]>::try_from(c)
+            && mask(crate::simd::Block::new(w)) != 0
+        {
+            return true;
         }
     }
     let rest = blocks.remainder();
