@@ -282,11 +282,11 @@ struct Recheck {
     /// (`pending[start..]`), and how many bytes matched.
     same: Option<Same>,
     input: Option<PathBuf>,
-    thread: Option<(
-        std::sync::mpsc::SyncSender<Vec<u8>>,
-        std::thread::JoinHandle<std::result::Result<Report, String>>,
-    )>,
+    thread: Option<(std::sync::mpsc::SyncSender<Vec<u8>>, Rechecking)>,
 }
+
+/// The re-check's thread: the report, or why the input could not be read back.
+type Rechecking = std::thread::JoinHandle<std::result::Result<Report, String>>;
 
 struct Same {
     pending: Vec<u8>,

@@ -828,10 +828,10 @@ fn needs_quotes(field: &[u8], delimiter: u8) -> bool {
     let mask = |x: crate::simd::Block| x.eq(delimiter) | x.eq(b'"') | x.eq(b'\n') | x.eq(b'\r');
     let mut blocks = field.chunks_exact(16);
     for c in &mut blocks {
-        if let Ok(w) = <[u8; 16]>::try_from(c) {
-            if mask(crate::simd::Block::new(w)) != 0 {
-                return true;
-            }
+        if let Ok(w) = <[u8; 16]>::try_from(c)
+            && mask(crate::simd::Block::new(w)) != 0
+        {
+            return true;
         }
     }
     let rest = blocks.remainder();
