@@ -37,18 +37,28 @@ mod tests {
 
     #[test]
     fn counts_read_as_people_write_them() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(plural(1, "row", "rows"), "1 row");
-        assert_eq!(plural(0, "row", "rows"), "0 rows");
-        assert_eq!(
-            plural(12_345, "email address", "email addresses"),
-            "12,345 email addresses"
-        );
-        assert_eq!(delimiter_name(b';'), "semicolon");
-        assert_eq!(delimiter_name('\t'), "tab");
-        assert_eq!(delimiter_name('x'), "unknown");
+        let counts = [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (1_234_567, "1,234,567"),
+        ];
+        for (n, text) in counts {
+            assert_eq!(thousands(n), text);
+        }
+        let plurals = [(1, "1 row"), (0, "0 rows"), (12_345, "12,345 rows")];
+        for (n, text) in plurals {
+            assert_eq!(plural(n, "row", "rows"), text);
+        }
+        let names = [
+            (';', "semicolon"),
+            ('\t', "tab"),
+            ('|', "pipe"),
+            ('x', "unknown"),
+        ];
+        for (d, name) in names {
+            assert_eq!(delimiter_name(d), name);
+        }
+        assert_eq!(delimiter_name(b','), "comma");
     }
 }
