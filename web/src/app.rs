@@ -1,5 +1,6 @@
-//! The page's components. They hold signals and markup; the decisions live in [`crate::model`]
-//! and the judgement in the engine (through the worker).
+//! The page's components. They hold signals and markup; the controller's decisions live in
+//! [`crate::session`], the view's in [`crate::model`], and the judgement in the engine (through
+//! the worker).
 
 use std::sync::Arc;
 
@@ -19,11 +20,13 @@ use self::grid::{Grid, WholeRows};
 use self::preview::PreviewPanel;
 use crate::client::Client;
 use crate::embed::{self, EmbedOptions};
-use crate::model::{self, Cursor, Download, Filters, FixChoices, SplitProgress};
-use crate::protocol::{JobId, PartTiming, Reply, Request, RosterId, SPLIT_MIN_BYTES, Timing};
-use crate::view::{
-    FindingGroup, FixKind, PreviewLine, PreviewView, ProblemRow, ReportView, RosterView, Sev,
+use crate::model::{self, Cursor, Download, Filters, FixChoices};
+use crate::protocol::{JobId, Reply, Request, Timing};
+use crate::session::{
+    Action, Attach, Chosen, Downloads, Effect as Do, GridRows, Helper, Left, Phase, PreviewPage,
+    RosterState, Session, To,
 };
+use crate::view::{FindingGroup, FixKind, PreviewView, ReportView, Sev};
 
 /// The bundled sample, with the mistakes admins typically make.
 const SAMPLE: &[u8] = include_bytes!("../../samples/sample-with-mistakes.csv");
@@ -32,126 +35,18 @@ const SAMPLE_NAME: &str = "sample-with-mistakes.csv";
 const SAMPLE_EXPORT: &[u8] = include_bytes!("../../samples/sample-export.csv");
 const SAMPLE_EXPORT_NAME: &str = "sample-export.csv";
 
-/// Where the page is.
-#[derive(Debug, Clone, PartialEq)]
-enum Phase {
-    /// Waiting for a file.
-    Idle,
-    /// A check is running.
-    Checking {
-        name: String,
-        bytes: u64,
-        total: u64,
-        rows: u64,
-        /// The user export's name while it is being read (before the upload).
-        export: Option<String>,
-    },
-    /// A report is shown.
-    Done,
-    /// The check could not run.
-    Failed(String),
-}
-
-/// A download in preparation or ready.
-#[derive(Debug, Clone, PartialEq)]
-enum Downloads {
-    /// Nothing prepared for the current choices.
-    None,
-    /// The worker is producing one; the user asked for it with these choices (the choices at
-    /// the click, whatever the toggles do meanwhile).
-    Preparing {
-        job: JobId,
-        want: Download,
-        choices: FixChoices,
-        bytes: u64,
-        total: u64,
-        /// Downloads clicked meanwhile, made next.
-        queued: usize,
-    },
-    /// Failed.
-    Failed(String),
-}
-
-/// What the corrected file with the current choices still has (a re-check in the worker).
-#[derive(Debug, Clone, PartialEq)]
-enum Left {
-    /// Being counted.
-    Counting,
-    /// Counted: errors, warnings, and each rule with what it has left.
-    Ready {
-        errors: u64,
-        warnings: u64,
-        rules: Vec<(String, u64)>,
-    },
-    /// Could not be counted.
-    Failed(String),
-}
-
-/// The user export ("Compare with your current users").
-#[derive(Debug, Clone, PartialEq)]
-enum RosterState {
-    /// None chosen.
-    None,
-    /// Being read.
-    Reading {
-        name: String,
-        bytes: u64,
-        total: u64,
-    },
-    /// Read.
-    Ready(Arc<RosterView>),
-    /// Could not be read.
-    Failed(String),
-}
-
-/// The second worker, which checks the second half of big files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Helper {
-    /// Loading.
-    Starting,
-    /// Takes requests.
-    Ready,
-    /// Could not start, or failed: checks use the first worker alone.
-    Gone,
-}
-
-/// A check run by two workers.
-#[derive(Debug, Clone, Copy)]
-struct Split {
-    job: JobId,
-    /// The first worker still waits for the second's part (or word that there is none).
-    awaiting: bool,
-    progress: SplitProgress,
-}
-
-/// The grid of rows with problems of the report shown.
-#[derive(Debug, PartialEq)]
-struct GridRows {
-    rows: Vec<ProblemRow>,
-    /// Rows with problems in all (`rows` may hold fewer).
-    total: u64,
-}
-
-/// The preview list's page: which kind, from where, and the lines once they arrive.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct PreviewPage {
-    kind: Option<String>,
-    offset: u64,
-    lines: Option<Vec<PreviewLine>>,
-}
-
-/// The page's state, shared by context. Every field is a `Copy` handle.
+/// The page's state, shared by context. Every field is a `Copy` handle. The controller's state
+/// and decisions are the [`Session`]'s; the signals below hold copies of its state for the
+/// components to read ([`Ctx::publish`]), beside the state that is the components' own (filters,
+/// cursor, fix choices, the texts typed) and the browser's objects (workers, files, blobs).
 #[derive(Clone, Copy)]
 struct Ctx {
+    session: StoredValue<Session>,
     phase: RwSignal<Phase>,
     report: RwSignal<Option<Arc<ReportView>>>,
     /// The grid of the report's rows with problems and their total: it comes from the worker
     /// right after the report.
     grid: RwSignal<Option<Arc<GridRows>>>,
-    /// The check whose grid is awaited.
-    grid_job: StoredValue<Option<JobId>>,
-    /// The check whose grid rows' whole cells the worker is reading.
-    whole_job: StoredValue<Option<JobId>>,
     /// The whole cells of the grid's rows, as far as the page holds them.
     whole: RwSignal<WholeRows>,
     /// Rows whose whole cells were asked for.
@@ -160,9 +55,8 @@ struct Ctx {
     jump: RwSignal<Option<u64>>,
     /// What a screen reader is told when a check ends.
     announce: RwSignal<String>,
-    /// What the corrected file still has, and the job counting it.
+    /// What the corrected file still has.
     left: RwSignal<Left>,
-    left_job: StoredValue<Option<JobId>>,
     /// The last download handed to the browser: its name and size, and the blob.
     saved: RwSignal<Option<(String, u64)>>,
     saved_blob: StoredValue<Option<(Blob, String)>, LocalStorage>,
@@ -177,440 +71,215 @@ struct Ctx {
     ready: RwSignal<bool>,
     /// Where the last check's time went.
     timing: RwSignal<Option<Timing>>,
-    job: RwSignal<Option<JobId>>,
-    glossary_job: RwSignal<Option<JobId>>,
     client: StoredValue<Option<Client>, LocalStorage>,
     /// The second worker (same script, second instance), started with the page and kept.
     helper: StoredValue<Option<Client>, LocalStorage>,
     helper_state: RwSignal<Helper>,
     /// How long the engine's warm-up took (milliseconds), once it is done.
     warm: RwSignal<Option<f64>>,
-    /// The second worker is warming up (asked, not yet done or stopped).
-    warming: StoredValue<bool>,
-    /// The check in flight, when two workers run it.
-    split: StoredValue<Option<Split>>,
+    /// The upload last checked.
     file: StoredValue<Option<File>, LocalStorage>,
-    /// The downloads made so far for the current file, each with the choices it was made with.
-    blobs: StoredValue<Vec<(FixChoices, Download, Blob)>, LocalStorage>,
-    /// Downloads clicked while another was being made, each with the choices at its click: the
-    /// worker makes one at a time, and no click is dropped.
-    queue: StoredValue<std::collections::VecDeque<(FixChoices, Download)>>,
+    /// The downloads the session still names ([`Session::holds_blob`]), by the job that made
+    /// them.
+    blobs: StoredValue<Vec<(JobId, Blob)>, LocalStorage>,
     /// What an embedding host asked for in the URL fragment (read once, at start).
     embed: StoredValue<EmbedOptions>,
-    /// The user export to compare with, its number for the worker, and its state.
+    /// The user export to compare with.
     export: StoredValue<Option<File>, LocalStorage>,
-    roster_id: StoredValue<RosterId>,
     roster: RwSignal<RosterState>,
-    /// A read of the export alone (no upload yet).
-    roster_job: RwSignal<Option<JobId>>,
     preview_page: RwSignal<PreviewPage>,
     /// The preview of the corrected file with the choices last counted ([`Reply::Left`]).
     fix_preview: RwSignal<Option<Arc<PreviewView>>>,
-    preview_job: RwSignal<Option<JobId>>,
-    /// For a workbook: the sheet the admin chose (`None`: the engine's choice).
-    sheet: RwSignal<Option<String>>,
+}
+
+/// Sets a signal to `value` when it differs.
+fn put<T: PartialEq + Clone + Send + Sync + 'static>(signal: RwSignal<T>, value: &T) {
+    if signal.with_untracked(|now| now != value) {
+        signal.set(value.clone());
+    }
+}
+
+/// Sets a signal holding a shared value when it holds another.
+fn put_arc<T: Send + Sync + 'static>(signal: RwSignal<Option<Arc<T>>>, value: &Option<Arc<T>>) {
+    let same = signal.with_untracked(|now| match (now, value) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    });
+    if !same {
+        signal.set(value.clone());
+    }
 }
 
 impl Ctx {
-    fn send(&self, request: &Request, attachment: Option<&JsValue>) {
-        // The admin's work comes first: a warm-up still running in the second worker stops.
-        if self.warming.get_value() {
-            self.warming.set_value(false);
-            self.send_helper(&Request::StopWarmUp, None);
-        }
-        self.client.with_value(|c| {
-            if let Some(c) = c {
-                c.send(request, attachment)
-            }
-        });
+    /// Hands the session an action and performs what it returns. `given`: the file the action
+    /// came with ([`Attach::Given`]).
+    fn act(&self, action: Action, given: Option<&File>) {
+        let effects = self
+            .session
+            .try_update_value(|s| s.on_action(action))
+            .unwrap_or_default();
+        self.perform(effects, given, &JsValue::UNDEFINED);
     }
 
-    fn send_helper(&self, request: &Request, attachment: Option<&JsValue>) {
-        self.helper.with_value(|c| {
-            if let Some(c) = c {
-                c.send(request, attachment)
-            }
-        });
+    /// What the engine's R008 and the encoding choice ask of a check, as the admin set them.
+    fn inputs(&self) -> (Vec<String>, Option<String>) {
+        (
+            model::parse_groups(&self.known_groups.get_untracked()),
+            self.encoding.get_untracked(),
+        )
     }
 
-    fn new_job(&self) -> JobId {
-        self.client
-            .with_value(|c| c.as_ref().map_or(0, Client::job))
-    }
-
-    /// Starts checking a file, cancelling any check in flight. With a user export chosen, the
-    /// worker compares the file with it (reading it first unless it holds it already).
+    /// Starts checking a file, cancelling any check in flight.
     fn check(&self, file: File) {
-        self.cancel();
-        // A sheet chosen for one workbook means nothing for another file.
-        if !self
+        let same_file = self
             .file
-            .with_value(|f| f.as_ref().is_some_and(|f| js_sys::Object::is(f, &file)))
-        {
-            self.sheet.set(None);
-        }
-        let job = self.new_job();
-        let known_groups = model::parse_groups(&self.known_groups.get_untracked());
-        let encoding = self.encoding.get_untracked();
-        self.phase.set(Phase::Checking {
+            .with_value(|f| f.as_ref().is_some_and(|f| js_sys::Object::is(f, &file)));
+        let chosen = Chosen {
             name: file.name(),
-            bytes: 0,
-            total: file.size() as u64,
-            rows: 0,
-            export: None,
-        });
-        self.report.set(None);
-        self.announce.set(String::new());
-        self.grid.set(None);
-        self.grid_job.set_value(None);
-        self.whole.set(WholeRows::default());
-        self.asked.set_value(Default::default());
-        self.filters.set(Filters::default());
-        self.cursor.set(Cursor::default());
-        self.choices.set(FixChoices::default());
-        self.downloads.set(Downloads::None);
-        self.queue.set_value(Default::default());
-        self.blobs.set_value(Vec::new());
-        self.saved.set(None);
-        self.saved_blob.set_value(None);
-        self.preview_page.set(PreviewPage::default());
-        self.preview_job.set(None);
-        self.fix_preview.set(None);
-        self.job.set(Some(job));
-        let export = self.export.get_value();
-        let roster = export.as_ref().map(|_| self.roster_id.get_value());
-        // A big upload without an export: the second worker checks from the middle on at the
-        // same time (a comparison with an export stays with one worker).
-        let size = file.size() as u64;
-        let split = export.is_none()
-            && size >= SPLIT_MIN_BYTES
-            && self.helper_state.get_untracked() == Helper::Ready;
-        self.split.set_value(split.then_some(Split {
-            job,
-            awaiting: true,
-            progress: SplitProgress {
-                size,
-                ..SplitProgress::default()
-            },
-        }));
-        if split {
-            self.send_helper(
-                &Request::CheckPart {
-                    job,
-                    known_groups: known_groups.clone(),
-                    encoding: encoding.clone(),
-                },
-                Some(file.as_ref()),
-            );
-        }
-        let request = Request::Check {
-            job,
-            known_groups,
-            roster,
-            split,
-            encoding,
-            sheet: self.sheet.get_untracked(),
+            size: file.size() as u64,
         };
-        match &export {
-            Some(export) => {
-                if !matches!(self.roster.get_untracked(), RosterState::Ready(_)) {
-                    self.roster.set(RosterState::Reading {
-                        name: export.name(),
-                        bytes: 0,
-                        total: export.size() as u64,
-                    });
-                }
-                let both = js_sys::Array::of2(file.as_ref(), export.as_ref());
-                self.send(&request, Some(both.as_ref()));
-            }
-            None => self.send(&request, Some(file.as_ref())),
-        }
         self.file.set_value(Some(file));
-    }
-
-    /// Sets or removes the user export to compare with. `upload` (or else the current upload,
-    /// if any) is checked again with it; without an upload the worker reads the export alone,
-    /// so its summary shows at once.
-    fn set_export(&self, export: Option<File>, upload: Option<File>) {
-        let id = self.roster_id.get_value().wrapping_add(1);
-        self.roster_id.set_value(id);
-        if let Some(job) = self.roster_job.get_untracked() {
-            self.send(&Request::Cancel { job }, None);
-            self.roster_job.set(None);
-        }
-        self.roster.set(match &export {
-            Some(f) => RosterState::Reading {
-                name: f.name(),
-                bytes: 0,
-                total: f.size() as u64,
+        let (known_groups, encoding) = self.inputs();
+        self.act(
+            Action::Check {
+                file: chosen,
+                same_file,
+                known_groups,
+                encoding,
             },
-            None => RosterState::None,
-        });
-        self.export.set_value(export.clone());
-        if let Some(upload) = upload.or_else(|| self.file.get_value()) {
-            self.check(upload);
-            return;
-        }
-        match export {
-            Some(export) => {
-                let job = self.new_job();
-                self.roster_job.set(Some(job));
-                self.send(&Request::Roster { job, roster: id }, Some(export.as_ref()));
-            }
-            None => self.send(&Request::ForgetRoster, None),
-        }
+            None,
+        );
     }
 
-    /// Asks the worker for a page of the preview's lines; the page shown changes when they
-    /// arrive (a few milliseconds), so the range, the filter and the lines always agree.
+    /// Sets or removes the user export to compare with (see [`Action::SetExport`]).
+    fn set_export(&self, export: Option<File>, upload: Option<File>) {
+        let upload = upload.map(|upload| {
+            let same = self
+                .file
+                .with_value(|f| f.as_ref().is_some_and(|f| js_sys::Object::is(f, &upload)));
+            let chosen = Chosen {
+                name: upload.name(),
+                size: upload.size() as u64,
+            };
+            self.file.set_value(Some(upload));
+            (chosen, same)
+        });
+        let chosen = export.as_ref().map(|f| Chosen {
+            name: f.name(),
+            size: f.size() as u64,
+        });
+        self.export.set_value(export);
+        let (known_groups, encoding) = self.inputs();
+        self.act(
+            Action::SetExport {
+                export: chosen,
+                upload,
+                known_groups,
+                encoding,
+            },
+            None,
+        );
+    }
+
+    /// Asks the worker for a page of the preview's lines.
     fn show_preview(&self, kind: Option<String>, offset: u64) {
-        let job = self.new_job();
-        self.preview_job.set(Some(job));
-        self.send(&Request::Preview { job, kind, offset }, None);
+        self.act(Action::ShowPreview { kind, offset }, None);
     }
 
     /// Checks the current file again (after the known groups changed).
     fn recheck(&self) {
-        if let Some(file) = self.file.get_value() {
-            self.check(file);
-        }
+        let (known_groups, encoding) = self.inputs();
+        self.act(
+            Action::Recheck {
+                known_groups,
+                encoding,
+            },
+            None,
+        );
     }
 
-    /// Stops the second worker's half of a split check, if one runs.
-    fn drop_split(&self) {
-        if let Some(split) = self.split.get_value() {
-            self.send_helper(&Request::Cancel { job: split.job }, None);
-            self.split.set_value(None);
-        }
+    /// Checks the current workbook again with the sheet the admin chose.
+    fn pick_sheet(&self, name: String) {
+        let (known_groups, encoding) = self.inputs();
+        self.act(
+            Action::PickSheet {
+                name,
+                known_groups,
+                encoding,
+            },
+            None,
+        );
     }
 
-    fn cancel(&self) {
-        // A check reads the export itself when it needs it.
-        if let Some(job) = self.roster_job.get_untracked() {
-            self.send(&Request::Cancel { job }, None);
-            self.roster_job.set(None);
-        }
-        if let Some(job) = self.job.get_untracked() {
-            self.send(&Request::Cancel { job }, None);
-            self.job.set(None);
-        }
-        self.drop_split();
-        if let Some(job) = self.whole_job.get_value() {
-            self.send(&Request::Cancel { job }, None);
-            self.whole_job.set_value(None);
-        }
-        self.queue.set_value(Default::default());
-        self.stop_left();
-        if let Downloads::Preparing { job, .. } = self.downloads.get_untracked() {
-            self.send(&Request::Cancel { job }, None);
-            self.downloads.set(Downloads::None);
-        }
-    }
-
-    /// Asks for a download with the current choices: served at once when the blob for them
-    /// exists, otherwise made by the worker (which re-reads the file through the engine's
-    /// fixer); a click while another download is being made is queued, never dropped.
+    /// Asks for a download with the current choices.
     fn download(&self, want: Download) {
         let choices = self.choices.get_untracked();
-        self.download_with(choices, want);
+        self.act(Action::Download { want, choices }, None);
     }
 
-    fn download_with(&self, choices: FixChoices, want: Download) {
-        let ready = self.blobs.with_value(|b| {
-            b.iter()
-                .find(|(made_with, made, _)| *made_with == choices && *made == want)
-                .map(|(_, _, blob)| blob.clone())
-        });
-        if let Some(blob) = ready {
-            self.deliver(&blob, want);
-            return;
-        }
-        match self.downloads.get_untracked() {
-            Downloads::Preparing {
-                want: w,
-                choices: c,
-                ..
-            } => {
-                // The same file is on its way already; another is made next.
-                let same = w == want && c == choices;
-                let queued = self
-                    .queue
-                    .with_value(|q| q.iter().any(|(c, w)| *c == choices && *w == want));
-                if !same && !queued {
-                    self.queue.update_value(|q| q.push_back((choices, want)));
-                    let n = self.queue.with_value(|q| q.len());
-                    self.downloads.update(|d| {
-                        if let Downloads::Preparing { queued, .. } = d {
-                            *queued = n;
-                        }
-                    });
-                }
-                return;
-            }
-            Downloads::None | Downloads::Failed(_) => {}
-        }
-        let Some(file) = self.file.get_value() else {
-            self.downloads.set(Downloads::Failed(
-                "There is no checked file to download from: check a file first.".into(),
-            ));
-            return;
-        };
-        let job = self.new_job();
-        let queued = self.queue.with_value(|q| q.len());
-        self.downloads.set(Downloads::Preparing {
-            job,
-            want,
-            choices: choices.clone(),
-            bytes: 0,
-            total: file.size() as u64,
-            queued,
-        });
-        self.send(&Request::Fix { job, choices, want }, Some(file.as_ref()));
-    }
-
-    /// Hands a download to the browser and says so on the page, with a way to save it again
-    /// (a browser may still block a download, or the admin may have lost it).
-    fn deliver(&self, blob: &Blob, want: Download) {
-        let name = want.file_name(&self.file_name());
-        save(blob, &name);
-        self.saved_blob
-            .set_value(Some((blob.clone(), name.clone())));
-        self.saved.set(Some((name, blob.size() as u64)));
-    }
-
-    /// Counts again what the corrected file with the current choices still has: the worker
-    /// writes it and re-checks it (the count in flight, if any, is dropped).
+    /// Counts again what the corrected file with the current choices still has.
     fn count_left(&self) {
-        self.stop_left();
-        let Some(file) = self.file.get_value() else {
-            return;
-        };
-        let job = self.new_job();
-        self.left_job.set_value(Some(job));
-        self.left.set(Left::Counting);
         let choices = self.choices.get_untracked();
-        self.send(&Request::Left { job, choices }, Some(file.as_ref()));
+        self.act(Action::CountLeft { choices }, None);
     }
 
-    fn stop_left(&self) {
-        if let Some(job) = self.left_job.get_value() {
-            self.send(&Request::Cancel { job }, None);
-            self.left_job.set_value(None);
-        }
-    }
-
-    /// The checked file's name, for the downloads' names.
-    fn file_name(&self) -> String {
-        self.report
-            .with_untracked(|r| r.as_ref().map(|r| r.file.name.clone()))
-            .unwrap_or_default()
-    }
-
-    /// Makes the next queued download, if any.
-    fn next_download(&self) {
-        let next = self.queue.try_update_value(|q| q.pop_front()).flatten();
-        if let Some((choices, want)) = next {
-            self.download_with(choices, want);
-        }
-    }
-
+    /// A reply from the checker.
     fn on_reply(&self, reply: Reply, attachment: JsValue) {
-        let current = self.job.get_untracked();
-        match reply {
-            Reply::Ready => self.ready.set(true),
-            Reply::Warm { ms, .. } => self.warm.set(Some(ms)),
-            Reply::Progress {
-                job,
-                bytes,
-                total,
-                rows,
-                export,
-                part: _,
-            } => {
-                // Checked by two workers: the bar shows the sum of both.
-                let (bytes, total, rows) = match self.split.get_value() {
-                    Some(mut split) if split.job == job && !export => {
-                        split.progress.main = (bytes, total, rows);
-                        self.split.set_value(Some(split));
-                        split.progress.shown()
-                    }
-                    _ => (bytes, total, rows),
-                };
-                if export && (Some(job) == current || Some(job) == self.roster_job.get_untracked())
-                {
-                    self.roster.update(|r| {
-                        if let RosterState::Reading {
-                            bytes: b, total: t, ..
-                        } = r
-                        {
-                            (*b, *t) = (bytes, total);
-                        }
-                    });
+        let mut blob = false;
+        if let Reply::Fixed { job } = &reply
+            && let Some(made) = attachment.dyn_ref::<Blob>()
+        {
+            blob = true;
+            self.blobs.update_value(|b| b.push((*job, made.clone())));
+        }
+        let effects = self
+            .session
+            .try_update_value(|s| s.on_reply(reply, blob))
+            .unwrap_or_default();
+        self.perform(effects, None, &JsValue::UNDEFINED);
+    }
+
+    /// A reply from the second worker.
+    fn on_helper_reply(&self, reply: Reply, attachment: JsValue) {
+        let buffer = attachment.is_instance_of::<js_sys::ArrayBuffer>();
+        let effects = self
+            .session
+            .try_update_value(|s| s.on_helper_reply(reply, buffer))
+            .unwrap_or_default();
+        self.perform(effects, None, &attachment);
+    }
+
+    /// Does what the session asked, then shows its state.
+    fn perform(&self, effects: Vec<Do>, given: Option<&File>, reply_attachment: &JsValue) {
+        for effect in effects {
+            match effect {
+                Do::Send {
+                    to,
+                    request,
+                    attach,
+                } => self.send(to, &request, attach, given, reply_attachment),
+                Do::ResetView => {
+                    self.whole.set(WholeRows::default());
+                    self.asked.set_value(Default::default());
+                    self.filters.set(Filters::default());
+                    self.cursor.set(Cursor::default());
+                    self.choices.set(FixChoices::default());
+                    self.saved.set(None);
+                    self.saved_blob.set_value(None);
                 }
-                if Some(job) == current {
-                    let export_name = export
-                        .then(|| self.export.with_value(|e| e.as_ref().map(File::name)))
-                        .flatten();
-                    self.phase.update(|p| {
-                        if let Phase::Checking {
-                            bytes: b,
-                            total: t,
-                            rows: r,
-                            export: e,
-                            ..
-                        } = p
-                        {
-                            (*b, *t, *r, *e) = (bytes, total, rows, export_name);
-                        }
+                Do::Deliver { blob, name } => {
+                    let blob = self.blobs.with_value(|b| {
+                        b.iter()
+                            .find(|(job, _)| *job == blob)
+                            .map(|(_, b)| b.clone())
                     });
-                } else {
-                    self.downloads.update(|d| {
-                        if let Downloads::Preparing {
-                            job: j,
-                            bytes: b,
-                            total: t,
-                            ..
-                        } = d
-                            && *j == job
-                        {
-                            (*b, *t) = (bytes, total);
-                        }
-                    });
+                    if let Some(blob) = blob {
+                        self.deliver(&blob, name);
+                    }
                 }
-            }
-            Reply::Checked {
-                job,
-                report,
-                timing,
-            } => {
-                if Some(job) == current {
-                    let report: Arc<ReportView> = Arc::from(report);
-                    if let Some(roster) = &report.roster {
-                        self.roster
-                            .set(RosterState::Ready(Arc::new(roster.clone())));
-                    }
-                    if report.preview.is_some() {
-                        self.show_preview(None, 0);
-                    }
-                    self.post_checked(&report);
-                    self.job.set(None);
-                    self.split.set_value(None);
-                    self.grid_job.set_value(Some(job));
-                    self.whole_job.set_value(Some(job));
-                    self.timing.set(Some(timing));
-                    let announce = match unreadable::blocking(&report) {
-                        Some(_) => "Checked: the file cannot be checked.".to_string(),
-                        None => format!(
-                            "Checked: {}, {} and {}.",
-                            model::plural(report.counts.errors, "error", "errors"),
-                            model::plural(report.counts.warnings, "warning", "warnings"),
-                            model::plural(report.counts.infos, "note", "notes"),
-                        ),
-                    };
-                    self.report.set(Some(report));
-                    self.phase.set(Phase::Done);
-                    self.announce.set(announce);
-                    // On a phone the results are below the fold: they come into view.
+                Do::Announce(text) => self.announce.set(text),
+                Do::ScrollToResults => {
                     if window()
                         .inner_width()
                         .ok()
@@ -624,219 +293,96 @@ impl Ctx {
                         });
                     }
                 }
-            }
-            Reply::Grid { job, rows, total } => {
-                if self.grid_job.get_value() == Some(job) {
-                    self.grid_job.set_value(None);
-                    self.grid.set(Some(Arc::new(GridRows { rows, total })));
-                }
-            }
-            Reply::Whole { job, .. } => {
-                if self.whole_job.get_value() == Some(job) {
-                    self.whole_job.set_value(None);
-                    self.whole.update(|w| w.ready = true);
-                }
-            }
-            Reply::Rows { rows, .. } => self.got_rows(rows),
-            Reply::Left {
-                job,
-                errors,
-                warnings,
-                rules,
-                preview,
-            } => {
-                if self.left_job.get_value() == Some(job) {
-                    self.left_job.set_value(None);
-                    if let Some(p) = preview {
-                        // The list keeps its kind while the new preview has it.
-                        let kind = self
-                            .preview_page
-                            .with_untracked(|pg| pg.kind.clone())
-                            .filter(|k| p.kinds.iter().any(|c| &c.kind == k));
-                        self.fix_preview.set(Some(Arc::new(p)));
-                        self.show_preview(kind, 0);
-                    }
-                    self.left.set(Left::Ready {
-                        errors,
-                        warnings,
-                        rules,
-                    });
-                }
-            }
-            Reply::Fixed { job } => {
-                let Downloads::Preparing {
-                    job: j,
-                    want,
-                    choices,
-                    ..
-                } = self.downloads.get_untracked()
-                else {
-                    return;
-                };
-                if j != job {
-                    return;
-                }
-                self.downloads.set(Downloads::None);
-                match attachment.dyn_into::<Blob>() {
-                    Ok(blob) => {
-                        self.deliver(&blob, want);
-                        // Keep the downloads of the choices this one was made with only (the
-                        // choices of the click, not of the toggles since): a blob of a big file
-                        // is big.
-                        self.blobs.update_value(|b| {
-                            b.retain(|(made_with, _, _)| *made_with == choices);
-                            b.push((choices, want, blob));
-                        });
-                    }
-                    Err(_) => self.downloads.set(Downloads::Failed(
-                        "The download could not be made: the checker sent no file. Try again."
-                            .into(),
-                    )),
-                }
-                self.next_download();
-            }
-            Reply::Glossary { job, groups } => {
-                if Some(job) == self.glossary_job.get_untracked() {
-                    self.glossary.set(Some(Ok(groups)));
-                }
-            }
-            Reply::Roster { job, roster, view } => {
-                if roster == self.roster_id.get_value() {
-                    self.roster.set(RosterState::Ready(Arc::from(view)));
-                }
-                if Some(job) == self.roster_job.get_untracked() {
-                    self.roster_job.set(None);
-                }
-            }
-            Reply::Preview {
-                job,
-                kind,
-                offset,
-                lines,
-            } => {
-                if Some(job) == self.preview_job.get_untracked() {
-                    self.preview_page.set(PreviewPage {
-                        kind,
-                        offset,
-                        lines: Some(lines),
-                    });
-                }
-            }
-            Reply::Cancelled { job } => {
-                // A download the page did not cancel (the worker stopped it): said, not silent.
-                if matches!(self.downloads.get_untracked(), Downloads::Preparing { job: j, .. } if j == job)
-                {
-                    self.downloads.set(Downloads::Failed(
-                        "The download was stopped before it was ready. Try again.".into(),
-                    ));
-                    self.next_download();
-                }
-            }
-            Reply::Part { .. } => {}
-            Reply::Failed { job, message } => {
-                if Some(job) == self.roster_job.get_untracked() {
-                    self.roster_job.set(None);
-                    self.roster.set(RosterState::Failed(message));
-                } else if Some(job) == current {
-                    if matches!(self.roster.get_untracked(), RosterState::Reading { .. }) {
-                        self.roster.set(RosterState::Failed(message.clone()));
-                    }
-                    self.job.set(None);
-                    self.drop_split();
-                    self.phase.set(Phase::Failed(message));
-                } else if Some(job) == self.glossary_job.get_untracked() {
-                    self.glossary.set(Some(Err(message)));
-                } else if self.left_job.get_value() == Some(job) {
-                    self.left_job.set_value(None);
-                    self.left.set(Left::Failed(message));
-                } else if matches!(self.downloads.get_untracked(), Downloads::Preparing { job: j, .. } if j == job)
-                {
-                    self.downloads.set(Downloads::Failed(format!(
-                        "The download could not be made: {message}"
-                    )));
-                    self.next_download();
-                }
+                Do::PostChecked(report) => self.post_checked(&report),
+                Do::WholeReady => self.whole.update(|w| w.ready = true),
+                Do::Rows(rows) => self.got_rows(rows),
             }
         }
+        // A blob of a big file is big: the page keeps only those the session still names.
+        self.session.with_value(|s| {
+            self.blobs
+                .update_value(|b| b.retain(|(job, _)| s.holds_blob(*job)))
+        });
+        self.publish();
     }
-}
 
-impl Ctx {
-    /// A reply from the second worker.
-    fn on_helper_reply(&self, reply: Reply, attachment: JsValue) {
-        match reply {
-            Reply::Ready => {
-                self.helper_state.set(Helper::Ready);
-                // The second worker is idle until a big file comes: it warms the engine up
-                // meanwhile (a request stops it at once).
-                self.send_helper(&Request::WarmUp, None);
-                self.warming.set_value(true);
+    /// Copies the session's state into the signals the components read (those that changed).
+    fn publish(&self) {
+        self.session.with_value(|s| {
+            put(self.phase, &s.phase);
+            put_arc(self.report, &s.report);
+            put_arc(self.grid, &s.grid);
+            put(self.left, &s.left);
+            put(self.downloads, &s.downloads);
+            put(self.glossary, &s.glossary);
+            put(self.ready, &s.ready);
+            put(self.timing, &s.timing);
+            put(self.helper_state, &s.helper);
+            put(self.warm, &s.warm);
+            // A roster read once is one `Arc`: no need to compare its contents.
+            let same_roster = self.roster.with_untracked(|now| match (now, &s.roster) {
+                (RosterState::Ready(a), RosterState::Ready(b)) => Arc::ptr_eq(a, b),
+                (now, new) => now == new,
+            });
+            if !same_roster {
+                self.roster.set(s.roster.clone());
             }
-            Reply::Warm { ms, .. } => {
-                self.warming.set_value(false);
-                self.warm.set(Some(ms));
-            }
-            Reply::Progress {
-                job, bytes, rows, ..
-            } => {
-                let Some(mut split) = self.split.get_value().filter(|s| s.job == job) else {
-                    return;
-                };
-                split.progress.part = (bytes, rows);
-                self.split.set_value(Some(split));
-                let (bytes, total, rows) = split.progress.shown();
-                self.phase.update(|p| {
-                    if let Phase::Checking {
-                        bytes: b,
-                        total: t,
-                        rows: r,
-                        ..
-                    } = p
-                    {
-                        (*b, *t, *r) = (bytes, total, rows);
+            put(self.preview_page, &s.preview_page);
+            put_arc(self.fix_preview, &s.fix_preview);
+        });
+    }
+
+    /// Sends a request to a worker with what the session said goes with it.
+    fn send(
+        &self,
+        to: To,
+        request: &Request,
+        attach: Attach,
+        given: Option<&File>,
+        reply_attachment: &JsValue,
+    ) {
+        let worker = match to {
+            To::Checker => self.client,
+            To::Helper => self.helper,
+        };
+        let upload = || self.file.get_value();
+        let export = || self.export.get_value();
+        let attachment: Option<JsValue> = match attach {
+            Attach::Nothing => None,
+            Attach::Upload => upload().map(JsValue::from),
+            Attach::Export => export().map(JsValue::from),
+            Attach::UploadAndExport => match (upload(), export()) {
+                (Some(u), Some(e)) => Some(js_sys::Array::of2(u.as_ref(), e.as_ref()).into()),
+                _ => None,
+            },
+            Attach::Given => given.map(JsValue::from),
+            Attach::ReplyBuffer => {
+                worker.with_value(|c| {
+                    if let Some(c) = c {
+                        if reply_attachment.is_instance_of::<js_sys::ArrayBuffer>() {
+                            c.send_transfer(request, reply_attachment)
+                        } else {
+                            c.send(request, None)
+                        }
                     }
                 });
+                return;
             }
-            Reply::Part { job, cut, timing } => self.hand_on_part(job, cut, timing, attachment),
-            // The first worker checks the rest itself.
-            Reply::Failed { job, .. } => {
-                self.hand_on_part(job, None, PartTiming::default(), JsValue::UNDEFINED)
-            }
-            _ => {}
-        }
-    }
-
-    /// Gives the first worker the second's part of the check in flight, transferred (or tells
-    /// it there is none, so it checks the rest itself).
-    fn hand_on_part(&self, job: JobId, cut: Option<u64>, timing: PartTiming, buffer: JsValue) {
-        let Some(mut split) = self
-            .split
-            .get_value()
-            .filter(|s| s.job == job && s.awaiting && self.job.get_untracked() == Some(job))
-        else {
-            return;
         };
-        split.awaiting = false;
-        self.split.set_value(Some(split));
-        let request = Request::Part { job, cut, timing };
-        self.client.with_value(|c| {
+        worker.with_value(|c| {
             if let Some(c) = c {
-                if buffer.is_instance_of::<js_sys::ArrayBuffer>() {
-                    c.send_transfer(&request, &buffer)
-                } else {
-                    c.send(&request, None)
-                }
+                c.send(request, attachment.as_ref())
             }
         });
     }
 
-    /// The second worker failed outside a reply: checks go on with the first alone, and the
-    /// check in flight, if split, gets its rest checked by the first.
-    fn helper_gone(&self) {
-        self.helper_state.set(Helper::Gone);
-        if let Some(split) = self.split.get_value() {
-            self.hand_on_part(split.job, None, PartTiming::default(), JsValue::UNDEFINED);
-        }
+    /// Hands a download to the browser and says so on the page, with a way to save it again
+    /// (a browser may still block a download, or the admin may have lost it).
+    fn deliver(&self, blob: &Blob, name: String) {
+        save(blob, &name);
+        self.saved_blob
+            .set_value(Some((blob.clone(), name.clone())));
+        self.saved.set(Some((name, blob.size() as u64)));
     }
 
     /// Tells an embedding host that a check completed: counts only, to the exact origin the
@@ -961,17 +507,15 @@ pub fn App() -> impl IntoView {
         let _ = root.set_attribute("data-theme", theme.as_str());
     }
     let ctx = Ctx {
+        session: StoredValue::new(Session::new()),
         phase: RwSignal::new(Phase::Idle),
         report: RwSignal::new(None),
         grid: RwSignal::new(None),
-        grid_job: StoredValue::new(None),
-        whole_job: StoredValue::new(None),
         whole: RwSignal::new(WholeRows::default()),
         asked: StoredValue::new(Default::default()),
         jump: RwSignal::new(None),
         announce: RwSignal::new(String::new()),
         left: RwSignal::new(Left::Counting),
-        left_job: StoredValue::new(None),
         saved: RwSignal::new(None),
         saved_blob: StoredValue::new_local(None),
         choices: RwSignal::new(FixChoices::default()),
@@ -983,55 +527,34 @@ pub fn App() -> impl IntoView {
         glossary: RwSignal::new(None),
         ready: RwSignal::new(false),
         timing: RwSignal::new(None),
-        job: RwSignal::new(None),
-        glossary_job: RwSignal::new(None),
         client: StoredValue::new_local(None),
         helper: StoredValue::new_local(None),
         helper_state: RwSignal::new(Helper::Starting),
         warm: RwSignal::new(None),
-        warming: StoredValue::new(false),
-        split: StoredValue::new(None),
         file: StoredValue::new_local(None),
-        sheet: RwSignal::new(None),
         blobs: StoredValue::new_local(Vec::new()),
-        queue: StoredValue::new(Default::default()),
         embed: StoredValue::new(options),
         export: StoredValue::new_local(None),
-        roster_id: StoredValue::new(0),
         roster: RwSignal::new(RosterState::None),
-        roster_job: RwSignal::new(None),
         preview_page: RwSignal::new(PreviewPage::default()),
         fix_preview: RwSignal::new(None),
-        preview_job: RwSignal::new(None),
     };
     provide_context(ctx);
     match Client::spawn(
         move |reply, attachment| ctx.on_reply(reply, attachment),
-        move |message| {
-            ctx.job.set(None);
-            ctx.roster_job.set(None);
-            if matches!(ctx.roster.get_untracked(), RosterState::Reading { .. }) {
-                ctx.roster.set(RosterState::Failed(format!(
-                    "the checker stopped: {message}"
-                )));
-            }
-            ctx.phase
-                .set(Phase::Failed(format!("The checker stopped: {message}")));
-        },
+        move |message| ctx.act(Action::CheckerCrashed(message), None),
     ) {
         Ok(client) => ctx.client.set_value(Some(client)),
-        Err(_) => ctx.phase.set(Phase::Failed(
-            "This browser cannot start the checker (Web Workers are off).".into(),
-        )),
+        Err(_) => ctx.act(Action::NoChecker, None),
     }
     // The second worker starts with the page, so that it loads with the page's files: nothing
     // is fetched after load.
     match Client::spawn(
         move |reply, attachment| ctx.on_helper_reply(reply, attachment),
-        move |_| ctx.helper_gone(),
+        move |_| ctx.act(Action::HelperGone, None),
     ) {
         Ok(helper) => ctx.helper.set_value(Some(helper)),
-        Err(_) => ctx.helper_state.set(Helper::Gone),
+        Err(_) => ctx.act(Action::HelperGone, None),
     }
     // The body says when the checker is ready (both workers loaded, or the second gone), so
     // tests and portals know when the page is live, how many workers it has, and when the
@@ -1249,10 +772,7 @@ fn Status() -> impl IntoView {
                 <section class="card progress" data-testid="progress" aria-live="polite">
                     <div class="progress-head">
                         <span>{doing} <strong>{name}</strong></span>
-                        <button type="button" class="button small" on:click=move |_| {
-                            ctx.cancel();
-                            ctx.phase.set(Phase::Idle);
-                        }>"Cancel"</button>
+                        <button type="button" class="button small" on:click=move |_| ctx.act(Action::Cancel, None)>"Cancel"</button>
                     </div>
                     <div
                         class="bar"
@@ -1455,10 +975,7 @@ fn Results() -> impl IntoView {
             if unreadable::blocking(&report).is_some() {
                 return view! { <unreadable::Unreadable report=report.clone()/> }.into_any();
             }
-            let pick = Callback::new(move |name: String| {
-                ctx.sheet.set(Some(name));
-                ctx.recheck();
-            });
+            let pick = Callback::new(move |name: String| ctx.pick_sheet(name));
             view! {
                 {report.file.workbook.clone().map(|w| view! { <crate::sheet::SheetChoice workbook=w on_pick=pick/> })}
                 <Summary report=report.clone()/>
@@ -2027,10 +1544,7 @@ fn Tools() -> impl IntoView {
             return;
         };
         if let Some(file) = first_file(input.files()) {
-            let job = ctx.new_job();
-            ctx.glossary_job.set(Some(job));
-            ctx.glossary.set(None);
-            ctx.send(&Request::Glossary { job }, Some(file.as_ref()));
+            ctx.act(Action::ReadGlossary, Some(&file));
         }
         input.set_value("");
     };
