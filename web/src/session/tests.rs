@@ -510,3 +510,108 @@ fn an_export_alone_is_read_then_an_upload_is_compared_with_it() {
     // Ready already: not read again.
     assert!(matches!(s.roster, RosterState::Ready(_)));
 }
+
+#[test]
+fn a_download_the_worker_stopped_is_said_and_the_queued_one_starts() {
+    let (mut s, _) = done();
+    let effects = s.on_action(Action::Download {
+        want: Download::Corrected,
+        choices: FixChoices::default(),
+    });
+    let first = job_of(&effects, |r| match r {
+        Request::Fix { job, .. } => Some(*job),
+        _ => None,
+    });
+    s.on_action(Action::Download {
+        want: Download::Findings,
+        choices: FixChoices::default(),
+    });
+    let effects = s.on_reply(Reply::Cancelled { job: first }, false);
+    assert!(sent(&effects).iter().any(|(_, r, _)| matches!(
+        r,
+        Request::Fix {
+            want: Download::Findings,
+            ..
+        }
+    )));
+    // The failure was said, then replaced by the queued download in preparation.
+    assert!(matches!(
+        s.downloads,
+        Downloads::Preparing {
+            want: Download::Findings,
+            queued: 0,
+            ..
+        }
+    ));
+    // With nothing checked there is nothing to download from.
+    let mut fresh = Session::new();
+    fresh.on_action(Action::Download {
+        want: Download::Corrected,
+        choices: FixChoices::default(),
+    });
+    assert!(matches!(fresh.downloads, Downloads::Failed(_)));
+}
+
+#[test]
+fn a_second_worker_that_fails_leaves_the_rest_to_the_first() {
+    let mut s = Session::new();
+    s.on_helper_reply(Reply::Ready, false);
+    let job = check_job(&check(&mut s, "big.csv", SPLIT_MIN_BYTES));
+    let effects = s.on_helper_reply(
+        Reply::Failed {
+            job,
+            message: "out of memory".into(),
+        },
+        false,
+    );
+    assert_eq!(
+        sent(&effects),
+        vec![(
+            To::Checker,
+            Request::Part {
+                job,
+                cut: None,
+                timing: PartTiming::default()
+            },
+            Attach::Nothing
+        )]
+    );
+    // The check goes on in the first worker.
+    assert!(matches!(s.phase, Phase::Checking { .. }));
+    assert_eq!(s.job, Some(job));
+}
+
+#[test]
+fn an_export_that_cannot_be_read_says_why() {
+    let mut s = Session::new();
+    let effects = s.on_action(Action::SetExport {
+        export: Some(file("export.pdf", 50)),
+        upload: None,
+        known_groups: Vec::new(),
+        encoding: None,
+    });
+    let job = job_of(&effects, |r| match r {
+        Request::Roster { job, .. } => Some(*job),
+        _ => None,
+    });
+    s.on_reply(
+        Reply::Failed {
+            job,
+            message: "not a CSV".into(),
+        },
+        false,
+    );
+    assert_eq!(s.roster, RosterState::Failed("not a CSV".into()));
+    // Removing it tells the worker to forget it.
+    let effects = s.on_action(Action::SetExport {
+        export: None,
+        upload: None,
+        known_groups: Vec::new(),
+        encoding: None,
+    });
+    assert_eq!(
+        sent(&effects),
+        vec![(To::Checker, Request::ForgetRoster, Attach::Nothing)]
+    );
+    assert_eq!(s.roster, RosterState::None);
+}
