@@ -8,6 +8,8 @@
 //! - [`model`]: the page's state as plain types (fix choices, filters, keyboard cursor, virtual
 //!   list maths, formatting), tested natively.
 //! - [`view`]: the view model of a report and the adapter from the engine's report.
+//! - [`session`]: the page's controller (the worker's replies and the user's actions in, the
+//!   effects to perform out), tested natively.
 //! - [`protocol`]: the messages between page and worker.
 //! - [`embed`]: the options a host passes in the URL fragment and the summary posted to it.
 //! - [`warm`]: the made-up file a worker checks to warm the engine up before a file comes.
@@ -18,6 +20,7 @@ pub mod embed;
 pub mod encoding;
 pub mod model;
 pub mod protocol;
+pub mod session;
 pub mod sheet;
 pub mod view;
 pub mod warm;

@@ -14,7 +14,6 @@ use wasm_bindgen::JsCast;
 
 use super::{Ctx, GridRows, ctx};
 use crate::model::{self, Cursor, GridOrder};
-use crate::protocol::Request;
 use crate::view::{ProblemRow, ReportView, Sev, Shared};
 
 /// Height of a grid row in pixels; the CSS uses the same number.
@@ -57,8 +56,7 @@ impl Ctx {
             }
             asked.extend(missing.iter().copied());
         });
-        let job = self.new_job();
-        self.send(&Request::Rows { job, rows: missing }, None);
+        self.act(crate::session::Action::AskRows(missing), None);
     }
 
     /// The worker's answer to [`Ctx::want_rows`].

@@ -11,20 +11,7 @@ use super::text;
 use crate::model;
 use crate::view::{FindingGroup, ReportView};
 
-/// The finding that makes a file impossible to check, as the engine's registry says
-/// (`Rule::stops`): one that makes it unreadable (`F003` not text, `F019` an encrypted workbook,
-/// `F023` a workbook too large to read), else one that finds it empty (`F005`: empty, or a
-/// header with no user rows).
-pub(super) fn blocking(report: &ReportView) -> Option<&FindingGroup> {
-    use orgsync_core::{Code, Stop};
-    let stops = |g: &&FindingGroup, stop| {
-        g.code.parse::<Code>().ok().and_then(|c| c.rule().stops) == Some(stop)
-    };
-    let groups = || report.groups.iter();
-    groups()
-        .find(|g| stops(g, Stop::Unreadable))
-        .or_else(|| groups().find(|g| stops(g, Stop::Empty)))
-}
+pub(super) use crate::session::blocking;
 
 /// Opens one of the page's tools (a `<details>` at the bottom) and scrolls to it.
 pub(super) fn open_tool(id: &str) {
