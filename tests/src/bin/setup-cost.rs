@@ -32,7 +32,10 @@ fn main() {
             black_box(c.finish());
         }
         let each = start.elapsed() / n;
-        println!("check a one-row file: {:.1} µs each ({n} times)", each.as_nanos() as f64 / 1000.0);
+        println!(
+            "check a one-row file: {:.1} µs each ({n} times)",
+            each.as_nanos() as f64 / 1000.0
+        );
     }
     if which != "check" {
         let fix_options = FixOptions::default();
@@ -44,6 +47,9 @@ fn main() {
             black_box(f.finish());
         }
         let each = start.elapsed() / n;
-        println!("fix a one-row file:   {:.1} µs each ({n} times)", each.as_nanos() as f64 / 1000.0);
+        println!(
+            "fix a one-row file:   {:.1} µs each ({n} times)",
+            each.as_nanos() as f64 / 1000.0
+        );
     }
 }
