@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker};
 
+use crate::envelope::Envelope;
 use crate::protocol::{JobId, Reply, Request};
 
 /// Trunk writes this loader next to the page (`data-loader-shim`); it runs the worker's
@@ -33,22 +34,15 @@ impl Client {
     ) -> Result<Self, JsValue> {
         let worker = Worker::new(LOADER)?;
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let data = event.data();
-            let text = js_sys::Reflect::get(&data, &"text".into())
-                .ok()
-                .and_then(|t| t.as_string())
-                .unwrap_or_default();
-            let attachment =
-                js_sys::Reflect::get(&data, &"attachment".into()).unwrap_or(JsValue::UNDEFINED);
+            let Envelope {
+                text,
+                payload,
+                attachment,
+            } = Envelope::read(&event.data());
             let received_at = js_sys::Date::now();
-            let reply = Reply::from_text(&text).and_then(|reply| {
-                match js_sys::Reflect::get(&data, &"payload".into())
-                    .ok()
-                    .and_then(|p| p.as_string())
-                {
-                    Some(payload) => reply.with_payload(&payload),
-                    None => Ok(reply),
-                }
+            let reply = Reply::from_text(&text).and_then(|reply| match payload {
+                Some(payload) => reply.with_payload(&payload),
+                None => Ok(reply),
             });
             match reply {
                 Ok(mut reply) => {
@@ -89,12 +83,8 @@ impl Client {
 
     /// Sends a request with an optional attachment (the `File`).
     pub fn send(&self, request: &Request, attachment: Option<&JsValue>) {
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"text".into(), &request.to_text().into());
-        if let Some(attachment) = attachment {
-            let _ = js_sys::Reflect::set(&message, &"attachment".into(), attachment);
-        }
-        if let Err(error) = self.worker.post_message(&message) {
+        let message = Envelope::new(request.to_text()).with_attachment(attachment);
+        if let Err(error) = self.worker.post_message(&message.to_js()) {
             web_sys::console::error_2(&"orgsync: cannot reach the worker".into(), &error);
         }
     }
@@ -104,11 +94,12 @@ impl Client {
     /// Sends a request whose attachment, an `ArrayBuffer`, is transferred to the worker: it
     /// moves without a copy and is unusable here afterwards.
     pub fn send_transfer(&self, request: &Request, buffer: &JsValue) {
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &"text".into(), &request.to_text().into());
-        let _ = js_sys::Reflect::set(&message, &"attachment".into(), buffer);
+        let message = Envelope::new(request.to_text()).with_attachment(Some(buffer));
         let transfer = js_sys::Array::of1(buffer);
-        if let Err(error) = self.worker.post_message_with_transfer(&message, &transfer) {
+        if let Err(error) = self
+            .worker
+            .post_message_with_transfer(&message.to_js(), &transfer)
+        {
             web_sys::console::error_2(&"orgsync: cannot reach the worker".into(), &error);
         }
     }

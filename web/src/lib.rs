@@ -13,7 +13,8 @@
 //! - [`protocol`]: the messages between page and worker.
 //! - [`embed`]: the options a host passes in the URL fragment and the summary posted to it.
 //! - [`warm`]: the made-up file a worker checks to warm the engine up before a file comes.
-//! - `app` and `client` (page) and `worker` (worker): the browser-only parts.
+//! - `app` and `client` (page), `worker` (worker) and [`envelope`] (a message as it crosses
+//!   `postMessage`, for both ends): the browser-only parts.
 
 pub mod adapter;
 pub mod embed;
@@ -27,4 +28,5 @@ pub mod warm;
 
 pub mod app;
 pub mod client;
+pub mod envelope;
 pub mod worker;

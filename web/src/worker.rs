@@ -27,6 +27,7 @@ use web_sys::{
 };
 
 use crate::adapter;
+use crate::envelope::Envelope;
 use crate::model::{Download, FixChoices};
 use crate::protocol::{self, JobId, PartTiming, Reply, Request, RosterId, Timing};
 use crate::view::PREVIEW_PAGE;
@@ -112,25 +113,18 @@ pub(crate) fn post(reply: &Reply, attachment: Option<&JsValue>) {
 
 /// Sends a reply with an `ArrayBuffer` that is transferred to the page, not copied.
 fn post_transfer(reply: &Reply, buffer: &JsValue) {
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"text".into(), &reply.to_text().into());
-    let _ = js_sys::Reflect::set(&message, &"attachment".into(), buffer);
-    if let Err(error) = scope().post_message_with_transfer(&message, &Array::of1(buffer)) {
+    let message = Envelope::new(reply.to_text()).with_attachment(Some(buffer));
+    if let Err(error) = scope().post_message_with_transfer(&message.to_js(), &Array::of1(buffer)) {
         web_sys::console::error_2(&"orgsync worker: cannot post a reply".into(), &error);
     }
 }
 
 /// Sends a reply's text, its payload's JSON ([`Reply::payload_json`]) and an attachment.
 fn post_with(text: &str, payload: Option<&str>, attachment: Option<&JsValue>) {
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"text".into(), &text.into());
-    if let Some(attachment) = attachment {
-        let _ = js_sys::Reflect::set(&message, &"attachment".into(), attachment);
-    }
-    if let Some(payload) = payload {
-        let _ = js_sys::Reflect::set(&message, &"payload".into(), &payload.into());
-    }
-    if let Err(error) = scope().post_message(&message) {
+    let message = Envelope::new(text.to_string())
+        .with_payload(payload.map(str::to_string))
+        .with_attachment(attachment);
+    if let Err(error) = scope().post_message(&message.to_js()) {
         web_sys::console::error_2(&"orgsync worker: cannot post a reply".into(), &error);
     }
 }
@@ -142,12 +136,9 @@ fn post_big(reply: &Reply) {
 
 fn on_message(event: MessageEvent) {
     let data = event.data();
-    let text = js_sys::Reflect::get(&data, &"text".into())
-        .ok()
-        .and_then(|t| t.as_string())
-        .unwrap_or_default();
-    let attachment =
-        js_sys::Reflect::get(&data, &"attachment".into()).unwrap_or(JsValue::UNDEFINED);
+    let Envelope {
+        text, attachment, ..
+    } = Envelope::read(&data);
     let request = match Request::from_text(&text) {
         Ok(request) => request,
         Err(error) => {

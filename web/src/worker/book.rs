@@ -13,12 +13,13 @@
 
 use std::cell::{Cell, RefCell};
 
-use js_sys::{Array, ArrayBuffer, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, MessageEvent, Worker};
 
+use crate::envelope::{self, Envelope};
 use crate::protocol::{JobId, Reply, Request};
 
 /// Trunk writes this loader for the `workbook_worker` binary (index.html), beside this
@@ -163,11 +164,7 @@ fn hand_over(job: JobId, data: &JsValue, attachment: &JsValue) {
         }
     });
     // A part's bytes move on without a copy.
-    let transfer = if attachment.is_instance_of::<ArrayBuffer>() {
-        Array::of1(attachment)
-    } else {
-        Array::new()
-    };
+    let transfer = envelope::transfer_of(attachment);
     BOOK.with(|b| {
         let mut b = b.borrow_mut();
         if b.is_none() {
@@ -211,10 +208,7 @@ fn start() -> Result<Book, JsValue> {
     let worker = Worker::new(LOADER)?;
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let data = event.data();
-        let text = js_sys::Reflect::get(&data, &"text".into())
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default();
+        let text = Envelope::read(&data).text;
         if matches!(Reply::from_text(&text), Ok(Reply::Ready)) {
             // Ready: what waited goes now. (The page has its own Ready from this worker.)
             BOOK.with(|b| {
@@ -226,13 +220,7 @@ fn start() -> Result<Book, JsValue> {
             });
             return;
         }
-        let attachment =
-            js_sys::Reflect::get(&data, &"attachment".into()).unwrap_or(JsValue::UNDEFINED);
-        let transfer = if attachment.is_instance_of::<ArrayBuffer>() {
-            Array::of1(&attachment)
-        } else {
-            Array::new()
-        };
+        let transfer = envelope::transfer_of(&envelope::attachment(&data));
         if let Err(error) = super::scope().post_message_with_transfer(&data, &transfer) {
             web_sys::console::error_2(&"orgsync worker: cannot post a reply".into(), &error);
         }
