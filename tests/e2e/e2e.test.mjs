@@ -13,11 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
+import { CLI, cli } from './helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const DIST = join(ROOT, 'dist');
-const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(HERE, 'artifacts');
 const FIXTURES = join(HERE, 'fixtures');
@@ -32,14 +32,6 @@ const requests = [];
 const problems = [];
 
 /** Runs the CLI; returns { status, stdout }. Exit 1 (errors found) is a normal outcome. */
-function cli(args) {
-  const r = spawnSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0 && r.status !== 1) {
-    throw new Error(`orgsync ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  }
-  return r;
-}
-
 /** The CLI's JSON report of a file. */
 function cliReport(file) {
   return JSON.parse(cli(['check', '--format', 'json', file]).stdout);

@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
+import { CLI, cli } from './helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const DIST = join(ROOT, 'dist');
-const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(HERE, 'artifacts');
 const SJIS = join(ROOT, 'tests/encodings/shift_jis.csv');
@@ -27,12 +27,6 @@ const CP1251 = join(ROOT, 'tests/encodings/windows-1251.csv');
 let server, origin, context, work;
 const problems = [];
 const requests = [];
-
-function cli(args) {
-  const r = spawnSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`orgsync ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r;
-}
 
 const cliReport = (file, extra = []) => JSON.parse(cli(['check', '--format', 'json', ...extra, file]).stdout);
 

@@ -17,13 +17,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './static-server.mjs';
 import { captureDownloads, launch, unavailable, until } from './engines.mjs';
+import { CLI, cli } from './helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const DIST = join(ROOT, 'dist');
 const PORTAL = join(ROOT, 'examples/portal');
 const ARTIFACTS = join(HERE, 'artifacts');
-const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
 const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
 /** A file as Excel writes it on a Western European Windows: Windows-1252, semicolons. */
 const LEGACY = join(ROOT, 'tests/cases/windows-1252/input.csv');
@@ -33,11 +33,6 @@ let work, site, server, port, origin, portalServer, portalOrigin;
 const served = [];
 let phase = 'idle';
 
-function cli(args) {
-  const r = spawnSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`orgsync ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r;
-}
 const cliReport = (file) => JSON.parse(cli(['check', '--format', 'json', file]).stdout);
 
 /** The CLI's four outputs for a file: { corrected, report, findings, json } as Buffers. */

@@ -16,11 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
+import { CLI, cli } from './helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const DIST = join(ROOT, 'dist');
-const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(HERE, 'artifacts');
 const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
@@ -31,14 +31,6 @@ let server, origin, context, work;
 const requests = [];
 /** Console errors and uncaught exceptions, from the page and its worker. */
 const problems = [];
-
-function cli(args) {
-  const r = spawnSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0 && r.status !== 1) {
-    throw new Error(`orgsync ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  }
-  return r;
-}
 
 /** The CLI's JSON report of an upload, compared with an export when one is given. */
 function cliReport(file, exportFile) {

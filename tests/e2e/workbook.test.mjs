@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
+import { CLI, cli } from './helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const DIST = join(ROOT, 'dist');
-const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(HERE, 'artifacts');
 const BOOK = join(ROOT, 'tests/cases/workbook-sheets/input.xlsx');
@@ -26,12 +26,6 @@ const BOOK = join(ROOT, 'tests/cases/workbook-sheets/input.xlsx');
 let server, origin, context, work;
 const problems = [];
 const late = [];
-
-function cli(args) {
-  const r = spawnSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`orgsync ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r;
-}
 
 async function openPage() {
   const page = await context.newPage();
