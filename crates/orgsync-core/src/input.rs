@@ -597,15 +597,7 @@ pub(crate) fn sep_line(text: &str) -> Option<(u8, &str)> {
 /// The caller stops there (F001) rather than read the file in a code page it may not be in.
 #[cfg(not(feature = "legacy-encodings"))]
 fn detect(body: &[u8], complete: bool) -> Option<(Encoding, Basis, Encoding)> {
-    let utf8 = match std::str::from_utf8(body) {
-        Ok(_) => true,
-        Err(e) => e.error_len().is_none() && !complete,
-    };
-    let (valid, invalid) = if utf8 {
-        (0, 0)
-    } else {
-        utf8_census(body, complete)
-    };
+    let (valid, invalid) = utf8_counts(body, complete);
     if invalid == 0 {
         // ISO-2022-JP's escapes: ESC `$` (JIS X 0208) or ESC `(` (JIS X 0201 / ASCII again).
         let iso_2022_jp =
@@ -625,16 +617,7 @@ fn detect(body: &[u8], complete: bool) -> Option<(Encoding, Basis, Encoding)> {
 
 #[cfg(feature = "legacy-encodings")]
 fn detect_code_page(body: &[u8], complete: bool) -> (Encoding, Basis, Encoding) {
-    // Nearly every file is UTF-8: `from_utf8` (vectorised) says so without counting anything.
-    let utf8 = match std::str::from_utf8(body) {
-        Ok(_) => true,
-        Err(e) => e.error_len().is_none() && !complete,
-    };
-    let (valid, invalid) = if utf8 {
-        (0, 0)
-    } else {
-        utf8_census(body, complete)
-    };
+    let (valid, invalid) = utf8_counts(body, complete);
     if invalid == 0 {
         // ISO-2022-JP is 7-bit: it looks like ASCII but for its escapes.
         if memchr::memchr(0x1B, body).is_some() {
@@ -790,6 +773,20 @@ fn cjk_despite_some_lines(body: &[u8], complete: bool) -> Option<Encoding> {
     d.feed(b"", true);
     let again = d.guess(None, chardetng::Utf8Detection::Deny);
     CJK.contains(&again).then_some(Encoding(again))
+}
+
+/// [`utf8_census`], `(0, 0)` at once for bytes that are UTF-8 (nearly every file: `from_utf8`,
+/// vectorised, says so without counting anything). Both builds' `detect` start here.
+fn utf8_counts(body: &[u8], complete: bool) -> (usize, usize) {
+    let utf8 = match std::str::from_utf8(body) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none() && !complete,
+    };
+    if utf8 {
+        (0, 0)
+    } else {
+        utf8_census(body, complete)
+    }
 }
 
 /// Characters of more than one byte and invalid sequences in bytes read as UTF-8. A sequence
