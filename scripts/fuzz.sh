@@ -13,7 +13,9 @@
 #
 # A crash is saved under fuzz/artifacts/<target>/; reproduce it with
 #   cargo +nightly fuzz run <target> fuzz/artifacts/<target>/<file>
-# and turn it into a regression case in the normal test suite (tests/cases or a unit test).
+# and turn it into a regression case in the normal test suite (tests/cases or a unit test). For
+# the structured target, the file its bytes stand for is written by
+#   (cd fuzz && cargo +nightly run --release --example generate -- artifacts/structured/<file> out.csv)
 # Each target's last libFuzzer line (executions run, corpus size) is printed at the end and
 # kept in fuzz/logs/<target>.log.
 set -euo pipefail

@@ -384,3 +384,43 @@ fn chunking(g: &Generated, cuts: &[usize], size: usize) -> Result<(), TestCaseEr
     }
     Ok(())
 }
+
+/// Rows that the safe fixes make equal are copies in the first run (X001, X002: the check pass
+/// keys a row as the corrected file writes it), so fixing the corrected file again changes
+/// nothing. Exhaustive over the dirty-cell set: for each column, one file holds a row for
+/// every pair of an identifier value (email, then id) and a value of the column's pool, so any
+/// two of its values that the safe fixes write alike (`jane.doe@example.com.` and
+/// ` jane.doe@example.com `, `ACTIVE` and ` Active`, `Yes` and ` yes`) meet in one file.
+#[test]
+fn rows_the_safe_fixes_make_equal_are_copies_in_the_first_run() {
+    let mut files = 0;
+    for identifier in ["primary_email_address", "unique_user_id"] {
+        for column in OPTIONAL.iter().chain(orgsync_tests::dirty::MORE_COLUMNS) {
+            if column.trim().eq_ignore_ascii_case(identifier) {
+                continue;
+            }
+            let mut text = format!("{identifier},{}\r\n", quote(column, ','));
+            for id in pool(identifier) {
+                for value in pool(column) {
+                    text.push_str(&format!("{},{}\r\n", quote(id, ','), quote(value, ',')));
+                }
+            }
+            let (_, once) = run::check_and_fix(text.as_bytes(), &options(), &safe_only());
+            let (again, twice) = run::check_and_fix(&once.corrected, &options(), &safe_only());
+            let left = safe_fixable(&again);
+            assert!(
+                left.is_empty(),
+                "{identifier} and {column:?}: the corrected file still has safe fixes:\n{}\ncorrected file:\n{}",
+                left.join("\n"),
+                String::from_utf8_lossy(&once.corrected)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&once.corrected),
+                String::from_utf8_lossy(&twice.corrected),
+                "{identifier} and {column:?}"
+            );
+            files += 1;
+        }
+    }
+    assert!(files > 40, "{files} files");
+}

@@ -46,6 +46,9 @@ struct State {
     actions: Actions,
     non_empty: Vec<u64>,
     memo: rules::row::Memo,
+    /// The row rules' memory when they re-check a row the safe fixes changed, as the fix pass
+    /// does (`rules::safe_fixed`); not `memo`, which counts what the file holds.
+    fixed_memo: rules::row::Memo,
     /// How the row rules check each column, worked out from the header.
     row_plan: rules::row::RowPlan,
     /// The comparison with the account's users, when a user export is given.
@@ -79,6 +82,7 @@ impl Checker {
                 actions: Actions::default(),
                 non_empty: Vec::new(),
                 memo: rules::row::Memo::counting(),
+                fixed_memo: rules::row::Memo::default(),
                 row_plan: rules::row::RowPlan::default(),
                 compare: None,
                 preview: None,
@@ -675,7 +679,21 @@ impl Handler for State {
             }
         }
         if let Some(cross) = self.cross.as_mut() {
-            cross.observe(&ctx, row, clean, self.memo.keys());
+            // The row as the corrected file writes it, when a safe fix changes a cell: the
+            // cross-row rules tell copies by it.
+            let fixed = if clean {
+                None
+            } else {
+                rules::safe_fixed(&ctx, &self.row_plan, row, &out, &mut self.fixed_memo)
+            };
+            let joined = fixed.as_deref().map(rules::joined);
+            let fixed_row = joined.as_ref().map(|(text, ends)| Row {
+                text,
+                ends,
+                plain: crate::parse::is_plain(text.as_bytes()),
+                ..*row
+            });
+            cross.observe(&ctx, row, clean, self.memo.keys(), fixed_row.as_ref());
         }
         self.actions.observe(&ctx, row, clean);
         if let (Some(c), Some(p)) = (self.compare.as_mut(), self.preview.as_mut()) {

@@ -18,7 +18,7 @@ use crate::roster::{
     ChangeKind, ChangeRef, Compare, Outcome, Preview, PreviewBuilder, PreviewWriter, Who,
 };
 use crate::row::Row;
-use crate::rules::{self, Ctx};
+use crate::rules::{self, Ctx, MAX_ROUNDS, joined as join};
 use std::sync::Arc;
 
 /// Output produced so far; drain it with [`Fixer::take_output`] as you go.
@@ -42,10 +42,6 @@ pub struct Fixer {
     pipeline: Pipeline,
     st: State,
 }
-
-/// How many times a row's cells are re-checked after applying fixes; fixes of one cell by
-/// several rules (trim, then case) settle in two or three rounds.
-const MAX_ROUNDS: usize = 4;
 
 #[derive(Debug)]
 struct State {
@@ -623,6 +619,8 @@ impl Handler for State {
         // The parser's cut (F014) stays the row's whatever the fixes do.
         let cut: Option<Finding> = found.iter().find(|f| f.code == Code::F014).cloned();
         let mut current = found;
+        // The check pass keys copies by this procedure's result (`rules::safe_fixed` models it
+        // for the safe fixes): change the two together.
         for _ in 0..MAX_ROUNDS {
             let mut changed = false;
             let mut touched = vec![false; cells.len().max(self.width)];
@@ -799,16 +797,6 @@ fn write_messages(out: &mut String, found: &[&Finding], header: Option<&Header>)
         out.push_str(" Tip: ");
         out.push_str(&f.tip);
     }
-}
-
-fn join(cells: &[String]) -> (String, Vec<usize>) {
-    let mut text = String::new();
-    let mut ends = Vec::with_capacity(cells.len());
-    for c in cells {
-        text.push_str(c);
-        ends.push(text.len());
-    }
-    (text, ends)
 }
 
 /// Whether a field must be quoted: it holds the delimiter, a quote or a line break. 16 bytes at

@@ -398,7 +398,9 @@ impl Cross {
     /// Remembers what the rules need of one data row. Blank rows are skipped. `clean`: the row
     /// rules took their fast path on every cell (see [`Cross::row_key`]); `keys`: the keys
     /// their fast path computed on such a row (`row::Memo::keys`; `None` takes the general
-    /// path).
+    /// path); `fixed`: the row as the safe fixes write it, when they change it
+    /// ([`super::safe_fixed`]), which gives the keys that decide copies (see
+    /// [`Cross::copy_keys`]).
     // Kept out of line: the profile then shows what the cross-row rules cost.
     #[inline(never)]
     pub(crate) fn observe(
@@ -407,12 +409,14 @@ impl Cross {
         row: &Row<'_>,
         clean: bool,
         keys: Option<&Keys>,
+        fixed: Option<&Row<'_>>,
     ) {
         if row.is_blank() || row.record > MAX_RECORD {
             return;
         }
         let record = row.record as u32;
         if clean
+            && fixed.is_none()
             && let Some(keys) = keys
             && self.observe_keyed(ctx, row, record, keys)
         {
@@ -536,10 +540,46 @@ impl Cross {
             }
         }
         if self.rows_hashed {
-            let h = self.row_key(row, clean);
+            let h = if fixed.is_some() {
+                0
+            } else {
+                self.row_key(row, clean)
+            };
             push_at(&mut self.row, r, h, 0);
         }
+        if let Some(fixed) = fixed {
+            self.copy_keys(r, fixed);
+        }
         self.attributes.observe(record, row);
+    }
+
+    /// Keys record `r`'s email, id and whole row from `fixed`, the row as the safe fixes write
+    /// it, replacing the keys of the row as written: copies (X001, X002) are rows equal in the
+    /// corrected file, and rows share an address or an id when the corrected file gives them
+    /// the same one (`mailto:jane@acme.com` is `jane@acme.com` there). The other keys (names,
+    /// local parts, domains, attribute values) stay those of the row as written, which is
+    /// what R004's and R020's fixes and X004's hints name.
+    fn copy_keys(&mut self, r: usize, fixed: &Row<'_>) {
+        let cols = &self.cols;
+        let mut email = cols.email.map_or("", |c| trimmed(fixed.cell(c)));
+        if email.is_empty()
+            && let Some(alt) = cols.email_alt
+        {
+            email = trimmed(fixed.cell(alt));
+        }
+        // Each is pushed for `r` by `observe` when its column exists.
+        if let Some(h) = self.email.get_mut(r) {
+            *h = lower_key(email, &mut self.buf);
+        }
+        if let (Some(c), Some(h)) = (cols.id, self.id.get_mut(r)) {
+            *h = exact_key(trimmed(fixed.cell(c)));
+        }
+        if self.rows_hashed {
+            let key = self.row_key(fixed, false);
+            if let Some(h) = self.row.get_mut(r) {
+                *h = key;
+            }
+        }
     }
 
     /// [`Cross::observe`] for the common row: clean (every cell took the row rules' fast path,
@@ -622,10 +662,11 @@ impl Cross {
     }
 
     /// A hash of the row as the corrected file will hold it, so that rows the safe fixes make
-    /// equal count as copies in the first run (fixing twice then changes nothing more): each
-    /// cell trimmed (R012), cells whose values ignore case (emails, licences, `yes`/`no`,
-    /// `true`) in one case (R005, R006, R011), and missing or empty trailing cells ignored
-    /// (F007).
+    /// equal count as copies in the first run (fixing twice then changes nothing more). A row
+    /// a safe fix changes comes here as the fix pass writes it (`rules::safe_fixed`, the fix
+    /// pass's own procedure, via [`Cross::copy_keys`]); on top of that each cell is trimmed,
+    /// cells whose values ignore case (emails, licences, `yes`/`no`, `true`) are put in one
+    /// case, and missing or empty trailing cells are ignored (F007).
     ///
     /// A clean row (every cell took the row rules' fast path, so is trimmed and, in license,
     /// group and permission columns, exactly `Active`, `Inactive`, `yes` or `no`) whose email

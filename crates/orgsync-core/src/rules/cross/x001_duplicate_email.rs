@@ -1,9 +1,10 @@
 //! X001 duplicate-email: the same email address (trimmed, any case) on two or more rows.
 //!
 //! Every row of the group is reported, naming the others. A row that repeats an earlier row of
-//! the group (every cell equal once the safe fixes are applied: trimmed, case ignored where the
-//! value ignores case, trailing empty cells ignored) carries a safe fix dropping it; the
-//! earliest is kept, so nothing the file asks for is lost.
+//! the group (every cell equal once the safe fixes are applied, case ignored where the value
+//! ignores case, trailing empty cells ignored: see `Cross::row_key`) carries a safe fix
+//! dropping it; the earliest is kept, so nothing the file asks for is lost. The address
+//! itself is the one the corrected file holds (`Cross::copy_keys`).
 
 use super::{Builder, GroupRule, Mention, runs};
 use crate::finding::{Applicability, Edit, Finding, Fix};
