@@ -60,6 +60,7 @@ for t in "${targets[@]}"; do
     echo "== $t: ${seconds}s"
     # -max_len: 4 KiB (libFuzzer's default) explores structure; the limits tests cover big files.
     crashed=0
+    commit="$(git describe --always --dirty)"
     if ! (cd fuzz && cargo +nightly fuzz run "${build[@]}" "$t" -- -max_total_time="$seconds" -max_len=4096 \
             -rss_limit_mb=2048 -timeout=10 -print_final_stats=1) > "fuzz/logs/$t.log" 2>&1; then
         echo "   CRASH: see fuzz/logs/$t.log and fuzz/artifacts/$t/"
@@ -69,7 +70,7 @@ for t in "${targets[@]}"; do
     # One line a run, for RELIABILITY.md's totals: when, which commit, target, build, seconds,
     # executions, crashes.
     runs=$(grep -E '^stat::number_of_executed_units' "fuzz/logs/$t.log" | awk '{print $2}' || true)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$(git describe --always --dirty)" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$commit" \
         "$t" "$mode" "$seconds" "${runs:-?}" "$crashed" >> fuzz/logs/runs.tsv
     grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "fuzz/logs/$t.log" | sed 's/^/   /' || true
     grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "fuzz/logs/$t.log" | tail -1 | sed 's/^/   /' || true
