@@ -3,17 +3,20 @@
 # glue (--target web, which browsers load from a plain <script type="module"> and bundlers
 # accept), the hand-written entry point and declarations, and package.json.
 #
-#   scripts/build-js.sh [--no-opt] [--encodings | --workbook] [OUT_DIR]
+#   scripts/build-js.sh [--no-opt] [--roster | --encodings | --workbook] [OUT_DIR]
 #
-# The default package reads UTF-8, UTF-16 and Windows-1252; a file in another code page is F001
-# and names the build that reads it. --encodings builds the package that detects and reads every
-# code page of the Encoding Standard (the `legacy-encodings` feature: encoding_rs and chardetng),
-# by default into crates/orgsync-js/pkg-encodings: opt-in because it doubles the wasm.
-#
+# Four packages, each with everything the one before it has (crates/orgsync-js/Cargo.toml):
+# the default package (crates/orgsync-js/pkg; its wasm's budget is 150 KB gzip) checks and fixes
+# files in UTF-8, UTF-16 and Windows-1252; a file in another code page is F001 and names the build
+# that reads it, and the `roster` option throws, naming the build that has it.
+# --roster builds the package that also compares the upload with a user export (the `roster`
+# feature: rules P001-P005 and the preview), by default into crates/orgsync-js/pkg-roster.
+# --encodings builds the package that also detects and reads every code page of the Encoding
+# Standard (the `legacy-encodings` feature: encoding_rs and chardetng), by default into
+# crates/orgsync-js/pkg-encodings: opt-in because it doubles the wasm.
 # --workbook builds the package that also reads workbooks (.xlsx, .xlsm, .xlsb, .ods, .xls; the
-# `workbook` feature, with every code page as --encodings), by default into
-# crates/orgsync-js/pkg-workbook: it is opt-in because the reader more than doubles the wasm
-# (BENCHMARKS.md, "Workbooks").
+# `workbook` feature), by default into crates/orgsync-js/pkg-workbook: it is opt-in because the
+# reader more than doubles the wasm (BENCHMARKS.md, "Workbooks").
 #
 # Needs the wasm32-unknown-unknown target and wasm-bindgen-cli 0.2.130 (installed when missing);
 # optimises with wasm-opt from the npm package binaryen@132 (tests/js's devDependencies).
@@ -26,6 +29,7 @@ default_out=crates/orgsync-js/pkg
 while [[ "${1:-}" == --* ]]; do
   case "$1" in
     --no-opt) opt=0 ;;
+    --roster) features=(--features roster); default_out=crates/orgsync-js/pkg-roster ;;
     --encodings) features=(--features legacy-encodings); default_out=crates/orgsync-js/pkg-encodings ;;
     --workbook) features=(--features workbook); default_out=crates/orgsync-js/pkg-workbook ;;
     *) echo "build-js: unknown option $1" >&2; exit 2 ;;
@@ -54,8 +58,10 @@ if ((opt)); then
   [[ -x "$wasm_opt" ]] || npm ci --prefix tests/js --no-audit --no-fund
   # The features rustc enables by default for wasm32-unknown-unknown, and simd128 (.cargo/config.toml). --converge
   # repeats -Oz until it stops shrinking (0.4 KB gzip; -O3/-Os, --gufa, --monomorphize and
-  # --merge-similar-functions were tried and give nothing or grow it).
-  "$wasm_opt" -Oz --converge --strip-debug --strip-producers \
+  # --merge-similar-functions were tried and give nothing or grow it). --low-memory-unused lets it
+  # fold constant offsets into loads and stores (0.8 KB gzip): it assumes no access below address
+  # 1024, which Rust's wasm32 layout only reaches when the 1 MiB stack has overflowed anyway.
+  "$wasm_opt" -Oz --converge --low-memory-unused --strip-debug --strip-producers \
     --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-reference-types --enable-multivalue --enable-simd \
     "$out/orgsync_js_bg.wasm" -o "$out/orgsync_js_bg.wasm"

@@ -13,6 +13,8 @@ if [[ ! -x tests/js/node_modules/.bin/tsc || tests/js/package-lock.json -nt test
 fi
 
 scripts/build-js.sh "$@"
+# The package that compares with a user export (tests/js/roster.test.mjs).
+scripts/build-js.sh --roster "$@"
 # The package with every code page (tests/js/encoding.test.mjs and the fixtures in a code page).
 scripts/build-js.sh --encodings "$@"
 # The package with workbook support, for tests/js/workbook.test.mjs.

@@ -16,6 +16,21 @@ export const pkgUrl = pathToFileURL(join(pkgDir, "index.js")).href;
 export const api = await import(pkgUrl);
 await api.default(readFileSync(join(pkgDir, "orgsync_js_bg.wasm")));
 
+/** Loads one of the opt-in packages (scripts/build-js.sh --roster, --encodings, --workbook). */
+async function optIn(dir, flag) {
+  if (!existsSync(join(dir, "index.js"))) {
+    throw new Error(`${dir} is not built: run scripts/build-js.sh ${flag} (scripts/test-js.sh builds every package)`);
+  }
+  const pkg = await import(pathToFileURL(join(dir, "index.js")).href);
+  await pkg.default(readFileSync(join(dir, "orgsync_js_bg.wasm")));
+  return pkg;
+}
+
+// The package that compares with a user export (scripts/build-js.sh --roster): the default
+// package leaves the `roster` option out and throws, naming this build.
+export const rosterPkgDir = resolve(process.env.ORGSYNC_JS_ROSTER_PKG ?? join(root, "crates/orgsync-js/pkg-roster"));
+export const ros = await optIn(rosterPkgDir, "--roster");
+
 // The package built with every code page (scripts/build-js.sh --encodings): the default package
 // reads UTF-8, UTF-16 and Windows-1252 only, and stops at F001 for a file in a code page.
 export const encPkgDir = resolve(process.env.ORGSYNC_JS_ENCODINGS_PKG ?? join(root, "crates/orgsync-js/pkg-encodings"));

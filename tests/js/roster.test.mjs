@@ -1,12 +1,13 @@
 // The user export as a second input: check/fix/checkFile/fixFile with `roster`, against the
-// golden cases (tests/cases/roster-*) and the `orgsync` CLI's JSON for the same pair.
+// golden cases (tests/cases/roster-*) and the `orgsync` CLI's JSON for the same pair. The
+// comparison is in the `roster` package (pkg-roster/) and the larger ones, not in the default.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { api, root } from "./helpers.mjs";
+import { api as defaultApi, ros as api, enc, root } from "./helpers.mjs";
 
 const cases = ["roster-new-and-revoked", "roster-duplicate-profiles", "roster-id-matching", "roster-utf16-export", "roster-email-change"];
 const dir = (name) => join(root, "tests/cases", name);
@@ -77,4 +78,19 @@ test("roster misuse is a clear error", () => {
   checker.finish();
   assert.throws(() => new api.Fixer(checker, { roster: "x" }), /belongs to the Checker/);
   checker.free();
+});
+
+test("the default package reads no user export: the roster option and groupsFromExport() throw, naming the build that does", async () => {
+  const upload = "primary_email_address\r\njane@acme.com\r\n";
+  const roster = "invited_email_address\r\njane@acme.com\r\n";
+  const names = /options\.roster compares the upload with a user export, which this package does not read: use its `roster` build \(pkg-roster\/, scripts\/build-js\.sh --roster\)/;
+  assert.throws(() => defaultApi.check(upload, { roster }), names);
+  assert.throws(() => defaultApi.fix(upload, { roster, rosterName: "users.csv" }), names);
+  assert.throws(() => new defaultApi.Checker({ roster }), names);
+  await assert.rejects(defaultApi.checkFile(new Blob([upload]), { roster: new Blob([roster]) }), names);
+  assert.throws(() => defaultApi.groupsFromExport(roster), /groupsFromExport\(\) reads a user export, which this package does not read: use its `roster` build/);
+  // Without the option the default package's report is the roster package's, field for field.
+  assert.deepEqual(defaultApi.check(upload), api.check(upload));
+  // Each larger package has the comparison too (the encodings and workbook builds include it).
+  assert.deepEqual(enc.check(upload, { roster }).preview, api.check(upload, { roster }).preview);
 });

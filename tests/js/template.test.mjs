@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { api, root, read } from "./helpers.mjs";
+import { api, ros, root, read } from "./helpers.mjs";
 
 const cli = process.env.ORGSYNC_CLI ?? join(root, "target/debug/orgsync");
 
@@ -25,10 +25,11 @@ test("a template's header has nothing wrong with it", () => {
   assert.deepEqual(report.findings.filter((f) => f.code.startsWith("H") && f.severity !== "info"), []);
 });
 
+// groupsFromExport() reads a user export: it is in the `roster` package (and the larger ones).
 test("groupsFromExport() reads a user export's group columns", () => {
-  const groups = api.groupsFromExport(read("export.csv"));
+  const groups = ros.groupsFromExport(read("export.csv"));
   assert.deepEqual(groups, ["Sales", "Engineering", "Customer Success", "Analytics", "EMEA Managers"]);
-  assert.deepEqual(api.groupsFromExport("Sales\r\nsales \r\nEngineering\r\n"), ["Sales", "Engineering"]);
+  assert.deepEqual(ros.groupsFromExport("Sales\r\nsales \r\nEngineering\r\n"), ["Sales", "Engineering"]);
   // Fed to a check, the groups quiet R008 for the groups the account has.
   const withGroups = api.check(read("users.csv"), { knownGroups: groups });
   assert.equal(withGroups.findings.filter((f) => f.code === "R008" && /Analytics/.test(f.message)).length, 0);
@@ -40,5 +41,5 @@ test("template and groupsFromExport refuse misuse with an Error", () => {
   assert.throws(() => api.template({ groups: "Sales" }), /options.groups must be an array of strings/);
   assert.throws(() => api.template("users"), /options must be an object/);
   assert.throws(() => api.template({ licenses: ["acme_license_learning_status", "learning"] }), /`learning` is not a license header: write it as <budget group>_license_<license type>_status/);
-  assert.throws(() => api.groupsFromExport(7), /must be a Uint8Array, an ArrayBuffer or a string, not a number/);
+  assert.throws(() => ros.groupsFromExport(7), /must be a Uint8Array, an ArrayBuffer or a string, not a number/);
 });

@@ -72,7 +72,8 @@ export function template(options?: TemplateOptions): string;
 
 /**
  * The account's group names from a user export's `group:` headers, or from a list with one
- * group name a line: pass them as `knownGroups`.
+ * group name a line: pass them as `knownGroups`. In the `roster` package and the larger ones;
+ * the default package, which reads no user export, throws.
  */
 export function groupsFromExport(input: Input): string[];
 

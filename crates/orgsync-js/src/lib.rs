@@ -14,12 +14,30 @@ use orgsync_core::{Code, Suggested};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsError};
 
+/// The allocator: talc, smaller than the standard library's dlmalloc in the wasm (2.8 KB gzip of
+/// the default package's budget; BENCHMARKS.md) and faster (its authors' wasm benchmarks).
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// Why the default package refuses a user export, and which build reads one: one literal at
+/// compile time (a `format!` would cost the budget its formatting code).
+#[cfg(not(feature = "roster"))]
+macro_rules! no_roster {
+    ($what:literal) => {
+        concat!(
+            $what,
+            ", which this package does not read: use its `roster` build (pkg-roster/, scripts/build-js.sh --roster), which has everything this one has, the user export's comparison and its groups"
+        )
+    };
+}
+
 /// Bytes copied into the engine at a time: large inputs never sit twice in memory.
 const CHUNK: u32 = 1 << 20;
 
 /// The shapes the functions take and return, as TypeScript (wasm-bindgen puts them in the
 /// generated `orgsync_js.d.ts`).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[allow(dead_code)] // read by `TS_TYPES` below (wasm-bindgen's macro) and by the test
 const TYPES: &str = r#"
 /** Bytes of a CSV file, or its text (text is read as UTF-8). */
 export type Input = Uint8Array | ArrayBufferView | ArrayBuffer | SharedArrayBuffer | string;
@@ -241,7 +259,8 @@ export interface CheckOptions {
   maxFindingsPerCode?: number | "all";
   /** The account's current users: a user export CSV (bytes or text; `checkFile`/`fixFile` also
    *  take a Blob or File). Turns on rules P001–P005 and `report.preview`; its `group:` columns
-   *  serve as `knownGroups` when those are not given (absent or empty), as the CLI's `--roster`. */
+   *  serve as `knownGroups` when those are not given (absent or empty), as the CLI's `--roster`.
+   *  In the `roster`, `encodings` and `workbook` packages; the default package throws. */
   roster?: Input;
   /** The export's file name, shown in its findings. */
   rosterName?: string;
@@ -361,14 +380,25 @@ pub fn template(
 }
 
 /// The account's group names from a user export (its `group:` headers) or a list with one
-/// group name a line: the `knownGroups` option of a check.
+/// group name a line: the `knownGroups` option of a check. Like the `roster` option it reads a
+/// user export, so it is in the `roster` package and the larger ones; the default package throws.
 #[wasm_bindgen(js_name = groupsFromExport)]
 pub fn groups_from_export(
     #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
 ) -> Result<Vec<String>, JsError> {
-    let mut bytes = Vec::new();
-    feed(&input, &mut |b| bytes.extend_from_slice(b))?;
-    Ok(core::groups_from_export(&bytes))
+    #[cfg(feature = "roster")]
+    {
+        let mut bytes = Vec::new();
+        feed(&input, &mut |b| bytes.extend_from_slice(b))?;
+        Ok(core::groups_from_export(&bytes))
+    }
+    #[cfg(not(feature = "roster"))]
+    {
+        let _ = input;
+        Err(JsError::new(no_roster!(
+            "groupsFromExport() reads a user export"
+        )))
+    }
 }
 
 /// A check fed in chunks, for large files: `push` each chunk, then `finish`.
@@ -695,23 +725,45 @@ fn parse_options(value: Option<&JsValue>, fix: bool) -> Result<Opts, JsError> {
         }
     }
     if let Some(v) = roster {
-        let mut reader = core::RosterReader::new(roster_name);
-        feed(&v, &mut |b| reader.push(b)).map_err(|_| {
-            JsError::new(&format!(
-                "options.roster must be a user export's bytes (Uint8Array, ArrayBuffer) or text, not {}; checkFile()/fixFile() also take a Blob",
-                describe(&v)
-            ))
-        })?;
-        // With no glossary given, the export's `group:` columns are R008's (the engine's rule).
-        opts.check = opts
-            .check
-            .with_roster(Some(std::sync::Arc::new(reader.finish())));
+        opts.check = with_roster(opts.check, &v, roster_name)?;
     } else if roster_name.is_some() {
         return Err(JsError::new(
             "options.rosterName names the user export given as options.roster, which is missing",
         ));
     }
     Ok(opts)
+}
+
+/// Reads the user export given as `roster` into the check's options.
+#[cfg(feature = "roster")]
+fn with_roster(
+    check: core::Options,
+    v: &JsValue,
+    name: Option<String>,
+) -> Result<core::Options, JsError> {
+    let mut reader = core::RosterReader::new(name);
+    feed(v, &mut |b| reader.push(b)).map_err(|_| {
+        JsError::new(&format!(
+            "options.roster must be a user export's bytes (Uint8Array, ArrayBuffer) or text, not {}; checkFile()/fixFile() also take a Blob",
+            describe(v)
+        ))
+    })?;
+    // With no glossary given, the export's `group:` columns are R008's (the engine's rule).
+    Ok(check.with_roster(Some(std::sync::Arc::new(reader.finish()))))
+}
+
+
+/// The default package leaves the comparison with a user export out (its wasm budget): the
+/// option names the build that has it rather than being ignored.
+#[cfg(not(feature = "roster"))]
+fn with_roster(
+    _: core::Options,
+    _: &JsValue,
+    _: Option<String>,
+) -> Result<core::Options, JsError> {
+    Err(JsError::new(no_roster!(
+        "options.roster compares the upload with a user export"
+    )))
 }
 
 fn parse_fixer_options(value: Option<&JsValue>) -> Result<core::FixOptions, JsError> {

@@ -11,6 +11,9 @@
 //! the statuses the admin center shows for a held license). A column the export does not have
 //! cannot be compared: the row's value is taken as a change. Invalid values (`maybe`) are
 //! findings of the R rules and change nothing here.
+//!
+//! Without the `roster` feature this module is compiled but unreachable (see `Compare::exists`).
+#![cfg_attr(not(feature = "roster"), allow(dead_code, unused_imports))]
 
 use super::preview::{ChangeKind, ChangeRef, Outcome, Who};
 use super::{Key, Roster, trimmed};
@@ -52,6 +55,12 @@ pub(crate) struct Compare {
     actions: Vec<(usize, Action, Option<usize>)>,
     /// Users of the export some row named (a bit per user).
     touched: Vec<u64>,
+    /// Without the `roster` feature no comparison exists (`Infallible` has no value): every
+    /// `Option<Compare>` is then `None` as the compiler sees it, so it leaves the comparison and
+    /// the preview out of the checker and the fixer (the JS API's default package).
+    #[cfg(not(feature = "roster"))]
+    #[allow(dead_code)]
+    never: std::convert::Infallible,
 }
 
 /// Whom a row names.
@@ -78,6 +87,22 @@ struct Resolved<'a> {
 }
 
 impl Compare {
+    /// Nothing: with the `roster` feature. Without it no `Compare` exists, and the methods that
+    /// call this first are unreachable, which the compiler sees (it then drops them, and every
+    /// path to them, from the checker and the fixer).
+    #[inline(always)]
+    fn exists(&self) {
+        #[cfg(not(feature = "roster"))]
+        match self.never {}
+    }
+
+    /// Never called without the `roster` feature: [`Roster::usable`] is then false.
+    #[cfg(not(feature = "roster"))]
+    pub(crate) fn new(_: Arc<Roster>, _: &Header) -> Compare {
+        unreachable!("an export is never usable without the `roster` feature")
+    }
+
+    #[cfg(feature = "roster")]
     pub(crate) fn new(roster: Arc<Roster>, header: &Header) -> Compare {
         let kind = header.kind;
         let mut c = Compare {
@@ -386,6 +411,7 @@ impl Compare {
 
     /// Rules P001–P005 on one row. Pure: the fix pass calls it again after applying fixes.
     pub(crate) fn findings(&self, row: &Row<'_>, sink: &mut Sink<'_>) {
+        self.exists();
         if row.is_blank() {
             return;
         }
@@ -558,6 +584,7 @@ impl Compare {
         sink: &mut Sink<'_>,
         emit: &mut dyn FnMut(Who<'_>, ChangeRef<'_>),
     ) -> Option<Outcome> {
+        self.exists();
         if row.is_blank() {
             return None;
         }
@@ -610,6 +637,7 @@ impl Compare {
 
     /// The users no row named, for the preview's end.
     pub(crate) fn untouched(&self, emit: &mut dyn FnMut(Who<'_>, ChangeRef<'_>)) {
+        self.exists();
         let r = &*self.roster;
         for u in 0..r.users() as u32 {
             let named = self

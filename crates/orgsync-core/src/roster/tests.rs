@@ -447,3 +447,22 @@ fn a_copy_dropped_leaves_its_row_accepted() {
         "{lines:?}"
     );
 }
+
+/// Without the `roster` feature (the JS API's default package) an export is never usable, so
+/// neither the check nor the fix compares with it: no P finding, no preview, no preview CSV. Run
+/// by scripts/test.sh's `--no-default-features` line; with the feature the tests above hold.
+#[cfg(not(feature = "roster"))]
+#[test]
+fn without_roster_an_export_is_never_compared() {
+    let export = "primary_email_address,group:Sales\r\njane@acme.com,yes\r\n";
+    let upload = "primary_email_address,group:Sales\r\njane@acme.com,no\r\njohn@acme.com,yes\r\n";
+    assert!(!roster(export).usable());
+    let checked = report(export, upload);
+    assert!(checked.preview.is_none());
+    assert_eq!(p_codes(export, upload), []);
+    let mut fixed = Fixer::new(&checked, &FixOptions::default());
+    fixed.push(upload.as_bytes());
+    let out = fixed.finish();
+    assert!(out.preview.is_empty());
+    assert!(!out.corrected.is_empty());
+}
