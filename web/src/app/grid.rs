@@ -221,20 +221,16 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
         let filters = ctx.filters.get();
         let notes = show_notes.get();
         let order = order.get();
+        let active = filters.active();
         stored.with_value(|r| {
-            grid_rows.with_value(|g| {
-                model::grid_rows(
-                    &g.rows,
-                    |row| !filters.active() || filters.keeps_row(row, r),
-                    notes,
-                    order,
-                )
-            })
+            let keep = filters.row_keeper(r);
+            grid_rows
+                .with_value(|g| model::grid_rows(&g.rows, |row| !active || keep(row), notes, order))
         })
     });
     // `n` and `p` walk errors first, then warnings, whatever the order shown.
     let walk = Memo::new(move |_| {
-        let shown = rows.get();
+        let shown = rows.with(Vec::clone);
         grid_rows.with_value(|g| model::walk_order(&g.rows, &shown))
     });
     let scroll_top = RwSignal::new(0.0f64);
@@ -242,16 +238,20 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
     let section = NodeRef::<html::Section>::new();
     // The focusable cell: (display position, column slot).
     let active = RwSignal::new((0usize, 0usize));
+    // Only the rows in view (and a few around) are built; the grid's other rows are numbers in
+    // `rows` (read in place: a scroll must not copy a list of 200,000).
     let window_rows = Memo::new(move |_| {
-        let rows = rows.get();
-        let (start, end) = model::visible_range(
-            (scroll_top.get() - ROW_HEIGHT).max(0.0),
-            GRID_HEIGHT,
-            ROW_HEIGHT,
-            rows.len(),
-            OVERSCAN,
-        );
-        (start..end).map(|pos| (pos, rows[pos])).collect::<Vec<_>>()
+        let top = scroll_top.get();
+        rows.with(|rows| {
+            let (start, end) = model::visible_range(
+                (top - ROW_HEIGHT).max(0.0),
+                GRID_HEIGHT,
+                ROW_HEIGHT,
+                rows.len(),
+                OVERSCAN,
+            );
+            (start..end).map(|pos| (pos, rows[pos])).collect::<Vec<_>>()
+        })
     });
     // The whole cells of the rows in view come from the worker.
     Effect::new(move |_| {
@@ -457,10 +457,10 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                 <h2 id="grid-title">"Rows with problems"</h2>
                 <div class="grid-nav">
                     <span class="muted" aria-live="polite" data-testid="grid-position">{move || {
-                        let n = rows.get().len() as u64;
+                        let n = rows.with(Vec::len) as u64;
                         match ctx.cursor.get().at {
-                            Some(at) => format!("{} of {}", model::thousands(at as u64 + 1), model::thousands(n)),
-                            None => model::plural(n, "row", "rows"),
+                            Some(at) if (at as u64) < n => format!("{} of {}", model::thousands(at as u64 + 1), model::thousands(n)),
+                            _ => model::plural(n, "row", "rows"),
                         }
                     }}</span>
                     <button type="button" class="button small" data-testid="prev-problem" on:click=move |_| step(false) aria-keyshortcuts="p">"↑ Previous"</button>
@@ -493,11 +493,11 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                 {report.truncated.then_some(" The grid holds the rows of the findings the page keeps (the first ones of each rule); the downloads cover every row.")}
             </p>
             {(total == 0).then(|| view! { <p class="muted">"No row has a problem."</p> })}
-            {move || (total > 0 && rows.get().is_empty()).then(|| view! {
+            {move || (total > 0 && rows.with(Vec::is_empty)).then(|| view! {
                 <p class="muted" data-testid="grid-empty">"No row to show with these filters."</p>
             })}
             <div class="grid-scroll" node_ref=scroller tabindex="-1"
-                style:height=move || format!("{}px", ((rows.get().len() + 1) as f64 * ROW_HEIGHT + 14.0).min(GRID_HEIGHT))
+                style:height=move || format!("{}px", ((rows.with(Vec::len) + 1) as f64 * ROW_HEIGHT + 14.0).min(GRID_HEIGHT))
                 on:scroll=move |_| {
                     if let Some(el) = scroller.get_untracked() {
                         scroll_top.set(el.scroll_top() as f64);
@@ -505,7 +505,7 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                 }
             >
                 <div class="grid" role="grid" aria-labelledby="grid-title" data-testid="grid-table"
-                    aria-rowcount=move || rows.get().len() + 1 aria-colcount=ncols
+                    aria-rowcount=move || rows.with(Vec::len) + 1 aria-colcount=ncols
                     style:width=table_width.clone()
                     on:keydown=on_keydown
                 >
@@ -516,7 +516,7 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                                 data-col=col.file.map(|f| f.to_string())>{col.title.clone()}</span>
                         }).collect_view())}
                     </div>
-                    <div class="grid-space" role="rowgroup" style:height=move || format!("{}px", rows.get().len() as f64 * ROW_HEIGHT)>
+                    <div class="grid-space" role="rowgroup" style:height=move || format!("{}px", rows.with(Vec::len) as f64 * ROW_HEIGHT)>
                         <For each=move || window_rows.get() key=|(pos, i)| (*pos, *i) let((pos, i))>
                             {
                                 let row: ProblemRow = grid_rows.with_value(|g| g.rows[i].clone());

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::grid::Grid;
 use super::preview::PreviewPanel;
-use super::{ctx, delimiter_name, save, text, unreadable};
+use super::{Ctx, ctx, delimiter_name, save, text, unreadable};
 use crate::model::{self, Download};
 use crate::session::{Downloads, Left};
 use crate::view::{FindingGroup, FixKind, ReportView, Sev};
@@ -386,7 +386,7 @@ fn Findings(report: Arc<ReportView>) -> impl IntoView {
             <label class=format!("chip {}", sev.as_str())>
                 <input type="checkbox"
                     prop:checked=move || !ctx.filters.get().hidden.contains(&sev)
-                    on:change=move |_| ctx.filters.update(|f| f.toggle(sev))
+                    on:change=move |_| refilter(ctx, |f| f.toggle(sev))
                 />
                 {format!(" {}", match sev {
                     Sev::Error => model::plural(count, "error", "errors"),
@@ -411,7 +411,7 @@ fn Findings(report: Arc<ReportView>) -> impl IntoView {
                         <span>"Rule"</span>
                         <select data-testid="filter-rule" on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            ctx.filters.update(|f| f.code = (!v.is_empty()).then_some(v));
+                            refilter(ctx, move |f| f.code = (!v.is_empty()).then_some(v));
                         }>
                             <option value="">"All rules"</option>
                             {rules.into_iter().map(|r| view! { <option value=r.code.clone()>{format!("{} — {} ({})", model::rule_title(&r.code, None), r.code, model::thousands(r.count))}</option> }).collect_view()}
@@ -421,7 +421,7 @@ fn Findings(report: Arc<ReportView>) -> impl IntoView {
                         <span>"Column"</span>
                         <select data-testid="filter-column" on:change=move |ev| {
                             let v = event_target_value(&ev);
-                            ctx.filters.update(|f| f.column = (!v.is_empty()).then_some(v));
+                            refilter(ctx, move |f| f.column = (!v.is_empty()).then_some(v));
                         }>
                             <option value="">"All columns"</option>
                             {columns.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
@@ -439,6 +439,13 @@ fn Findings(report: Arc<ReportView>) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// Changes the findings filters. The grid's rows are then others, so its selected position no
+/// longer names a row ("5 of 0" after a filter that leaves none): the selection goes.
+fn refilter(ctx: Ctx, change: impl FnOnce(&mut model::Filters)) {
+    ctx.filters.update(change);
+    ctx.cursor.set(model::Cursor::default());
 }
 
 #[component]
