@@ -9,20 +9,16 @@
 //   (cd tests/e2e && node --test grid.test.mjs)
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
+import { CLI, ROOT, cli } from './helpers.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
 const DIST = join(ROOT, 'dist');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
 /** Flagged rows in the file: far more than the grid's window (~30 rows). */
 const ROWS = 6000;
 /** The most rows a virtualised grid of 442 px with 34 px rows and an overscan of 8 may hold. */
@@ -68,8 +64,7 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'orgsync-grid-'));
   file = join(work, 'flagged.csv');
   writeFileSync(file, flaggedFile(ROWS));
-  const r = spawnSync(CLI, ['check', '--format', 'json', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  assert.ok(r.status === 0 || r.status === 1, `orgsync check: ${r.stderr}`);
+  const r = cli(['check', '--format', 'json', file]);
   json = JSON.parse(r.stdout);
   server = await serve(DIST, 0);
   origin = `http://127.0.0.1:${server.address().port}`;
