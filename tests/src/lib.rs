@@ -8,6 +8,19 @@
 pub mod dirty;
 pub mod workbooks;
 
+/// A generator's count argument (`1_000_000` and `1000000` alike), `default` when it is not
+/// given; a word that is not a number ends the program with its usage error (exit 2).
+pub fn count_arg(arg: Option<String>, default: u64, program: &str, what: &str) -> u64 {
+    match arg.map(|s| s.replace('_', "").parse()) {
+        None => default,
+        Some(Ok(n)) => n,
+        Some(Err(e)) => {
+            eprintln!("{program}: {what} must be a number: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
 use orgsync_core::{Checker, FixChunk, FixOptions, Fixer, Options, Report};
 
 /// Running the engine's two passes the way its callers do.
