@@ -26,6 +26,12 @@ async function check(page, file) {
 
 const summary = (page) => shownCounts(page.locator('[data-testid="summary"]'));
 
+/** Uploads a file and asserts the page's answer equals the CLI's (below); returns the CLI's JSON. */
+async function checkAsCli(page, file) {
+  await check(page, file);
+  return assertSameAsCli(page, file);
+}
+
 /** Asserts the page's counts and finding groups equal the CLI's JSON for the same file. */
 async function assertSameAsCli(page, file) {
   const shown = await summary(page);
@@ -158,17 +164,13 @@ describe('the page', () => {
     await rule.locator('[data-testid="fix-safe"]').uncheck();
     assert.notEqual(await total.textContent(), before, 'the fix count follows the toggle');
     const off = await download(page, 'download-corrected');
-    const cliOff = join(suite.work, 'cli-off.csv');
-    cli(['fix', SAMPLE, '-o', cliOff, '--no-fix', code]);
-    assert.ok(readFileSync(off.path).equals(readFileSync(cliOff)), `corrected CSV with ${code} off equals the CLI's`);
+    assert.ok(off.bytes.equals(suite.cliFix(SAMPLE, ['--no-fix', code])), `corrected CSV with ${code} off equals the CLI's`);
     await rule.locator('[data-testid="fix-safe"]').check();
     const suggestedAll = page.locator('[data-testid="all-suggested"]');
     if (await suggestedAll.count()) {
       await suggestedAll.check();
       const all = await download(page, 'download-corrected');
-      const cliAll = join(suite.work, 'cli-all.csv');
-      cli(['fix', SAMPLE, '-o', cliAll, '--suggested']);
-      assert.ok(readFileSync(all.path).equals(readFileSync(cliAll)), 'corrected CSV with every suggestion equals the CLI\'s');
+      assert.ok(all.bytes.equals(suite.cliFix(SAMPLE, ['--suggested'])), 'corrected CSV with every suggestion equals the CLI\'s');
     }
     await page.close();
   });
@@ -176,12 +178,9 @@ describe('the page', () => {
   test('a ;-separated UTF-8 file with a BOM', async () => {
     const page = await openPage();
     const file = join(FIXTURES, 'semicolon-bom.csv');
-    await check(page, file);
-    await assertSameAsCli(page, file);
+    await checkAsCli(page, file);
     const corrected = await download(page, 'download-corrected');
-    const cliOut = join(suite.work, 'semi.csv');
-    cli(['fix', file, '-o', cliOut]);
-    assert.ok(readFileSync(corrected.path).equals(readFileSync(cliOut)));
+    assert.ok(corrected.bytes.equals(suite.cliFix(file)));
     assert.equal(cliReport(corrected.path).summary.safe_fixes, 0);
     await page.close();
   });
@@ -189,8 +188,7 @@ describe('the page', () => {
   test('a UTF-16 tab-separated file (Excel "Unicode Text")', async () => {
     const page = await openPage();
     const file = join(FIXTURES, 'utf16-tab.csv');
-    await check(page, file);
-    await assertSameAsCli(page, file);
+    await checkAsCli(page, file);
     await shot(page, 'utf16.png', { fullPage: true });
     await page.close();
   });
@@ -198,8 +196,7 @@ describe('the page', () => {
   test('a clean file shows the all-good state', async () => {
     const page = await openPage();
     const json = cliReport(CLEAN);
-    await check(page, CLEAN);
-    await assertSameAsCli(page, CLEAN);
+    await checkAsCli(page, CLEAN);
     if (json.summary.errors === 0 && json.summary.warnings === 0) {
       await page.locator('[data-testid="all-good"]').waitFor();
     }
@@ -235,8 +232,7 @@ describe('the page', () => {
     assert.ok(size >= 8 << 20, 'the file is big enough to be split');
     const page = await openPage();
     await page.waitForSelector('body[data-workers="2"]');
-    await check(page, file);
-    const json = await assertSameAsCli(page, file);
+    const json = await checkAsCli(page, file);
     assert.ok(json.summary.by_code.X001 >= 1 && json.summary.by_code.X002 >= 1, 'duplicates across the halves are found');
     assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
     const s = page.locator('[data-testid="summary"]');
@@ -273,8 +269,7 @@ describe('the page', () => {
     // still equal the CLI's.
     const file = join(suite.work, 'after-warm-up.csv');
     splitFile(file);
-    await check(page, file);
-    const json = await assertSameAsCli(page, file);
+    const json = await checkAsCli(page, file);
     assert.equal(await page.locator('[data-testid="summary"]').getAttribute('data-workers'), '2');
     assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
     await page.close();
@@ -305,8 +300,7 @@ describe('the page', () => {
     splitFile(other);
     await page.setInputFiles('[data-testid="file-input"]', other);
     await page.locator('[data-testid="progress"]').waitFor();
-    await check(page, file);
-    const json = await assertSameAsCli(page, file);
+    const json = await checkAsCli(page, file);
     assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
     const timing = JSON.parse(await page.locator('[data-testid="summary"]').getAttribute('data-timing'));
     assert.equal(timing.cut, cut);

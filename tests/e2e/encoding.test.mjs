@@ -6,23 +6,16 @@
 //   node --test tests/e2e/encoding.test.mjs   (after trunk build --release and cargo build -p orgsync-cli)
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ARTIFACTS, ROOT, chromiumSuite, cli, cliReport, counts, shownCounts,
+  ARTIFACTS, ROOT, chromiumSuite, cliReport, counts, shownCounts,
 } from './helpers.mjs';
 
 const SJIS = join(ROOT, 'tests/encodings/shift_jis.csv');
 const CP1251 = join(ROOT, 'tests/encodings/windows-1251.csv');
 
 const suite = chromiumSuite('orgsync-e2e-enc-', { viewport: { width: 1280, height: 900 } });
-const { openPage, problems, requests } = suite;
-
-function cliFix(file, extra = []) {
-  const out = join(suite.work, `cli-${Date.now()}-${Math.random().toString(36).slice(2)}.csv`);
-  cli(['fix', file, '-o', out, ...extra]);
-  return readFileSync(out);
-}
+const { openPage, problems, requests, cliFix } = suite;
 
 /** The summary's counts once a check with this encoding has finished. */
 function summary(page, encoding) {

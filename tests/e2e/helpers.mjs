@@ -38,6 +38,13 @@ export function cliReport(file, args = []) {
   return JSON.parse(cli(['check', '--format', 'json', ...args, file]).stdout);
 }
 
+/** The corrected file of `orgsync fix FILE ARGS`, written to a new file in `dir`, as bytes. */
+export function cliCorrected(file, args, dir) {
+  const out = join(dir, `cli-${Date.now()}-${Math.random().toString(36).slice(2)}.csv`);
+  cli(['fix', file, '-o', out, ...args]);
+  return readFileSync(out);
+}
+
 /** The counts the page's summary shows, as the CLI's JSON report gives them. */
 export function counts(json) {
   return { errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows };
@@ -68,6 +75,8 @@ export function chromiumSuite(prefix, { viewport = { width: 1280, height: 800 },
     openPage: (hash = '') => openPage(context, `${suite.origin}/${hash}`, { ...suite, offline }),
     /** Clicks a download button and saves the file in the scratch folder: { path, name, bytes }. */
     download: (page, testid) => downloadTo(page, testid, suite.work),
+    /** The corrected file of `orgsync fix FILE ARGS`, as bytes. */
+    cliFix: (file, args = []) => cliCorrected(file, args, suite.work),
     /** The requests to another origin than the page's (blob: and data: URLs aside). */
     foreign: () => suite.requests.filter((r) => !r.url.startsWith(suite.origin + '/') && !local(r.url)),
     /** The requests made after a page had loaded (blob: and data: URLs aside). */
@@ -156,29 +165,18 @@ export function portalFraming(dir, pageOrigin) {
 }
 
 /**
- * A copy of the built page served on 127.0.0.1 that can be stopped (the network cut) and started
- * again on the same port; `log(path)` hears each request it answers.
+ * Serves `dir` on 127.0.0.1, on `port` (again, after a cut) or a free one, telling `heard` the
+ * path of each request it answers: { server, port, origin }.
  */
-export class Site {
-  constructor(dir, log) {
-    this.dir = dir;
-    this.log = log;
-    this.port = 0;
-  }
+export async function serveHeard(dir, port, heard) {
+  const server = await serve(dir, port ?? 0);
+  server.on('request', (req) => heard(new URL(req.url, 'http://x').pathname));
+  const at = server.address().port;
+  return { server, port: at, origin: `http://127.0.0.1:${at}` };
+}
 
-  async start() {
-    this.server = await serve(this.dir, this.port);
-    this.server.on('request', (req) => this.log(new URL(req.url, 'http://x').pathname));
-    this.port = this.server.address().port;
-    this.origin = `http://127.0.0.1:${this.port}`;
-  }
-
-  async stop() {
-    this.server.closeAllConnections();
-    await new Promise((ok) => this.server.close(ok));
-  }
-
-  get listening() {
-    return !!this.server?.listening;
-  }
+/** Stops a server and drops its open connections: the network cut, for a page that used it. */
+export async function cut(server) {
+  server.closeAllConnections();
+  await new Promise((ok) => server.close(ok));
 }
