@@ -21,6 +21,20 @@ fn check(s: &mut Session, name: &str, size: u64) -> Vec<Effect> {
     })
 }
 
+/// The one request that hands the second worker's part (where it ends; `None`: nothing, the
+/// first worker checks the rest) to the first.
+fn part_to_checker(job: JobId, cut: Option<u64>, attach: Attach) -> Vec<(To, Request, Attach)> {
+    vec![(
+        To::Checker,
+        Request::Part {
+            job,
+            cut,
+            timing: PartTiming::default(),
+        },
+        attach,
+    )]
+}
+
 /// The user exports `export` (or removes it: `None`) with no upload chosen.
 fn set_export(s: &mut Session, export: Option<Chosen>) -> Vec<Effect> {
     s.on_action(Action::SetExport {
@@ -452,15 +466,7 @@ fn a_big_upload_is_split_between_the_workers_and_the_part_handed_on() {
     );
     assert_eq!(
         sent(&effects),
-        vec![(
-            To::Checker,
-            Request::Part {
-                job,
-                cut: Some(size / 2),
-                timing: PartTiming::default()
-            },
-            Attach::ReplyBuffer
-        )]
+        part_to_checker(job, Some(size / 2), Attach::ReplyBuffer)
     );
     // Handed on once only.
     assert!(s.on_action(Action::HelperGone).is_empty());
@@ -535,18 +541,7 @@ fn a_second_worker_that_fails_leaves_the_rest_to_the_first() {
         },
         false,
     );
-    assert_eq!(
-        sent(&effects),
-        vec![(
-            To::Checker,
-            Request::Part {
-                job,
-                cut: None,
-                timing: PartTiming::default()
-            },
-            Attach::Nothing
-        )]
-    );
+    assert_eq!(sent(&effects), part_to_checker(job, None, Attach::Nothing));
     // The check goes on in the first worker.
     assert!(matches!(s.phase, Phase::Checking { .. }));
     assert_eq!(s.job, Some(job));
