@@ -5,6 +5,7 @@
 //! - [`dirty`]: the dirty-cell set the property tests and the fuzz targets draw from;
 //! - [`bench`]: the deterministic clean Org Sync file the speed benchmark reads.
 
+pub mod baseline;
 pub mod dirty;
 pub mod workbooks;
 
