@@ -8,35 +8,12 @@
 //   (cd tests/e2e && node --test admin.test.mjs)
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './static-server.mjs';
-import { CHROMIUM_ARGS } from './chromium-args.mjs';
-import { CLI, cli } from './helpers.mjs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, ROOT, SAMPLE, chromiumSuite, cli } from './helpers.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = join(HERE, 'artifacts');
-const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
-
-let server, origin, context, work;
-const problems = [];
-
-async function openPage() {
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker: ${m.text()}`); }));
-  await page.goto(origin + '/');
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  return page;
-}
+const suite = chromiumSuite('orgsync-admin-');
+const { openPage, problems } = suite;
 
 async function sample(page) {
   await page.click('[data-testid="sample-button"]');
@@ -46,7 +23,7 @@ async function sample(page) {
 
 /** The CLI's output for the sample with these options: { corrected, report, findings }. */
 function cliOutputs(name, options) {
-  const out = join(work, `cli-${name}`);
+  const out = join(suite.work, `cli-${name}`);
   mkdirSync(out, { recursive: true });
   cli(['fix', SAMPLE, '-o', join(out, 'c.csv'), '--report', join(out, 'r.csv'), '--findings', join(out, 'f.csv'), ...options]);
   return {
@@ -55,25 +32,6 @@ function cliOutputs(name, options) {
     'download-findings': readFileSync(join(out, 'f.csv')),
   };
 }
-
-before(async () => {
-  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run scripts/e2e.sh (or trunk build --release)');
-  assert.ok(existsSync(CLI), `the CLI is missing at ${CLI}: cargo build -p orgsync-cli`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  work = mkdtempSync(join(tmpdir(), 'orgsync-admin-'));
-  server = await serve(DIST, 0);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, acceptDownloads: true,
-    viewport: { width: 1280, height: 800 },
-  });
-});
-
-after(async () => {
-  await context?.close();
-  server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
 
 describe('downloads right after a fix toggle', () => {
   test('every download, clicked in the same moment as every kind of toggle, yields the file of the new choices', async () => {
@@ -99,7 +57,7 @@ describe('downloads right after a fix toggle', () => {
           document.querySelector(`[data-testid="${id}"]`).click();
         }, [selector, id]),
       ]).catch((e) => { throw new Error(`${what}: no download: ${e.message}`); });
-      const path = join(work, `${Date.now()}-${dl.suggestedFilename()}`);
+      const path = join(suite.work, `${Date.now()}-${dl.suggestedFilename()}`);
       await dl.saveAs(path);
       const bytes = readFileSync(path);
       assert.ok(bytes.length > 0, `${what}: not empty`);
@@ -340,7 +298,7 @@ async function leftCounts(page) {
 
 /** The CLI's counts for a re-check of the sample corrected with these options. */
 function cliLeft(name, options) {
-  const path = join(work, `left-${name}.csv`);
+  const path = join(suite.work, `left-${name}.csv`);
   cli(['fix', SAMPLE, '-o', path, ...options]);
   const json = JSON.parse(cli(['check', '--format', 'json', path]).stdout);
   return { errors: json.summary.errors, warnings: json.summary.warnings };
@@ -368,16 +326,16 @@ describe('decisions, what is left, files that cannot be checked', () => {
     assert.deepEqual(counts, cliLeft(`rows-${code}`, ['--suggested-only', code]), 'what is left equals a re-check of the CLI\'s corrected file');
     assert.equal(await page.locator(`[data-testid="fix-rule"][data-code="${code}"] [data-testid="fix-suggested"]`).isChecked(), false, 'the rule itself stays off');
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-corrected"]')]);
-    const path = join(work, `rows-${code}.csv`);
+    const path = join(suite.work, `rows-${code}.csv`);
     await dl.saveAs(path);
-    const cliPath = join(work, `cli-rows-${code}.csv`);
+    const cliPath = join(suite.work, `cli-rows-${code}.csv`);
     cli(['fix', SAMPLE, '-o', cliPath, '--suggested-only', code]);
     assert.ok(readFileSync(path).equals(readFileSync(cliPath)), `every row of ${code} accepted equals --suggested-only ${code}`);
     // Rejected again: back to the default file and counts.
     for (let i = 0; i < n; i++) await boxes.nth(i).uncheck();
     assert.deepEqual(await leftCounts(page), before);
     const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-corrected"]')]);
-    const path2 = join(work, `rows-${code}-off.csv`);
+    const path2 = join(suite.work, `rows-${code}-off.csv`);
     await dl2.saveAs(path2);
     assert.ok(readFileSync(path2).equals(cliOutputs('rows-default', [])['download-corrected']));
     await page.close();
@@ -462,8 +420,8 @@ describe('words, documentation, phone width', () => {
       const norm = (t) => t.replace(/`/g, '').replace(/·/g, ' ').replace(/\s+/g, ' ').trim();
       const shown = norm(await group.locator('[data-testid="rule-doc"]').textContent());
       // Every paragraph of the CLI's text (headings and code fences aside) is on the page.
-      const cli = spawnSync(CLI, ['rules', code], { encoding: 'utf8' }).stdout;
-      const paragraphs = cli.split(/\n\s*\n/)
+      const doc = cli(['rules', code]).stdout;
+      const paragraphs = doc.split(/\n\s*\n/)
         .map((p) => p.split('\n').filter((l) => !l.startsWith('#')).join('\n').trim())
         .filter((p) => p && !p.startsWith('```') && !p.startsWith(`${code} ·`) && !p.startsWith('- '));
       assert.ok(paragraphs.length >= 3, `${code}: the CLI prints its documentation (${paragraphs.length} paragraphs)`);

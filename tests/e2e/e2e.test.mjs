@@ -5,57 +5,18 @@
 // Run with scripts/e2e.sh (it builds the CLI and the page first).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './static-server.mjs';
-import { CHROMIUM_ARGS } from './chromium-args.mjs';
-import { CLI, cli } from './helpers.mjs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ARTIFACTS, DIST, HERE, ROOT, SAMPLE, chromiumSuite, cli, cliReport, counts, shownCounts,
+} from './helpers.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = join(HERE, 'artifacts');
 const FIXTURES = join(HERE, 'fixtures');
-const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
 const CLEAN = join(ROOT, 'samples/clean.csv');
 
-
-let server, origin, context, work;
-/** Every request any page made: { url, afterLoad }. */
-const requests = [];
-/** Console errors and uncaught exceptions, from the page and its worker. */
-const problems = [];
-
-/** Runs the CLI; returns { status, stdout }. Exit 1 (errors found) is a normal outcome. */
-/** The CLI's JSON report of a file. */
-function cliReport(file) {
-  return JSON.parse(cli(['check', '--format', 'json', file]).stdout);
-}
-
-/** A fresh page, loaded, with its checker ready; requests after this point count as "after load". */
-async function openPage() {
-  const page = await context.newPage();
-  const track = (p) => {
-    p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  };
-  track(page);
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker: ${m.text()}`); }));
-  page.loaded = false;
-  page.on('request', (r) => requests.push({ url: r.url(), afterLoad: page.loaded }));
-  await page.goto(origin + '/');
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  // The service worker has cached the build (web/pwa/sw.template.js): its requests belong to the load.
-  await page.waitForSelector('body[data-offline]', { timeout: 30_000 });
-  await page.waitForLoadState('networkidle');
-  page.loaded = true;
-  return page;
-}
+/** Chromium on the page; each page loaded once the build is cached, its errors and requests recorded. */
+const suite = chromiumSuite('orgsync-e2e-', { offline: true });
+const { openPage, download, problems } = suite;
 
 /** Uploads a file through the file picker and waits for the summary. */
 async function check(page, file) {
@@ -63,23 +24,19 @@ async function check(page, file) {
   return summary(page);
 }
 
-async function summary(page) {
-  const s = page.locator('[data-testid="summary"]');
-  await s.waitFor({ timeout: 60_000 });
-  const n = async (a) => Number(await s.getAttribute(a));
-  return { errors: await n('data-errors'), warnings: await n('data-warnings'), infos: await n('data-infos'), rows: await n('data-rows') };
+const summary = (page) => shownCounts(page.locator('[data-testid="summary"]'));
+
+/** Uploads a file and asserts the page's answer equals the CLI's (below); returns the CLI's JSON. */
+async function checkAsCli(page, file) {
+  await check(page, file);
+  return assertSameAsCli(page, file);
 }
 
 /** Asserts the page's counts and finding groups equal the CLI's JSON for the same file. */
 async function assertSameAsCli(page, file) {
   const shown = await summary(page);
   const json = cliReport(file);
-  assert.deepEqual(shown, {
-    errors: json.summary.errors,
-    warnings: json.summary.warnings,
-    infos: json.summary.infos,
-    rows: json.file.rows,
-  }, `counts for ${file}`);
+  assert.deepEqual(shown, counts(json), `counts for ${file}`);
   const pageCodes = new Set(await page.locator('[data-testid="finding-group"]').evaluateAll((els) => els.map((e) => e.dataset.code)));
   assert.deepEqual([...pageCodes].sort(), Object.keys(json.summary.by_code).sort(), `rules for ${file}`);
   return json;
@@ -131,42 +88,10 @@ function splitFile(path) {
   return text;
 }
 
-/** Clicks a download button and returns the saved file's path and suggested name. */
-async function download(page, testid) {
-  const [dl] = await Promise.all([
-    page.waitForEvent('download', { timeout: 60_000 }),
-    page.click(`[data-testid="${testid}"]`),
-  ]);
-  const path = join(work, `${Date.now()}-${dl.suggestedFilename()}`);
-  await dl.saveAs(path);
-  return { path, name: dl.suggestedFilename() };
-}
 
 async function shot(page, name, options = {}) {
   await page.screenshot({ path: join(ARTIFACTS, name), ...options });
 }
-
-before(async () => {
-  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run scripts/e2e.sh (or trunk build --release)');
-  assert.ok(existsSync(CLI), `the CLI is missing at ${CLI}: cargo build -p orgsync-cli`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  work = mkdtempSync(join(tmpdir(), 'orgsync-e2e-'));
-  server = await serve(DIST, 0);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 800 },
-  });
-});
-
-after(async () => {
-  await context?.close();
-  server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
 
 describe('the page', () => {
   test('loads its own files only, with a CSP, and starts its worker', async () => {
@@ -216,7 +141,7 @@ describe('the page', () => {
     const report = await download(page, 'download-report');
     const findings = await download(page, 'download-findings');
     const json = await download(page, 'download-json');
-    const out = join(work, 'cli');
+    const out = join(suite.work, 'cli');
     mkdirSync(out, { recursive: true });
     cli(['fix', SAMPLE, '-o', join(out, 'c.csv'), '--report', join(out, 'r.csv'), '--findings', join(out, 'f.csv'), '--json', join(out, 'j.json')]);
     assert.ok(readFileSync(corrected.path).equals(readFileSync(join(out, 'c.csv'))), 'corrected CSV equals the CLI\'s');
@@ -239,17 +164,13 @@ describe('the page', () => {
     await rule.locator('[data-testid="fix-safe"]').uncheck();
     assert.notEqual(await total.textContent(), before, 'the fix count follows the toggle');
     const off = await download(page, 'download-corrected');
-    const cliOff = join(work, 'cli-off.csv');
-    cli(['fix', SAMPLE, '-o', cliOff, '--no-fix', code]);
-    assert.ok(readFileSync(off.path).equals(readFileSync(cliOff)), `corrected CSV with ${code} off equals the CLI's`);
+    assert.ok(off.bytes.equals(suite.cliFix(SAMPLE, ['--no-fix', code])), `corrected CSV with ${code} off equals the CLI's`);
     await rule.locator('[data-testid="fix-safe"]').check();
     const suggestedAll = page.locator('[data-testid="all-suggested"]');
     if (await suggestedAll.count()) {
       await suggestedAll.check();
       const all = await download(page, 'download-corrected');
-      const cliAll = join(work, 'cli-all.csv');
-      cli(['fix', SAMPLE, '-o', cliAll, '--suggested']);
-      assert.ok(readFileSync(all.path).equals(readFileSync(cliAll)), 'corrected CSV with every suggestion equals the CLI\'s');
+      assert.ok(all.bytes.equals(suite.cliFix(SAMPLE, ['--suggested'])), 'corrected CSV with every suggestion equals the CLI\'s');
     }
     await page.close();
   });
@@ -257,12 +178,9 @@ describe('the page', () => {
   test('a ;-separated UTF-8 file with a BOM', async () => {
     const page = await openPage();
     const file = join(FIXTURES, 'semicolon-bom.csv');
-    await check(page, file);
-    await assertSameAsCli(page, file);
+    await checkAsCli(page, file);
     const corrected = await download(page, 'download-corrected');
-    const cliOut = join(work, 'semi.csv');
-    cli(['fix', file, '-o', cliOut]);
-    assert.ok(readFileSync(corrected.path).equals(readFileSync(cliOut)));
+    assert.ok(corrected.bytes.equals(suite.cliFix(file)));
     assert.equal(cliReport(corrected.path).summary.safe_fixes, 0);
     await page.close();
   });
@@ -270,8 +188,7 @@ describe('the page', () => {
   test('a UTF-16 tab-separated file (Excel "Unicode Text")', async () => {
     const page = await openPage();
     const file = join(FIXTURES, 'utf16-tab.csv');
-    await check(page, file);
-    await assertSameAsCli(page, file);
+    await checkAsCli(page, file);
     await shot(page, 'utf16.png', { fullPage: true });
     await page.close();
   });
@@ -279,8 +196,7 @@ describe('the page', () => {
   test('a clean file shows the all-good state', async () => {
     const page = await openPage();
     const json = cliReport(CLEAN);
-    await check(page, CLEAN);
-    await assertSameAsCli(page, CLEAN);
+    await checkAsCli(page, CLEAN);
     if (json.summary.errors === 0 && json.summary.warnings === 0) {
       await page.locator('[data-testid="all-good"]').waitFor();
     }
@@ -289,7 +205,7 @@ describe('the page', () => {
   });
 
   test('a large file shows progress and can be cancelled', async () => {
-    const big = join(work, 'big.csv');
+    const big = join(suite.work, 'big.csv');
     const line = 'someone.{i}@northwindtraders.com,Some,One,Engineer,ID{i},Active,yes,,\r\n';
     const chunk = Array.from({ length: 10_000 }, (_, i) => line.replaceAll('{i}', String(i))).join('');
     writeFileSync(big, 'primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,nwt_license_learning_status,group:Sales,group:Engineering,group:Customer Success\r\n' + chunk.repeat(60));
@@ -310,14 +226,13 @@ describe('the page', () => {
   const cutWindow = (size) => Math.floor((size * 52) / 100);
 
   test('a big file is checked by two workers at once, with the CLI\'s counts and downloads', async () => {
-    const file = join(work, 'split.csv');
+    const file = join(suite.work, 'split.csv');
     const text = splitFile(file);
     const size = Buffer.byteLength(text);
     assert.ok(size >= 8 << 20, 'the file is big enough to be split');
     const page = await openPage();
     await page.waitForSelector('body[data-workers="2"]');
-    await check(page, file);
-    const json = await assertSameAsCli(page, file);
+    const json = await checkAsCli(page, file);
     assert.ok(json.summary.by_code.X001 >= 1 && json.summary.by_code.X002 >= 1, 'duplicates across the halves are found');
     assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
     const s = page.locator('[data-testid="summary"]');
@@ -331,8 +246,8 @@ describe('the page', () => {
     // The downloads come from the merged report.
     const corrected = await download(page, 'download-corrected');
     const findings = await download(page, 'download-findings');
-    const cliCorrected = join(work, 'split-corrected.csv');
-    const cliFindings = join(work, 'split-findings.csv');
+    const cliCorrected = join(suite.work, 'split-corrected.csv');
+    const cliFindings = join(suite.work, 'split-findings.csv');
     cli(['fix', file, '-o', cliCorrected, '--findings', cliFindings]);
     assert.ok(readFileSync(corrected.path).equals(readFileSync(cliCorrected)), 'corrected CSV equals the CLI\'s');
     assert.ok(readFileSync(findings.path).equals(readFileSync(cliFindings)), 'findings CSV equals the CLI\'s');
@@ -352,10 +267,9 @@ describe('the page', () => {
     assert.ok(Number(await page.locator('body').getAttribute('data-warm-ms')) > 0, 'the warm-up took some time');
     // The warm-up leaves nothing behind that a real check would see: both workers' results
     // still equal the CLI's.
-    const file = join(work, 'after-warm-up.csv');
+    const file = join(suite.work, 'after-warm-up.csv');
     splitFile(file);
-    await check(page, file);
-    const json = await assertSameAsCli(page, file);
+    const json = await checkAsCli(page, file);
     assert.equal(await page.locator('[data-testid="summary"]').getAttribute('data-workers'), '2');
     assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
     await page.close();
@@ -364,7 +278,7 @@ describe('the page', () => {
   test('a big file cut inside a quoted multi-line cell still gets the CLI\'s counts', async (t) => {
     // One row's quoted cell spans three lines and the cut's window (52% of the file) starts in its first two:
     // the second worker starts inside a record, so its part cannot be merged as it is.
-    const file = join(work, 'split-in-cell.csv');
+    const file = join(suite.work, 'split-in-cell.csv');
     const rows = [];
     for (let i = 0; i < 100_000; i++) rows.push(bigRow(i));
     const total = rows.reduce((n, r) => n + r.length, 0);
@@ -382,12 +296,11 @@ describe('the page', () => {
     const page = await openPage();
     await page.waitForSelector('body[data-workers="2"]');
     // A new file while a split check runs replaces it: both workers drop the old job.
-    const other = join(work, 'split-other.csv');
+    const other = join(suite.work, 'split-other.csv');
     splitFile(other);
     await page.setInputFiles('[data-testid="file-input"]', other);
     await page.locator('[data-testid="progress"]').waitFor();
-    await check(page, file);
-    const json = await assertSameAsCli(page, file);
+    const json = await checkAsCli(page, file);
     assert.deepEqual(await groupCounts(page), json.summary.by_code, 'each rule\'s count equals the CLI\'s');
     const timing = JSON.parse(await page.locator('[data-testid="summary"]').getAttribute('data-timing'));
     assert.equal(timing.cut, cut);
@@ -417,9 +330,7 @@ describe('the page', () => {
 
   test('privacy: no console error, no request to another origin, none after load', () => {
     assert.deepEqual(problems, []);
-    const foreign = requests.filter((r) => !r.url.startsWith(origin + '/') && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
-    assert.deepEqual(foreign, [], 'requests to another origin');
-    const late = requests.filter((r) => r.afterLoad && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
-    assert.deepEqual(late, [], 'requests after the page had loaded');
+    assert.deepEqual(suite.foreign(), [], 'requests to another origin');
+    assert.deepEqual(suite.late(), [], 'requests after the page had loaded');
   });
 });

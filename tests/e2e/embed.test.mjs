@@ -6,31 +6,15 @@
 // Run with scripts/e2e.sh (it builds the CLI and the page first).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
-const PORTAL = join(ROOT, 'examples/portal');
-const CLI = process.env.ORGSYNC_CLI ?? join(ROOT, 'target/debug/orgsync');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
+import { CHROMIUM, CLI, DIST, SAMPLE, cliReport, portalFraming } from './helpers.mjs';
 
 let pageServer, portalServer, pageOrigin, portalOrigin, browser, context, portalDir;
-
-/** The CLI's JSON report of a file (exit 1 means errors were found, a normal outcome). */
-function cliReport(file) {
-  const r = spawnSync(CLI, ['check', '--format', 'json', file], { encoding: 'utf8' });
-  assert.ok(r.status === 0 || r.status === 1, r.stderr);
-  return JSON.parse(r.stdout);
-}
 
 /** Records, in every frame, each `orgsync:*` message the window receives. */
 function recordMessages() {
@@ -66,24 +50,9 @@ before(async () => {
   pageServer = await serve(DIST, 0);
   pageOrigin = `http://127.0.0.1:${pageServer.address().port}`;
   // The shipped index.html frames ../../dist/ (the repository layout, same origin); here the page
-  // lives on another port, so a copy of the portal changes only data-checker and its CSP's
-  // frame-src and is served as it is otherwise. (A copy, not a routed response: Chromium's local
-  // network checks block a routed, address-less document from framing 127.0.0.1.)
+  // lives on another port, so the portal is a copy that frames it there.
   portalDir = mkdtempSync(join(tmpdir(), 'orgsync-portal-'));
-  cpSync(PORTAL, portalDir, { recursive: true });
-  const html = readFileSync(join(PORTAL, 'index.html'), 'utf8');
-  assert.ok(html.includes('data-checker="../../dist/"') && html.includes("frame-src 'self'"));
-  writeFileSync(join(portalDir, 'index.html'), html
-    .replace('data-checker="../../dist/"', `data-checker="${pageOrigin}/"`)
-    .replace("frame-src 'self'", `frame-src 'self' ${pageOrigin}`));
-  // The portal's own upload form imports the JS API package from the repository layout
-  // (`../../crates/orgsync-js/pkg/`, which from the portal's root is `/crates/orgsync-js/pkg/`).
-  const pkg = join(ROOT, 'crates/orgsync-js/pkg');
-  if (!existsSync(join(pkg, 'index.js'))) {
-    const built = spawnSync(join(ROOT, 'scripts/build-js.sh'), [], { stdio: 'inherit' });
-    assert.equal(built.status, 0, 'scripts/build-js.sh failed');
-  }
-  cpSync(pkg, join(portalDir, 'crates/orgsync-js/pkg'), { recursive: true });
+  portalFraming(portalDir, pageOrigin);
   portalServer = await serve(portalDir, 0);
   portalOrigin = `http://127.0.0.1:${portalServer.address().port}`;
   assert.notEqual(pageOrigin, portalOrigin);

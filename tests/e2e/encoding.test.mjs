@@ -6,90 +6,24 @@
 //   node --test tests/e2e/encoding.test.mjs   (after trunk build --release and cargo build -p orgsync-cli)
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './static-server.mjs';
-import { CHROMIUM_ARGS } from './chromium-args.mjs';
-import { CLI, cli } from './helpers.mjs';
+import { join } from 'node:path';
+import {
+  ARTIFACTS, ROOT, chromiumSuite, cliReport, counts, shownCounts,
+} from './helpers.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = join(HERE, 'artifacts');
 const SJIS = join(ROOT, 'tests/encodings/shift_jis.csv');
 const CP1251 = join(ROOT, 'tests/encodings/windows-1251.csv');
 
-let server, origin, context, work;
-const problems = [];
-const requests = [];
-
-const cliReport = (file, extra = []) => JSON.parse(cli(['check', '--format', 'json', ...extra, file]).stdout);
-
-function cliFix(file, extra = []) {
-  const out = join(work, `cli-${Date.now()}-${Math.random().toString(36).slice(2)}.csv`);
-  cli(['fix', file, '-o', out, ...extra]);
-  return readFileSync(out);
-}
-
-async function openPage(hash = '') {
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker: ${m.text()}`); }));
-  page.loaded = false;
-  page.on('request', (r) => requests.push({ url: r.url(), afterLoad: page.loaded }));
-  await page.goto(origin + '/' + hash);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  await page.waitForLoadState('networkidle');
-  page.loaded = true;
-  return page;
-}
+const suite = chromiumSuite('orgsync-e2e-enc-', { viewport: { width: 1280, height: 900 } });
+const { openPage, problems, requests, cliFix } = suite;
 
 /** The summary's counts once a check with this encoding has finished. */
-async function summary(page, encoding) {
-  const s = page.locator(`[data-testid="summary"]:has([data-testid="encoding"][data-encoding="${encoding}"])`);
-  await s.waitFor({ timeout: 60_000 });
-  const n = async (a) => Number(await s.getAttribute(a));
-  return { errors: await n('data-errors'), warnings: await n('data-warnings'), infos: await n('data-infos'), rows: await n('data-rows') };
+function summary(page, encoding) {
+  return shownCounts(page.locator(`[data-testid="summary"]:has([data-testid="encoding"][data-encoding="${encoding}"])`));
 }
 
-function counts(json) {
-  return { errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows };
-}
-
-async function download(page, testid) {
-  const [dl] = await Promise.all([
-    page.waitForEvent('download', { timeout: 60_000 }),
-    page.click(`[data-testid="${testid}"]`),
-  ]);
-  const path = join(work, `${Date.now()}-${dl.suggestedFilename()}`);
-  await dl.saveAs(path);
-  return readFileSync(path);
-}
-
-before(async () => {
-  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run scripts/e2e.sh (or trunk build --release)');
-  assert.ok(existsSync(CLI), `the CLI is missing at ${CLI}: cargo build -p orgsync-cli`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  work = mkdtempSync(join(tmpdir(), 'orgsync-e2e-enc-'));
-  server = await serve(DIST, 0);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-  });
-});
-
-after(async () => {
-  await context?.close();
-  server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+/** The bytes of the file a download button gives. */
+const download = async (page, testid) => (await suite.download(page, testid)).bytes;
 
 describe('legacy encodings on the page', () => {
   test('a Shift_JIS file: the Japanese names and the guess show, the downloads are the CLI\'s, and another encoding checks again', async () => {
@@ -143,6 +77,6 @@ describe('legacy encodings on the page', () => {
 
   test('no console error, and no request after load', () => {
     assert.deepEqual(problems, []);
-    assert.deepEqual(requests.filter((r) => r.afterLoad || !r.url.startsWith(origin)), []);
+    assert.deepEqual(requests.filter((r) => r.afterLoad || !r.url.startsWith(suite.origin)), []);
   });
 });

@@ -11,20 +11,12 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { serve } from './static-server.mjs';
 import { captureDownloads, launch, unavailable, until } from './engines.mjs';
-import { CLI, cli } from './helpers.mjs';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
-const PORTAL = join(ROOT, 'examples/portal');
-const ARTIFACTS = join(HERE, 'artifacts');
-const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
+import { ARTIFACTS, CLI, DIST, ROOT, SAMPLE, cli, cliReport, counts, cut, portalFraming, serveHeard } from './helpers.mjs';
 /** A file as Excel writes it on a Western European Windows: Windows-1252, semicolons. */
 const LEGACY = join(ROOT, 'tests/cases/windows-1252/input.csv');
 const ENGINES = (process.env.ENGINES ?? 'firefox,webkit').split(',').map((e) => e.trim()).filter(Boolean);
@@ -33,7 +25,6 @@ let work, site, server, port, origin, portalServer, portalOrigin;
 const served = [];
 let phase = 'idle';
 
-const cliReport = (file) => JSON.parse(cli(['check', '--format', 'json', file]).stdout);
 
 /** The CLI's four outputs for a file: { corrected, report, findings, json } as Buffers. */
 function cliOutputs(file, name) {
@@ -44,16 +35,10 @@ function cliOutputs(file, name) {
 }
 
 async function startSite() {
-  server = await serve(site, port ?? 0);
-  server.on('request', (req) => served.push({ path: new URL(req.url, 'http://x').pathname, phase }));
-  port = server.address().port;
-  origin = `http://127.0.0.1:${port}`;
+  ({ server, port, origin } = await serveHeard(site, port, (path) => served.push({ path, phase })));
 }
 
-async function stopSite() {
-  server.closeAllConnections();
-  await new Promise((ok) => server.close(ok));
-}
+const stopSite = () => cut(server);
 
 /** Opens the page and waits until it is ready (and its service worker, where there is one). */
 async function openPage(b, url = origin + '/') {
@@ -77,10 +62,7 @@ async function summary(b) {
   });
 }
 
-function expectedCounts(file) {
-  const json = cliReport(file);
-  return { errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows };
-}
+const expectedCounts = (file) => counts(cliReport(file));
 
 /** Clicks a download button; returns the bytes the page handed to the browser. */
 async function download(b, testid) {
@@ -105,17 +87,7 @@ before(async () => {
   await startSite();
   // The example portal on another port frames the page (as embed.test.mjs sets it up).
   const portalDir = join(work, 'portal');
-  cpSync(PORTAL, portalDir, { recursive: true });
-  const html = readFileSync(join(PORTAL, 'index.html'), 'utf8');
-  writeFileSync(join(portalDir, 'index.html'), html
-    .replace('data-checker="../../dist/"', `data-checker="${origin}/"`)
-    .replace("frame-src 'self'", `frame-src 'self' ${origin}`));
-  const pkg = join(ROOT, 'crates/orgsync-js/pkg');
-  if (!existsSync(join(pkg, 'index.js'))) {
-    const built = spawnSync(join(ROOT, 'scripts/build-js.sh'), [], { stdio: 'inherit' });
-    assert.equal(built.status, 0, 'scripts/build-js.sh failed');
-  }
-  cpSync(pkg, join(portalDir, 'crates/orgsync-js/pkg'), { recursive: true });
+  portalFraming(portalDir, origin);
   portalServer = await serve(portalDir, 0);
   portalOrigin = `http://127.0.0.1:${portalServer.address().port}`;
 });

@@ -7,21 +7,12 @@
 // nothing answers at all. Run with scripts/e2e.sh (after the page is built).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, sep } from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
-import { CLI, cli } from './helpers.mjs';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
+import { CHROMIUM, DIST, SAMPLE, cli, cut, serveHeard } from './helpers.mjs';
 
 let work, site, server, port, origin;
 /** Every request the server answered: { path, when }. */
@@ -47,16 +38,10 @@ function precacheOf(dir) {
 }
 
 async function start() {
-  server = await serve(site, port ?? 0);
-  server.on('request', (req) => served.push({ path: new URL(req.url, 'http://x').pathname, when }));
-  port = server.address().port;
-  origin = `http://127.0.0.1:${port}`;
+  ({ server, port, origin } = await serveHeard(site, port, (path) => served.push({ path, when })));
 }
 
-async function stop() {
-  server.closeAllConnections();
-  await new Promise((ok) => server.close(ok));
-}
+const stop = () => cut(server);
 
 async function browser(name, init) {
   const context = await chromium.launchPersistentContext(join(work, `profile-${name}`), {

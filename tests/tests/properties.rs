@@ -8,7 +8,7 @@
 //!
 //! `PROPTEST_CASES=N` runs more cases than the default.
 
-use orgsync_core::{Code, Edit, FixOptions, Options, Report};
+use orgsync_core::{Code, Edit, Finding, Fix, FixOptions, Options, Report};
 use orgsync_tests::run;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -156,13 +156,8 @@ fn generated() -> impl Strategy<Value = Generated> {
 }
 
 fn config(cases: u32) -> Config {
-    // PROPTEST_CASES, when set, overrides the modest defaults that keep `cargo test` quick.
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(cases);
     Config {
-        cases,
+        cases: run::proptest_cases(cases),
         failure_persistence: None,
         ..Config::default()
     }
@@ -172,16 +167,17 @@ fn safe_only() -> FixOptions {
     FixOptions::default()
 }
 
+/// The fix a finding carries, if `fix` applies it.
+fn applied_fix<'a>(f: &'a Finding, fix: &FixOptions) -> Option<&'a Fix> {
+    f.fix.as_ref().filter(|x| fix.applies_to(f.code, x))
+}
+
 /// Spreadsheet rows (2 = the first after the header) that a fix which is on drops.
 fn dropped_rows(report: &Report, fix: &FixOptions) -> Vec<u64> {
     report
         .findings
         .iter()
-        .filter(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|x| x.edit == Edit::DropRow && fix.applies_to(f.code, x))
-        })
+        .filter(|f| applied_fix(f, fix).is_some_and(|x| x.edit == Edit::DropRow))
         .filter_map(|f| f.row)
         .collect()
 }
@@ -212,11 +208,7 @@ fn safe_fixable(report: &Report) -> Vec<String> {
     report
         .findings
         .iter()
-        .filter(|f| {
-            f.fix
-                .as_ref()
-                .is_some_and(|x| safe_only().applies_to(f.code, x))
-        })
+        .filter(|f| applied_fix(f, &safe_only()).is_some())
         .map(|f| {
             format!(
                 "{} row {:?} col {:?}: {} ({:?})",

@@ -4,7 +4,7 @@
 
 use orgsync_core::{Code, FixOptions, Options, Report};
 use orgsync_tests::run;
-use orgsync_tests::workbooks::{Cell, Sheet, encrypted, ods, t, xlsx};
+use orgsync_tests::workbooks::{Cell, Sheet, encrypted, ods, values_sheet, xlsx};
 
 /// Codes only a workbook gives.
 const WORKBOOK_ONLY: [Code; 8] = [
@@ -89,46 +89,7 @@ fn the_same_people_give_the_same_findings_and_corrected_file() {
 
 #[test]
 fn values_are_written_as_the_uploader_needs_them() {
-    let head = [
-        "primary_email_address",
-        "unique_user_id",
-        "attribute_start",
-        "attribute_score",
-        "reupload_user_profile",
-        "attribute_code",
-    ];
-    let rows = vec![
-        head.iter().map(|h| t(h)).collect(),
-        vec![
-            t("a@example.com"),
-            Cell::Number(123456789012.0),
-            Cell::Date(2024, 1, 15, None),
-            Cell::Number(0.1),
-            Cell::Bool(true),
-            t("00123"),
-        ],
-        vec![
-            t("b@example.com"),
-            Cell::Number(42.0),
-            Cell::Date(2024, 1, 15, Some((9, 30, 0))),
-            Cell::Number(-2.5),
-            Cell::Bool(false),
-            Cell::Error("#N/A".into()),
-        ],
-        vec![
-            t("c@example.com"),
-            Cell::Number(12345678901234567.0),
-            Cell::Empty,
-            Cell::Number(1e-7),
-            Cell::Empty,
-            Cell::Formula("1+1".into(), Some("2".into())),
-        ],
-    ];
-    let sheet = Sheet {
-        name: "Users".into(),
-        rows,
-        ..Sheet::default()
-    };
+    let sheet = values_sheet();
     let book = xlsx(&[sheet]);
     let report = check(&book, None);
     let out = run::fix(&book, &report, &FixOptions::default(), 0);
@@ -179,17 +140,7 @@ fn values_are_written_as_the_uploader_needs_them() {
 fn the_sheet_with_the_users_is_read_and_rows_are_the_sheets() {
     let notes = Sheet::from_csv("Read me", "How to fill this workbook\r\nOne row per user");
     // The table starts at B3.
-    let mut rows = vec![vec![], vec![]];
-    for line in "primary_email_address,preferred_first_name\r\nok@example.com,Ok\r\nbad@,Bad\r\nfine@example.com,Fine".lines() {
-        let mut r = vec![Cell::Empty];
-        r.extend(line.split(',').map(t));
-        rows.push(r);
-    }
-    let users = Sheet {
-        name: "Users".into(),
-        rows,
-        ..Sheet::default()
-    };
+    let users = Sheet::from_csv("Users", "primary_email_address,preferred_first_name\r\nok@example.com,Ok\r\nbad@,Bad\r\nfine@example.com,Fine").at(2, 1);
     let book = xlsx(&[notes.clone(), users.clone()]);
     let report = check(&book, None);
     let info = report.file.workbook.clone().expect("info");
@@ -261,14 +212,7 @@ fn merged_cells_notes_and_uncalculated_formulas_are_findings() {
     sheet.hidden_cols.push(2);
     sheet.rows[3][2] = Cell::Formula("\"A\"&3".into(), None);
     let report = check(&xlsx(&[sheet]), None);
-    let at = |code: Code| -> Vec<u64> {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.code == code)
-            .filter_map(|f| f.row)
-            .collect()
-    };
+    let at = |code: Code| run::rows_of(&report, code);
     // Merged B2:B3, the hidden column C (on the header's row) and the hidden row 4.
     assert_eq!(at(Code::F021), vec![1, 2, 4], "{:?}", report.findings);
     let hidden_col = report

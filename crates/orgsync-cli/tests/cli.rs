@@ -5,20 +5,13 @@
 //! fire on the inputs below whatever other rules exist, so they keep holding as the catalogue
 //! fills in.
 
+mod common;
+
+use common::{bin, case_dir, code, run, s, stderr, stdout};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_orgsync"));
-    c.env_remove("CLICOLOR_FORCE").env("NO_COLOR", "1");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run orgsync")
-}
+use std::process::{Output, Stdio};
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     bin()
@@ -46,26 +39,16 @@ fn run_stdin(args: &[&str], input: &[u8]) -> Output {
     out
 }
 
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../samples")
         .join(name)
 }
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
+/// Asserts the run exited `code` and said `what` on standard error.
+fn says(o: &Output, exit: i32, what: &str) {
+    assert_eq!(code(o), exit, "{}", stderr(o));
+    assert!(stderr(o).contains(what), "{what} in {}", stderr(o));
 }
 
 fn json(o: &Output) -> Value {
@@ -90,6 +73,24 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 // ---- check: exit codes ----------------------------------------------------------------------
+
+/// `orgsync fix FILE` writing all four outputs into `dir`: `out.csv` (the corrected file),
+/// `report.csv`, `findings.csv` and `report.json`.
+fn fix_to_every_output(file: &Path, dir: &Path) -> Output {
+    let d = |n: &str| dir.join(n);
+    run(&[
+        "fix",
+        s(file),
+        "-o",
+        s(&d("out.csv")),
+        "--report",
+        s(&d("report.csv")),
+        "--findings",
+        s(&d("findings.csv")),
+        "--json",
+        s(&d("report.json")),
+    ])
+}
 
 #[test]
 fn clean_sample_checks_clean_and_exits_0() {
@@ -182,35 +183,26 @@ fn json_keeps_10000_findings_per_rule_by_default_with_exact_counts() {
     assert_eq!(r012_kept(&v), 10_000);
     assert_eq!(v["summary"]["omitted"], 50);
 
-    let v = json(&run(&[
-        "check",
-        "--format",
-        "json",
-        "--max-findings-per-code",
-        "all",
-        s(&p),
-    ]));
-    assert_eq!(
-        (r012_kept(&v), v["summary"]["omitted"].as_u64()),
-        (10_050, Some(0))
-    );
-    let v = json(&run(&[
-        "check",
-        "--format",
-        "json",
-        "--max-findings-per-code",
-        "3",
-        s(&p),
-    ]));
-    assert_eq!(
-        (r012_kept(&v), v["summary"]["omitted"].as_u64()),
-        (3, Some(10_047))
-    );
-    assert_eq!(v["summary"]["by_code"]["R012"], 10_050);
+    // Another cap: that many kept, the rest counted.
+    for (cap, kept, omitted) in [("all", 10_050, 0), ("3", 3, 10_047)] {
+        let v = json(&run(&[
+            "check",
+            "--format",
+            "json",
+            "--max-findings-per-code",
+            cap,
+            s(&p),
+        ]));
+        assert_eq!(
+            (r012_kept(&v), v["summary"]["omitted"].as_u64()),
+            (kept, Some(omitted)),
+            "--max-findings-per-code {cap}"
+        );
+        assert_eq!(v["summary"]["by_code"]["R012"], 10_050);
+    }
 
     let o = run(&["check", "--max-findings-per-code", "lots", s(&p)]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("or `all`"), "{}", stderr(&o));
+    says(&o, 2, "or `all`");
 }
 
 #[test]
@@ -244,18 +236,7 @@ fn fix_json_is_capped_but_the_corrected_file_and_csv_reports_are_complete() {
     let dir = tempfile::tempdir().unwrap();
     let p = stray_spaces(dir.path(), 10_050);
     let d = |n: &str| dir.path().join(n);
-    let o = run(&[
-        "fix",
-        s(&p),
-        "-o",
-        s(&d("out.csv")),
-        "--report",
-        s(&d("report.csv")),
-        "--findings",
-        s(&d("findings.csv")),
-        "--json",
-        s(&d("report.json")),
-    ]);
+    let o = fix_to_every_output(&p, dir.path());
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let v: Value =
         serde_json::from_str(&std::fs::read_to_string(d("report.json")).unwrap()).unwrap();
@@ -304,8 +285,7 @@ fn a_missing_file_exits_2_naming_the_path_and_the_reason() {
 fn a_directory_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let o = run(&["check", s(dir.path())]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains(s(dir.path())));
+    says(&o, 2, s(dir.path()));
 }
 
 #[test]
@@ -329,13 +309,8 @@ fn a_pdf_is_an_f003_finding_with_exit_1_not_a_failure() {
     );
     // fix writes no corrected file, says why, and exits 1.
     let o = run_in(dir.path(), &["fix", "people.csv"]);
-    assert_eq!(code(&o), 1);
+    says(&o, 1, "No corrected file written");
     assert!(!dir.path().join("people.corrected.csv").exists());
-    assert!(
-        stderr(&o).contains("No corrected file written"),
-        "{}",
-        stderr(&o)
-    );
 }
 
 #[test]
@@ -366,8 +341,7 @@ fn an_unreadable_groups_file_exits_2() {
         "/no/such/groups.txt",
         s(&sample("clean.csv")),
     ]);
-    assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("/no/such/groups.txt"));
+    says(&o, 2, "/no/such/groups.txt");
 }
 
 #[test]
@@ -599,18 +573,7 @@ fn fix_writes_every_requested_output() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "people.csv", FIXABLE.as_bytes());
     let d = |n: &str| dir.path().join(n);
-    let o = run(&[
-        "fix",
-        s(&p),
-        "-o",
-        s(&d("out.csv")),
-        "--report",
-        s(&d("report.csv")),
-        "--findings",
-        s(&d("findings.csv")),
-        "--json",
-        s(&d("report.json")),
-    ]);
+    let o = fix_to_every_output(&p, dir.path());
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
         !d("people.corrected.csv").exists(),
@@ -669,12 +632,7 @@ fn an_unwritable_output_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "people.csv", FIXABLE.as_bytes());
     let o = run(&["fix", s(&p), "-o", "/no/such/dir/out.csv"]);
-    assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("/no/such/dir/out.csv"),
-        "{}",
-        stderr(&o)
-    );
+    says(&o, 2, "/no/such/dir/out.csv");
 }
 
 // ---- standard input and output ---------------------------------------------------------------
@@ -979,10 +937,7 @@ fn an_unknown_encoding_is_refused_with_the_labels_to_use() {
 // ---- workbooks ------------------------------------------------------------------------------
 
 fn case(name: &str, file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/cases")
-        .join(name)
-        .join(file)
+    case_dir(name).join(file)
 }
 
 #[test]
@@ -1014,9 +969,8 @@ fn an_encrypted_workbook_writes_no_corrected_file_and_says_to_remove_the_passwor
     let book = std::fs::read(case("workbook-encrypted", "input.xlsx")).expect("case");
     write(dir.path(), "users.xlsx", &book);
     let o = run_in(dir.path(), &["fix", "users.xlsx"]);
-    assert_eq!(code(&o), 1);
-    assert!(stderr(&o).contains("F019"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("remove the password"), "{}", stderr(&o));
+    says(&o, 1, "F019");
+    says(&o, 1, "remove the password");
     assert!(!dir.path().join("users.corrected.csv").exists());
 }
 

@@ -1,27 +1,10 @@
 //! `--roster` and `--preview` on the built binary, with the golden cases' export/upload pairs.
 
+mod common;
+
+use common::{case_dir as case, run, s};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orgsync"))
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run orgsync")
-}
-
-fn case(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/cases")
-        .join(name)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use std::path::Path;
 
 fn tmp() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")

@@ -15,6 +15,10 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
+/// The `csv` loop and the check pass, as `stage-times` runs them.
+#[path = "../../../tests/src/baseline.rs"]
+mod baseline;
+
 /// The 100k-row file `scripts/bench.sh` writes with `gen-bench` (the engine cannot depend on the
 /// tests crate that holds the generator, so the bench reads its output), or `$ORGSYNC_BENCH_FILE`.
 fn input() -> Vec<u8> {
@@ -29,39 +33,13 @@ fn input() -> Vec<u8> {
     }
 }
 
-fn csv_byte_records(bytes: &[u8]) -> u64 {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let mut fields = 0u64;
-    while rdr.read_byte_record(&mut record).unwrap_or(false) {
-        fields += record.len() as u64;
-    }
-    fields
-}
-
-fn check(bytes: &[u8]) -> u64 {
-    let mut c = orgsync_core::Checker::new(orgsync_core::Options {
-        max_findings_per_code: Some(1000),
-        ..Default::default()
-    });
-    for chunk in bytes.chunks(1 << 20) {
-        c.push(chunk);
-    }
-    let report = c.finish();
-    report.file.rows + report.summary.errors + report.summary.warnings + report.summary.infos
-}
-
 fn bench(c: &mut Criterion) {
     let bytes = input();
     let mut g = c.benchmark_group("clean-100k");
     g.sample_size(20);
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     g.bench_function("csv_byte_records", |b| {
-        b.iter(|| csv_byte_records(black_box(&bytes)))
+        b.iter(|| baseline::csv_records(black_box(&bytes[..])))
     });
     g.bench_function("stage_decode", |b| {
         b.iter(|| orgsync_core::stages::decode(black_box(&bytes)))
@@ -72,7 +50,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("stage_rows", |b| {
         b.iter(|| orgsync_core::stages::rows(black_box(&bytes)))
     });
-    g.bench_function("check", |b| b.iter(|| check(black_box(&bytes))));
+    g.bench_function("check", |b| b.iter(|| baseline::check(black_box(&bytes))));
     g.finish();
 }
 

@@ -61,12 +61,7 @@ impl Fix {
         before: impl Into<String>,
         after: impl Into<String>,
     ) -> Fix {
-        Fix {
-            applicability,
-            before: before.into(),
-            after: after.into(),
-            edit: Edit::SetCell,
-        }
+        Fix::new(applicability, Edit::SetCell, before, after)
     }
 
     /// A fix of another kind.

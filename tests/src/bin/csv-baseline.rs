@@ -16,25 +16,11 @@ fn main() {
         }
     };
     // Reads of 1 MiB, as check-file makes, so both read the file the same way.
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(file);
-    let mut record = csv::ByteRecord::new();
-    let (mut records, mut fields) = (0u64, 0u64);
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {
-                records += 1;
-                fields += record.len() as u64;
-            }
-            Ok(false) => break,
-            Err(e) => {
-                eprintln!("csv-baseline: {e}");
-                std::process::exit(1);
-            }
+    match orgsync_tests::baseline::csv_records(file) {
+        Ok((records, fields)) => println!("{records} records, {fields} fields"),
+        Err(e) => {
+            eprintln!("csv-baseline: {e}");
+            std::process::exit(1);
         }
     }
-    println!("{records} records, {fields} fields");
 }

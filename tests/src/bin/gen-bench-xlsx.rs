@@ -10,10 +10,7 @@ fn main() {
         eprintln!("usage: gen-bench-xlsx OUT.xlsx [ROWS]");
         std::process::exit(2);
     };
-    let rows: u64 = args
-        .next()
-        .map(|s| s.replace('_', "").parse().expect("ROWS must be a number"))
-        .unwrap_or(1_000_000);
+    let rows = orgsync_tests::count_arg(args.next(), 1_000_000, "gen-bench-xlsx", "ROWS");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet_with_low_memory().expect("worksheet");
     ws.set_name("Users").expect("name");

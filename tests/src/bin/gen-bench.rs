@@ -15,14 +15,7 @@ fn main() {
         );
         std::process::exit(2);
     };
-    let rows: u64 = match args.next().map(|s| s.replace('_', "").parse()) {
-        None => 1_000_000,
-        Some(Ok(n)) => n,
-        Some(Err(e)) => {
-            eprintln!("gen-bench: ROWS must be a number: {e}");
-            std::process::exit(2);
-        }
-    };
+    let rows = orgsync_tests::count_arg(args.next(), 1_000_000, "gen-bench", "ROWS");
     let variant = match args.next().as_deref() {
         None | Some("clean") => Variant::Clean,
         Some("identical") => Variant::Identical,

@@ -14,14 +14,7 @@ fn main() {
         eprintln!("usage: gen-roster EXPORT.csv UPLOAD.csv [USERS]");
         std::process::exit(2);
     };
-    let users: u64 = match args.next().map(|s| s.replace('_', "").parse()) {
-        None => 200_000,
-        Some(Ok(n)) => n,
-        Some(Err(e)) => {
-            eprintln!("gen-roster: USERS must be a number: {e}");
-            std::process::exit(2);
-        }
-    };
+    let users = orgsync_tests::count_arg(args.next(), 200_000, "gen-roster", "USERS");
     if let Err(e) = write(&export, &upload, users) {
         eprintln!("gen-roster: {e}");
         std::process::exit(2);

@@ -4,7 +4,7 @@
 //! `cargo run -p orgsync-tests --bin gen-workbooks`, then `UPDATE_GOLDEN=1 cargo test -p
 //! orgsync-tests --test golden` and review the outputs.
 
-use orgsync_tests::workbooks::{Cell, Sheet, encrypted, ods, t, xlsx};
+use orgsync_tests::workbooks::{Cell, Sheet, encrypted, ods, t, values_sheet, xlsx};
 use std::path::Path;
 
 const PEOPLE: &str = "primary_email_address,preferred_first_name,preferred_last_name,unique_user_id,acme_license_learning_status,group:Sales,attribute_team\r\n\
@@ -14,67 +14,25 @@ bo.li@example,Bo,Li,E002,ACTIVE,,South\r\n\
 ana.silva@example.com,Ana,Silva,E004,active,,North\r\n\
 dee@gmial.com,Dee,Diaz,E005,yes,admin,South\r\n";
 
+/// The values sheet, with a formula that has no cached result besides.
 fn values() -> Sheet {
-    let head = [
-        "primary_email_address",
-        "unique_user_id",
-        "attribute_start",
-        "attribute_score",
-        "reupload_user_profile",
-        "attribute_code",
-    ];
-    Sheet {
-        name: "Users".into(),
-        rows: vec![
-            head.iter().map(|h| t(h)).collect(),
-            vec![
-                t("a@example.com"),
-                Cell::Number(123456789012.0),
-                Cell::Date(2024, 1, 15, None),
-                Cell::Number(0.1),
-                Cell::Bool(true),
-                t("00123"),
-            ],
-            vec![
-                t("b@example.com"),
-                Cell::Number(42.0),
-                Cell::Date(2024, 1, 15, Some((9, 30, 0))),
-                Cell::Number(-2.5),
-                Cell::Bool(false),
-                Cell::Error("#N/A".into()),
-            ],
-            vec![
-                t("c@example.com"),
-                Cell::Number(12345678901234567.0),
-                Cell::Empty,
-                Cell::Number(1e-7),
-                Cell::Empty,
-                Cell::Formula("1+1".into(), Some("2".into())),
-            ],
-            vec![
-                Cell::Formula("LOWER(\"D@EXAMPLE.COM\")".into(), None),
-                t("D4"),
-            ],
-        ],
-        ..Sheet::default()
-    }
+    let mut sheet = values_sheet();
+    sheet.rows.push(vec![
+        Cell::Formula("LOWER(\"D@EXAMPLE.COM\")".into(), None),
+        t("D4"),
+    ]);
+    sheet
 }
 
 fn sheets() -> Vec<Sheet> {
     let notes = Sheet::from_csv("Read me", "How to fill this workbook\r\nOne row per user");
-    let mut rows = vec![vec![], vec![]];
+    // The table starts at B3.
     let table = "primary_email_address,work_title,acme_license_learning_status\r\nok@example.com,Sales,active\r\nbad@,,active\r\nfine@example.com,Ops,revoked\r\n,,\r\nPrepared by HR: March,,";
-    for line in table.lines() {
-        let mut r = vec![Cell::Empty];
-        r.extend(line.split(',').map(t));
-        rows.push(r);
-    }
     let users = Sheet {
-        name: "Users".into(),
-        rows,
         merged: vec![(3, 2, 4, 2)],
         hidden_rows: vec![5],
         hidden_cols: vec![3],
+        ..Sheet::from_csv("Users", table).at(2, 1)
     };
     vec![notes, users]
 }

@@ -6,6 +6,7 @@
 //! rules' cost is `check` minus `rows`. Best-of-N because other work on the machine only ever
 //! adds time.
 
+use orgsync_tests::baseline;
 use std::time::{Duration, Instant};
 
 fn best(runs: usize, mut f: impl FnMut() -> u64) -> Duration {
@@ -18,29 +19,13 @@ fn best(runs: usize, mut f: impl FnMut() -> u64) -> Duration {
     best
 }
 
+/// The baseline: the `csv` loop's field count.
 fn csv_loop(bytes: &[u8]) -> u64 {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
-    let mut fields = 0u64;
-    while rdr.read_byte_record(&mut record).unwrap_or(false) {
-        fields += record.len() as u64;
-    }
-    fields
+    baseline::csv_records(bytes).map_or(0, |(_, fields)| fields)
 }
 
 fn check(bytes: &[u8]) -> u64 {
-    let mut c = orgsync_core::Checker::new(orgsync_core::Options {
-        max_findings_per_code: Some(1000),
-        ..Default::default()
-    });
-    for chunk in bytes.chunks(1 << 20) {
-        c.push(chunk);
-    }
-    c.finish().file.rows
+    baseline::check(bytes).file.rows
 }
 
 /// One stage: a name and what it runs on the whole file.

@@ -25,6 +25,61 @@ fn bundled(bytes: &[u8], name: &str) -> Option<File> {
     File::new_with_u8_array_sequence_and_options(&parts, name, &options).ok()
 }
 
+/// A zone that takes one file, from its picker or dropped on it: `over` while a file is dragged
+/// over it. The upload's drop zone and the user export's zone differ only in what they do with
+/// the file.
+#[derive(Clone, Copy)]
+struct FileZone {
+    over: RwSignal<bool>,
+    input: NodeRef<html::Input>,
+}
+
+impl FileZone {
+    fn new() -> Self {
+        Self {
+            over: RwSignal::new(false),
+            input: NodeRef::new(),
+        }
+    }
+
+    /// The picker's `change`: takes the chosen file, then clears the picker so the same file can
+    /// be chosen again after an edit.
+    fn on_pick(self, take: impl Fn(File) + 'static) -> impl Fn(ev::Event) + 'static {
+        move |_| {
+            if let Some(input) = self.input.get() {
+                if let Some(file) = first_file(input.files()) {
+                    take(file);
+                }
+                input.set_value("");
+            }
+        }
+    }
+
+    /// The zone's `drop`: takes the dropped file (handled here, so the page's own drop does not
+    /// take it too).
+    fn on_drop(self, take: impl Fn(File) + 'static) -> impl Fn(ev::DragEvent) + 'static {
+        move |ev: ev::DragEvent| {
+            ev.prevent_default();
+            self.over.set(false);
+            if let Some(file) = first_file(ev.data_transfer().and_then(|d| d.files())) {
+                take(file);
+            }
+        }
+    }
+
+    /// The zone's `dragover`: accepts the drag and shows it is over the zone.
+    fn on_dragover(self) -> impl Fn(ev::DragEvent) + 'static {
+        move |ev: ev::DragEvent| {
+            ev.prevent_default();
+            self.over.set(true);
+        }
+    }
+
+    fn on_dragleave(self) -> impl Fn(ev::DragEvent) + 'static {
+        move |_| self.over.set(false)
+    }
+}
+
 #[component]
 pub(super) fn Intro() -> impl IntoView {
     let ctx = ctx();
@@ -50,24 +105,7 @@ pub(super) fn Intro() -> impl IntoView {
 #[component]
 pub(super) fn DropZone() -> impl IntoView {
     let ctx = ctx();
-    let over = RwSignal::new(false);
-    let input = NodeRef::<html::Input>::new();
-    let on_pick = move |_| {
-        if let Some(input) = input.get() {
-            if let Some(file) = first_file(input.files()) {
-                ctx.check(file);
-            }
-            // Clearing lets the same file be chosen again after an edit.
-            input.set_value("");
-        }
-    };
-    let on_drop = move |ev: ev::DragEvent| {
-        ev.prevent_default();
-        over.set(false);
-        if let Some(file) = first_file(ev.data_transfer().and_then(|d| d.files())) {
-            ctx.check(file);
-        }
-    };
+    let zone = FileZone::new();
     let on_sample = move |_| {
         if let Some(file) = bundled(SAMPLE, SAMPLE_NAME) {
             ctx.check(file);
@@ -120,15 +158,12 @@ pub(super) fn DropZone() -> impl IntoView {
         </div>
         <section
             class="drop"
-            class:over=move || over.get()
+            class:over=move || zone.over.get()
             class:compact=move || ctx.phase.get() != Phase::Idle
             aria-label="Choose a file to check"
-            on:dragover=move |ev: ev::DragEvent| {
-                ev.prevent_default();
-                over.set(true);
-            }
-            on:dragleave=move |_| over.set(false)
-            on:drop=on_drop
+            on:dragover=zone.on_dragover()
+            on:dragleave=zone.on_dragleave()
+            on:drop=zone.on_drop(move |file| ctx.check(file))
         >
             <div class="drop-icon" aria-hidden="true">"⇪"</div>
             <p class="drop-title">{move || if ctx.phase.get() == Phase::Idle { "Drop your Org Sync CSV or workbook here" } else { "Drop another file to check it" }}</p>
@@ -141,8 +176,8 @@ pub(super) fn DropZone() -> impl IntoView {
                         type="file"
                         accept=crate::sheet::ACCEPT
                         data-testid="file-input"
-                        node_ref=input
-                        on:change=on_pick
+                        node_ref=zone.input
+                        on:change=zone.on_pick(move |file| ctx.check(file))
                     />
                 </label>
                 <button type="button" class="button" data-testid="sample-button" on:click=on_sample>
@@ -232,23 +267,8 @@ pub(super) fn Status() -> impl IntoView {
 #[component]
 pub(super) fn RosterZone() -> impl IntoView {
     let ctx = ctx();
-    let over = RwSignal::new(false);
-    let input = NodeRef::<html::Input>::new();
-    let on_pick = move |_| {
-        if let Some(input) = input.get() {
-            if let Some(file) = first_file(input.files()) {
-                ctx.set_export(Some(file), None);
-            }
-            input.set_value("");
-        }
-    };
-    let on_drop = move |ev: ev::DragEvent| {
-        ev.prevent_default();
-        over.set(false);
-        if let Some(file) = first_file(ev.data_transfer().and_then(|d| d.files())) {
-            ctx.set_export(Some(file), None);
-        }
-    };
+    let zone = FileZone::new();
+    let take = move |file| ctx.set_export(Some(file), None);
     // The sample export describes the sample file's account: with no upload yet, the sample
     // file is checked against it too.
     let on_sample = move |_| {
@@ -265,14 +285,11 @@ pub(super) fn RosterZone() -> impl IntoView {
     view! {
         <section
             class="card roster-zone"
-            class:over=move || over.get()
+            class:over=move || zone.over.get()
             aria-labelledby="roster-title"
-            on:dragover=move |ev: ev::DragEvent| {
-                ev.prevent_default();
-                over.set(true);
-            }
-            on:dragleave=move |_| over.set(false)
-            on:drop=on_drop
+            on:dragover=zone.on_dragover()
+            on:dragleave=zone.on_dragleave()
+            on:drop=zone.on_drop(take)
         >
             <div class="roster-head">
                 <div class="roster-text">
@@ -291,8 +308,8 @@ pub(super) fn RosterZone() -> impl IntoView {
                             accept=".csv,.txt,.tsv,text/csv,text/plain"
                             data-testid="roster-input"
                             aria-describedby="roster-help"
-                            node_ref=input
-                            on:change=on_pick
+                            node_ref=zone.input
+                            on:change=zone.on_pick(take)
                         />
                     </label>
                     <button type="button" class="button" data-testid="roster-sample-button" on:click=on_sample

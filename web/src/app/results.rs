@@ -245,40 +245,12 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
                 <table class="fix-table" aria-label="Fixes by rule">
                     <thead><tr><th scope="col">"Rule"</th><th scope="col">"Safe fixes"</th><th scope="col">"Suggested fixes"</th></tr></thead>
                     <tbody>
-                        {rules.into_iter().map(|r| {
-                            let code = r.code.clone();
-                            let code2 = r.code.clone();
-                            let code3 = r.code.clone();
-                            let code4 = r.code.clone();
-                            view! {
-                                <tr data-testid="fix-rule" data-code=r.code.clone()>
-                                    <th scope="row">{model::rule_title(&r.code, None)}" "<span class="code-chip">{r.code.clone()}</span></th>
-                                    <td>
-                                        {(r.safe > 0).then(|| view! {
-                                            <label class="check">
-                                                <input type="checkbox" data-testid="fix-safe"
-                                                    aria-label=format!("Apply the {} of {} ({})", model::plural(r.safe, "safe fix", "safe fixes"), model::rule_title(&r.code, None), r.code)
-                                                    prop:checked=move || ctx.choices.get().safe(&code)
-                                                    on:change=move |ev| { let on = event_target_checked(&ev); ctx.choices.update(|c| c.set_safe(&code2, on)); }
-                                                />
-                                                {format!(" {}", model::thousands(r.safe))}
-                                            </label>
-                                        })}
-                                    </td>
-                                    <td>
-                                        {(r.suggested > 0).then(|| view! {
-                                            <label class="check">
-                                                <input type="checkbox" data-testid="fix-suggested"
-                                                    aria-label=format!("Apply the {} of {} ({})", model::plural(r.suggested, "suggested fix", "suggested fixes"), model::rule_title(&r.code, None), r.code)
-                                                    prop:checked=move || ctx.choices.get().suggested(&code3)
-                                                    on:change=move |ev| { let on = event_target_checked(&ev); ctx.choices.update(|c| c.set_suggested(&code4, on)); }
-                                                />
-                                                {format!(" {}", model::thousands(r.suggested))}
-                                            </label>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
+                        {rules.into_iter().map(|r| view! {
+                            <tr data-testid="fix-rule" data-code=r.code.clone()>
+                                <th scope="row">{model::rule_title(&r.code, None)}" "<span class="code-chip">{r.code.clone()}</span></th>
+                                <td>{fix_box(&r.code, r.safe, FixKind::Safe)}</td>
+                                <td>{fix_box(&r.code, r.suggested, FixKind::Suggested)}</td>
+                            </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -340,6 +312,42 @@ fn Fixes(report: Arc<ReportView>) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// A rule's safe or suggested fixes in the fix table: how many, with the box that applies them
+/// (nothing when the rule has none of that kind).
+fn fix_box(code: &str, count: u64, kind: FixKind) -> impl IntoView + use<> {
+    let ctx = ctx();
+    let (testid, one, many) = match kind {
+        FixKind::Safe => ("fix-safe", "safe fix", "safe fixes"),
+        FixKind::Suggested => ("fix-suggested", "suggested fix", "suggested fixes"),
+    };
+    let label = format!(
+        "Apply the {} of {} ({code})",
+        model::plural(count, one, many),
+        model::rule_title(code, None)
+    );
+    let (shown, chosen) = (code.to_string(), code.to_string());
+    (count > 0).then(|| {
+        view! {
+            <label class="check">
+                <input type="checkbox" data-testid=testid aria-label=label
+                    prop:checked=move || ctx.choices.with(|c| match kind {
+                        FixKind::Safe => c.safe(&shown),
+                        FixKind::Suggested => c.suggested(&shown),
+                    })
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ctx.choices.update(|c| match kind {
+                            FixKind::Safe => c.set_safe(&chosen, on),
+                            FixKind::Suggested => c.set_suggested(&chosen, on),
+                        });
+                    }
+                />
+                {format!(" {}", model::thousands(count))}
+            </label>
+        }
+    })
 }
 
 #[component]

@@ -21,6 +21,35 @@ fn check(s: &mut Session, name: &str, size: u64) -> Vec<Effect> {
     })
 }
 
+/// The one request that hands the second worker's part (where it ends; `None`: nothing, the
+/// first worker checks the rest) to the first.
+fn part_to_checker(job: JobId, cut: Option<u64>, attach: Attach) -> Vec<(To, Request, Attach)> {
+    vec![(
+        To::Checker,
+        Request::Part {
+            job,
+            cut,
+            timing: PartTiming::default(),
+        },
+        attach,
+    )]
+}
+
+/// The user exports `export` (or removes it: `None`) with no upload chosen.
+fn set_export(s: &mut Session, export: Option<Chosen>) -> Vec<Effect> {
+    s.on_action(Action::SetExport {
+        export,
+        upload: None,
+        known_groups: Vec::new(),
+        encoding: None,
+    })
+}
+
+/// A click on a download button with these choices.
+fn download(s: &mut Session, want: Download, choices: FixChoices) -> Vec<Effect> {
+    s.on_action(Action::Download { want, choices })
+}
+
 /// The requests among `effects`, with where they go and what goes with them.
 fn sent(effects: &[Effect]) -> Vec<(To, Request, Attach)> {
     effects
@@ -36,8 +65,18 @@ fn sent(effects: &[Effect]) -> Vec<(To, Request, Attach)> {
         .collect()
 }
 
+/// The job of the only request of `effects` that is a `Request::$kind`.
+macro_rules! job_of {
+    ($effects:expr, $kind:ident) => {
+        only_job($effects, |r| match r {
+            Request::$kind { job, .. } => Some(*job),
+            _ => None,
+        })
+    };
+}
+
 /// The job of the only request of `effects` that `pick` takes.
-fn job_of(effects: &[Effect], pick: impl Fn(&Request) -> Option<JobId>) -> JobId {
+fn only_job(effects: &[Effect], pick: impl Fn(&Request) -> Option<JobId>) -> JobId {
     let jobs: Vec<JobId> = sent(effects)
         .iter()
         .filter_map(|(_, r, _)| pick(r))
@@ -47,10 +86,7 @@ fn job_of(effects: &[Effect], pick: impl Fn(&Request) -> Option<JobId>) -> JobId
 }
 
 fn check_job(effects: &[Effect]) -> JobId {
-    job_of(effects, |r| match r {
-        Request::Check { job, .. } => Some(*job),
-        _ => None,
-    })
+    job_of!(effects, Check)
 }
 
 fn report(name: &str, errors: u64) -> Box<ReportView> {
@@ -184,12 +220,7 @@ fn a_toggle_leads_to_a_recount_that_drops_the_count_in_flight() {
     let first = s.on_action(Action::CountLeft {
         choices: FixChoices::default(),
     });
-    let left_job = |e: &[Effect]| {
-        job_of(e, |r| match r {
-            Request::Left { job, .. } => Some(*job),
-            _ => None,
-        })
-    };
+    let left_job = |e: &[Effect]| job_of!(e, Left);
     let old = left_job(&first);
     assert_eq!(s.left, Left::Counting);
 
@@ -231,32 +262,18 @@ fn a_toggle_leads_to_a_recount_that_drops_the_count_in_flight() {
 #[test]
 fn a_download_clicked_during_another_is_queued_with_its_own_choices() {
     let (mut s, _) = done();
-    let effects = s.on_action(Action::Download {
-        want: Download::Corrected,
-        choices: FixChoices::default(),
-    });
-    let fix_job = |e: &[Effect]| {
-        job_of(e, |r| match r {
-            Request::Fix { job, .. } => Some(*job),
-            _ => None,
-        })
-    };
+    let effects = download(&mut s, Download::Corrected, FixChoices::default());
+    let fix_job = |e: &[Effect]| job_of!(e, Fix);
     let first = fix_job(&effects);
 
     // A toggle, then a click on another download while the first is being made.
     let mut toggled = FixChoices::default();
     toggled.set_safe("R003", false);
-    let effects = s.on_action(Action::Download {
-        want: Download::Report,
-        choices: toggled.clone(),
-    });
+    let effects = download(&mut s, Download::Report, toggled.clone());
     assert!(sent(&effects).is_empty(), "one download at a time");
     assert!(matches!(s.downloads, Downloads::Preparing { job, queued: 1, .. } if job == first));
     // The same click again is not queued twice.
-    s.on_action(Action::Download {
-        want: Download::Report,
-        choices: toggled.clone(),
-    });
+    download(&mut s, Download::Report, toggled.clone());
     assert!(matches!(
         s.downloads,
         Downloads::Preparing { queued: 1, .. }
@@ -286,10 +303,7 @@ fn a_download_clicked_during_another_is_queued_with_its_own_choices() {
     s.on_reply(Reply::Fixed { job: second }, true);
     assert_eq!(s.downloads, Downloads::None);
     assert!(!s.holds_blob(first));
-    let effects = s.on_action(Action::Download {
-        want: Download::Report,
-        choices: toggled,
-    });
+    let effects = download(&mut s, Download::Report, toggled);
     assert_eq!(
         effects,
         vec![Effect::Deliver {
@@ -302,20 +316,11 @@ fn a_download_clicked_during_another_is_queued_with_its_own_choices() {
 #[test]
 fn a_download_that_comes_without_a_file_fails_and_the_next_one_starts() {
     let (mut s, _) = done();
-    let first = job_of(
-        &s.on_action(Action::Download {
-            want: Download::Corrected,
-            choices: FixChoices::default(),
-        }),
-        |r| match r {
-            Request::Fix { job, .. } => Some(*job),
-            _ => None,
-        },
+    let first = job_of!(
+        &download(&mut s, Download::Corrected, FixChoices::default()),
+        Fix
     );
-    s.on_action(Action::Download {
-        want: Download::Json,
-        choices: FixChoices::default(),
-    });
+    download(&mut s, Download::Json, FixChoices::default());
     let effects = s.on_reply(Reply::Fixed { job: first }, false);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Deliver { .. })));
     assert!(sent(&effects).iter().any(|(_, r, _)| matches!(
@@ -334,10 +339,7 @@ fn cancel_stops_every_job_in_flight_and_returns_to_idle() {
     let left = s.on_action(Action::CountLeft {
         choices: FixChoices::default(),
     });
-    let download = s.on_action(Action::Download {
-        want: Download::Corrected,
-        choices: FixChoices::default(),
-    });
+    let download = download(&mut s, Download::Corrected, FixChoices::default());
     let check = check(&mut s, "other.csv", 10);
     let job = check_job(&check);
     let effects = s.on_action(Action::Cancel);
@@ -464,15 +466,7 @@ fn a_big_upload_is_split_between_the_workers_and_the_part_handed_on() {
     );
     assert_eq!(
         sent(&effects),
-        vec![(
-            To::Checker,
-            Request::Part {
-                job,
-                cut: Some(size / 2),
-                timing: PartTiming::default()
-            },
-            Attach::ReplyBuffer
-        )]
+        part_to_checker(job, Some(size / 2), Attach::ReplyBuffer)
     );
     // Handed on once only.
     assert!(s.on_action(Action::HelperGone).is_empty());
@@ -482,12 +476,7 @@ fn a_big_upload_is_split_between_the_workers_and_the_part_handed_on() {
 #[test]
 fn an_export_alone_is_read_then_an_upload_is_compared_with_it() {
     let mut s = Session::new();
-    let effects = s.on_action(Action::SetExport {
-        export: Some(file("export.csv", 50)),
-        upload: None,
-        known_groups: Vec::new(),
-        encoding: None,
-    });
+    let effects = set_export(&mut s, Some(file("export.csv", 50)));
     let sends = sent(&effects);
     let (To::Checker, Request::Roster { job, roster }, Attach::Export) = sends[0].clone() else {
         panic!("{sends:?}")
@@ -514,18 +503,9 @@ fn an_export_alone_is_read_then_an_upload_is_compared_with_it() {
 #[test]
 fn a_download_the_worker_stopped_is_said_and_the_queued_one_starts() {
     let (mut s, _) = done();
-    let effects = s.on_action(Action::Download {
-        want: Download::Corrected,
-        choices: FixChoices::default(),
-    });
-    let first = job_of(&effects, |r| match r {
-        Request::Fix { job, .. } => Some(*job),
-        _ => None,
-    });
-    s.on_action(Action::Download {
-        want: Download::Findings,
-        choices: FixChoices::default(),
-    });
+    let effects = download(&mut s, Download::Corrected, FixChoices::default());
+    let first = job_of!(&effects, Fix);
+    download(&mut s, Download::Findings, FixChoices::default());
     let effects = s.on_reply(Reply::Cancelled { job: first }, false);
     assert!(sent(&effects).iter().any(|(_, r, _)| matches!(
         r,
@@ -545,10 +525,7 @@ fn a_download_the_worker_stopped_is_said_and_the_queued_one_starts() {
     ));
     // With nothing checked there is nothing to download from.
     let mut fresh = Session::new();
-    fresh.on_action(Action::Download {
-        want: Download::Corrected,
-        choices: FixChoices::default(),
-    });
+    download(&mut fresh, Download::Corrected, FixChoices::default());
     assert!(matches!(fresh.downloads, Downloads::Failed(_)));
 }
 
@@ -564,18 +541,7 @@ fn a_second_worker_that_fails_leaves_the_rest_to_the_first() {
         },
         false,
     );
-    assert_eq!(
-        sent(&effects),
-        vec![(
-            To::Checker,
-            Request::Part {
-                job,
-                cut: None,
-                timing: PartTiming::default()
-            },
-            Attach::Nothing
-        )]
-    );
+    assert_eq!(sent(&effects), part_to_checker(job, None, Attach::Nothing));
     // The check goes on in the first worker.
     assert!(matches!(s.phase, Phase::Checking { .. }));
     assert_eq!(s.job, Some(job));
@@ -584,16 +550,8 @@ fn a_second_worker_that_fails_leaves_the_rest_to_the_first() {
 #[test]
 fn an_export_that_cannot_be_read_says_why() {
     let mut s = Session::new();
-    let effects = s.on_action(Action::SetExport {
-        export: Some(file("export.pdf", 50)),
-        upload: None,
-        known_groups: Vec::new(),
-        encoding: None,
-    });
-    let job = job_of(&effects, |r| match r {
-        Request::Roster { job, .. } => Some(*job),
-        _ => None,
-    });
+    let effects = set_export(&mut s, Some(file("export.pdf", 50)));
+    let job = job_of!(&effects, Roster);
     s.on_reply(
         Reply::Failed {
             job,
@@ -603,12 +561,7 @@ fn an_export_that_cannot_be_read_says_why() {
     );
     assert_eq!(s.roster, RosterState::Failed("not a CSV".into()));
     // Removing it tells the worker to forget it.
-    let effects = s.on_action(Action::SetExport {
-        export: None,
-        upload: None,
-        known_groups: Vec::new(),
-        encoding: None,
-    });
+    let effects = set_export(&mut s, None);
     assert_eq!(
         sent(&effects),
         vec![(To::Checker, Request::ForgetRoster, Attach::Nothing)]

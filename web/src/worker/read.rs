@@ -173,15 +173,7 @@ impl SliceReader {
             );
         }
         // Yielding costs a trip through the event loop; every few slices is enough for Cancel.
-        if now - self.last_yield >= YIELD_EVERY_MS {
-            yield_now().await;
-            self.last_yield = js_sys::Date::now();
-        }
-        if CANCELLED.with(|c| c.borrow().contains(&self.job)) {
-            Err(Stop::Cancelled)
-        } else {
-            Ok(())
-        }
+        self.quiet_yield().await
     }
 }
 

@@ -655,18 +655,17 @@ impl<'s> SheetWriter<'s> {
         for col in first_col..=last_col {
             if self.hidden_cols.iter().any(|&(a, b)| a <= col && col <= b) {
                 let i = (col - first_col) as usize;
-                let mut f = Finding::new(
+                findings.push(at(
                     Code::F021,
+                    sheet_row,
+                    Some(i),
                     format!(
                         "Column {} (\"{}\") is hidden in the sheet: you do not see it, but the uploader reads it like any other.",
                         column_letter(col),
                         headers[i]
                     ),
                     "Unhide it (select the columns around it, right-click > Unhide) and check its values, or delete the column if it should not be uploaded.",
-                );
-                f.row = Some(sheet_row);
-                f.column = Some(i);
-                findings.push(f);
+                ));
             }
         }
         if self.hidden_rows.binary_search(&row).is_ok() {
@@ -719,16 +718,15 @@ impl<'s> SheetWriter<'s> {
                     column_letter(m.3),
                     m.2 + 1
                 );
-                let mut f = Finding::new(
+                at(
                     Code::F021,
+                    sheet_row,
+                    Some(m.1.saturating_sub(first_col) as usize),
                     format!(
                         "Cells {range} are merged: the value is kept in the first cell only and the other cells read as empty, for the uploader as in this check."
                     ),
                     "Unmerge the cells (Home > Merge & Center > Unmerge Cells) and fill in each row's own value.",
-                );
-                f.row = Some(sheet_row);
-                f.column = Some(m.1.saturating_sub(first_col) as usize);
-                f
+                )
             })
             .collect()
     }
@@ -761,12 +759,8 @@ impl<'s> SheetWriter<'s> {
                 continue;
             }
             let i = (c.col - t.first_col) as usize;
-            let here = |code, message: String, tip: &str| {
-                let mut f = Finding::new(code, message, tip.to_string());
-                f.row = Some(sheet_row);
-                f.column = Some(i);
-                f
-            };
+            let here =
+                |code, message: String, tip: &str| at(code, sheet_row, Some(i), message, tip);
             if c.uncalculated {
                 findings.push(here(
                     Code::F024,
@@ -793,8 +787,10 @@ impl<'s> SheetWriter<'s> {
         }
         if !left_of_table.is_empty() {
             let first = left_of_table[0];
-            let mut f = Finding::new(
+            findings.push(at(
                 Code::F022,
+                sheet_row,
+                None,
                 format!(
                     "Cell {}{} holds \"{}\", left of the table's first column ({}): it belongs to no column and is not in the CSV.",
                     column_letter(first.col),
@@ -803,9 +799,7 @@ impl<'s> SheetWriter<'s> {
                     column_letter(t.first_col),
                 ),
                 "Move the value into the table's columns, or delete it if it is a note.",
-            );
-            f.row = Some(sheet_row);
-            findings.push(f);
+            ));
         }
         // A note below the table: after an empty row, at most two cells, no email address, and
         // words rather than a value.
@@ -822,17 +816,16 @@ impl<'s> SheetWriter<'s> {
         if (t.after_gap || t.in_notes) && note_like {
             t.in_notes = true;
             let first = self.cells.iter().find(|c| c.col >= t.first_col);
-            let mut f = Finding::new(
+            findings.push(at(
                 Code::F022,
+                sheet_row,
+                first.map(|c| (c.col - t.first_col) as usize),
                 format!(
                     "Row {sheet_row} sits below the table after an empty row and looks like a note (\"{}\"); the uploader would read it as a user.",
                     first.map_or("", |c| &self.text[c.start..c.end])
                 ),
                 "Delete the notes below the table, or move them to another sheet.",
-            );
-            f.row = Some(sheet_row);
-            f.column = first.map(|c| (c.col - t.first_col) as usize);
-            findings.push(f);
+            ));
         } else {
             t.in_notes = false;
             t.after_gap = false;
@@ -920,14 +913,23 @@ impl<'s> SheetWriter<'s> {
 
 /// F021 for a hidden row that holds data.
 fn hidden_row(sheet_row: u64) -> Finding {
-    let mut f = Finding::new(
+    at(
         Code::F021,
+        sheet_row,
+        None,
         format!(
             "Row {sheet_row} is hidden in the sheet: you do not see it, but the uploader reads it as a user like any other."
         ),
         "Unhide the rows (select the rows around it, right-click > Unhide) and check it, or delete it if it should not be uploaded.",
-    );
+    )
+}
+
+/// A finding of the sheet at its row (as the sheet numbers it) and, where it is about one, the
+/// table's column (0-based).
+fn at(code: Code, sheet_row: u64, column: Option<usize>, message: String, tip: &str) -> Finding {
+    let mut f = Finding::new(code, message, tip);
     f.row = Some(sheet_row);
+    f.column = column;
     f
 }
 

@@ -48,7 +48,7 @@ pub(super) fn check(header: &Header, sink: &mut Sink<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::registry::Code;
-    use crate::rules::header::testing::run;
+    use crate::rules::header::testing::{run, run_header};
 
     #[test]
     fn table() {
@@ -67,9 +67,7 @@ mod tests {
             ("primary_email_address,unique_id", false),
         ];
         for &(head, fires) in cases {
-            let width = head.split(',').count();
-            let row = vec!["x"; width].join(",");
-            let r = run(&format!("{head}\r\n{row}\r\n"));
+            let r = run_header(head, "x");
             let found = r.of(Code::H003);
             assert_eq!(found.len(), usize::from(fires), "{head}: {found:#?}");
             if let Some(f) = found.first() {

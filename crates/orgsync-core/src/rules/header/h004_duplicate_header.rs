@@ -72,7 +72,7 @@ pub(super) fn check(header: &Header, fixed: &[String], sink: &mut Sink<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::registry::Code;
-    use crate::rules::header::testing::run;
+    use crate::rules::header::testing::{run, run_header};
 
     #[test]
     fn table() {
@@ -92,9 +92,7 @@ mod tests {
             ("primary_email_address,,", &[]),
         ];
         for &(head, cols) in cases {
-            let width = head.split(',').count();
-            let row = vec!["x"; width].join(",");
-            let r = run(&format!("{head}\r\n{row}\r\n"));
+            let r = run_header(head, "x");
             let found: Vec<usize> = r
                 .of(Code::H004)
                 .iter()

@@ -35,7 +35,7 @@ pub(super) fn check(header: &Header, sink: &mut Sink<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::registry::Code;
-    use crate::rules::header::testing::run;
+    use crate::rules::header::testing::run_header;
 
     #[test]
     fn table() {
@@ -58,9 +58,7 @@ mod tests {
             ("primary_email_address,unique_user_id", None, None),
         ];
         for &(head, h011, h012) in cases {
-            let width = head.split(',').count();
-            let row = vec!["x"; width].join(",");
-            let r = run(&format!("{head}\r\n{row}\r\n"));
+            let r = run_header(head, "x");
             let col = |code| r.of(code).first().map(|f| f.column.unwrap() + 1);
             assert_eq!((col(Code::H011), col(Code::H012)), (h011, h012), "{head}");
         }

@@ -30,7 +30,7 @@ pub(super) fn check(header: &Header, sink: &mut Sink<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::registry::Code;
-    use crate::rules::header::testing::run;
+    use crate::rules::header::testing::run_header;
 
     #[test]
     fn table() {
@@ -48,9 +48,7 @@ mod tests {
             ("unique_user_id,new_unique_user_id", false),
         ];
         for &(head, fires) in cases {
-            let width = head.split(',').count();
-            let row = vec!["a@x.com"; width].join(",");
-            let r = run(&format!("{head}\r\n{row}\r\n"));
+            let r = run_header(head, "a@x.com");
             let found = r.of(Code::H014);
             assert_eq!(found.len(), usize::from(fires), "{head}");
             if let Some(f) = found.first() {

@@ -33,7 +33,7 @@ pub(super) fn check(header: &Header, sink: &mut Sink<'_>) {
 #[cfg(test)]
 mod tests {
     use crate::registry::Code;
-    use crate::rules::header::testing::run;
+    use crate::rules::header::testing::run_header;
 
     #[test]
     fn table() {
@@ -56,9 +56,7 @@ mod tests {
             ("primary_email_address,permission_everything", None),
         ];
         for &(head, want) in cases {
-            let width = head.split(',').count();
-            let row = vec!["yes"; width].join(",");
-            let r = run(&format!("{head}\r\n{row}\r\n"));
+            let r = run_header(head, "yes");
             let found = r.of(Code::H015);
             match want {
                 None => assert!(found.is_empty(), "{head}"),

@@ -69,6 +69,13 @@ pub(crate) fn run(csv: &str) -> Run {
     run_bytes(csv.as_bytes(), Options::default(), &FixOptions::default())
 }
 
+/// Checks a file of this header row and one record holding `cell` in every column, and applies
+/// the default fixes.
+pub(crate) fn run_header(head: &str, cell: &str) -> Run {
+    let row = vec![cell; head.split(',').count()].join(",");
+    run(&format!("{head}\r\n{row}\r\n"))
+}
+
 /// Checks a CSV and applies every fix, suggested ones included.
 pub(crate) fn run_all(csv: &str) -> Run {
     run_bytes(
