@@ -9,7 +9,7 @@ use crate::registry::{Code, Severity};
 use crate::report::{FileInfo, FixPlan, Report, Summary};
 use crate::roster::{Compare, PreviewBuilder};
 use crate::row::Row;
-use crate::rules::{self, Ctx, cross::Cross};
+use crate::rules::{self, RuleInput, cross::Cross};
 use crate::split::{MAGIC, Part, Unmerged};
 use crate::summary::Actions;
 use crate::wire::{Damaged, Reader, Writer};
@@ -139,7 +139,7 @@ impl Checker {
         let mut cross_plan = rules::cross::CrossDecisions::default();
         if let Some(h) = &header {
             let options = st.options.clone();
-            let ctx = Ctx {
+            let ctx = RuleInput {
                 header: h,
                 options: &options,
             };
@@ -378,7 +378,7 @@ impl Checker {
         }
         let st = &mut self.state;
         let options = st.options.clone();
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &options,
         };
@@ -600,7 +600,7 @@ impl Handler for State {
     fn header(&mut self, header: &Header) {
         self.non_empty = vec![0; header.columns.len()];
         self.row_plan = rules::row::RowPlan::new(&header.columns, header.kind);
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &self.options,
         };
@@ -651,7 +651,7 @@ impl Handler for State {
             *n += u64::from(end != prev);
             prev = end;
         }
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &self.options,
         };

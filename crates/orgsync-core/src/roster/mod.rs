@@ -27,7 +27,7 @@ use crate::options::Options;
 use crate::registry::{Code, Severity};
 use crate::report::FileInfo;
 use crate::row::Row;
-use crate::rules::{self, Ctx};
+use crate::rules::{self, RuleInput};
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 use std::collections::{BTreeMap, HashMap};
@@ -496,7 +496,7 @@ impl Handler for Reader {
     fn header(&mut self, header: &Header) {
         self.kind = header.kind;
         let options = Options::default();
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &options,
         };

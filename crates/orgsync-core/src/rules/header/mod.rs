@@ -15,7 +15,7 @@
 //! one pass over the columns, a hash map for duplicates, and string distances only against the
 //! few dozen known names.
 
-use super::{Ctx, Sink};
+use super::{RuleInput, Sink};
 use crate::finding::Finding;
 use crate::header::{Column, Header};
 use crate::header::{ColumnKind, strip_header_whitespace};
@@ -39,7 +39,7 @@ mod h015_admin_columns;
 pub(crate) mod testing;
 
 /// Runs every header rule but H010.
-pub(crate) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(crate) fn check(ctx: &RuleInput<'_>, sink: &mut Sink<'_>) {
     let header = ctx.header;
     let fixed: Vec<String> = header.columns.iter().map(corrected).collect();
     let mut unknown = Vec::new();
