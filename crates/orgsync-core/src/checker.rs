@@ -5,7 +5,7 @@ use crate::finding::{Applicability, Finding};
 use crate::header::{FileKind, Header};
 use crate::input::Sniffed;
 use crate::options::Options;
-use crate::registry::{Code, Severity};
+use crate::registry::{Code, Scope, Severity};
 use crate::report::{FileInfo, FixPlan, Report, Summary};
 use crate::roster::{Compare, PreviewBuilder};
 use crate::row::Row;
@@ -614,7 +614,7 @@ impl Handler for State {
             // The names are not what the admin meant: no fix may rewrite them, and the broken
             // column's own header findings would only describe the quote's damage.
             let broken = problem.field();
-            out.retain(|f| f.column != Some(broken) || !f.code.as_str().starts_with('H'));
+            out.retain(|f| f.column != Some(broken) || f.code.rule().scope != Scope::Header);
             for f in &mut out {
                 f.fix = None;
             }

@@ -537,12 +537,12 @@ pub(crate) mod test_support {
         crate::check(csv.as_bytes(), options)
     }
 
-    /// The findings of a check whose code is an R code.
+    /// The findings of a check about one row (R codes).
     pub(crate) fn row_findings(csv: &str, groups: &[&str]) -> Vec<Finding> {
         report(csv, groups)
             .findings
             .into_iter()
-            .filter(|f| f.code.as_str().starts_with('R'))
+            .filter(|f| f.code.rule().scope == crate::Scope::Row)
             .collect()
     }
 

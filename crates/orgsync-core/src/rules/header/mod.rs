@@ -142,7 +142,7 @@ mod tests {
             head.extend(cells.iter().map(|c| super::testing::field(c)));
             let csv = format!("{}\r\n{}\r\n", head.join(","), vec!["x"; head.len()].join(","));
             let r = run(&csv);
-            for f in r.report.findings.iter().filter(|f| f.code.as_str().starts_with('H')) {
+            for f in r.report.findings.iter().filter(|f| f.code.rule().scope == crate::Scope::Header) {
                 prop_assert_eq!(f.row, Some(1));
             }
         }
