@@ -579,7 +579,7 @@ pub fn grid(findings: &[Flat<'_>]) -> (Vec<ProblemRow>, u64) {
             shared: Vec::new(),
         });
         r.severity = r.severity.min(f.severity);
-        if f.code.starts_with('H') {
+        if crate::model::rule_scope(f.code) == Some(orgsync_core::Scope::Header) {
             r.header = true;
         }
         if shares_value(f.code)

@@ -5,11 +5,11 @@ use crate::finding::{Applicability, Finding};
 use crate::header::{FileKind, Header};
 use crate::input::Sniffed;
 use crate::options::Options;
-use crate::registry::{Code, Severity};
+use crate::registry::{Code, Scope, Severity};
 use crate::report::{FileInfo, FixPlan, Report, Summary};
 use crate::roster::{Compare, PreviewBuilder};
 use crate::row::Row;
-use crate::rules::{self, Ctx, cross::Cross};
+use crate::rules::{self, RuleInput, cross::Cross};
 use crate::split::{MAGIC, Part, Unmerged};
 use crate::summary::Actions;
 use crate::wire::{Damaged, Reader, Writer};
@@ -139,7 +139,7 @@ impl Checker {
         let mut cross_plan = rules::cross::CrossDecisions::default();
         if let Some(h) = &header {
             let options = st.options.clone();
-            let ctx = Ctx {
+            let ctx = RuleInput {
                 header: h,
                 options: &options,
             };
@@ -378,7 +378,7 @@ impl Checker {
         }
         let st = &mut self.state;
         let options = st.options.clone();
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &options,
         };
@@ -600,7 +600,7 @@ impl Handler for State {
     fn header(&mut self, header: &Header) {
         self.non_empty = vec![0; header.columns.len()];
         self.row_plan = rules::row::RowPlan::new(&header.columns, header.kind);
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &self.options,
         };
@@ -614,7 +614,7 @@ impl Handler for State {
             // The names are not what the admin meant: no fix may rewrite them, and the broken
             // column's own header findings would only describe the quote's damage.
             let broken = problem.field();
-            out.retain(|f| f.column != Some(broken) || !f.code.as_str().starts_with('H'));
+            out.retain(|f| f.column != Some(broken) || f.code.rule().scope != Scope::Header);
             for f in &mut out {
                 f.fix = None;
             }
@@ -651,7 +651,7 @@ impl Handler for State {
             *n += u64::from(end != prev);
             prev = end;
         }
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &self.options,
         };

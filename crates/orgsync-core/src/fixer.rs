@@ -18,7 +18,7 @@ use crate::roster::{
     ChangeKind, ChangeRef, Compare, Outcome, Preview, PreviewBuilder, PreviewWriter, Who,
 };
 use crate::row::Row;
-use crate::rules::{self, Ctx, MAX_ROUNDS, joined as join};
+use crate::rules::{self, MAX_ROUNDS, RuleInput, joined as join};
 use std::sync::Arc;
 
 /// Output produced so far; drain it with [`Fixer::take_output`] as you go.
@@ -531,7 +531,7 @@ impl State {
     /// file on which the check pass's row rules found nothing (`FixPlan::row_rules_needed`): they
     /// would find nothing again.
     fn row_findings(&mut self, header: &Header, row: &Row<'_>, row_rules: bool) -> Vec<Finding> {
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &self.check,
         };

@@ -38,7 +38,7 @@
 use crate::header::ColumnKind;
 use crate::header::FileKind;
 use crate::row::Row;
-use crate::rules::Ctx;
+use crate::rules::RuleInput;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -110,7 +110,7 @@ fn value(cell: &str) -> &str {
 }
 
 impl Actions {
-    fn prepare(&mut self, ctx: &Ctx<'_>) {
+    fn prepare(&mut self, ctx: &RuleInput<'_>) {
         self.ready = true;
         let h = ctx.header;
         for (i, c) in h.columns.iter().enumerate() {
@@ -155,7 +155,7 @@ impl Actions {
     /// Counts one data row: one pass over the columns that matter, each cell dispatched on its
     /// column's part in [`Actions::cells`]. `clean`: every cell took the row rules' fast path
     /// (see [`Actions::observe_clean`]).
-    pub(crate) fn observe(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, clean: bool) {
+    pub(crate) fn observe(&mut self, ctx: &RuleInput<'_>, row: &Row<'_>, clean: bool) {
         if !self.ready {
             self.prepare(ctx);
         }
@@ -316,7 +316,7 @@ impl Actions {
     }
 
     /// Whether a part's counts fit this file's action columns.
-    pub(crate) fn fits(&mut self, ctx: &Ctx<'_>, p: &PartActions) -> bool {
+    pub(crate) fn fits(&mut self, ctx: &RuleInput<'_>, p: &PartActions) -> bool {
         if !self.ready {
             self.prepare(ctx);
         }

@@ -217,7 +217,8 @@ mod tests {
             report
                 .findings
                 .iter()
-                .all(|f| !f.code.as_str().starts_with('H') || f.severity != crate::Severity::Error),
+                .all(|f| f.code.rule().scope != crate::Scope::Header
+                    || f.severity != crate::Severity::Error),
             "{:?}",
             report.findings
         );

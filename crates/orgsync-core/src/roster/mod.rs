@@ -27,7 +27,7 @@ use crate::options::Options;
 use crate::registry::{Code, Severity};
 use crate::report::FileInfo;
 use crate::row::Row;
-use crate::rules::{self, Ctx};
+use crate::rules::{self, RuleInput};
 use serde::Serialize;
 use serde::ser::SerializeStruct;
 use std::collections::{BTreeMap, HashMap};
@@ -135,8 +135,9 @@ fn by_code<S: serde::Serializer>(m: &BTreeMap<Code, u64>, s: S) -> Result<S::Ok,
 ///     b"primary_email_address,acme_license_learning_status\r\njane@acme.com,Inactive\r\nnew@acme.com,Active\r\n",
 ///     options,
 /// );
-/// let codes: Vec<&str> = report.findings.iter().map(|f| f.code.as_str())
-///     .filter(|c| c.starts_with('P')).collect();
+/// let codes: Vec<&str> = report.findings.iter()
+///     .filter(|f| f.code.rule().scope == orgsync_core::Scope::Roster)
+///     .map(|f| f.code.as_str()).collect();
 /// assert_eq!(codes, ["P002", "P001"]); // row 2 revokes Jane's license; row 3 is a new user
 /// let preview = report.preview.unwrap();
 /// assert_eq!((preview.totals.new_users, preview.totals.existing_users), (1, 1));
@@ -499,7 +500,7 @@ impl Handler for Reader {
     fn header(&mut self, header: &Header) {
         self.kind = header.kind;
         let options = Options::default();
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &options,
         };

@@ -22,7 +22,7 @@ fn p_codes(export: &str, upload: &str) -> Vec<(u64, &'static str)> {
     report(export, upload)
         .findings
         .iter()
-        .filter(|f| f.code.as_str().starts_with('P'))
+        .filter(|f| f.code.rule().scope == crate::Scope::Roster)
         .map(|f| (f.row.unwrap_or(0), f.code.as_str()))
         .collect()
 }

@@ -4,7 +4,7 @@
 //! column. A column with a blank header is H010's only, never also X006's.
 
 use super::header::finding;
-use super::{Ctx, Sink};
+use super::{RuleInput, Sink};
 use crate::finding::{Applicability, Edit, Fix};
 use crate::header::ColumnKind;
 use crate::header::FileKind;
@@ -12,7 +12,7 @@ use crate::registry::Code;
 use crate::words::plural;
 
 /// `non_empty[i]` is the number of rows with a value in column `i`.
-pub(crate) fn check(ctx: &Ctx<'_>, non_empty: &[u64], records: u64, sink: &mut Sink<'_>) {
+pub(crate) fn check(ctx: &RuleInput<'_>, non_empty: &[u64], records: u64, sink: &mut Sink<'_>) {
     let header = ctx.header;
     for (i, col) in header.columns.iter().enumerate() {
         let values = non_empty.get(i).copied().unwrap_or(0);

@@ -52,9 +52,9 @@ impl Keeper for KeepAll<'_, '_> {
     fn counted(&mut self, _: Code, _: Severity, _: Option<Applicability>) {}
 }
 
-/// What every rule may read besides its row.
+/// What every rule may read besides its row: the file's header and the options of the check.
 #[derive(Debug)]
-pub(crate) struct Ctx<'a> {
+pub(crate) struct RuleInput<'a> {
     pub header: &'a Header,
     pub options: &'a Options,
 }
@@ -65,7 +65,7 @@ pub(crate) struct Ctx<'a> {
 /// the cross-row rules use.
 #[inline(always)]
 pub(crate) fn check_row_with(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     plan: &row::RowPlan,
     row: &crate::row::Row<'_>,
     sink: &mut Sink<'_>,
@@ -117,7 +117,7 @@ pub(crate) fn joined(cells: &[String]) -> (String, Vec<usize>) {
 /// finds, until nothing changes or [`MAX_ROUNDS`]. `memo` is a fix-pass memo
 /// (`Memo::default()`), not the check pass's counting one.
 pub(crate) fn safe_fixed(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     plan: &row::RowPlan,
     row: &crate::row::Row<'_>,
     found: &[Finding],

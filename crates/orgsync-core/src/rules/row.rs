@@ -18,7 +18,7 @@
 //! - Value rules judge the value without its surrounding blanks (R012 reports those); their fix
 //!   still replaces the whole cell, so one fix settles both.
 
-use super::{Ctx, Sink};
+use super::{RuleInput, Sink};
 use crate::header::FileKind;
 use crate::header::{ColumnKind, EmailRole, Profile};
 use crate::row::Row;
@@ -216,7 +216,7 @@ fn key_cell(role: KeyRole, b: &[u8], keys: &mut Keys) {
 // the cells compiles to noticeably less work per cell (~6 M instructions on 50k rows).
 #[inline(always)]
 pub(crate) fn check_with(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     plan: &RowPlan,
     row: &Row<'_>,
     sink: &mut Sink<'_>,
@@ -297,7 +297,7 @@ pub(crate) fn check_with(
 /// The general path for one non-empty cell: every rule that applies to its column, in turn.
 #[allow(clippy::too_many_arguments)]
 fn general_cell(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     row: &Row<'_>,
     i: usize,
     kind: &ColumnKind,
@@ -372,7 +372,7 @@ fn general_cell(
 /// The email rules of one cell. Returns whether R003 reported it (and so owns its blanks).
 #[allow(clippy::too_many_arguments)]
 fn email_cell(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     row: &Row<'_>,
     i: usize,
     role: EmailRole,
@@ -537,12 +537,12 @@ pub(crate) mod test_support {
         crate::check(csv.as_bytes(), options)
     }
 
-    /// The findings of a check whose code is an R code.
+    /// The findings of a check about one row (R codes).
     pub(crate) fn row_findings(csv: &str, groups: &[&str]) -> Vec<Finding> {
         report(csv, groups)
             .findings
             .into_iter()
-            .filter(|f| f.code.as_str().starts_with('R'))
+            .filter(|f| f.code.rule().scope == crate::Scope::Row)
             .collect()
     }
 
@@ -820,7 +820,7 @@ mod properties {
             known_groups: vec!["Sales Team".to_string()],
             ..crate::Options::default()
         };
-        let ctx = crate::rules::Ctx {
+        let ctx = crate::rules::RuleInput {
             header: &header,
             options: &options,
         };

@@ -60,7 +60,7 @@ pub(crate) use domain_typo::is_public as is_public_domain;
 pub(crate) use possible_duplicate_profile::UPLOADER_TEXT;
 
 use super::text::is_invisible;
-use super::{Ctx, Sink};
+use super::{RuleInput, Sink};
 use crate::finding::{Applicability, Finding};
 use crate::hash;
 use crate::header::FileKind;
@@ -99,7 +99,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn new(ctx: &Ctx<'_>) -> Columns {
+    fn new(ctx: &RuleInput<'_>) -> Columns {
         let h = ctx.header;
         let find = |k: ColumnKind| h.find(&k);
         let primary = find(ColumnKind::Email(EmailRole::Primary));
@@ -343,7 +343,7 @@ fn push_at<T: Copy>(v: &mut Vec<T>, record: usize, value: T, empty: T) {
 
 /// Which key each column's cells give the cross-row rules, for the row rules' fast path to
 /// compute while it checks them (see `row::Keys` and [`Cross::observe_keyed`]).
-pub(crate) fn key_roles(ctx: &Ctx<'_>) -> Vec<KeyRole> {
+pub(crate) fn key_roles(ctx: &RuleInput<'_>) -> Vec<KeyRole> {
     let cols = Columns::new(ctx);
     let users = ctx.header.kind == FileKind::Users;
     ctx.header
@@ -370,7 +370,7 @@ pub(crate) fn key_roles(ctx: &Ctx<'_>) -> Vec<KeyRole> {
 }
 
 impl Cross {
-    pub(crate) fn new(ctx: &Ctx<'_>) -> Cross {
+    pub(crate) fn new(ctx: &RuleInput<'_>) -> Cross {
         let cols = Columns::new(ctx);
         let domains = domain_typo::Domains::new(ctx, cols.email);
         let users = ctx.header.kind == FileKind::Users;
@@ -405,7 +405,7 @@ impl Cross {
     #[inline(never)]
     pub(crate) fn observe(
         &mut self,
-        ctx: &Ctx<'_>,
+        ctx: &RuleInput<'_>,
         row: &Row<'_>,
         clean: bool,
         keys: Option<&Keys>,
@@ -588,7 +588,7 @@ impl Cross {
     /// in the same pass (`row::Keys`); what is left here is the domain, the row hash and the
     /// attribute values. The same keys as the general path. Returns `false`, having done
     /// nothing, for any other row.
-    fn observe_keyed(&mut self, ctx: &Ctx<'_>, row: &Row<'_>, record: u32, k: &Keys) -> bool {
+    fn observe_keyed(&mut self, ctx: &RuleInput<'_>, row: &Row<'_>, record: u32, k: &Keys) -> bool {
         let Some(col) = self.cols.email else {
             return false;
         };
@@ -721,7 +721,7 @@ impl Cross {
     }
 
     /// Decides every cross-row finding.
-    pub(crate) fn finish(mut self, ctx: &Ctx<'_>) -> CrossDecisions {
+    pub(crate) fn finish(mut self, ctx: &RuleInput<'_>) -> CrossDecisions {
         // X004's local-part keys become its profile keys in place (a million rows would
         // otherwise need 8 MB more, briefly).
         let mut profiles = std::mem::take(&mut self.local);
@@ -978,7 +978,7 @@ struct Entry {
 
 /// What one finding knows of its row and group, for the rule to word it.
 struct Mention<'a> {
-    ctx: &'a Ctx<'a>,
+    ctx: &'a RuleInput<'a>,
     cols: &'a Columns,
     group: &'a Group,
     flags: u32,
@@ -1039,7 +1039,7 @@ pub(crate) struct CrossDecisions {
 impl CrossDecisions {
     /// Every cross-row finding, positioned.
     #[cfg(test)]
-    pub(crate) fn findings(&self, ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    pub(crate) fn findings(&self, ctx: &RuleInput<'_>, sink: &mut Sink<'_>) {
         self.keep_findings(ctx, &mut super::KeepAll(sink));
     }
 
@@ -1047,7 +1047,7 @@ impl CrossDecisions {
     /// the others are only counted, with no message formatted and nothing allocated. A finding's
     /// severity and fix kind depend only on its code and its entry's flags, so the first
     /// finding of each such class not kept is built once to learn them.
-    pub(crate) fn keep_findings(&self, ctx: &Ctx<'_>, keeper: &mut dyn super::Keeper) {
+    pub(crate) fn keep_findings(&self, ctx: &RuleInput<'_>, keeper: &mut dyn super::Keeper) {
         type Class = (Code, u32, Severity, Option<Applicability>);
         let mut classes: Vec<Class> = Vec::new();
         for e in &self.entries {
@@ -1106,7 +1106,7 @@ impl CrossDecisions {
     }
 
     /// The cross-row findings of one row (the fix pass), identical to those `findings` gives.
-    pub(crate) fn row_findings(&self, ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
+    pub(crate) fn row_findings(&self, ctx: &RuleInput<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
         if row.record <= MAX_RECORD && !row.is_blank() {
             let record = row.record as u32;
             let start = self.entries.partition_point(|e| e.record < record);
@@ -1134,7 +1134,7 @@ impl CrossDecisions {
 
     fn entry_finding(
         &self,
-        ctx: &Ctx<'_>,
+        ctx: &RuleInput<'_>,
         e: &Entry,
         row: u64,
         line: u64,

@@ -23,7 +23,7 @@
 //! `acme.com` and `acme.de`; a file with one domain has none (X004 then compares within a
 //! domain only).
 
-use super::{Ctx, Sink, lowered, similar};
+use super::{RuleInput, Sink, lowered, similar};
 use crate::finding::{Applicability, Finding, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
@@ -188,7 +188,7 @@ pub(super) struct Log {
 impl Domains {
     /// `identifying`: the column whose addresses the caller counts itself (with `count`) when
     /// they are not blank.
-    pub(super) fn new(ctx: &Ctx<'_>, identifying: Option<usize>) -> Domains {
+    pub(super) fn new(ctx: &RuleInput<'_>, identifying: Option<usize>) -> Domains {
         let columns = email_columns(ctx);
         Domains {
             // A blank identifying cell holds no domain: `observe` never needs that column.
@@ -489,7 +489,7 @@ impl Domains {
 }
 
 /// Every email column R004 reads.
-fn email_columns(ctx: &Ctx<'_>) -> Vec<usize> {
+fn email_columns(ctx: &RuleInput<'_>) -> Vec<usize> {
     ctx.header
         .columns
         .iter()
@@ -517,7 +517,7 @@ pub(super) struct DomainTypoDecisions {
 impl DomainTypoDecisions {
     pub(super) fn findings(
         &self,
-        _ctx: &Ctx<'_>,
+        _ctx: &RuleInput<'_>,
         plan: &super::CrossDecisions,
         sink: &mut Sink<'_>,
     ) {
@@ -539,7 +539,7 @@ impl DomainTypoDecisions {
         }
     }
 
-    pub(super) fn row_findings(&self, _ctx: &Ctx<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
+    pub(super) fn row_findings(&self, _ctx: &RuleInput<'_>, row: &Row<'_>, sink: &mut Sink<'_>) {
         if self.typos.is_empty() {
             return;
         }

@@ -16,7 +16,7 @@ use crate::finding::{Applicability, Finding, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Ctx;
+use crate::rules::RuleInput;
 use crate::wire::{Damaged, Reader, Writer};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -95,7 +95,7 @@ pub(super) struct Attributes {
 }
 
 impl Attributes {
-    pub(super) fn new(ctx: &Ctx<'_>) -> Attributes {
+    pub(super) fn new(ctx: &RuleInput<'_>) -> Attributes {
         Attributes {
             columns: ctx
                 .header
@@ -443,7 +443,7 @@ pub(super) struct CaseVariantDecisions {
 impl CaseVariantDecisions {
     pub(super) fn findings(
         &self,
-        _ctx: &Ctx<'_>,
+        _ctx: &RuleInput<'_>,
         plan: &super::CrossDecisions,
         sink: &mut Sink<'_>,
     ) {

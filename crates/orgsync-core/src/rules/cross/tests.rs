@@ -9,7 +9,7 @@ use crate::options::{FixOptions, Options, Suggested};
 use crate::registry::Code;
 use crate::report::Report;
 use crate::row::Row;
-use crate::rules::Ctx;
+use crate::rules::RuleInput;
 use crate::{Fixer, check};
 
 /// Checks a CSV held in a string.
@@ -75,7 +75,7 @@ impl Handler for RowPass<'_> {
     fn header(&mut self, _: &Header) {}
     fn row(&mut self, header: Option<&Header>, row: &Row<'_>) {
         let Some(header) = header else { return };
-        let ctx = Ctx {
+        let ctx = RuleInput {
             header,
             options: &self.report.plan.options,
         };
@@ -97,7 +97,7 @@ fn assert_passes_agree(text: &str) -> usize {
     let report = run(text);
     let plan = &report.plan;
     let header = plan.header.as_ref().expect("a header");
-    let ctx = Ctx {
+    let ctx = RuleInput {
         header,
         options: &plan.options,
     };

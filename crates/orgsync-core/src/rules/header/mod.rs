@@ -15,7 +15,7 @@
 //! one pass over the columns, a hash map for duplicates, and string distances only against the
 //! few dozen known names.
 
-use super::{Ctx, Sink};
+use super::{RuleInput, Sink};
 use crate::finding::Finding;
 use crate::header::{Column, Header};
 use crate::header::{ColumnKind, strip_header_whitespace};
@@ -39,7 +39,7 @@ mod h015_admin_columns;
 pub(crate) mod testing;
 
 /// Runs every header rule but H010.
-pub(crate) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(crate) fn check(ctx: &RuleInput<'_>, sink: &mut Sink<'_>) {
     let header = ctx.header;
     let fixed: Vec<String> = header.columns.iter().map(corrected).collect();
     let mut unknown = Vec::new();
@@ -142,7 +142,7 @@ mod tests {
             head.extend(cells.iter().map(|c| super::testing::field(c)));
             let csv = format!("{}\r\n{}\r\n", head.join(","), vec!["x"; head.len()].join(","));
             let r = run(&csv);
-            for f in r.report.findings.iter().filter(|f| f.code.as_str().starts_with('H')) {
+            for f in r.report.findings.iter().filter(|f| f.code.rule().scope == crate::Scope::Header) {
                 prop_assert_eq!(f.row, Some(1));
             }
         }

@@ -3,12 +3,12 @@
 use crate::header::FileKind;
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::{Ctx, Sink};
+use crate::rules::{RuleInput, Sink};
 
 /// A row with no value in any identifier column. When the header has no identifier column at
 /// all, H003 reports the file once and this rule stays quiet.
 pub(super) fn check(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     row: &Row<'_>,
     identifier_column: Option<usize>,
     identified: bool,

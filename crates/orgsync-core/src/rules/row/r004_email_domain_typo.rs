@@ -6,7 +6,7 @@ use crate::finding::{Applicability, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::{Ctx, Sink};
+use crate::rules::{RuleInput, Sink};
 
 /// Reports an address whose domain is a known misspelling of a common mail domain. `address`
 /// is the valid address in the cell (after R003's cleanup when that was needed); the suggested
@@ -16,7 +16,7 @@ use crate::rules::{Ctx, Sink};
 /// person (the row's `unique_user_id`) when it is on another domain: `sam.rivera@gmial.com` is
 /// more likely `sam.rivera@northwindtraders.com` than a personal `@gmail.com` address.
 pub(super) fn check(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     row: &Row<'_>,
     column: usize,
     value: &str,
@@ -54,7 +54,11 @@ pub(super) fn check(
 
 /// The address the user export holds for the row's person (by `unique_user_id`), when it is a
 /// valid address on another domain than `domain`: the id and the address.
-fn export_address<'c>(ctx: &Ctx<'c>, row: &Row<'_>, domain: &str) -> Option<(String, &'c str)> {
+fn export_address<'c>(
+    ctx: &RuleInput<'c>,
+    row: &Row<'_>,
+    domain: &str,
+) -> Option<(String, &'c str)> {
     let roster = ctx.options.roster.as_deref()?;
     let col = ctx.header.find(&ColumnKind::UniqueUserId)?;
     let id = row.cell(col).trim();

@@ -10,7 +10,7 @@ use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
 use crate::rules::text::excerpt;
-use crate::rules::{Ctx, Sink};
+use crate::rules::{RuleInput, Sink};
 
 const PREFIX: &str = "group:";
 
@@ -119,7 +119,7 @@ impl Tokens {
 
 /// The spelling of a group that the file has a `group:` column for, or that the user listed,
 /// matched case-insensitively (or, with `loose`, ignoring spacing and punctuation too).
-pub(super) fn find_group<'c>(ctx: &'c Ctx<'_>, name: &str, loose: bool) -> Option<&'c str> {
+pub(super) fn find_group<'c>(ctx: &'c RuleInput<'_>, name: &str, loose: bool) -> Option<&'c str> {
     let same = |g: &str| {
         if loose {
             eq_loose(g, name)
@@ -139,7 +139,7 @@ pub(super) fn find_group<'c>(ctx: &'c Ctx<'_>, name: &str, loose: bool) -> Optio
 /// Checks a non-blank `group_permission_*` cell; returns whether it grants the permission
 /// (`yes`, or group tokens).
 pub(super) fn check(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     row: &Row<'_>,
     column: usize,
     value: &str,
@@ -222,7 +222,7 @@ pub(super) fn check(
 /// A cell of bare group names (`Sales`, `Sales; Support`): a suggestion when every name is a
 /// group the file or the user knows, else an error.
 fn bare_names(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     row: &Row<'_>,
     column: usize,
     value: &str,

@@ -10,10 +10,10 @@ use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
 use crate::rules::text::excerpt;
-use crate::rules::{Ctx, Sink};
+use crate::rules::{RuleInput, Sink};
 
 /// Whether there is any group list to compare tokens against.
-fn has_groups(ctx: &Ctx<'_>) -> bool {
+fn has_groups(ctx: &RuleInput<'_>) -> bool {
     !ctx.options.known_groups.is_empty()
         || ctx
             .header
@@ -26,7 +26,7 @@ fn has_groups(ctx: &Ctx<'_>) -> bool {
 /// with a lowercase `group:` and no blank after the colon); a suggested fix replaces one name
 /// in it with the known spelling.
 pub(super) fn check(
-    ctx: &Ctx<'_>,
+    ctx: &RuleInput<'_>,
     row: &Row<'_>,
     column: usize,
     value: &str,
