@@ -145,6 +145,15 @@ pub(crate) struct Memo {
     /// (`[0]`) and `Inactive` / `no` (`[1]`). The action summary adds these up instead of
     /// reading those cells again (see `summary::Actions::absorb`).
     pub(crate) tally: Vec<[u64; 2]>,
+    /// The findings only counted (see [`Counter`]).
+    pub(crate) count: Counter,
+}
+
+/// Per code (`Code as usize`), whether the check pass keeps no more findings of it, and the
+/// findings only counted. Apart from the rest of the memo, so that the per-cell rules' general
+/// path, which it goes to, takes nothing else of the memo the fast path's loop works with.
+#[derive(Debug, Default)]
+pub(crate) struct Counter {
     /// Per code (`Code as usize`), when the check pass keeps no more findings of it (the
     /// per-code cap is reached): the row rules then only count theirs in `counted`, without
     /// building them (no message formatted, no cell copied, nothing allocated): the row-level
@@ -155,42 +164,16 @@ pub(crate) struct Memo {
     /// Per code: findings only counted, and of them those with a safe and a suggested fix.
     pub(crate) counted: Vec<[u64; 3]>,
     /// The findings only counted, per severity (error, warning, info).
-    pub(crate) counted_severity: [u64; 3],
+    pub(crate) severity: [u64; 3],
     /// Set when a finding was only counted (the checker clears it before each row).
-    pub(crate) counted_any: bool,
+    pub(crate) any: bool,
 }
 
-impl Memo {
-    /// A memo that also counts the actions the fast path accepts and computes the cross-row
-    /// keys of clean rows (the check pass).
-    pub(crate) fn counting() -> Memo {
-        Memo {
-            counting: true,
-            ..Memo::default()
-        }
-    }
-
-    /// From now on the row-level rules only count their findings of `code` (see `full`).
-    pub(crate) fn only_count(&mut self, code: crate::Code) {
-        let i = code as usize;
-        if self.full.len() <= i {
-            self.full.resize(crate::Code::ALL.len().max(i + 1), false);
-            self.counted.resize(self.full.len(), [0; 3]);
-        }
-        self.full[i] = true;
-    }
-
-    /// Whether a finding of `code` with the rule's severity and no fix is only counted; then it
-    /// is counted.
-    #[inline(always)]
-    fn counts_only(&mut self, code: crate::Code) -> bool {
-        self.counts_only_as(code, code.rule().severity, None)
-    }
-
+impl Counter {
     /// Whether a finding of `code` is only counted; then it is counted, with its severity and
     /// its fix's applicability.
     #[inline(always)]
-    fn counts_only_as(
+    fn counts_only(
         &mut self,
         code: crate::Code,
         severity: Severity,
@@ -208,13 +191,42 @@ impl Memo {
                 None => {}
             }
         }
-        self.counted_severity[match severity {
+        self.severity[match severity {
             Severity::Error => 0,
             Severity::Warning => 1,
             Severity::Info => 2,
         }] += 1;
-        self.counted_any = true;
+        self.any = true;
         true
+    }
+}
+
+impl Memo {
+    /// A memo that also counts the actions the fast path accepts and computes the cross-row
+    /// keys of clean rows (the check pass).
+    pub(crate) fn counting() -> Memo {
+        Memo {
+            counting: true,
+            ..Memo::default()
+        }
+    }
+
+    /// From now on the row rules only count their findings of `code` (see [`Counter`]).
+    pub(crate) fn only_count(&mut self, code: crate::Code) {
+        let c = &mut self.count;
+        let i = code as usize;
+        if c.full.len() <= i {
+            c.full.resize(crate::Code::ALL.len().max(i + 1), false);
+            c.counted.resize(c.full.len(), [0; 3]);
+        }
+        c.full[i] = true;
+    }
+
+    /// Whether a finding of `code` with the rule's severity and no fix is only counted; then it
+    /// is counted.
+    #[inline(always)]
+    fn counts_only(&mut self, code: crate::Code) -> bool {
+        self.count.counts_only(code, code.rule().severity, None)
     }
 
     /// The cross-row keys of the row just checked, when it was clean and the memo computes
@@ -224,11 +236,11 @@ impl Memo {
     }
 }
 
-/// Where the per-cell rules report: the pass's sink, and the memo that says which codes the
+/// Where the per-cell rules report: the pass's sink, and the counter that says which codes the
 /// check pass keeps no more of ([`Memo::only_count`]).
 pub(crate) struct Out<'a, 'b> {
     sink: &'a mut Sink<'b>,
-    memo: &'a mut Memo,
+    count: &'a mut Counter,
 }
 
 impl Out<'_, '_> {
@@ -245,7 +257,7 @@ impl Out<'_, '_> {
         build: impl FnOnce() -> crate::Finding,
     ) {
         let severity = severity.unwrap_or(code.rule().severity);
-        if self.memo.counts_only_as(code, severity, fix) {
+        if self.count.counts_only(code, severity, fix) {
             #[cfg(debug_assertions)]
             {
                 let f = build();
@@ -338,7 +350,10 @@ pub(crate) fn check_with(
                 col,
                 value,
                 &mut facts,
-                &mut Out { sink, memo },
+                &mut Out {
+                    sink,
+                    count: &mut memo.count,
+                },
             );
         }
     }
@@ -941,7 +956,7 @@ mod properties {
             let sink = &mut |f| found.push(f);
             let out = &mut super::Out {
                 sink,
-                memo: &mut memo,
+                count: &mut memo.count,
             };
             super::general_cell(&ctx, &row, 0, kind, &col, value, &mut general, out);
         }
