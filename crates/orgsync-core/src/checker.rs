@@ -524,21 +524,25 @@ impl State {
     /// Adds the per-code counts, and the findings the row rules only counted, to the summary
     /// (before it is read or sent: `finish`, `into_part`), and starts them again from zero.
     fn fold_counts(&mut self) {
-        for (i, n) in self.memo.counted.iter_mut().enumerate() {
-            if *n > 0
-                && let Some(&code) = Code::ALL.get(i)
-            {
-                let severity = code.rule().severity;
-                let s = &mut self.summary;
-                match severity {
-                    Severity::Error => s.errors += *n,
-                    Severity::Warning => s.warnings += *n,
-                    Severity::Info => s.infos += *n,
-                }
-                s.omitted += *n;
-                self.counts[i][0] += *n;
-                *n = 0;
+        let s = &mut self.summary;
+        let by_severity = std::mem::take(&mut self.memo.count.severity);
+        s.errors += by_severity[0];
+        s.warnings += by_severity[1];
+        s.infos += by_severity[2];
+        for (n, c) in self
+            .memo
+            .count
+            .counted
+            .iter_mut()
+            .zip(self.counts.iter_mut())
+        {
+            s.omitted += n[0];
+            s.safe_fixes += n[1];
+            s.suggested_fixes += n[2];
+            for (c, n) in c.iter_mut().zip(n.iter()) {
+                *c += n;
             }
+            *n = [0; 3];
         }
         for (i, c) in self.counts.iter_mut().enumerate() {
             let Some(&code) = Code::ALL.get(i) else {
@@ -659,7 +663,7 @@ impl Handler for State {
         // counted here (most rows have none: an empty slice's `to_vec` allocates nothing).
         let mut out: Vec<Finding> = row.sheet.to_vec();
         let before = out.len();
-        self.memo.counted_any = false;
+        self.memo.count.any = false;
         let clean = rules::check_row_with(
             &ctx,
             &self.row_plan,
@@ -667,7 +671,7 @@ impl Handler for State {
             &mut |f| out.push(f),
             &mut self.memo,
         );
-        if (out.len() > before || self.memo.counted_any)
+        if (out.len() > before || self.memo.count.any)
             && let Some(found) = self.found.as_mut()
         {
             let (word, bit) = ((row.record / 64) as usize, row.record % 64);

@@ -84,6 +84,47 @@ struct State {
     row_plan: rules::row::RowPlan,
     /// Scratch space for one report cell, kept from row to row.
     text: String,
+    /// Per code (`Code as usize`), the last message and tip written for it, in the forms the
+    /// reports write them: most findings of a code word the same tip, and the row-level ones
+    /// (R017 on every revocation, R015, R016) the same message, so each is escaped once.
+    words: Vec<Words>,
+}
+
+/// The last message and tip of one code, as written (see `State::words`).
+#[derive(Debug, Default)]
+struct Words {
+    message: Written,
+    tip: Written,
+}
+
+/// A text as the reports write it: a findings CSV field (guarded against formulas, quoted when
+/// it must be) and a piece of the error report's `messages` cell (quotes doubled; the whole
+/// cell is guarded and quoted at once).
+#[derive(Debug, Default)]
+struct Written {
+    text: String,
+    /// The findings CSV field.
+    field: Vec<u8>,
+    /// The text with its quotes doubled, and whether it holds a byte that needs quotes.
+    piece: Vec<u8>,
+    special: bool,
+}
+
+impl Written {
+    /// Makes this the written form of `text`, unless it already is.
+    #[inline]
+    fn of(&mut self, text: &str) -> &Written {
+        if self.text != text {
+            self.text.clear();
+            self.text.push_str(text);
+            self.field.clear();
+            write_field(&mut self.field, neutralised(text).as_bytes(), b',');
+            self.special = needs_quotes(text.as_bytes(), b',');
+            self.piece.clear();
+            escape_quotes(&mut self.piece, text.as_bytes());
+        }
+        self
+    }
 }
 
 impl Fixer {
@@ -121,6 +162,7 @@ impl Fixer {
                 memo: rules::row::Memo::default(),
                 row_plan: rules::row::RowPlan::default(),
                 text: String::new(),
+                words: Vec::new(),
             },
         }
     }
@@ -508,22 +550,34 @@ impl State {
             push_number(&mut numbers, l);
         }
         let (row, line) = numbers.split_at(row_end);
-        write_row(
-            &mut self.out.findings,
-            [
-                row,
-                line,
-                column,
-                f.code.as_str(),
-                f.code.rule().name,
-                f.severity.as_str(),
-                &f.message,
-                &f.tip,
-                fix,
-                before,
-                after,
-            ],
-        );
+        let words = words_of(&mut self.words, f.code);
+        let out = &mut self.out.findings;
+        for (i, cell) in [
+            row,
+            line,
+            column,
+            f.code.as_str(),
+            f.code.rule().name,
+            f.severity.as_str(),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_field(out, neutralised(cell).as_bytes(), b',');
+        }
+        // The message and the tip, written once for as long as they stay the same.
+        out.push(b',');
+        out.extend_from_slice(&words.message.of(&f.message).field);
+        out.push(b',');
+        out.extend_from_slice(&words.tip.of(&f.tip).field);
+        for cell in [fix, before, after] {
+            out.push(b',');
+            write_field(out, neutralised(cell).as_bytes(), b',');
+        }
+        out.extend_from_slice(b"\r\n");
         self.text = numbers;
     }
 
@@ -757,18 +811,98 @@ impl State {
         let mut text = std::mem::take(&mut self.text);
         text.clear();
         push_number(&mut text, row.row);
-        let number = text.len();
-        write_messages(&mut text, found, header);
-        let (number, messages) = text.split_at(number);
-        write_row(
-            &mut self.out.error_report,
-            std::iter::once(number)
-                .chain((0..self.report_width).map(|i| row.cell(i)))
-                .chain(std::iter::once(messages))
-                .chain((self.report_width..row.len()).map(|i| row.cell(i))),
-        );
+        let out = &mut self.out.error_report;
+        out.extend_from_slice(text.as_bytes());
+        // The cells before the row's first byte needing quotes need none, and most start with
+        // a letter: copied as they are.
+        let special = first_special(row.text.as_bytes(), b',').unwrap_or(row.text.len());
+        for i in 0..self.report_width {
+            out.push(b',');
+            let cell = row.cell(i);
+            let end = row.ends.get(i).copied().unwrap_or(0);
+            let plain = end <= special
+                && cell.as_bytes().first().is_none_or(|&b| {
+                    b.is_ascii_graphic() && !matches!(b, b'=' | b'+' | b'-' | b'@')
+                });
+            if plain {
+                out.extend_from_slice(cell.as_bytes());
+            } else {
+                write_field(out, neutralised(cell).as_bytes(), b',');
+            }
+        }
+        out.push(b',');
+        self.write_messages_cell(found, header);
+        let out = &mut self.out.error_report;
+        for i in self.report_width..row.len() {
+            out.push(b',');
+            write_field(out, neutralised(row.cell(i)).as_bytes(), b',');
+        }
+        out.extend_from_slice(b"\r\n");
         self.text = text;
     }
+
+    /// The error report's `messages` cell of a row ([`write_messages`], as `write_row` writes
+    /// it), from each code's escaped message and tip. It starts with a code, which no spreadsheet
+    /// takes for a formula, so it needs no guard.
+    fn write_messages_cell(&mut self, found: &[&Finding], header: Option<&Header>) {
+        let start = self.out.error_report.len();
+        self.out.error_report.push(b'"');
+        // More than one line holds a line break.
+        let mut special = found.len() > 1;
+        for (i, f) in found.iter().enumerate() {
+            let words = words_of(&mut self.words, f.code);
+            let message = words.message.of(&f.message);
+            special |= message.special;
+            let out = &mut self.out.error_report;
+            if i > 0 {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(f.code.as_str().as_bytes());
+            out.push(b' ');
+            out.extend_from_slice(f.code.rule().name.as_bytes());
+            if let Some(c) = f.column.and_then(|c| header.and_then(|h| h.columns.get(c))) {
+                out.extend_from_slice(b" (");
+                special |= needs_quotes(c.raw.as_bytes(), b',');
+                escape_quotes(out, c.raw.as_bytes());
+                out.push(b')');
+            }
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(&message.piece);
+            out.extend_from_slice(b" Tip: ");
+            let tip = words.tip.of(&f.tip);
+            special |= tip.special;
+            out.extend_from_slice(&tip.piece);
+        }
+        let out = &mut self.out.error_report;
+        if special {
+            out.push(b'"');
+        } else {
+            // Nothing to quote, so nothing was doubled: the text without its quotes.
+            let end = out.len();
+            out.copy_within(start + 1..end, start);
+            out.truncate(end - 1);
+        }
+    }
+}
+
+/// The written message and tip of `code`'s last finding (`State::words`).
+fn words_of(words: &mut Vec<Words>, code: Code) -> &mut Words {
+    let i = code as usize;
+    if words.len() <= i {
+        words.resize_with(Code::ALL.len().max(i + 1), Words::default);
+    }
+    &mut words[i]
+}
+
+/// Appends `text` with each quote doubled.
+fn escape_quotes(out: &mut Vec<u8>, text: &[u8]) {
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'"', text) {
+        out.extend_from_slice(text.get(start..=i).unwrap_or_default());
+        out.push(b'"');
+        start = i + 1;
+    }
+    out.extend_from_slice(text.get(start..).unwrap_or_default());
 }
 
 /// A row's messages, one per line: `R002 invalid-email (primary_email_address): message Tip: tip`.
@@ -1021,6 +1155,120 @@ mod tests {
             let got = super::neutralised(cell);
             assert_eq!(got, want, "{cell:?}");
             assert_eq!(matches!(got, Cow::Borrowed(_)), cell == want, "{cell:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod report_line_tests {
+    use super::*;
+
+    /// The error report's lines and the findings CSV's, written from each code's cached words,
+    /// are what `write_row` writes from the plain texts, whatever the texts hold and however
+    /// they repeat from row to row.
+    #[test]
+    fn report_lines_are_written_as_plain_rows_would_be() {
+        let header_bytes: &[u8] = b"primary_email_address,\"na,me\",=x\r\na@example.com,Sam,1\r\n";
+        let report = crate::check(header_bytes, Options::default());
+        let mut fixer = Fixer::new(&report, &FixOptions::default());
+        fixer.push(header_bytes);
+        let header = report.plan.header.clone().expect("a header");
+        let texts = [
+            "plain words",
+            "with, a comma",
+            "with \"quotes\" in it",
+            "line\nbreak",
+            "=starts like a formula",
+            "",
+            "ends with a quote\"",
+        ];
+        let cells = [
+            ("sam@example.com,Sam,Smith", vec![15, 18, 23]),
+            ("=1+1,\"q\",x", vec![4, 7, 8]),
+            ("a,b", vec![1, 2]),
+            ("a,b,c,extra,=more", vec![1, 2, 3, 9, 14]),
+            ("@x,-y,+z", vec![2, 4, 6]),
+        ];
+        let st = &mut fixer.st;
+        for (n, (m, t)) in texts
+            .iter()
+            .flat_map(|m| texts.iter().map(move |t| (m, t)))
+            .enumerate()
+        {
+            let (text, ends) = &cells[n % cells.len()];
+            let row = Row {
+                record: n as u64,
+                row: n as u64 + 2,
+                line: n as u64 + 2,
+                text,
+                ends,
+                legacy: false,
+                raw: None,
+                quote_problem: None,
+                blank_line: false,
+                plain: false,
+                sheet: &[],
+            };
+            let mut a = Finding::new(Code::R017, *m, *t);
+            a.row = Some(row.row);
+            a.line = Some(row.line);
+            a.column = Some(n % 4);
+            let mut b = Finding::new(Code::X005, *t, *m);
+            b.row = Some(row.row);
+            b.column = Some(1);
+            for found in [vec![&a], vec![&a, &b], vec![&b]] {
+                let (report_at, findings_at) = (st.out.error_report.len(), st.out.findings.len());
+                st.write_report_row(&row, &found, Some(&header));
+                for f in &found {
+                    st.write_finding(f, Some(&header));
+                }
+                let mut want = Vec::new();
+                let mut number = String::new();
+                push_number(&mut number, row.row);
+                let text = messages(&found, Some(&header));
+                write_row(
+                    &mut want,
+                    std::iter::once(number.as_str())
+                        .chain((0..st.report_width).map(|i| row.cell(i)))
+                        .chain(std::iter::once(text.as_str()))
+                        .chain((st.report_width..row.len()).map(|i| row.cell(i))),
+                );
+                assert_eq!(
+                    String::from_utf8_lossy(&st.out.error_report[report_at..]),
+                    String::from_utf8_lossy(&want)
+                );
+                let mut want = Vec::new();
+                for f in &found {
+                    let column = f
+                        .column
+                        .and_then(|c| header.columns.get(c))
+                        .map_or("", |c| c.raw.as_str());
+                    let (row, line) = (
+                        f.row.map(|r| r.to_string()).unwrap_or_default(),
+                        f.line.map(|l| l.to_string()).unwrap_or_default(),
+                    );
+                    write_row(
+                        &mut want,
+                        [
+                            row.as_str(),
+                            line.as_str(),
+                            column,
+                            f.code.as_str(),
+                            f.code.rule().name,
+                            f.severity.as_str(),
+                            &f.message,
+                            &f.tip,
+                            "",
+                            "",
+                            "",
+                        ],
+                    );
+                }
+                assert_eq!(
+                    String::from_utf8_lossy(&st.out.findings[findings_at..]),
+                    String::from_utf8_lossy(&want)
+                );
+            }
         }
     }
 }

@@ -19,8 +19,10 @@
 //!   still replaces the whole cell, so one fix settles both.
 
 use super::{RuleInput, Sink};
+use crate::finding::Applicability;
 use crate::header::FileKind;
 use crate::header::{ColumnKind, EmailRole, Profile};
+use crate::registry::Severity;
 use crate::row::Row;
 
 pub(crate) mod email;
@@ -143,15 +145,60 @@ pub(crate) struct Memo {
     /// (`[0]`) and `Inactive` / `no` (`[1]`). The action summary adds these up instead of
     /// reading those cells again (see `summary::Actions::absorb`).
     pub(crate) tally: Vec<[u64; 2]>,
+    /// The findings only counted (see [`Counter`]).
+    pub(crate) count: Counter,
+}
+
+/// Per code (`Code as usize`), whether the check pass keeps no more findings of it, and the
+/// findings only counted. Apart from the rest of the memo, so that the per-cell rules' general
+/// path, which it goes to, takes nothing else of the memo the fast path's loop works with.
+#[derive(Debug, Default)]
+pub(crate) struct Counter {
     /// Per code (`Code as usize`), when the check pass keeps no more findings of it (the
-    /// per-code cap is reached): the row-level rules R001, R015, R016 and R017, which fire on
-    /// whole classes of rows (every revocation, every admin without a license), then only count
-    /// theirs in `counted`, without building them. Their severity is the rule's and they carry
-    /// no fix, so the count is all the summary needs.
+    /// per-code cap is reached): the row rules then only count theirs in `counted`, without
+    /// building them (no message formatted, no cell copied, nothing allocated): the row-level
+    /// ones (R001, R015, R016, R017, which fire on whole classes of rows: every revocation,
+    /// every admin without a license) here, the per-cell ones through [`Out::report`]. The
+    /// summary needs only the counts.
     full: Vec<bool>,
-    pub(crate) counted: Vec<u64>,
+    /// Per code: findings only counted, and of them those with a safe and a suggested fix.
+    pub(crate) counted: Vec<[u64; 3]>,
+    /// The findings only counted, per severity (error, warning, info).
+    pub(crate) severity: [u64; 3],
     /// Set when a finding was only counted (the checker clears it before each row).
-    pub(crate) counted_any: bool,
+    pub(crate) any: bool,
+}
+
+impl Counter {
+    /// Whether a finding of `code` is only counted; then it is counted, with its severity and
+    /// its fix's applicability.
+    #[inline(always)]
+    fn counts_only(
+        &mut self,
+        code: crate::Code,
+        severity: Severity,
+        fix: Option<Applicability>,
+    ) -> bool {
+        let i = code as usize;
+        if !self.full.get(i).copied().unwrap_or(false) {
+            return false;
+        }
+        if let Some(c) = self.counted.get_mut(i) {
+            c[0] += 1;
+            match fix {
+                Some(Applicability::Safe) => c[1] += 1,
+                Some(Applicability::Suggested) => c[2] += 1,
+                None => {}
+            }
+        }
+        self.severity[match severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }] += 1;
+        self.any = true;
+        true
+    }
 }
 
 impl Memo {
@@ -164,33 +211,66 @@ impl Memo {
         }
     }
 
-    /// From now on the row-level rules only count their findings of `code` (see `full`).
+    /// From now on the row rules only count their findings of `code` (see [`Counter`]).
     pub(crate) fn only_count(&mut self, code: crate::Code) {
+        let c = &mut self.count;
         let i = code as usize;
-        if self.full.len() <= i {
-            self.full.resize(crate::Code::ALL.len().max(i + 1), false);
-            self.counted.resize(self.full.len(), 0);
+        if c.full.len() <= i {
+            c.full.resize(crate::Code::ALL.len().max(i + 1), false);
+            c.counted.resize(c.full.len(), [0; 3]);
         }
-        self.full[i] = true;
+        c.full[i] = true;
     }
 
-    /// Whether a finding of `code` is only counted; then it is counted.
+    /// Whether a finding of `code` with the rule's severity and no fix is only counted; then it
+    /// is counted.
     #[inline(always)]
     fn counts_only(&mut self, code: crate::Code) -> bool {
-        let i = code as usize;
-        if self.full.get(i).copied().unwrap_or(false) {
-            self.counted[i] += 1;
-            self.counted_any = true;
-            true
-        } else {
-            false
-        }
+        self.count.counts_only(code, code.rule().severity, None)
     }
 
     /// The cross-row keys of the row just checked, when it was clean and the memo computes
     /// them.
     pub(crate) fn keys(&self) -> Option<&Keys> {
         self.keyed.then_some(&self.keys)
+    }
+}
+
+/// Where the per-cell rules report: the pass's sink, and the counter that says which codes the
+/// check pass keeps no more of ([`Memo::only_count`]).
+pub(crate) struct Out<'a, 'b> {
+    sink: &'a mut Sink<'b>,
+    count: &'a mut Counter,
+}
+
+impl Out<'_, '_> {
+    /// Reports the finding `build` makes: of `code`, with `severity` (`None`: the rule's) and
+    /// a fix of applicability `fix` (`None`: no fix). When the check pass keeps no more findings
+    /// of `code` it is only counted, and nothing is built: a counter increment, no formatting,
+    /// no allocation. (In debug builds it is built anyway, to check that it is what was said.)
+    #[inline(always)]
+    pub(crate) fn report(
+        &mut self,
+        code: crate::Code,
+        severity: Option<Severity>,
+        fix: Option<Applicability>,
+        build: impl FnOnce() -> crate::Finding,
+    ) {
+        let severity = severity.unwrap_or(code.rule().severity);
+        if self.count.counts_only(code, severity, fix) {
+            #[cfg(debug_assertions)]
+            {
+                let f = build();
+                assert!(
+                    f.code == code
+                        && f.severity == severity
+                        && f.fix.as_ref().map(|x| x.applicability) == fix,
+                    "{f:?} counted as {code} {severity:?} {fix:?}"
+                );
+            }
+            return;
+        }
+        (self.sink)(build());
     }
 }
 
@@ -262,7 +342,19 @@ pub(crate) fn check_with(
         clean = false;
         if let Some(value) = row.text.get(cell_start..end) {
             let kind = &ctx.header.columns[i].kind;
-            general_cell(ctx, row, i, kind, col, value, &mut facts, sink);
+            general_cell(
+                ctx,
+                row,
+                i,
+                kind,
+                col,
+                value,
+                &mut facts,
+                &mut Out {
+                    sink,
+                    count: &mut memo.count,
+                },
+            );
         }
     }
     use crate::Code;
@@ -304,7 +396,7 @@ fn general_cell(
     col: &ColumnPlan,
     value: &str,
     facts: &mut Facts,
-    sink: &mut Sink<'_>,
+    sink: &mut Out<'_, '_>,
 ) {
     let t = trimmed(value);
     facts.identified |= col.identifier && !t.is_empty();
@@ -378,7 +470,7 @@ fn email_cell(
     role: EmailRole,
     value: &str,
     t: &str,
-    sink: &mut Sink<'_>,
+    sink: &mut Out<'_, '_>,
 ) -> bool {
     if email::is_valid(value) {
         email_domain_typo::check(ctx, row, i, value, value, sink);
@@ -860,9 +952,13 @@ mod properties {
         let mut found = Vec::new();
         if !value.is_empty() {
             let kind = &header.columns[column].kind;
-            super::general_cell(&ctx, &row, 0, kind, &col, value, &mut general, &mut |f| {
-                found.push(f)
-            });
+            let mut memo = super::Memo::default();
+            let sink = &mut |f| found.push(f);
+            let out = &mut super::Out {
+                sink,
+                count: &mut memo.count,
+            };
+            super::general_cell(&ctx, &row, 0, kind, &col, value, &mut general, out);
         }
         (accepted, fast, general, found)
     }

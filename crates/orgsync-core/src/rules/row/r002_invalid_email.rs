@@ -3,7 +3,6 @@
 use super::email::EmailProblem;
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// Reports an identifier email cell (`primary_`, `invited_` or `existing_email_address`) that
@@ -14,7 +13,7 @@ pub(super) fn check(
     column: usize,
     t: &str,
     problem: Option<EmailProblem>,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) {
     let Some(problem) = problem else { return };
     let tip = match problem {
@@ -28,16 +27,18 @@ pub(super) fn check(
             "Correct the address in Excel (copy it from your HR system or directory), or remove the row."
         }
     };
-    sink(row.finding(
-        Code::R002,
-        Some(column),
-        format!(
-            "`{}` is not a valid email address: {} The uploader rejects this row.",
-            excerpt(t),
-            problem.describe()
-        ),
-        tip,
-    ));
+    sink.report(Code::R002, None, None, || {
+        row.finding(
+            Code::R002,
+            Some(column),
+            format!(
+                "`{}` is not a valid email address: {} The uploader rejects this row.",
+                excerpt(t),
+                problem.describe()
+            ),
+            tip,
+        )
+    });
 }
 
 #[cfg(test)]

@@ -3,14 +3,18 @@
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// Reports an email cell that becomes a valid address once the wrapping around it is removed
 /// (`clean` is [`super::email::cleanup`]'s result); the fix writes the clean address.
-pub(super) fn check(row: &Row<'_>, column: usize, value: &str, clean: String, sink: &mut Sink<'_>) {
-    sink(
-        row.finding(
+pub(super) fn check(
+    row: &Row<'_>,
+    column: usize,
+    value: &str,
+    clean: String,
+    sink: &mut super::Out<'_, '_>,
+) {
+    sink.report(Code::R003, None, Some(Applicability::Safe), || row.finding(
             Code::R003,
             Some(column),
             format!(
@@ -20,8 +24,7 @@ pub(super) fn check(row: &Row<'_>, column: usize, value: &str, clean: String, si
             ),
             "The corrected file keeps only the address. In Excel, Find & Replace can remove `mailto:` and brackets from the whole column; pasting from Outlook often adds them.",
         )
-        .fix(Fix::set_cell(Applicability::Safe, value, clean)),
-    );
+        .fix(Fix::set_cell(Applicability::Safe, value, clean)));
 }
 
 #[cfg(test)]

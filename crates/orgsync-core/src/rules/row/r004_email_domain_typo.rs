@@ -6,7 +6,7 @@ use crate::finding::{Applicability, Fix};
 use crate::header::ColumnKind;
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::{RuleInput, Sink};
+use crate::rules::RuleInput;
 
 /// Reports an address whose domain is a known misspelling of a common mail domain. `address`
 /// is the valid address in the cell (after R003's cleanup when that was needed); the suggested
@@ -21,7 +21,7 @@ pub(super) fn check(
     column: usize,
     value: &str,
     address: &str,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) {
     let Some((local, domain)) = email::split(address) else {
         return;
@@ -30,26 +30,22 @@ pub(super) fn check(
         return;
     };
     if let Some((id, known)) = export_address(ctx, row, domain) {
-        sink(
-            row.finding(
+        sink.report(Code::R004, None, Some(Applicability::Suggested), || row.finding(
                 Code::R004,
                 Some(column),
                 format!("The domain `{domain}` looks like a misspelling, and your user export has this person (unique_user_id `{id}`) as `{known}`: invitations to `{domain}` would bounce."),
                 "Check the address with the person or your directory; the suggested fix uses the address your user export holds for them.",
             )
-            .fix(Fix::set_cell(Applicability::Suggested, value, known.to_string())),
-        );
+            .fix(Fix::set_cell(Applicability::Suggested, value, known.to_string())));
         return;
     }
-    sink(
-        row.finding(
+    sink.report(Code::R004, None, Some(Applicability::Suggested), || row.finding(
             Code::R004,
             Some(column),
             format!("The domain `{domain}` looks like a misspelling of `{right}`: invitations to it would bounce."),
             "Check the address with the person or your directory, then correct the domain; the corrected file can do it if you accept suggested fixes.",
         )
-        .fix(Fix::set_cell(Applicability::Suggested, value, format!("{local}@{right}"))),
-    );
+        .fix(Fix::set_cell(Applicability::Suggested, value, format!("{local}@{right}"))));
 }
 
 /// The address the user export holds for the row's person (by `unique_user_id`), when it is a

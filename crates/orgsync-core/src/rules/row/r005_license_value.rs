@@ -4,7 +4,6 @@ use super::one_of;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// What a license cell means, for the row-level rules (R015, R017).
@@ -53,7 +52,7 @@ pub(super) fn check(
     column: usize,
     value: &str,
     t: &str,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) -> Option<License> {
     // The common case first: the exact canonical words, compared as bytes.
     if t == "Active" {
@@ -71,7 +70,7 @@ pub(super) fn check(
     } else if one_of(t, INACTIVE_WORDS) {
         (License::Inactive, Applicability::Suggested)
     } else {
-        sink(row.finding(
+        sink.report(Code::R005, None, None, || row.finding(
             Code::R005,
             Some(column),
             format!("`{}` is not a license value: the uploader accepts only `Active` (assign), `Inactive` (revoke) or a blank cell (no change).", excerpt(t)),
@@ -83,26 +82,26 @@ pub(super) fn check(
         License::Active => "Active",
         License::Inactive => "Inactive",
     };
-    let message = if applicability == Applicability::Safe {
-        format!(
-            "License values are written `{after}`, not `{}`.",
-            excerpt(t)
-        )
-    } else {
-        format!(
-            "`{}` is not a license value; it probably means `{after}` (the uploader accepts only `Active`, `Inactive` or blank).",
-            excerpt(t)
-        )
-    };
-    sink(
+    sink.report(Code::R005, None, Some(applicability), || {
+        let message = if applicability == Applicability::Safe {
+            format!(
+                "License values are written `{after}`, not `{}`.",
+                excerpt(t)
+            )
+        } else {
+            format!(
+                "`{}` is not a license value; it probably means `{after}` (the uploader accepts only `Active`, `Inactive` or blank).",
+                excerpt(t)
+            )
+        };
         row.finding(
             Code::R005,
             Some(column),
             message,
             format!("Type {after} in this cell (Find & Replace fixes a whole column), or take the corrected file."),
         )
-        .fix(Fix::set_cell(applicability, value, after)),
-    );
+        .fix(Fix::set_cell(applicability, value, after))
+    });
     Some(meaning)
 }
 

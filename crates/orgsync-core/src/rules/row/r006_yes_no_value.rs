@@ -4,7 +4,6 @@ use super::one_of;
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// Words meaning yes and no that are not the format's own.
@@ -33,41 +32,43 @@ pub(super) fn check(
     column: usize,
     value: &str,
     t: &str,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) -> Option<bool> {
     match meaning(t) {
         Ok((yes, None)) => Some(yes),
         Ok((yes, Some(applicability))) => {
             let after = if yes { "yes" } else { "no" };
-            let message = if applicability == Applicability::Safe {
-                format!("Write `{after}` in lowercase, not `{}`.", excerpt(t))
-            } else {
-                format!(
-                    "`{}` is not `yes` or `no`; it probably means `{after}`.",
-                    excerpt(t)
-                )
-            };
-            sink(
+            sink.report(Code::R006, None, Some(applicability), || {
+                let message = if applicability == Applicability::Safe {
+                    format!("Write `{after}` in lowercase, not `{}`.", excerpt(t))
+                } else {
+                    format!(
+                        "`{}` is not `yes` or `no`; it probably means `{after}`.",
+                        excerpt(t)
+                    )
+                };
                 row.finding(
                     Code::R006,
                     Some(column),
                     message,
                     "This column takes yes (add or grant), no (remove) or a blank cell (no change), in lowercase.",
                 )
-                .fix(Fix::set_cell(applicability, value, after)),
-            );
+                .fix(Fix::set_cell(applicability, value, after))
+            });
             Some(yes)
         }
         Err(()) => {
-            sink(row.finding(
-                Code::R006,
-                Some(column),
-                format!(
-                    "`{}` is not `yes`, `no` or blank; the uploader rejects it.",
-                    excerpt(t)
-                ),
-                "Type yes to add or grant, no to remove, or clear the cell for no change.",
-            ));
+            sink.report(Code::R006, None, None, || {
+                row.finding(
+                    Code::R006,
+                    Some(column),
+                    format!(
+                        "`{}` is not `yes`, `no` or blank; the uploader rejects it.",
+                        excerpt(t)
+                    ),
+                    "Type yes to add or grant, no to remove, or clear the cell for no change.",
+                )
+            });
             None
         }
     }

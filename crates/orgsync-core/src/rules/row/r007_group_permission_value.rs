@@ -9,8 +9,8 @@ use super::{eq_fold, eq_loose, unknown_group, yes_no_value};
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
+use crate::rules::RuleInput;
 use crate::rules::text::excerpt;
-use crate::rules::{RuleInput, Sink};
 
 const PREFIX: &str = "group:";
 
@@ -144,14 +144,13 @@ pub(super) fn check(
     column: usize,
     value: &str,
     t: &str,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) -> bool {
     const TIP: &str = "Type yes (all groups), no (remove), or the groups as group:<name> tokens separated by a space, e.g. `group:Sales group:Support`.";
     if let Ok((yes, fix)) = yes_no_value::meaning(t) {
         if let Some(applicability) = fix {
             let after = if yes { "yes" } else { "no" };
-            sink(
-                row.finding(
+            sink.report(Code::R007, None, Some(applicability), || row.finding(
                     Code::R007,
                     Some(column),
                     if applicability == Applicability::Safe {
@@ -161,8 +160,7 @@ pub(super) fn check(
                     },
                     TIP,
                 )
-                .fix(Fix::set_cell(applicability, value, after)),
-            );
+                .fix(Fix::set_cell(applicability, value, after)));
         }
         return yes;
     }
@@ -172,33 +170,33 @@ pub(super) fn check(
     }
     let parsed = parse(t);
     if parsed.empty_name || parsed.stray_lead {
-        sink(row.finding(
-            Code::R007,
-            Some(column),
-            if parsed.empty_name {
-                "A `group:` in this cell has no group name after it.".to_string()
-            } else {
-                format!("`{}` has text before its first `group:` token.", excerpt(t))
-            },
-            TIP,
-        ));
+        sink.report(Code::R007, None, None, || {
+            row.finding(
+                Code::R007,
+                Some(column),
+                if parsed.empty_name {
+                    "A `group:` in this cell has no group name after it.".to_string()
+                } else {
+                    format!("`{}` has text before its first `group:` token.", excerpt(t))
+                },
+                TIP,
+            )
+        });
         return true;
     }
     let base = if parsed.odd_join {
         let after = parsed.canonical(t);
-        sink(
-            row.finding(
+        sink.report(Code::R007, None, Some(Applicability::Suggested), || row.finding(
                 Code::R007,
                 Some(column),
                 "The group tokens in this cell are joined by commas or bars; the uploader reads a space (or `;`) between tokens.",
                 TIP,
             )
-            .fix(Fix::set_cell(Applicability::Suggested, value, after.clone())),
-        );
+            .fix(Fix::set_cell(Applicability::Suggested, value, after.clone())));
         after
     } else if parsed.prefix_case || parsed.space_after_colon {
         let after = parsed.with_safe_fixes(t);
-        sink(
+        sink.report(Code::R007, None, Some(Applicability::Safe), || {
             row.finding(
                 Code::R007,
                 Some(column),
@@ -209,8 +207,8 @@ pub(super) fn check(
                 },
                 TIP,
             )
-            .fix(Fix::set_cell(Applicability::Safe, value, after.clone())),
-        );
+            .fix(Fix::set_cell(Applicability::Safe, value, after.clone()))
+        });
         after
     } else {
         t.to_string()
@@ -227,7 +225,7 @@ fn bare_names(
     column: usize,
     value: &str,
     t: &str,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) {
     let mut known = Vec::new();
     for part in t.split([';', ',', '|']).map(str::trim) {
@@ -239,24 +237,27 @@ fn bare_names(
             }
         }
     }
-    let f = row.finding(
-        Code::R007,
-        Some(column),
-        format!(
-            "`{}` is not `yes`, `no` or `group:<name>` tokens.",
-            excerpt(t)
-        ),
-        "Write each group as group:<name> (e.g. `group:Sales`), separated by a space; or yes for all groups, no to remove.",
-    );
-    if known.is_empty() {
-        sink(f);
-    } else {
-        sink(f.fix(Fix::set_cell(
-            Applicability::Suggested,
-            value,
-            known.join(" "),
-        )));
-    }
+    let fix = (!known.is_empty()).then_some(Applicability::Suggested);
+    sink.report(Code::R007, None, fix, || {
+        let f = row.finding(
+            Code::R007,
+            Some(column),
+            format!(
+                "`{}` is not `yes`, `no` or `group:<name>` tokens.",
+                excerpt(t)
+            ),
+            "Write each group as group:<name> (e.g. `group:Sales`), separated by a space; or yes for all groups, no to remove.",
+        );
+        if known.is_empty() {
+            f
+        } else {
+            f.fix(Fix::set_cell(
+                Applicability::Suggested,
+                value,
+                known.join(" "),
+            ))
+        }
+    });
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use super::group_permission_value::{find_group, parse};
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
+use crate::rules::RuleInput;
 use crate::rules::text::excerpt;
-use crate::rules::{RuleInput, Sink};
 
 /// Whether there is any group list to compare tokens against.
 fn has_groups(ctx: &RuleInput<'_>) -> bool {
@@ -31,7 +31,7 @@ pub(super) fn check(
     column: usize,
     value: &str,
     base: &str,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) {
     if !has_groups(ctx) {
         return;
@@ -43,30 +43,33 @@ pub(super) fn check(
             continue;
         }
         let close = find_group(ctx, name, true);
-        let message = match close {
-            Some(g) => format!(
-                "The group `{}` is not one of the file's group columns or known groups; `{}` differs only by spacing or punctuation.",
-                excerpt(name),
-                excerpt(g)
-            ),
-            None => format!(
-                "The group `{}` is not one of the file's group columns or known groups: the permission would name a group the account may not have.",
-                excerpt(name)
-            ),
-        };
-        let f = row.finding(
-            Code::R008,
-            Some(column),
-            message,
-            "Copy group names exactly from a user export (its group: headers) or Admin Center; names are not case sensitive, but spaces and punctuation count.",
-        );
-        match close {
-            Some(g) => {
-                let after = format!("{}{g}{}", &base[..tok.name.0], &base[tok.name.1..]);
-                sink(f.fix(Fix::set_cell(Applicability::Suggested, value, after)));
+        let fix = close.map(|_| Applicability::Suggested);
+        sink.report(Code::R008, None, fix, || {
+            let message = match close {
+                Some(g) => format!(
+                    "The group `{}` is not one of the file's group columns or known groups; `{}` differs only by spacing or punctuation.",
+                    excerpt(name),
+                    excerpt(g)
+                ),
+                None => format!(
+                    "The group `{}` is not one of the file's group columns or known groups: the permission would name a group the account may not have.",
+                    excerpt(name)
+                ),
+            };
+            let f = row.finding(
+                Code::R008,
+                Some(column),
+                message,
+                "Copy group names exactly from a user export (its group: headers) or Admin Center; names are not case sensitive, but spaces and punctuation count.",
+            );
+            match close {
+                Some(g) => {
+                    let after = format!("{}{g}{}", &base[..tok.name.0], &base[tok.name.1..]);
+                    f.fix(Fix::set_cell(Applicability::Suggested, value, after))
+                }
+                None => f,
             }
-            None => sink(f),
-        }
+        });
     }
 }
 

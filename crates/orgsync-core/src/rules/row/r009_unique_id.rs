@@ -2,24 +2,24 @@
 
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// Checks a non-blank `unique_user_id`, `new_unique_user_id` or `unique_id` cell (without its
 /// surrounding blanks, which R012 reports): the format allows letters and digits only.
-pub(super) fn check(row: &Row<'_>, column: usize, t: &str, sink: &mut Sink<'_>) {
+pub(super) fn check(row: &Row<'_>, column: usize, t: &str, sink: &mut super::Out<'_, '_>) {
     if t.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return;
     }
     let Some(bad) = t.chars().find(|c| !c.is_alphanumeric()) else {
         return;
     };
-    let shown = match bad {
-        ' ' => "a space".to_string(),
-        c if c.is_whitespace() || c.is_control() => "a blank character".to_string(),
-        c => format!("`{c}`"),
-    };
-    sink(row.finding(
+    sink.report(Code::R009, None, None, || {
+        let shown = match bad {
+            ' ' => "a space".to_string(),
+            c if c.is_whitespace() || c.is_control() => "a blank character".to_string(),
+            c => format!("`{c}`"),
+        };
+        row.finding(
         Code::R009,
         Some(column),
         format!(
@@ -27,7 +27,8 @@ pub(super) fn check(row: &Row<'_>, column: usize, t: &str, sink: &mut Sink<'_>) 
             excerpt(t)
         ),
         "Check how your HR system writes the id; if it really has punctuation, keep it the same in every upload so the user is always matched.",
-    ));
+        )
+    });
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 use crate::header::{ColumnKind, Profile};
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// Excel's error values.
@@ -94,7 +93,7 @@ pub(super) fn check(
     column: usize,
     kind: &ColumnKind,
     t: &str,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) -> bool {
     let Some((what, lost)) = damage(kind, t) else {
         return false;
@@ -104,7 +103,7 @@ pub(super) fn check(
     } else {
         ""
     };
-    sink(row.finding(
+    sink.report(Code::R010, None, None, || row.finding(
         Code::R010,
         Some(column),
         format!("`{}` {what}.{lost}", excerpt(t)),

@@ -4,43 +4,53 @@ use super::one_of;
 use crate::finding::{Applicability, Fix};
 use crate::registry::{Code, Severity};
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 const TIP: &str = "Type true only on the rows the uploader answered with \"Duplicate Profile Error\" and that you confirmed are different people; leave the cell blank otherwise.";
 
 /// Checks a non-blank `reupload_user_profile` cell: `true` or blank.
-pub(super) fn check(row: &Row<'_>, column: usize, value: &str, t: &str, sink: &mut Sink<'_>) {
+pub(super) fn check(
+    row: &Row<'_>,
+    column: usize,
+    value: &str,
+    t: &str,
+    sink: &mut super::Out<'_, '_>,
+) {
     if t == "true" {
         return;
     }
     let finding = |message: String| row.finding(Code::R011, Some(column), message, TIP);
     if t.eq_ignore_ascii_case("true") {
-        sink(
-            finding(format!("Write `true` in lowercase, not `{}`.", excerpt(t)))
-                .fix(Fix::set_cell(Applicability::Safe, value, "true")),
-        );
+        sink.report(Code::R011, None, Some(Applicability::Safe), || {
+            finding(format!("Write `true` in lowercase, not `{}`.", excerpt(t))).fix(Fix::set_cell(
+                Applicability::Safe,
+                value,
+                "true",
+            ))
+        });
     } else if one_of(t, &["yes", "y", "1"]) {
-        sink(
+        sink.report(Code::R011, None, Some(Applicability::Suggested), || {
             finding(format!(
                 "`{}` is not `true`; this column takes `true` or a blank cell.",
                 excerpt(t)
             ))
-            .fix(Fix::set_cell(Applicability::Suggested, value, "true")),
-        );
+            .fix(Fix::set_cell(Applicability::Suggested, value, "true"))
+        });
     } else if one_of(t, &["false", "no", "n", "0"]) {
-        sink(
+        sink.report(Code::R011, Some(Severity::Warning), None, || {
             finding(format!(
                 "`{}` does nothing here: only `true` changes anything, so this is the same as a blank cell.",
                 excerpt(t)
             ))
-            .severity(Severity::Warning),
-        );
+            .severity(Severity::Warning)
+        });
     } else {
-        sink(finding(format!(
-            "`{}` is not a valid value: this column takes `true` or a blank cell.",
-            excerpt(t)
-        )));
+        sink.report(Code::R011, None, None, || {
+            finding(format!(
+                "`{}` is not a valid value: this column takes `true` or a blank cell.",
+                excerpt(t)
+            ))
+        });
     }
 }
 

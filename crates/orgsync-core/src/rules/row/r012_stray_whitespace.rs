@@ -3,7 +3,6 @@
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::{excerpt, is_invisible};
 
 use super::is_stray;
@@ -60,7 +59,7 @@ fn as_in_file(value: &str) -> String {
     out
 }
 
-pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'_>) {
+pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut super::Out<'_, '_>) {
     let bytes = value.as_bytes();
     // Fast path: printable ASCII with no space at either end.
     let edges_ok = bytes.first().is_some_and(|b| b.is_ascii_graphic())
@@ -74,18 +73,17 @@ pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'
     {
         return;
     }
-    let after = clean(value);
     // A character beyond ASCII in a row read in a guessed encoding may exist only because of
     // the guess (Windows-1252 reads a Shift_JIS byte as a control character): removing it is
-    // for a person to confirm, never a safe fix.
+    // for a person to confirm, never a safe fix. (Only there is the cleaned value needed before
+    // the finding is built.)
     let non_ascii = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
-    let applicability = if row.legacy && non_ascii(&after) != non_ascii(value) {
-        Applicability::Suggested
-    } else {
-        Applicability::Safe
+    let cleaned = row.legacy.then(|| clean(value));
+    let applicability = match &cleaned {
+        Some(after) if non_ascii(after) != non_ascii(value) => Applicability::Suggested,
+        _ => Applicability::Safe,
     };
-    sink(
-        row.finding(
+    sink.report(Code::R012, None, Some(applicability), || row.finding(
             Code::R012,
             Some(column),
             format!(
@@ -94,8 +92,11 @@ pub(crate) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'
             ),
             "Excel's TRIM() does not remove no-break spaces; use Find & Replace, or take the corrected file.",
         )
-        .fix(Fix::set_cell(applicability, value, after)),
-    );
+        .fix(Fix::set_cell(
+            applicability,
+            value,
+            cleaned.unwrap_or_else(|| clean(value)),
+        )));
 }
 
 #[cfg(test)]

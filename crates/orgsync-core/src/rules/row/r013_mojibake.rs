@@ -3,7 +3,6 @@
 use crate::finding::{Applicability, Fix};
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// Windows-1252's characters for the bytes 0x80–0x9F (`\0` where the byte is unassigned; the
@@ -75,14 +74,14 @@ pub(super) fn redecode(value: &str) -> Option<String> {
 }
 
 /// Checks a cell that is not plain ASCII.
-pub(super) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'_>) {
+pub(super) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut super::Out<'_, '_>) {
     let replacement = value.contains('\u{FFFD}');
     if !replacement && !looks_double_encoded(value) {
         return;
     }
     const TIP: &str = "The file was saved in one encoding and read in another. Re-export from the source system and save from Excel as \"CSV UTF-8 (Comma delimited)\".";
     if replacement {
-        sink(row.finding(
+        sink.report(Code::R013, None, None, || row.finding(
             Code::R013,
             Some(column),
             format!(
@@ -93,19 +92,24 @@ pub(super) fn check(row: &Row<'_>, column: usize, value: &str, sink: &mut Sink<'
         ));
         return;
     }
-    let f = row.finding(
-        Code::R013,
-        Some(column),
-        format!(
-            "`{}` looks garbled (accented letters saved as UTF-8 and read as Windows-1252).",
-            excerpt(value)
-        ),
-        TIP,
-    );
-    match redecode(value) {
-        Some(text) => sink(f.fix(Fix::set_cell(Applicability::Suggested, value, text))),
-        None => sink(f),
-    }
+    // The fix is whether the value reads again as UTF-8: found out first, as the finding says.
+    let text = redecode(value);
+    let fix = text.as_ref().map(|_| Applicability::Suggested);
+    sink.report(Code::R013, None, fix, || {
+        let f = row.finding(
+            Code::R013,
+            Some(column),
+            format!(
+                "`{}` looks garbled (accented letters saved as UTF-8 and read as Windows-1252).",
+                excerpt(value)
+            ),
+            TIP,
+        );
+        match text {
+            Some(text) => f.fix(Fix::set_cell(Applicability::Suggested, value, text)),
+            None => f,
+        }
+    });
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// A function call (`SUM(`, `cmd|`), a cross-sheet or DDE reference (`!`, `|`), or a cell
@@ -67,11 +66,11 @@ pub(super) fn is_formula_like(t: &str) -> bool {
 }
 
 /// Checks a value (without surrounding blanks).
-pub(super) fn check(row: &Row<'_>, column: usize, t: &str, sink: &mut Sink<'_>) {
+pub(super) fn check(row: &Row<'_>, column: usize, t: &str, sink: &mut super::Out<'_, '_>) {
     if !matches!(t.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@')) || !is_formula_like(t) {
         return;
     }
-    sink(row.finding(
+    sink.report(Code::R014, None, None, || row.finding(
         Code::R014,
         Some(column),
         format!(

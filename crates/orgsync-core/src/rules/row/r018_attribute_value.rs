@@ -6,11 +6,16 @@ use super::email::EmailProblem;
 use crate::header::Profile;
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 /// Checks a non-blank profile attribute (without surrounding blanks).
-pub(super) fn check(row: &Row<'_>, column: usize, profile: Profile, t: &str, sink: &mut Sink<'_>) {
+pub(super) fn check(
+    row: &Row<'_>,
+    column: usize,
+    profile: Profile,
+    t: &str,
+    sink: &mut super::Out<'_, '_>,
+) {
     let (ok, what, tip) = match profile {
         Profile::WorkerStatus => (
             t.eq_ignore_ascii_case("active") || t.eq_ignore_ascii_case("inactive"),
@@ -37,12 +42,14 @@ pub(super) fn check(row: &Row<'_>, column: usize, profile: Profile, t: &str, sin
     if ok {
         return;
     }
-    sink(row.finding(
-        Code::R018,
-        Some(column),
-        format!("`{}` {what}.", excerpt(t)),
-        tip,
-    ));
+    sink.report(Code::R018, None, None, || {
+        row.finding(
+            Code::R018,
+            Some(column),
+            format!("`{}` {what}.", excerpt(t)),
+            tip,
+        )
+    });
 }
 
 /// A `manager_primary_email_address` that is not an address (R002 is for the user's own
@@ -52,19 +59,21 @@ pub(super) fn manager_email(
     column: usize,
     t: &str,
     problem: Option<EmailProblem>,
-    sink: &mut Sink<'_>,
+    sink: &mut super::Out<'_, '_>,
 ) {
     let Some(problem) = problem else { return };
-    sink(row.finding(
-        Code::R018,
-        Some(column),
-        format!(
-            "The manager's address `{}` is not a valid email address: {}",
-            excerpt(t),
-            problem.describe()
-        ),
-        "Type the manager's full work address (name@company.com), or clear the cell.",
-    ));
+    sink.report(Code::R018, None, None, || {
+        row.finding(
+            Code::R018,
+            Some(column),
+            format!(
+                "The manager's address `{}` is not a valid email address: {}",
+                excerpt(t),
+                problem.describe()
+            ),
+            "Type the manager's full work address (name@company.com), or clear the cell.",
+        )
+    });
 }
 
 fn is_phone(t: &str) -> bool {

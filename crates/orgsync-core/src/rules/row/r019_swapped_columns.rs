@@ -3,18 +3,22 @@
 use super::email;
 use crate::registry::Code;
 use crate::row::Row;
-use crate::rules::Sink;
 use crate::rules::text::excerpt;
 
 const TIP: &str = "Check that each value sits under the right header: a missing or extra cell earlier in the row shifts everything after it.";
 
 /// A name or title cell (`preferred_first_name`, `preferred_last_name`, `work_title`) that holds
 /// an email address.
-pub(super) fn name_holds_email(row: &Row<'_>, column: usize, t: &str, sink: &mut Sink<'_>) {
+pub(super) fn name_holds_email(
+    row: &Row<'_>,
+    column: usize,
+    t: &str,
+    sink: &mut super::Out<'_, '_>,
+) {
     if !t.contains('@') || !(email::is_valid(t) || email::cleanup(t).is_some()) {
         return;
     }
-    sink(row.finding(
+    sink.report(Code::R019, None, None, || row.finding(
         Code::R019,
         Some(column),
         format!(
@@ -34,11 +38,16 @@ fn is_plain_name(t: &str) -> bool {
 }
 
 /// An email cell (that is not an address) holding a plain name.
-pub(super) fn email_holds_name(row: &Row<'_>, column: usize, t: &str, sink: &mut Sink<'_>) {
+pub(super) fn email_holds_name(
+    row: &Row<'_>,
+    column: usize,
+    t: &str,
+    sink: &mut super::Out<'_, '_>,
+) {
     if !is_plain_name(t) {
         return;
     }
-    sink(row.finding(
+    sink.report(Code::R019, None, None, || row.finding(
         Code::R019,
         Some(column),
         format!(
