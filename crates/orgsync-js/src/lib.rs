@@ -752,15 +752,10 @@ fn with_roster(
     Ok(check.with_roster(Some(std::sync::Arc::new(reader.finish()))))
 }
 
-
 /// The default package leaves the comparison with a user export out (its wasm budget): the
 /// option names the build that has it rather than being ignored.
 #[cfg(not(feature = "roster"))]
-fn with_roster(
-    _: core::Options,
-    _: &JsValue,
-    _: Option<String>,
-) -> Result<core::Options, JsError> {
+fn with_roster(_: core::Options, _: &JsValue, _: Option<String>) -> Result<core::Options, JsError> {
     Err(JsError::new(no_roster!(
         "options.roster compares the upload with a user export"
     )))
