@@ -170,8 +170,8 @@ pub(crate) struct Counter {
 }
 
 impl Counter {
-    /// Whether a finding of `code` is only counted; then it is counted, with its severity and
-    /// its fix's applicability.
+    /// Whether a finding of `code` is only counted (its code is full and it has no safe fix);
+    /// then it is counted, with its severity and its fix's applicability.
     #[inline(always)]
     fn counts_only(
         &mut self,
@@ -180,7 +180,10 @@ impl Counter {
         fix: Option<Applicability>,
     ) -> bool {
         let i = code as usize;
-        if !self.full.get(i).copied().unwrap_or(false) {
+        // A safe fix is always built: the check pass applies the safe fixes to key the row as
+        // the corrected file writes it (`rules::safe_fixed`), so copies they make are found in
+        // the first run past the cap too; the checker's cap then counts it.
+        if fix == Some(Applicability::Safe) || !self.full.get(i).copied().unwrap_or(false) {
             return false;
         }
         if let Some(c) = self.counted.get_mut(i) {

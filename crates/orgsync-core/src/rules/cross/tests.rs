@@ -531,6 +531,45 @@ fn x005_names_a_few_other_rows_and_counts_the_rest() {
 }
 
 #[test]
+fn copies_after_safe_fixes_are_found_past_the_findings_cap() {
+    // Rows 2 and 3 are one row once R003 drops row 2's trailing dot. Row 1's R003 finding
+    // fills a cap of 1, so row 2's is only counted; its fix must still reach the copy key, or
+    // fixing the corrected file again would drop row 3 as a copy then.
+    let text = csv(&[
+        "primary_email_address,preferred_first_name",
+        "ann@acme.com.,Ann",
+        "bo@acme.com.,Bo",
+        "bo@acme.com,Bo",
+    ]);
+    for cap in [None, Some(1)] {
+        let options = Options {
+            max_findings_per_code: cap,
+            ..Options::default()
+        };
+        let report = check(text.as_bytes(), options.clone());
+        assert_eq!(
+            report.summary.by_code.get(&Code::R003).copied(),
+            Some(2),
+            "cap {cap:?}"
+        );
+        let mut fixer = Fixer::new(&report, &FixOptions::default());
+        fixer.push(text.as_bytes());
+        let once = fixer.finish().corrected;
+        assert_eq!(
+            String::from_utf8_lossy(&once),
+            csv(&[
+                "primary_email_address,preferred_first_name",
+                "ann@acme.com,Ann",
+                "bo@acme.com,Bo"
+            ]),
+            "cap {cap:?}: the copy is dropped in the first run"
+        );
+        let again = check(&once, options);
+        assert_eq!(again.summary.by_code.get(&Code::X001), None, "cap {cap:?}");
+    }
+}
+
+#[test]
 fn findings_over_the_cap_are_counted_as_kept_ones_are() {
     // Revocations (R017), admins without a license (R015), duplicates (X001 with a safe fix,
     // X002), namesakes (X005), similar addresses (X004, suggested fix): every count the same
