@@ -19,6 +19,7 @@ use crate::roster::{
 };
 use crate::row::Row;
 use crate::rules::{self, MAX_ROUNDS, RuleInput, joined as join};
+use crate::words::push_decimal;
 use std::sync::Arc;
 
 /// Output produced so far; drain it with [`Fixer::take_output`] as you go.
@@ -543,11 +544,11 @@ impl State {
         let mut numbers = std::mem::take(&mut self.text);
         numbers.clear();
         if let Some(r) = f.row {
-            push_number(&mut numbers, r);
+            push_decimal(&mut numbers, r);
         }
         let row_end = numbers.len();
         if let Some(l) = f.line {
-            push_number(&mut numbers, l);
+            push_decimal(&mut numbers, l);
         }
         let (row, line) = numbers.split_at(row_end);
         let words = words_of(&mut self.words, f.code);
@@ -810,7 +811,7 @@ impl State {
         // a long row's extra cells follow, so no cell of the original row is left out.
         let mut text = std::mem::take(&mut self.text);
         text.clear();
-        push_number(&mut text, row.row);
+        push_decimal(&mut text, row.row);
         let out = &mut self.out.error_report;
         out.extend_from_slice(text.as_bytes());
         // The cells before the row's first byte needing quotes need none, and most start with
@@ -987,25 +988,6 @@ fn first_special(text: &[u8], delimiter: u8) -> Option<usize> {
     rest.iter().position(|&b| is_special(b)).map(|i| at + i)
 }
 
-/// Appends `n` in decimal (report rows and lines: `write!` went through `core::fmt` for each).
-fn push_number(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    for &d in digits.get(i..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
-}
-
 /// Writes one CSV field, quoted when it must be (RFC 4180).
 #[inline]
 fn write_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
@@ -1014,13 +996,7 @@ fn write_field(out: &mut Vec<u8>, field: &[u8], delimiter: u8) {
         return;
     }
     out.push(b'"');
-    let mut start = 0;
-    for i in memchr::memchr_iter(b'"', field) {
-        out.extend_from_slice(field.get(start..=i).unwrap_or_default());
-        out.push(b'"');
-        start = i + 1;
-    }
-    out.extend_from_slice(field.get(start..).unwrap_or_default());
+    escape_quotes(out, field);
     out.push(b'"');
 }
 
@@ -1117,26 +1093,6 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_written_as_display_writes_them() {
-        for n in [
-            0,
-            1,
-            9,
-            10,
-            99,
-            100,
-            12_345,
-            1_000_000,
-            u64::from(u32::MAX),
-            u64::MAX,
-        ] {
-            let mut out = String::from("x");
-            super::push_number(&mut out, n);
-            assert_eq!(out, format!("x{n}"));
-        }
-    }
-
-    #[test]
     fn risky_cells_are_neutralised_and_others_borrowed() {
         use std::borrow::Cow;
         for (cell, want) in [
@@ -1224,7 +1180,7 @@ mod report_line_tests {
                 }
                 let mut want = Vec::new();
                 let mut number = String::new();
-                push_number(&mut number, row.row);
+                push_decimal(&mut number, row.row);
                 let text = messages(&found, Some(&header));
                 write_row(
                     &mut want,

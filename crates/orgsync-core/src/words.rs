@@ -14,6 +14,26 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Appends `n` in decimal, as `Display` writes it, without going through `core::fmt` (the
+/// reports write a row number on every line).
+pub(crate) fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        if let Some(d) = digits.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+}
+
 /// A count and its noun: `plural(1, "row", "rows")` → `1 row`, `plural(1234, "row", "rows")` →
 /// `1,234 rows`.
 pub fn plural(n: u64, one: &str, many: &str) -> String {
@@ -34,6 +54,26 @@ pub fn delimiter_name(d: impl Into<char>) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12_345,
+            1_000_000,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
+    }
 
     #[test]
     fn counts_read_as_people_write_them() {

@@ -6,7 +6,7 @@
 //! That nothing is allocated is shown by callgrind in BENCHMARKS.md (the crate forbids the
 //! `unsafe` a counting allocator needs).
 
-use orgsync_core::{Checker, Options, Report};
+use orgsync_core::{Checker, Code, Finding, Options, Report};
 
 const HEADER: &str = "manager_email,preferred_first_name,preferred_last_name,work_title,acme_license_learning_status,group:Sales,permission_curate_content,group_permission_view_reports,reupload_user_profile,attribute_office\r\n";
 
@@ -37,17 +37,10 @@ fn check(bytes: &[u8], cap: Option<usize>) -> Report {
     c.finish()
 }
 
-#[test]
-fn counted_findings_add_up_to_what_keeping_them_gives() {
-    let f = file(60);
-    let all = check(f.as_bytes(), None);
-    let capped = check(f.as_bytes(), Some(1));
+/// Asserts that a check with a cap (`capped`) counts every finding as the check without one
+/// (`all`) does, and keeps the first `cap` of each code as it built them.
+fn assert_counted_alike(all: &Report, capped: &Report, cap: usize) {
     let (a, c) = (&all.summary, &capped.summary);
-    assert!(
-        a.by_code.len() >= 8 && a.by_code.values().all(|&n| n >= 20 || n == 1),
-        "the file must hold many findings of many per-cell rules: {:?}",
-        a.by_code
-    );
     assert_eq!(a.omitted, 0);
     assert_eq!(
         (
@@ -68,11 +61,75 @@ fn counted_findings_add_up_to_what_keeping_them_gives() {
     assert_eq!(a.by_code, c.by_code);
     assert_eq!(a.fixes_by_code, c.fixes_by_code);
     assert_eq!(
-        c.omitted,
-        a.errors + a.warnings + a.infos - capped.findings.len() as u64
+        c.omitted as usize,
+        all.findings.len() - capped.findings.len()
     );
-    // The kept ones are the first of each code, as they were.
-    for f in &capped.findings {
-        assert!(all.findings.contains(f), "{f:?}");
+    for code in Code::ALL {
+        let first: Vec<&Finding> = all
+            .findings
+            .iter()
+            .filter(|f| f.code == *code)
+            .take(cap)
+            .collect();
+        let kept: Vec<&Finding> = capped.findings.iter().filter(|f| f.code == *code).collect();
+        assert_eq!(
+            first, kept,
+            "{code:?}: the kept ones are the first, as built without a cap"
+        );
     }
+}
+
+#[test]
+fn counted_findings_add_up_to_what_keeping_them_gives() {
+    let f = file(60);
+    let all = check(f.as_bytes(), None);
+    let capped = check(f.as_bytes(), Some(1));
+    assert!(
+        all.summary.by_code.len() >= 8 && all.summary.by_code.values().all(|&n| n >= 20 || n == 1),
+        "the file must hold many findings of many per-cell rules: {:?}",
+        all.summary.by_code
+    );
+    assert_counted_alike(&all, &capped, 1);
+}
+
+#[test]
+fn findings_over_the_cap_are_counted_as_kept_ones_are() {
+    // Revocations (R017), admins without a license (R015), duplicates (X001 with a safe fix,
+    // X002), namesakes (X005), similar addresses (X004, suggested fix): every count the same
+    // with a cap of 3 as without one.
+    let mut lines = vec![
+        "primary_email_address,unique_user_id,preferred_first_name,preferred_last_name,acme_license_learning_status,permission_curate_content,reupload_user_profile"
+            .to_string(),
+    ];
+    for i in 0..40 {
+        let license = if i % 3 == 0 { "Inactive" } else { "Active" };
+        let admin = if i % 4 == 0 { "yes" } else { "" };
+        lines.push(format!(
+            "p{i}@acme.com,E{i},Ann,Lee{},{license},{admin},",
+            i / 2
+        ));
+        lines.push(format!("p.{i}@acme.com,E{i}x,Bo,Kim{i},Inactive,,"));
+        if i % 5 == 0 {
+            lines.push(format!("p{i}@acme.com,E{i},Cy,Ng{i},Active,,"));
+        }
+    }
+    let mut text = lines.join("\r\n");
+    text.push_str("\r\n");
+    let all = check(text.as_bytes(), None);
+    let capped = check(text.as_bytes(), Some(3));
+    for code in [
+        Code::R015,
+        Code::R017,
+        Code::X001,
+        Code::X002,
+        Code::X004,
+        Code::X005,
+    ] {
+        assert!(
+            all.summary.by_code.get(&code).copied().unwrap_or(0) > 3,
+            "{code:?}: {:?}",
+            all.summary.by_code
+        );
+    }
+    assert_counted_alike(&all, &capped, 3);
 }

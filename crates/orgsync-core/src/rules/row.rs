@@ -161,7 +161,8 @@ pub(crate) struct Counter {
     /// every admin without a license) here, the per-cell ones through [`Out::report`]. The
     /// summary needs only the counts.
     full: Vec<bool>,
-    /// Per code: findings only counted, and of them those with a safe and a suggested fix.
+    /// Per code: findings only counted, and of them those with a safe (always 0: a finding with
+    /// a safe fix is built) and a suggested fix, in the checker's per-code layout.
     pub(crate) counted: Vec<[u64; 3]>,
     /// The findings only counted, per severity (error, warning, info).
     pub(crate) severity: [u64; 3],
@@ -188,10 +189,8 @@ impl Counter {
         }
         if let Some(c) = self.counted.get_mut(i) {
             c[0] += 1;
-            match fix {
-                Some(Applicability::Safe) => c[1] += 1,
-                Some(Applicability::Suggested) => c[2] += 1,
-                None => {}
+            if fix == Some(Applicability::Suggested) {
+                c[2] += 1;
             }
         }
         self.severity[match severity {

@@ -68,7 +68,7 @@ use crate::header::{ColumnKind, EmailRole};
 use crate::registry::{Code, Severity};
 use crate::row::Row;
 use crate::rules::row::{KeyRole, Keys};
-use crate::words::thousands;
+use crate::words::{push_decimal, thousands};
 
 /// How many other rows a cross-row finding names; the rest are counted ("and 12 more").
 const MAX_RELATED: usize = 20;
@@ -1032,25 +1032,6 @@ pub(super) fn rows_phrase(others: &[u64], more: u64) -> String {
         out.push_str(" more");
     }
     out
-}
-
-/// Appends `n` in decimal, as `Display` writes it.
-fn push_decimal(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || i == 0 {
-            break;
-        }
-    }
-    for &d in digits.get(i..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
 }
 
 #[cfg(test)]
