@@ -257,7 +257,7 @@ pub(super) fn lowered<'a>(cell: &'a str, buf: &'a mut String) -> &'a str {
         buf.push_str(t);
         buf.make_ascii_lowercase();
     } else {
-        buf.extend(t.chars().flat_map(char::to_lowercase));
+        buf.extend(t.chars().flat_map(crate::case::lower_char));
     }
     buf
 }
@@ -272,7 +272,7 @@ fn lower_key(t: &str, buf: &mut String) -> u64 {
         hash::hash(t.as_bytes(), true)
     } else {
         buf.clear();
-        buf.extend(t.chars().flat_map(char::to_lowercase));
+        buf.extend(t.chars().flat_map(crate::case::lower_char));
         hash::hash(buf.as_bytes(), false)
     }
 }
