@@ -3,7 +3,7 @@
 //!
 //! The standard library's lowercase table is 1,463 `(char, char)` pairs (11.7 KB), and
 //! `str::to_lowercase` links two more tables for the final sigma; with their code they cost the
-//! JS API's wasm 5.5 KB gzip of its 150 KB budget more than this module does (BENCHMARKS.md,
+//! JS API's wasm 5.4 KB gzip of its 150 KB budget more than this module does (BENCHMARKS.md,
 //! "The JS API's default package, again under its budget"). Here the same mapping is 184 runs (a
 //! start, a length, a stride of 1 or 2 and the distance to the lowercase letter) and the final
 //! sigma's context a list of boundaries.
@@ -26,6 +26,7 @@ pub(crate) fn lower_char(c: char) -> Chain<Once<char>, std::option::IntoIter<cha
     std::iter::once(a).chain(b)
 }
 
+/// `lower_char`'s one or two chars: ASCII directly, else a binary search of `RUNS`.
 #[inline]
 fn lower_pair(c: char) -> (char, Option<char>) {
     if c.is_ascii() {
