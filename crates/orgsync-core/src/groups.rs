@@ -63,7 +63,7 @@ pub fn groups_from_export(bytes: &[u8]) -> Vec<String> {
         if name.is_empty() {
             continue;
         }
-        let key = name.to_lowercase();
+        let key = crate::case::lower(name);
         if !seen.contains(&key) {
             seen.push(key);
             out.push(name.to_string());

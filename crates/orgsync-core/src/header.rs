@@ -273,7 +273,7 @@ pub(crate) fn strip_header_whitespace(raw: &str) -> String {
 /// headers lowercased, the account's own names (groups, licenses, attributes) kept as written.
 pub(crate) fn normalize_header(raw: &str) -> String {
     let s = strip_header_whitespace(raw);
-    let lower = s.to_lowercase();
+    let lower = crate::case::lower(&s);
     if KNOWN.iter().any(|(k, _)| *k == lower) {
         return lower;
     }

@@ -12,6 +12,7 @@
 //! Bad data never makes the engine fail: it becomes findings.
 #![deny(missing_docs)]
 
+mod case;
 mod checker;
 // The small codec builds without `legacy-encodings` read with (tested against `encoding_rs`).
 #[cfg(any(test, not(feature = "legacy-encodings")))]

@@ -137,7 +137,11 @@ pub fn template(options: &TemplateOptions) -> Result<String, TemplateError> {
 /// Adds a header unless it is empty or already there (group names compare case-insensitively,
 /// as the uploader's do; so do license headers, which differ only by the account's spelling).
 fn push_unique(headers: &mut Vec<String>, h: String) {
-    if h.is_empty() || headers.iter().any(|x| x.to_lowercase() == h.to_lowercase()) {
+    if h.is_empty()
+        || headers
+            .iter()
+            .any(|x| crate::case::lower(x) == crate::case::lower(&h))
+    {
         return;
     }
     headers.push(h);

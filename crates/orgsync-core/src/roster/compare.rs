@@ -677,7 +677,7 @@ fn is_yes(v: &str) -> bool {
 /// Whether two group-permission cells name the same groups (any order, case, separators).
 fn same_tokens(a: &str, b: &str) -> bool {
     fn tokens(v: &str) -> Vec<String> {
-        let lower = v.to_lowercase();
+        let lower = crate::case::lower(v);
         let mut t: Vec<String> = lower
             .split("group:")
             .map(|s| {

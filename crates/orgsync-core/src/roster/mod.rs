@@ -89,8 +89,8 @@ impl Key {
             ColumnKind::FirstName => Key::FirstName,
             ColumnKind::LastName => Key::LastName,
             ColumnKind::WorkTitle => Key::WorkTitle,
-            ColumnKind::License { .. } => Key::License(name.to_lowercase()),
-            ColumnKind::Group { name } => Key::Group(name.trim().to_lowercase()),
+            ColumnKind::License { .. } => Key::License(crate::case::lower(name)),
+            ColumnKind::Group { name } => Key::Group(crate::case::lower(name.trim())),
             ColumnKind::Attribute { .. } => Key::Attribute(name.to_string()),
             ColumnKind::Permission(p) => Key::Permission(*p),
             ColumnKind::GroupPermission(p) => Key::GroupPermission(*p),
@@ -452,7 +452,7 @@ pub(crate) fn lowercase(v: &str) -> std::borrow::Cow<'_, str> {
             v.into()
         }
     } else {
-        v.to_lowercase().into()
+        crate::case::lower(v).into()
     }
 }
 

@@ -600,8 +600,8 @@ pub(super) fn eq_fold(a: &str, b: &str) -> bool {
         return a.eq_ignore_ascii_case(b);
     }
     a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
+        .flat_map(crate::case::lower_char)
+        .eq(b.chars().flat_map(crate::case::lower_char))
 }
 
 /// Comparison ignoring case, spaces and punctuation (`Sales-Team` = `sales team`).
@@ -609,7 +609,7 @@ pub(super) fn eq_loose(a: &str, b: &str) -> bool {
     let key = |s: &str| {
         s.chars()
             .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
+            .flat_map(crate::case::lower_char)
             .collect::<Vec<_>>()
     };
     let (ka, kb) = (key(a), key(b));

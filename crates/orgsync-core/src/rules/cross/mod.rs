@@ -257,7 +257,7 @@ pub(super) fn lowered<'a>(cell: &'a str, buf: &'a mut String) -> &'a str {
         buf.push_str(t);
         buf.make_ascii_lowercase();
     } else {
-        buf.extend(t.chars().flat_map(char::to_lowercase));
+        buf.extend(t.chars().flat_map(crate::case::lower_char));
     }
     buf
 }
@@ -272,7 +272,7 @@ fn lower_key(t: &str, buf: &mut String) -> u64 {
         hash::hash(t.as_bytes(), true)
     } else {
         buf.clear();
-        buf.extend(t.chars().flat_map(char::to_lowercase));
+        buf.extend(t.chars().flat_map(crate::case::lower_char));
         hash::hash(buf.as_bytes(), false)
     }
 }
@@ -850,19 +850,22 @@ fn duplicated_with(keys: &[u64], log: u32, bits: &mut [[u64; 2]]) -> Vec<u64> {
             e[0] |= bit;
         }
     }
-    let mut candidates: Vec<u64> = keys
+    // Widened to u128 for the integer sort the cross-row rules share (a sort of u64 would link
+    // a sort of its own).
+    let mut candidates: Vec<u128> = keys
         .iter()
         .copied()
         .filter(|&k| {
             let (w, bit) = slot(k);
             k != 0 && bits.get(w).is_some_and(|e| e[1] & bit != 0)
         })
+        .map(u128::from)
         .collect();
     candidates.sort_unstable();
     let mut d: Vec<u64> = Vec::new();
     for w in candidates.windows(2) {
-        if w[0] == w[1] && d.last() != Some(&w[0]) {
-            d.push(w[0]);
+        if w[0] == w[1] && d.last() != Some(&(w[0] as u64)) {
+            d.push(w[0] as u64);
         }
     }
     d
@@ -884,7 +887,9 @@ fn shared(keys: &[u64]) -> Vec<u32> {
     }
     let log = ((n * 16).next_power_of_two().trailing_zeros()).clamp(6, 31);
     let words = 1usize << (log - 6);
-    let mut pairs: Vec<(u64, u32)> = TABLE.with_borrow_mut(|bits| {
+    // (value, record) packed into one integer, high to low: sorting them is the integer sort
+    // the cross-row rules share (a sort of tuples would link a sort of its own).
+    let mut pairs: Vec<u128> = TABLE.with_borrow_mut(|bits| {
         bits.clear();
         bits.resize(words, [0u64; 2]);
         let mask = words - 1;
@@ -906,7 +911,7 @@ fn shared(keys: &[u64]) -> Vec<u32> {
                 let (w, bit) = slot(k);
                 k != 0 && bits.get(w).is_some_and(|e| e[1] & bit != 0)
             })
-            .map(|(r, &k)| (k, r as u32))
+            .map(|(r, &k)| (u128::from(k) << 32) | r as u128)
             .collect()
     });
     if pairs.is_empty() {
@@ -914,9 +919,9 @@ fn shared(keys: &[u64]) -> Vec<u32> {
     }
     pairs.sort_unstable();
     let mut records = Vec::new();
-    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+    for run in pairs.chunk_by(|a, b| a >> 32 == b >> 32) {
         if run.len() >= 2 {
-            records.extend(run.iter().map(|p| p.1));
+            records.extend(run.iter().map(|&p| p as u32));
         }
     }
     records

@@ -47,13 +47,13 @@ pub(super) fn finish_duplicates(
             })
             .collect();
         by_content.sort_unstable();
-        let mut copy_of: Vec<u64> = Vec::new();
+        let mut copy_of: Vec<u128> = Vec::new();
         for run in by_content.chunk_by(|a, b| a >> 32 == b >> 32 && a >> 32 != 0) {
             let kept = run[0] as u32;
             copy_of.extend(
                 run[1..]
                     .iter()
-                    .map(|&x| (u64::from(x as u32) << 32) | u64::from(kept)),
+                    .map(|&x| (u128::from(x as u32) << 32) | u128::from(kept)),
             );
         }
         copy_of.sort_unstable();

@@ -48,7 +48,9 @@ pub(super) fn gather(c: &Cross, local: &[u64]) -> Namesakes {
     }
     let email = |r: u32| c.email.get(r as usize).copied().unwrap_or(0);
     let records = shared(&c.name);
-    let mut alike: Vec<(u64, u32)> = Vec::new();
+    // (local-part key, record) packed into one integer, high to low: sorting them is the integer
+    // sort the cross-row rules share (a sort of tuples would link a sort of its own).
+    let mut alike: Vec<u128> = Vec::new();
     for run in runs(&records, &c.name) {
         let start = out.records.len();
         out.records
@@ -71,16 +73,18 @@ pub(super) fn gather(c: &Cross, local: &[u64]) -> Namesakes {
         alike.extend(
             members
                 .iter()
-                .map(|&r| (local.get(r as usize).copied().unwrap_or(0), r))
-                .filter(|&(l, _)| l != 0),
+                .map(|&r| {
+                    (u128::from(local.get(r as usize).copied().unwrap_or(0)) << 32) | u128::from(r)
+                })
+                .filter(|&p| p >> 32 != 0),
         );
         out.records.truncate(start);
         alike.sort_unstable();
-        for sub in alike.chunk_by(|a, b| a.0 == b.0) {
-            if sub.len() < 2 || sub.iter().all(|&(_, r)| email(r) == email(sub[0].1)) {
+        for sub in alike.chunk_by(|a, b| a >> 32 == b >> 32) {
+            if sub.len() < 2 || sub.iter().all(|&p| email(p as u32) == email(sub[0] as u32)) {
                 continue;
             }
-            out.records.extend(sub.iter().map(|&(_, r)| r));
+            out.records.extend(sub.iter().map(|&p| p as u32));
             out.ends.push((out.records.len(), ALIKE));
         }
     }

@@ -61,15 +61,15 @@ pub(super) fn finish(b: &mut Builder<'_>, kind: FileKind) {
             .map(record)
             .collect();
         // (record, flag) packed the same way.
-        let mut involved: Vec<u64> = Vec::new();
+        let mut involved: Vec<u128> = Vec::new();
         for &a in &news {
             if news.len() >= 2 || curs.iter().any(|&b| b != a) {
-                involved.push((u64::from(a) << 32) | u64::from(NEW));
+                involved.push((u128::from(a) << 32) | u128::from(NEW));
             }
         }
         for &b in &curs {
             if news.iter().any(|&a| a != b) && !involved.iter().any(|&p| (p >> 32) as u32 == b) {
-                involved.push((u64::from(b) << 32) | u64::from(CURRENT));
+                involved.push((u128::from(b) << 32) | u128::from(CURRENT));
             }
         }
         if involved.len() < 2 {

@@ -13,7 +13,7 @@ use std::collections::hash_map::Entry;
 fn key(fixed: &str) -> std::borrow::Cow<'_, str> {
     match strip_prefix_ci(fixed, "group:") {
         Some(name) if name.chars().any(char::is_uppercase) => {
-            format!("group:{}", name.to_lowercase()).into()
+            format!("group:{}", crate::case::lower(name)).into()
         }
         _ => fixed.into(),
     }

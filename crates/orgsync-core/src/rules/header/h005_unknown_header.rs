@@ -131,7 +131,7 @@ fn key(name: &str) -> String {
         if c == '_' && (out.is_empty() || out.ends_with('_')) {
             continue;
         }
-        out.extend(c.to_lowercase());
+        out.extend(crate::case::lower_char(c));
     }
     while out.ends_with('_') {
         out.pop();

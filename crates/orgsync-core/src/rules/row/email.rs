@@ -197,7 +197,7 @@ pub(crate) fn is_valid(value: &str) -> bool {
 /// For cross-row keys (duplicates) — not a correction to write back.
 #[allow(dead_code)] // The cross-row rules call it.
 pub(crate) fn normalize(value: &str) -> String {
-    value.trim_matches(is_blank).to_lowercase()
+    crate::case::lower(value.trim_matches(is_blank))
 }
 
 /// The local part and the domain of a valid address.
