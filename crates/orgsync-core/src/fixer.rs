@@ -84,6 +84,9 @@ struct State {
     row_plan: rules::row::RowPlan,
     /// Scratch space for one report cell, kept from row to row.
     text: String,
+    /// Per column of the header: its name with quotes doubled, and whether it needs quotes (the
+    /// error report's `messages` cell names the column of each finding).
+    column_pieces: Vec<(Vec<u8>, bool)>,
     /// Per code (`Code as usize`), the last message and tip written for it, in the forms the
     /// reports write them: most findings of a code word the same tip, and the row-level ones
     /// (R017 on every revocation, R015, R016) the same message, so each is escaped once.
@@ -95,6 +98,27 @@ struct State {
 struct Words {
     message: Written,
     tip: Written,
+    /// The findings CSV's `code,rule,severity` fields as written, and the severity they hold.
+    head: Vec<u8>,
+    head_severity: Option<Severity>,
+}
+
+impl Words {
+    /// The findings CSV's `code,rule,severity` fields of a finding of `code` with `severity`,
+    /// each guarded and quoted as `write_field(neutralised(..))` writes it.
+    #[inline]
+    fn head(&mut self, code: Code, severity: Severity) -> &[u8] {
+        if self.head_severity != Some(severity) {
+            self.head.clear();
+            write_field(&mut self.head, neutralised(code.as_str()).as_bytes(), b',');
+            self.head.push(b',');
+            write_field(&mut self.head, neutralised(code.rule().name).as_bytes(), b',');
+            self.head.push(b',');
+            write_field(&mut self.head, neutralised(severity.as_str()).as_bytes(), b',');
+            self.head_severity = Some(severity);
+        }
+        &self.head
+    }
 }
 
 /// A text as the reports write it: a findings CSV field (guarded against formulas, quoted when
@@ -117,11 +141,23 @@ impl Written {
         if self.text != text {
             self.text.clear();
             self.text.push_str(text);
-            self.field.clear();
-            write_field(&mut self.field, neutralised(text).as_bytes(), b',');
+            // One scan for both forms: the guard only prefixes an apostrophe, so the field
+            // needs quotes exactly when the text does (`write_field`, without its own scan).
             self.special = needs_quotes(text.as_bytes(), b',');
             self.piece.clear();
             escape_quotes(&mut self.piece, text.as_bytes());
+            self.field.clear();
+            let guarded = neutralised(text);
+            if self.special {
+                self.field.push(b'"');
+                if guarded.len() > text.len() {
+                    self.field.push(b'\'');
+                }
+                self.field.extend_from_slice(&self.piece);
+                self.field.push(b'"');
+            } else {
+                self.field.extend_from_slice(guarded.as_bytes());
+            }
         }
         self
     }
@@ -162,6 +198,7 @@ impl Fixer {
                 memo: rules::row::Memo::default(),
                 row_plan: rules::row::RowPlan::default(),
                 text: String::new(),
+                column_pieces: Vec::new(),
                 words: Vec::new(),
             },
         }
@@ -310,6 +347,15 @@ impl State {
             write_row(&mut self.out.error_report, line.iter().map(String::as_str));
         }
         let Some(header) = header else { return };
+        self.column_pieces = header
+            .columns
+            .iter()
+            .map(|c| {
+                let mut piece = Vec::new();
+                escape_quotes(&mut piece, c.raw.as_bytes());
+                (piece, needs_quotes(c.raw.as_bytes(), b','))
+            })
+            .collect();
         if let Some(roster) = self.check.roster.as_ref().filter(|r| r.usable()) {
             self.compare = Some(Compare::new(Arc::clone(roster), header));
             let headers: Vec<String> = header.columns.iter().map(|c| c.raw.clone()).collect();
@@ -552,30 +598,28 @@ impl State {
         let (row, line) = numbers.split_at(row_end);
         let words = words_of(&mut self.words, f.code);
         let out = &mut self.out.findings;
-        for (i, cell) in [
-            row,
-            line,
-            column,
-            f.code.as_str(),
-            f.code.rule().name,
-            f.severity.as_str(),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if i > 0 {
-                out.push(b',');
-            }
-            write_field(out, neutralised(cell).as_bytes(), b',');
-        }
+        // Digits only: nothing to guard or quote (`write_field(neutralised(..))` leaves them).
+        out.extend_from_slice(row.as_bytes());
+        out.push(b',');
+        out.extend_from_slice(line.as_bytes());
+        out.push(b',');
+        write_field(out, neutralised(column).as_bytes(), b',');
+        // The code, rule and severity, written once per code for as long as the severity stays.
+        out.push(b',');
+        out.extend_from_slice(words.head(f.code, f.severity));
         // The message and the tip, written once for as long as they stay the same.
         out.push(b',');
         out.extend_from_slice(&words.message.of(&f.message).field);
         out.push(b',');
         out.extend_from_slice(&words.tip.of(&f.tip).field);
-        for cell in [fix, before, after] {
-            out.push(b',');
-            write_field(out, neutralised(cell).as_bytes(), b',');
+        if f.fix.is_none() {
+            // Three empty fields.
+            out.extend_from_slice(b",,,");
+        } else {
+            for cell in [fix, before, after] {
+                out.push(b',');
+                write_field(out, neutralised(cell).as_bytes(), b',');
+            }
         }
         out.extend_from_slice(b"\r\n");
         self.text = numbers;
@@ -860,10 +904,22 @@ impl State {
             out.extend_from_slice(f.code.as_str().as_bytes());
             out.push(b' ');
             out.extend_from_slice(f.code.rule().name.as_bytes());
-            if let Some(c) = f.column.and_then(|c| header.and_then(|h| h.columns.get(c))) {
+            if let Some((i, c)) = f
+                .column
+                .and_then(|i| header.and_then(|h| h.columns.get(i)).map(|c| (i, c)))
+            {
                 out.extend_from_slice(b" (");
-                special |= needs_quotes(c.raw.as_bytes(), b',');
-                escape_quotes(out, c.raw.as_bytes());
+                // The header's names, escaped once (`start`).
+                match self.column_pieces.get(i) {
+                    Some((piece, quotes)) => {
+                        special |= quotes;
+                        out.extend_from_slice(piece);
+                    }
+                    None => {
+                        special |= needs_quotes(c.raw.as_bytes(), b',');
+                        escape_quotes(out, c.raw.as_bytes());
+                    }
+                }
                 out.push(b')');
             }
             out.extend_from_slice(b": ");
@@ -1181,6 +1237,8 @@ mod report_line_tests {
             "=starts like a formula",
             "",
             "ends with a quote\"",
+            "=a formula, with a comma",
+            "\t-tab first \"quoted\"",
         ];
         let cells = [
             ("sam@example.com,Sam,Smith", vec![15, 18, 23]),
@@ -1214,6 +1272,10 @@ mod report_line_tests {
             a.line = Some(row.line);
             a.column = Some(n % 4);
             let mut b = Finding::new(Code::X005, *t, *m);
+            // Another severity than the rule's now and then: the written head must follow.
+            if n % 3 == 0 {
+                b.severity = crate::registry::Severity::Error;
+            }
             b.row = Some(row.row);
             b.column = Some(1);
             for found in [vec![&a], vec![&a, &b], vec![&b]] {
