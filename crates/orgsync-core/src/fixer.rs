@@ -112,9 +112,17 @@ impl Words {
             self.head.clear();
             write_field(&mut self.head, neutralised(code.as_str()).as_bytes(), b',');
             self.head.push(b',');
-            write_field(&mut self.head, neutralised(code.rule().name).as_bytes(), b',');
+            write_field(
+                &mut self.head,
+                neutralised(code.rule().name).as_bytes(),
+                b',',
+            );
             self.head.push(b',');
-            write_field(&mut self.head, neutralised(severity.as_str()).as_bytes(), b',');
+            write_field(
+                &mut self.head,
+                neutralised(severity.as_str()).as_bytes(),
+                b',',
+            );
             self.head_severity = Some(severity);
         }
         &self.head
