@@ -209,10 +209,21 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         Recheck::new(recheck_options.clone(), input)
     };
     // `input`: the bytes of the file the fix pass just took, before the output it gave for them.
-    let mut emit = |input: &[u8], chunk: FixChunk| -> Result<()> {
+    // Bytes of the corrected file written so far.
+    let mut written_bytes: u64 = 0;
+    // `counting`: the fix pass still counts what is left exactly; when it stops (`switch`), the
+    // check of the corrected file starts on its thread, reading back what was written so far.
+    let mut emit = |input: &[u8], chunk: FixChunk, switch: bool| -> Result<()> {
+        if switch && let Some(o) = corrected.as_mut() {
+            o.writer.flush().map_err(|e| o.failure(&e))?;
+            if let Some(path) = o.path.clone() {
+                recheck = Recheck::from_file(recheck_options.clone(), path, written_bytes);
+            }
+        }
         recheck.input(input);
         if let Some(o) = corrected.as_mut() {
             o.write(&chunk.corrected)?;
+            written_bytes += chunk.corrected.len() as u64;
             recheck.corrected(chunk.corrected);
         }
         if let Some(o) = error_report.as_mut() {
@@ -230,13 +241,16 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     if counted {
         fixer = fixer.track_left(&report);
     }
+    let mut counting = counted;
     source.read("Fixing", &mut |chunk| {
         fixer.push(chunk);
-        emit(chunk, fixer.take_output())?;
+        let switch = counting && !fixer.counts_left();
+        counting &= !switch;
+        emit(chunk, fixer.take_output(), switch)?;
         Ok(true)
     })?;
     let (rest, left) = fixer.finish_with_left();
-    emit(&[], rest)?;
+    emit(&[], rest, false)?;
     let corrected_label = corrected
         .as_ref()
         .and_then(|o| o.path.as_ref())
@@ -270,6 +284,9 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
                 }
                 left
             }
+            // Counting stopped while the rows were fixed: the check started then.
+            None if !counting => Left::of(&recheck.finish(&report)?),
+            // Only at the end of the file: a check of what was written.
             None => Left::of(&check_pass(&mut Source::new(&out_path), recheck_options)?),
         }
     } else {
@@ -350,6 +367,19 @@ impl Recheck {
         if r.same.is_none() {
             r.start(0);
         }
+        r
+    }
+
+    /// A re-check of a corrected file of which `written` bytes are on disk at `path` already:
+    /// its thread reads them back, then takes the chunks as they are written.
+    fn from_file(options: Options, path: PathBuf, written: u64) -> Recheck {
+        let mut r = Recheck {
+            options: Some(options),
+            same: None,
+            input: Some(path),
+            thread: None,
+        };
+        r.start(written);
         r
     }
 

@@ -450,6 +450,13 @@ impl Fixer {
         self
     }
 
+    /// With [`Fixer::track_left`]: whether the count of what is left is still exact for the
+    /// rows fixed so far (once `false`, it stays so, and [`Fixer::finish_with_left`] gives
+    /// `None`).
+    pub fn counts_left(&self) -> bool {
+        self.st.delta.as_ref().is_some_and(|d| d.exact)
+    }
+
     /// [`Fixer::finish`], and with [`Fixer::track_left`] what the corrected file still holds
     /// when it can be worked out exactly from the rows the fix changed: `None` when it cannot
     /// (a row dropped, a file-level or header fix, a change the cross-row rules would see, a
