@@ -8,7 +8,7 @@
 //! - the corrected file re-checks and re-fixes without a panic;
 //! - on Org Sync-like files, fixing the corrected file again (safe fixes only) changes nothing.
 
-use orgsync_core::{Checker, FixChunk, FixOptions, Fixer, Options, Report, Suggested};
+use orgsync_core::{Checker, FixChunk, FixOptions, Fixer, Left, Options, Report, Suggested};
 use std::sync::LazyLock;
 
 /// The input split into `(cuts, file)`: the first byte says how many cut points follow (0–7),
@@ -115,6 +115,26 @@ pub fn fix_any(data: &[u8]) {
         assert!(whole == cut, "chunking changed the fix outputs; cuts {cuts:?}");
         let again = check(&[&whole.corrected], &options);
         let _ = fix(&[&whole.corrected], &again, &fix_options);
+        left_is_counted_right(&pieces, &fix_options);
+    }
+}
+
+/// What is left, when the fix pass counts it (`Fixer::track_left`), is what a check of the
+/// corrected file says.
+fn left_is_counted_right(pieces: &[&[u8]], fix_options: &FixOptions) {
+    let options = Options::default().with_max_findings_per_code(Some(Left::CAP));
+    let report = check(pieces, &options);
+    let mut f = Fixer::new(&report, fix_options).track_left(&report);
+    let mut corrected = Vec::new();
+    for p in pieces {
+        f.push(p);
+        corrected.extend(f.take_output().corrected);
+    }
+    let (rest, left) = f.finish_with_left();
+    corrected.extend(rest.corrected);
+    if let Some(left) = left {
+        let full = Left::of(&check(&[&corrected], &options));
+        assert_eq!(left, full, "the count of what is left differs from a check");
     }
 }
 

@@ -268,6 +268,26 @@ proptest! {
         );
     }
 
+    /// What is left, when the fix pass counts it (`Fixer::track_left`, what `orgsync fix`
+    /// reports without checking the corrected file again), is what a check of it says.
+    #[test]
+    fn what_is_left_is_counted_as_a_check_counts_it(g in generated(), suggested in any::<bool>()) {
+        let options = options().with_max_findings_per_code(Some(orgsync_core::Left::CAP));
+        let fix = if suggested {
+            FixOptions { suggested: orgsync_core::Suggested::All, ..FixOptions::default() }
+        } else {
+            safe_only()
+        };
+        let report = run::check(&g.bytes, &options, 0);
+        let mut fixer = orgsync_core::Fixer::new(&report, &fix).track_left(&report);
+        fixer.push(&g.bytes);
+        let (out, left) = fixer.finish_with_left();
+        if let Some(left) = left {
+            let full = orgsync_core::Left::of(&run::check(&out.corrected, &options, 0));
+            prop_assert_eq!(left, full, "{}", String::from_utf8_lossy(&g.bytes));
+        }
+    }
+
     /// The corrected file has nothing left that a safe fix would change.
     #[test]
     fn corrected_file_has_no_safe_fixable_finding(g in generated()) {

@@ -2,10 +2,12 @@
 //! pass produces them, and the corrected bytes re-checked as they are written, so the exit code
 //! is `check`'s on the corrected file without reading it back.
 
-use crate::check::{check_pass, exit_code};
+use crate::check::check_pass;
 use crate::source::Source;
 use crate::{Failure, FixArgs, Result, flatten, known_groups, render};
-use orgsync_core::{Checker, Code, FixChunk, FixOptions, Fixer, Options, Report, Suggested};
+use orgsync_core::{
+    Checker, Code, FixChunk, FixOptions, Fixer, Left, Options, Report, Suggested, Summary,
+};
 use owo_colors::OwoColorize;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -194,12 +196,34 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         Source::Path(p) if same_options && csv_name(p) => Some(p.clone()),
         _ => None,
     };
-    let mut recheck = Recheck::new(recheck_options, input);
+    // What the corrected file still holds, worked out from the rows the fix changes when that
+    // is exact (`Fixer::track_left`): then nothing is checked again. That needs the corrected
+    // file on disk, to check it after all when the count is not exact (a dropped row, a
+    // file-level fix, a change the cross-row rules would see...).
+    let counted = input.is_some()
+        && corrected.as_ref().is_some_and(|o| o.path.is_some())
+        && args.roster.is_none();
+    let mut recheck = if counted {
+        Recheck::idle()
+    } else {
+        Recheck::new(recheck_options.clone(), input)
+    };
     // `input`: the bytes of the file the fix pass just took, before the output it gave for them.
-    let mut emit = |input: &[u8], chunk: FixChunk| -> Result<()> {
+    // Bytes of the corrected file written so far.
+    let mut written_bytes: u64 = 0;
+    // `counting`: the fix pass still counts what is left exactly; when it stops (`switch`), the
+    // check of the corrected file starts on its thread, reading back what was written so far.
+    let mut emit = |input: &[u8], chunk: FixChunk, switch: bool| -> Result<()> {
+        if switch && let Some(o) = corrected.as_mut() {
+            o.writer.flush().map_err(|e| o.failure(&e))?;
+            if let Some(path) = o.path.clone() {
+                recheck = Recheck::from_file(recheck_options.clone(), path, written_bytes);
+            }
+        }
         recheck.input(input);
         if let Some(o) = corrected.as_mut() {
             o.write(&chunk.corrected)?;
+            written_bytes += chunk.corrected.len() as u64;
             recheck.corrected(chunk.corrected);
         }
         if let Some(o) = error_report.as_mut() {
@@ -214,12 +238,19 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         Ok(())
     };
     let mut fixer = Fixer::new(&report, &fix_options);
+    if counted {
+        fixer = fixer.track_left(&report);
+    }
+    let mut counting = counted;
     source.read("Fixing", &mut |chunk| {
         fixer.push(chunk);
-        emit(chunk, fixer.take_output())?;
+        let switch = counting && !fixer.counts_left();
+        counting &= !switch;
+        emit(chunk, fixer.take_output(), switch)?;
         Ok(true)
     })?;
-    emit(&[], fixer.finish())?;
+    let (rest, left) = fixer.finish_with_left();
+    emit(&[], rest, false)?;
     let corrected_label = corrected
         .as_ref()
         .and_then(|o| o.path.as_ref())
@@ -237,7 +268,30 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
     if let Some(p) = &args.json {
         written.push(p.display().to_string());
     }
-    let after = recheck.finish(&report)?;
+    let after = if counted {
+        match left {
+            Some(left) => {
+                // Debug builds (every test of the CLI) check the count against a check of the
+                // corrected file.
+                #[cfg(debug_assertions)]
+                {
+                    let full = check_pass(&mut Source::new(&out_path), recheck_options)?;
+                    assert_eq!(
+                        left,
+                        Left::of(&full),
+                        "the count of what the corrected file holds differs from its check"
+                    );
+                }
+                left
+            }
+            // Counting stopped while the rows were fixed: the check started then.
+            None if !counting => Left::of(&recheck.finish(&report)?),
+            // Only at the end of the file: a check of what was written.
+            None => Left::of(&check_pass(&mut Source::new(&out_path), recheck_options)?),
+        }
+    } else {
+        Left::of(&recheck.finish(&report)?)
+    };
 
     let mut err = anstream::stderr();
     if let Some(f) = not_csv {
@@ -267,7 +321,11 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         &written,
         corrected_label.as_deref(),
     );
-    Ok(exit_code(&after))
+    Ok(if after.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// The check of the corrected bytes, for `fix`'s exit code and summary. It runs on a thread of
@@ -310,6 +368,29 @@ impl Recheck {
             r.start(0);
         }
         r
+    }
+
+    /// A re-check of a corrected file of which `written` bytes are on disk at `path` already:
+    /// its thread reads them back, then takes the chunks as they are written.
+    fn from_file(options: Options, path: PathBuf, written: u64) -> Recheck {
+        let mut r = Recheck {
+            options: Some(options),
+            same: None,
+            input: Some(path),
+            thread: None,
+        };
+        r.start(written);
+        r
+    }
+
+    /// A re-check that checks nothing (the fix counts what is left: `Fixer::track_left`).
+    fn idle() -> Recheck {
+        Recheck {
+            options: None,
+            same: None,
+            input: None,
+            thread: None,
+        }
     }
 
     /// Starts the thread; it first reads the input's first `prefix` bytes (equal to the
@@ -409,7 +490,7 @@ impl Recheck {
 fn summarise(
     err: &mut dyn Write,
     before: &Report,
-    after: &Report,
+    after: &Left,
     options: &FixOptions,
     written: &[String],
     corrected: Option<&str>,
@@ -418,23 +499,18 @@ fn summarise(
         writeln!(err, "{} {}", "Wrote".green().bold(), written.join(", "))?;
     }
     let mut codes: Vec<Code> = before.summary.by_code.keys().copied().collect();
-    for c in after.summary.by_code.keys() {
+    for c in after.by_code.keys() {
         if !codes.contains(c) {
             codes.push(*c);
         }
     }
     codes.sort();
-    let count = |r: &Report, c: Code| r.summary.by_code.get(&c).copied().unwrap_or(0);
-    let suggested_left = |c: Code| {
-        after.findings.iter().any(|f| {
-            f.code == c
-                && f.fix
-                    .as_ref()
-                    .is_some_and(|x| x.applicability == orgsync_core::Applicability::Suggested)
-        })
-    };
+    let suggested_left = |c: Code| after.suggested.contains(&c);
     for c in codes {
-        let (b, a) = (count(before, c), count(after, c));
+        let (b, a) = (
+            before.summary.by_code.get(&c).copied().unwrap_or(0),
+            after.by_code.get(&c).copied().unwrap_or(0),
+        );
         let status = if a == 0 {
             "fixed".green().to_string()
         } else if options.no_fix.contains(&c) {
@@ -452,11 +528,18 @@ fn summarise(
         };
         writeln!(err, "  {c} {:<28} {b:>6} → {a:<6} {status}", c.rule().name)?;
     }
-    let line = render::last_line(after);
+    let line = render::last_line(&Summary {
+        errors: after.errors,
+        warnings: after.warnings,
+        infos: after.infos,
+        safe_fixes: after.safe_fixes,
+        suggested_fixes: after.suggested_fixes,
+        ..Summary::default()
+    });
     match corrected {
         Some(path) => {
             writeln!(err, "In {path}: {line}")?;
-            if after.summary.errors + after.summary.warnings > 0 {
+            if after.errors + after.warnings > 0 {
                 writeln!(err, "Run `orgsync check {path}` to see what is left.")?;
             }
         }

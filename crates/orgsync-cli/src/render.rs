@@ -307,12 +307,11 @@ fn summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         writeln!(out, "{} {}", "Upload:".bold(), actions.join(", "))?;
     }
     crate::roster::human(out, report)?;
-    writeln!(out, "{}", last_line(report))
+    writeln!(out, "{}", last_line(&report.summary))
 }
 
 /// `Found 12 errors, 5 warnings, 3 infos (8 fixable with `orgsync fix`, 2 more with --suggested)`.
-pub(crate) fn last_line(report: &Report) -> String {
-    let s = &report.summary;
+pub(crate) fn last_line(s: &orgsync_core::Summary) -> String {
     if s.errors + s.warnings + s.infos == 0 {
         return format!("{}", "All checks passed: no problems found.".green().bold());
     }

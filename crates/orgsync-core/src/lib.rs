@@ -52,7 +52,7 @@ pub use checker::Checker;
 #[doc(hidden)]
 pub use engine::stages;
 pub use finding::{Applicability, Edit, Finding, Fix};
-pub use fixer::{FixChunk, Fixer};
+pub use fixer::{FixChunk, Fixer, Left};
 pub use groups::groups_from_export;
 pub use header::FileKind;
 pub use input::Encoding;

@@ -299,6 +299,40 @@ fn canon(kind: &ColumnKind) -> Canon {
     }
 }
 
+/// Whether the cross-row rules see column `col`'s cell the same whether it holds `old` or
+/// `new` (a cell the fix pass changed): every key they take from it (the whole-row hash of
+/// copies, emails, local parts, domains, ids, names) and whether it is empty are the same. Only
+/// changes of blanks around the value, and of ASCII case where the value ignores case, are such;
+/// an attribute or `reupload_user_profile` cell, or text beyond ASCII, never is (answered
+/// `false`, which only costs the caller a full check).
+pub(crate) fn neutral_cell(
+    header: &crate::header::Header,
+    col: usize,
+    old: &str,
+    new: &str,
+) -> bool {
+    if old == new {
+        return true;
+    }
+    if old.is_empty() != new.is_empty() || !old.is_ascii() || !new.is_ascii() {
+        return false;
+    }
+    // Past the header's columns: in the row hash only (trimmed, as written).
+    let kind = header.columns.get(col).map(|c| &c.kind);
+    if matches!(
+        kind,
+        Some(ColumnKind::Attribute { .. } | ColumnKind::Reupload)
+    ) {
+        return false;
+    }
+    let (a, b) = (trimmed(old), trimmed(new));
+    if a == b {
+        return true;
+    }
+    a.eq_ignore_ascii_case(b)
+        && kind.is_some_and(|k| matches!(canon(k), Canon::Lower | Canon::License))
+}
+
 /// Where the first `@` is, a word at a time.
 #[inline(always)]
 fn find_at(b: &[u8]) -> Option<usize> {
