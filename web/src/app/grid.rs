@@ -24,6 +24,8 @@ const GRID_HEIGHT: f64 = 442.0;
 const MAX_COLUMNS: usize = 200;
 /// Rows above and below the view that exist in the DOM too.
 const OVERSCAN: usize = 5;
+/// Rows beyond the window, each side, whose whole cells are asked for ahead of a scroll.
+const AHEAD: usize = 24;
 /// Row elements the grid keeps and reuses: at least the most rows a window holds
 /// ([`model::visible_range`]: the rows in view, one more, and the overscan each side).
 const SLOTS: usize = (GRID_HEIGHT / ROW_HEIGHT) as usize + 2 + 2 * OVERSCAN;
@@ -356,16 +358,28 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
             (start..end).map(|pos| (pos, rows[pos])).collect::<Vec<_>>()
         })
     });
-    // The whole cells of the rows in view come from the worker.
+    // The whole cells of the rows in view come from the worker, with those of the rows just
+    // beyond (asked ahead: a row scrolled into view then shows whole at once, not in two steps).
     Effect::new(move |_| {
         let ready = ctx.whole.with(|w| w.ready);
-        let wanted: Vec<u64> = grid_rows.with_value(|g| {
-            window_rows
-                .get()
-                .iter()
-                .filter(|(_, i)| !g.rows[*i].header)
-                .map(|(_, i)| g.rows[*i].row)
-                .collect()
+        let (start, end) = window_rows.with(|w| {
+            (
+                w.first().map_or(0, |r| r.0),
+                w.last().map_or(0, |r| r.0 + 1),
+            )
+        });
+        let wanted: Vec<u64> = rows.with(|shown| {
+            let (lo, hi) = (start.saturating_sub(AHEAD), (end + AHEAD).min(shown.len()));
+            grid_rows.with_value(|g| {
+                // The window first, then the rows around it.
+                (start..end.min(hi))
+                    .chain(lo..start)
+                    .chain(end.min(hi)..hi)
+                    .map(|pos| &g.rows[shown[pos]])
+                    .filter(|r| !r.header)
+                    .map(|r| r.row)
+                    .collect()
+            })
         });
         if ready {
             ctx.want_rows(wanted);
