@@ -8,7 +8,9 @@
 //     wheel) and jumps of the scroll bar (JUMP_STEPS positions from top to bottom, each waited
 //     for until its rows are on screen), with the frames (requestAnimationFrame deltas), the long
 //     tasks, and the most DOM nodes and rows the grid held at any step (a virtualised grid holds
-//     a window's worth whatever the file);
+//     a window's worth whatever the file); each wheel turn and each jump is waited for until a
+//     frame is drawn after it, and the renderer main thread's CPU time it took is read over CDP
+//     (median, p95, max), beside what an empty step costs (the measuring itself);
 //   - the last row at the bottom against the last row the grid holds, and the rows shown against
 //     the count the grid says;
 //   - a row selected (click), a filter changed (one rule, then all rules again), a severity
@@ -220,6 +222,9 @@ async function run(origin, file, n, work) {
       long_tasks: loadLong.length,
       long_total_ms: Math.round(loadLong.reduce((a, l) => a + l.ms, 0)),
       longest_ms: Math.round(Math.max(0, ...loadLong.map((l) => l.ms))),
+      // Each long task: when it started after the drop, and how long it took (to tell the
+      // summary's from the grid's).
+      long_list: await page.evaluate(() => window.__long.filter((l) => l.start >= window.__dropped).map((l) => [Math.round(l.start - window.__dropped), Math.round(l.ms)])),
       main_thread_cpu_to_grid_ms: cpuToGrid,
     };
     const summary = page.locator('[data-testid="summary"]');
@@ -242,8 +247,21 @@ async function run(origin, file, n, work) {
     let maxDom = await page.evaluate(() => window.__gridDom());
     await page.evaluate(() => { window.__frames = []; window.__lastFrame = null; window.__scrollFrom = window.__long.length; });
     const cpuWheel = await cpuMs(cdp);
+    // What measuring costs: a frame waited for with nothing done (the CDP calls and the
+    // evaluation included), to tell apart from a step's own cost.
+    const idleCpu = [];
+    for (let i = 0; i < 20; i++) {
+      const c0 = await cpuMs(cdp);
+      await page.evaluate(() => window.__nextFrame());
+      idleCpu.push((await cpuMs(cdp)) - c0);
+    }
+    const wheelCpu = [];
     for (let i = 0; i < WHEEL_STEPS; i++) {
+      // Each turn waited for until a frame is drawn after it: its own main-thread CPU.
+      const c0 = await cpuMs(cdp);
       await page.mouse.wheel(0, 120);
+      await page.evaluate(() => window.__nextFrame());
+      wheelCpu.push((await cpuMs(cdp)) - c0);
       if (i % 10 === 9) {
         const d = await page.evaluate(() => window.__gridDom());
         maxDom = { nodes: Math.max(maxDom.nodes, d.nodes), rows: Math.max(maxDom.rows, d.rows) };
@@ -262,43 +280,62 @@ async function run(origin, file, n, work) {
       };
     });
     scroll.wheel.cpu_ms = Math.round((await cpuMs(cdp)) - cpuWheel);
+    const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return Math.round(s[Math.floor((s.length - 1) * p)] * 10) / 10; };
+    scroll.idle_step_cpu_p50_ms = pct(idleCpu, 0.5);
+    scroll.wheel.cpu_turn_p50_ms = pct(wheelCpu, 0.5);
+    scroll.wheel.cpu_turn_p95_ms = pct(wheelCpu, 0.95);
+    scroll.wheel.cpu_turn_max_ms = pct(wheelCpu, 1);
+    // Jumps of the scroll bar, each driven from here so that its own main-thread CPU is read.
     const cpuJumps = await cpuMs(cdp);
-    const jumps = await page.evaluate(async (steps) => {
-      const el = document.querySelector('.grid-scroll');
-      const from = window.__long.length;
-      const times = [];
-      let nodes = 0, rows = 0, missing = 0;
-      for (let i = 1; i <= steps; i++) {
-        const top = Math.round((el.scrollHeight - el.clientHeight) * i / steps);
+    await page.evaluate(() => { window.__jump = { from: window.__long.length, times: [], nodes: 0, rows: 0, missing: 0 }; });
+    const jumpCpu = [];
+    for (let i = 1; i <= JUMP_STEPS; i++) {
+      const c0 = await cpuMs(cdp);
+      await page.evaluate(async (f) => {
+        const el = document.querySelector('.grid-scroll');
+        const top = Math.round((el.scrollHeight - el.clientHeight) * f);
         const t0 = performance.now();
         el.scrollTop = top;
         await window.__nextFrame();
-        times.push(performance.now() - t0);
+        window.__jump.times.push(performance.now() - t0);
+      }, i / JUMP_STEPS);
+      jumpCpu.push((await cpuMs(cdp)) - c0);
+      await page.evaluate(() => {
+        const el = document.querySelector('.grid-scroll');
+        const j = window.__jump;
         const d = window.__gridDom();
-        nodes = Math.max(nodes, d.nodes); rows = Math.max(rows, d.rows);
+        j.nodes = Math.max(j.nodes, d.nodes); j.rows = Math.max(j.rows, d.rows);
         // The rows on screen exist: one whose top is in the scroller's view.
         const view = el.getBoundingClientRect();
         const seen = [...el.querySelectorAll('.grid-space > [role="row"]')].some((r) => {
           const b = r.getBoundingClientRect();
           return b.bottom > view.top + 34 && b.top < view.bottom;
         });
-        if (!seen) missing++;
-      }
-      const long = window.__long.slice(from);
-      const s = [...times].sort((a, b) => a - b);
+        if (!seen) j.missing++;
+      });
+    }
+    const jumps = await page.evaluate((steps) => {
+      const el = document.querySelector('.grid-scroll');
+      const j = window.__jump;
+      const long = window.__long.slice(j.from);
+      const s = [...j.times].sort((a, b) => a - b);
       const rowsEls = [...el.querySelectorAll('.grid-space > [role="row"]')];
       const last = rowsEls.reduce((a, r) => (parseFloat(r.style.top) > parseFloat(a?.style.top ?? -1) ? r : a), null);
       return {
         steps, step_p50_ms: Math.round(s[Math.floor(s.length / 2)]), step_p95_ms: Math.round(s[Math.floor(s.length * 0.95)]),
-        step_max_ms: Math.round(s[s.length - 1]), blank_steps: missing,
+        step_max_ms: Math.round(s[s.length - 1]), blank_steps: j.missing,
         long_tasks: long.length, longest_ms: Math.round(Math.max(0, ...long.map((l) => l.ms))),
-        max_nodes: nodes, max_rows: rows,
+        max_nodes: j.nodes, max_rows: j.rows,
         last_row_shown: last ? Number(last.dataset.row) : null, last_row_aria: last ? Number(last.getAttribute('aria-rowindex')) - 1 : null,
         scroll_height: el.scrollHeight,
       };
     }, JUMP_STEPS);
     jumps.cpu_ms = Math.round((await cpuMs(cdp)) - cpuJumps);
-    jumps.cpu_per_step_ms = Math.round(jumps.cpu_ms / jumps.steps * 10) / 10;
+    // Per step: from just before the jump to the frame after it (the DOM checks excluded).
+    jumps.cpu_step_p50_ms = pct(jumpCpu, 0.5);
+    jumps.cpu_step_p95_ms = pct(jumpCpu, 0.95);
+    jumps.cpu_step_max_ms = pct(jumpCpu, 1);
+    jumps.cpu_per_step_ms = Math.round(jumpCpu.reduce((a, b) => a + b, 0) / jumps.steps * 10) / 10;
     scroll.jumps = jumps;
     scroll.max_dom = { nodes: Math.max(maxDom.nodes, jumps.max_nodes), rows: Math.max(maxDom.rows, jumps.max_rows) };
     await page.evaluate(() => { document.querySelector('.grid-scroll').scrollTop = 0; });
@@ -366,6 +403,10 @@ try {
         load_long_tasks: median(pick((r) => r.load.long_tasks)), load_longest_ms: median(pick((r) => r.load.longest_ms)),
         cpu_to_grid_ms: median(pick((r) => r.load.main_thread_cpu_to_grid_ms)), wheel_cpu_ms: median(pick((r) => r.scroll.wheel.cpu_ms)),
         jump_cpu_per_step_ms: median(pick((r) => r.scroll.jumps.cpu_per_step_ms)),
+        wheel_cpu_turn_p50_ms: median(pick((r) => r.scroll.wheel.cpu_turn_p50_ms)), wheel_cpu_turn_p95_ms: median(pick((r) => r.scroll.wheel.cpu_turn_p95_ms)),
+        idle_step_cpu_p50_ms: median(pick((r) => r.scroll.idle_step_cpu_p50_ms)),
+        jump_cpu_step_p50_ms: median(pick((r) => r.scroll.jumps.cpu_step_p50_ms)), jump_cpu_step_p95_ms: median(pick((r) => r.scroll.jumps.cpu_step_p95_ms)),
+        wheel_longest_ms: median(pick((r) => r.scroll.wheel.longest_ms)), jump_longest_ms: median(pick((r) => r.scroll.jumps.longest_ms)),
         ...Object.fromEntries(Object.keys(runs[0].act).map((k) => [`${k}_cpu_ms`, median(pick((r) => r.act[k]?.cpu_ms))])),
         wheel_frame_p95_ms: median(pick((r) => r.scroll.wheel.frame_p95_ms)), wheel_long_tasks: median(pick((r) => r.scroll.wheel.long_tasks)),
         jump_step_p50_ms: median(pick((r) => r.scroll.jumps.step_p50_ms)), jump_step_p95_ms: median(pick((r) => r.scroll.jumps.step_p95_ms)),

@@ -305,7 +305,9 @@ pub enum Reply {
     },
     /// The grid of rows with problems of a check, sent right after [`Reply::Checked`]: on a
     /// big file it is most of the view (40,000 rows, 5 MB of JSON for a million rows with 1%
-    /// mistakes), so the summary does not wait for it.
+    /// mistakes), so the summary does not wait for it. It comes in parts of at most
+    /// [`crate::view::GRID_PART`] rows, each its own message (the page decodes each in a task
+    /// of its own instead of one long task for up to 200,000 rows).
     Grid {
         /// The job number of the check.
         job: JobId,
@@ -315,6 +317,9 @@ pub enum Reply {
         rows: Vec<ProblemRow>,
         /// Rows with problems in all (`rows` may hold fewer).
         total: u64,
+        /// More parts of the grid follow.
+        #[serde(default)]
+        more: bool,
     },
     /// The worker has read the whole cells of the grid's rows (a second read of the file after
     /// [`Reply::Grid`], in the check's job): the page may ask for them ([`Request::Rows`]).
@@ -555,6 +560,7 @@ mod tests {
                 shared: Vec::new(),
             }],
             total: 40,
+            more: true,
         };
         for big in [checked, grid] {
             let json = big.payload_json().unwrap();

@@ -243,6 +243,8 @@ pub struct Session {
     pub grid: Option<Arc<GridRows>>,
     /// The check whose grid is awaited.
     grid_job: Option<JobId>,
+    /// The parts of that grid received so far (it comes in several messages).
+    grid_parts: Vec<ProblemRow>,
     /// The check whose grid rows' whole cells the worker is reading.
     whole_job: Option<JobId>,
     /// What the corrected file still has, and the job counting it.
@@ -294,6 +296,7 @@ impl Default for Session {
             report: None,
             grid: None,
             grid_job: None,
+            grid_parts: Vec::new(),
             whole_job: None,
             left: Left::Counting,
             left_job: None,
@@ -460,6 +463,7 @@ impl Session {
         self.out.push(Effect::Announce(String::new()));
         self.grid = None;
         self.grid_job = None;
+        self.grid_parts = Vec::new();
         self.out.push(Effect::ResetView);
         self.downloads = Downloads::None;
         self.queue.clear();
@@ -764,6 +768,7 @@ impl Session {
                     self.job = None;
                     self.split = None;
                     self.grid_job = Some(job);
+                    self.grid_parts = Vec::new();
                     self.whole_job = Some(job);
                     self.timing = Some(timing);
                     let announce = match blocking(&report) {
@@ -782,10 +787,23 @@ impl Session {
                     self.out.push(Effect::ScrollToResults);
                 }
             }
-            Reply::Grid { job, rows, total } => {
+            Reply::Grid {
+                job,
+                rows,
+                total,
+                more,
+            } => {
                 if self.grid_job == Some(job) {
-                    self.grid_job = None;
-                    self.grid = Some(Arc::new(GridRows { rows, total }));
+                    if self.grid_parts.is_empty() {
+                        self.grid_parts = rows;
+                    } else {
+                        self.grid_parts.extend(rows);
+                    }
+                    if !more {
+                        self.grid_job = None;
+                        let rows = std::mem::take(&mut self.grid_parts);
+                        self.grid = Some(Arc::new(GridRows { rows, total }));
+                    }
                 }
             }
             Reply::Whole { job, .. } => {

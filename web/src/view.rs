@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 pub const ITEMS_PER_GROUP: usize = 200;
 /// How many rows the problem grid holds at most.
 pub const GRID_ROWS: usize = 200_000;
+/// The most rows of the grid in one message from the worker (~140 KB of JSON: the page decodes
+/// a part in well under a frame).
+pub const GRID_PART: usize = 1_000;
 
 /// A finding's severity, as the page styles it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -129,11 +129,6 @@ fn post_with(text: &str, payload: Option<&str>, attachment: Option<&JsValue>) {
     }
 }
 
-/// Sends a reply with its payload.
-fn post_big(reply: &Reply) {
-    post_with(&reply.to_text(), reply.payload_json().as_deref(), None);
-}
-
 fn on_message(event: MessageEvent) {
     let data = event.data();
     let Envelope {

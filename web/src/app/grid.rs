@@ -23,7 +23,112 @@ const GRID_HEIGHT: f64 = 442.0;
 /// The grid shows at most this many of the file's columns.
 const MAX_COLUMNS: usize = 200;
 /// Rows above and below the view that exist in the DOM too.
-const OVERSCAN: usize = 8;
+const OVERSCAN: usize = 5;
+/// Rows beyond the window, each side, whose whole cells are asked for ahead of a scroll.
+const AHEAD: usize = 24;
+/// Row elements the grid keeps and reuses: at least the most rows a window holds
+/// ([`model::visible_range`]: the rows in view, one more, and the overscan each side).
+const SLOTS: usize = (GRID_HEIGHT / ROW_HEIGHT) as usize + 2 + 2 * OVERSCAN;
+
+/// What one row element shows: worked out once each time its slot gets another row (or the
+/// row's whole cells arrive), then read by its cells.
+#[derive(Debug, Clone, PartialEq)]
+struct RowView {
+    /// Its display position.
+    pos: usize,
+    /// Its spreadsheet number.
+    number: u64,
+    header: bool,
+    /// One per column of the grid.
+    cells: Vec<CellView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct CellView {
+    text: String,
+    title: Option<String>,
+    class: String,
+    /// The rules that flag this cell.
+    codes: Option<String>,
+}
+
+/// A row's cells as the grid shows them: the row number, the rules, then each column's value
+/// (the whole cell from the worker, else the value the finding quotes), the offending ones marked.
+fn row_view(
+    row: &ProblemRow,
+    pos: usize,
+    cols: &[Col],
+    headers: &[String],
+    whole: Option<&Vec<String>>,
+) -> RowView {
+    let number = row.row;
+    let sev = row.severity.as_str();
+    let codes = row_codes(row).join(" ");
+    let cells = cols
+        .iter()
+        .enumerate()
+        .map(|(k, col)| match col.file {
+            None if k == 0 => CellView {
+                text: if row.header {
+                    "Header".into()
+                } else {
+                    model::thousands(number)
+                },
+                title: row
+                    .header
+                    .then(|| format!("Row {number}: the header, the column names")),
+                class: if row.header {
+                    format!("rownum pin {sev} hdr")
+                } else {
+                    format!("rownum pin {sev}")
+                },
+                codes: None,
+            },
+            None => CellView {
+                title: Some(if row.shared.is_empty() {
+                    codes.clone()
+                } else {
+                    format!("{codes}\n{}", shared_text(&row.shared))
+                }),
+                text: codes.clone(),
+                class: "codes".into(),
+                codes: None,
+            },
+            Some(f) => {
+                let bad = row.cells.iter().find(|c| c.column == f);
+                let value = if row.header {
+                    headers.get(f as usize).cloned()
+                } else {
+                    whole
+                        .and_then(|w| w.get(f as usize).cloned())
+                        .or_else(|| bad.map(|b| b.value.clone()))
+                };
+                let label = bad.map(|b| b.codes.join(", "));
+                CellView {
+                    text: value
+                        .as_deref()
+                        .map(model::show_invisible)
+                        .unwrap_or_default(),
+                    title: value.map(|v| match &label {
+                        Some(l) => format!("{v}\n{l}"),
+                        None => v,
+                    }),
+                    class: match bad {
+                        Some(b) => format!("cell bad {}", b.severity.as_str()),
+                        None => "cell".into(),
+                    },
+                    codes: label,
+                }
+            }
+        })
+        .collect();
+    RowView {
+        pos,
+        number,
+        header: row.header,
+        cells,
+    }
+}
 
 /// The whole cells of the grid's rows the page holds (a window's worth at a time).
 #[derive(Debug, Default, Clone)]
@@ -253,16 +358,28 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
             (start..end).map(|pos| (pos, rows[pos])).collect::<Vec<_>>()
         })
     });
-    // The whole cells of the rows in view come from the worker.
+    // The whole cells of the rows in view come from the worker, with those of the rows just
+    // beyond (asked ahead: a row scrolled into view then shows whole at once, not in two steps).
     Effect::new(move |_| {
         let ready = ctx.whole.with(|w| w.ready);
-        let wanted: Vec<u64> = grid_rows.with_value(|g| {
-            window_rows
-                .get()
-                .iter()
-                .filter(|(_, i)| !g.rows[*i].header)
-                .map(|(_, i)| g.rows[*i].row)
-                .collect()
+        let (start, end) = window_rows.with(|w| {
+            (
+                w.first().map_or(0, |r| r.0),
+                w.last().map_or(0, |r| r.0 + 1),
+            )
+        });
+        let wanted: Vec<u64> = rows.with(|shown| {
+            let (lo, hi) = (start.saturating_sub(AHEAD), (end + AHEAD).min(shown.len()));
+            grid_rows.with_value(|g| {
+                // The window first, then the rows around it.
+                (start..end.min(hi))
+                    .chain(lo..start)
+                    .chain(end.min(hi)..hi)
+                    .map(|pos| &g.rows[shown[pos]])
+                    .filter(|r| !r.header)
+                    .map(|r| r.row)
+                    .collect()
+            })
         });
         if ready {
             ctx.want_rows(wanted);
@@ -385,14 +502,49 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
     };
     let total = grid.total;
     let held = grid.rows.len() as u64;
-    let widths = cols.with_value(|c| c.iter().map(|c| c.width).collect::<Vec<_>>().join(" "));
-    let table_width = cols.with_value(|c| {
-        format!(
-            "calc({})",
-            c.iter().map(|c| c.width).collect::<Vec<_>>().join(" + ")
-        )
+    // The columns' widths, set once on the grid for every row (`.grid-row` reads the variable;
+    // through the CSS object model, which the page's CSP allows, not a `style` attribute).
+    let grid_ref = NodeRef::<html::Div>::new();
+    let (table_width, template) = cols.with_value(|c| {
+        let widths: Vec<&str> = c.iter().map(|c| c.width).collect();
+        (format!("calc({})", widths.join(" + ")), widths.join(" "))
     });
-    let template = widths.clone();
+    Effect::new(move |_| {
+        if let Some(el) = grid_ref.get() {
+            let _ = web_sys::HtmlElement::style(&el).set_property("--g-template", &template);
+        }
+    });
+    // A cell focused (a click, a tab, the arrow keys): it becomes the grid's focusable cell and
+    // its row the selected one; one listener for the grid, not one a cell.
+    let on_focusin = move |ev: web_sys::FocusEvent| {
+        let Some(el) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let index = |el: &web_sys::Element, name: &str| {
+            el.get_attribute(name).and_then(|v| v.parse::<usize>().ok())
+        };
+        let Some(slot) = index(&el, "aria-colindex").and_then(|c| c.checked_sub(1)) else {
+            return;
+        };
+        let Some(pos) = el
+            .closest("[role=row]")
+            .ok()
+            .flatten()
+            .and_then(|r| index(&r, "aria-rowindex"))
+            .and_then(|r| r.checked_sub(2))
+        else {
+            return;
+        };
+        if active.get_untracked() != (pos, slot) {
+            active.set((pos, slot));
+        }
+        if ctx.cursor.with_untracked(|c| c.at != Some(pos)) {
+            ctx.cursor.set(Cursor { at: Some(pos) });
+        }
+    };
     // What the focused or selected cell holds, in full (cells are cut to their column's width).
     let detail = move || {
         let (pos, slot) = active.get();
@@ -506,10 +658,11 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
             >
                 <div class="grid" role="grid" aria-labelledby="grid-title" data-testid="grid-table"
                     aria-rowcount=move || rows.with(Vec::len) + 1 aria-colcount=ncols
-                    style:width=table_width.clone()
+                    node_ref=grid_ref style:width=table_width.clone()
                     on:keydown=on_keydown
+                    on:focusin=on_focusin
                 >
-                    <div class="grid-row grid-header" role="row" aria-rowindex="1" style:grid-template-columns=template.clone()>
+                    <div class="grid-row grid-header" role="row" aria-rowindex="1">
                         {cols.with_value(|c| c.iter().enumerate().map(|(slot, col)| view! {
                             <span role="columnheader" aria-colindex=slot + 1 title=col.title.clone()
                                 class:pin=col.pin.is_some() style:left=col.pin
@@ -517,68 +670,69 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                         }).collect_view())}
                     </div>
                     <div class="grid-space" role="rowgroup" style:height=move || format!("{}px", rows.with(Vec::len) as f64 * ROW_HEIGHT)>
-                        <For each=move || window_rows.get() key=|(pos, i)| (*pos, *i) let((pos, i))>
+                        // One row element a slot (a position modulo SLOTS): scrolling gives a slot
+                        // another row, and its cells' text and attributes change in place. The
+                        // elements stay in slot order (moving them into display order would detach
+                        // and lay out every moved row again); `aria-rowindex` gives each row's
+                        // place, and `top` puts it there.
+                        <For each=move || window_rows.with(|w| { let mut s: Vec<usize> = w.iter().map(|(pos, _)| pos % SLOTS).collect(); s.sort_unstable(); s }) key=|slot| *slot let(slot)>
                             {
-                                let row: ProblemRow = grid_rows.with_value(|g| g.rows[i].clone());
-                                let number = row.row;
-                                let selected = move || ctx.cursor.get().at == Some(pos);
-                                let codes = row_codes(&row).join(" ");
-                                let codes_title = if row.shared.is_empty() { codes.clone() } else { format!("{codes}\n{}", shared_text(&row.shared)) };
-                                let is_header = row.header;
-                                let header_cells = is_header.then(|| stored.with_value(|r| r.file.headers.clone()));
-                                let template = template.clone();
-                                let cells = cols.with_value(|cols| cols.iter().enumerate().map(|(slot, col)| {
-                                    let id = format!("gc-{pos}-{slot}");
-                                    let tab = move || if active.get() == (pos, slot) { "0" } else { "-1" };
-                                    let focus = move |_| {
-                                        active.set((pos, slot));
-                                        ctx.cursor.set(Cursor { at: Some(pos) });
-                                    };
+                                // The row this slot holds (its display position and index in the grid).
+                                let at = Memo::new(move |_| window_rows.with(|w| w.iter().copied().find(|(pos, _)| pos % SLOTS == slot)));
+                                // Its whole cells, once the worker sent them (other rows' arriving
+                                // change nothing here: the same `Arc` compares equal at once).
+                                let whole_row = Memo::new(move |_| {
+                                    let (_, i) = at.get()?;
+                                    let number = grid_rows.with_value(|g| g.rows[i].row);
+                                    ctx.whole.with(|w| w.cells.get(&number).cloned())
+                                });
+                                let shown = Memo::new(move |_| {
+                                    let (pos, i) = at.get()?;
+                                    let whole = whole_row.get();
+                                    Some(grid_rows.with_value(|g| stored.with_value(|r| {
+                                        cols.with_value(|c| row_view(&g.rows[i], pos, c, &r.file.headers, whole.as_deref()))
+                                    })))
+                                });
+                                let pos = move || shown.with(|s| s.as_ref().map_or(usize::MAX, |s| s.pos));
+                                let selected = move || { let p = pos(); ctx.cursor.with(|c| c.at == Some(p)) };
+                                let cells = cols.with_value(|cols| cols.iter().enumerate().map(|(k, col)| {
+                                    let id = move || format!("gc-{}-{k}", pos());
+                                    let tab = move || { let p = pos(); if active.with(|a| *a == (p, k)) { "0" } else { "-1" } };
+                                    let text = move || shown.with(|s| s.as_ref().map(|s| s.cells[k].text.clone()).unwrap_or_default());
+                                    let title = move || shown.with(|s| s.as_ref().and_then(|s| s.cells[k].title.clone()));
+                                    let class = move || shown.with(|s| s.as_ref().map_or_else(|| "cell".to_string(), |s| s.cells[k].class.clone()));
                                     let left = col.pin;
                                     match col.file {
-                                        None if slot == 0 => view! {
-                                            <span role="rowheader" id=id aria-colindex=slot + 1 tabindex=tab on:focus=focus
-                                                class=format!("rownum pin {}", row.severity.as_str()) style:left=left
-                                                title=is_header.then(|| format!("Row {number}: the header, the column names"))
-                                                aria-label=is_header.then(|| format!("Row {number}, the header"))
-                                                data-testid="grid-rownum">{if is_header { view! { <span class="hdr">"Header"</span> }.into_any() } else { model::thousands(number).into_any() }}</span>
+                                        None if k == 0 => view! {
+                                            <span role="rowheader" id=id aria-colindex=k + 1 tabindex=tab
+                                                class=class style:left=left title=title
+                                                aria-label=move || shown.with(|s| s.as_ref().filter(|s| s.header).map(|s| format!("Row {}, the header", s.number)))
+                                                data-testid="grid-rownum">{text}</span>
                                         }.into_any(),
                                         None => view! {
-                                            <span role="gridcell" id=id aria-colindex=slot + 1 tabindex=tab on:focus=focus
-                                                class="codes" title=codes_title.clone()>{codes.clone()}</span>
+                                            <span role="gridcell" id=id aria-colindex=k + 1 tabindex=tab
+                                                class=class title=title>{text}</span>
                                         }.into_any(),
-                                        Some(f) => {
-                                            let bad = row.cells.iter().find(|c| c.column == f).cloned();
-                                            let offending = bad.as_ref().map(|b| b.value.clone());
-                                            let header_cell = header_cells.as_ref().and_then(|h| h.get(f as usize).cloned());
-                                            let value = move || {
-                                                if header_cell.is_some() {
-                                                    return header_cell.clone();
-                                                }
-                                                ctx.whole.with(|w| w.cells.get(&number).and_then(|c| c.get(f as usize).cloned()))
-                                                    .or_else(|| offending.clone())
-                                            };
-                                            let value2 = value.clone();
-                                            let class = match &bad {
-                                                Some(b) => format!("cell bad {}", b.severity.as_str()),
-                                                None => "cell".to_string(),
-                                            };
-                                            let label = bad.as_ref().map(|b| b.codes.join(", "));
-                                            view! {
-                                                <span role="gridcell" id=id aria-colindex=slot + 1 tabindex=tab on:focus=focus
-                                                    class=class class:pin=left.is_some() style:left=left
-                                                    data-col=f.to_string() data-codes=label.clone()
-                                                    title=move || value2().map(|v| match &label { Some(l) => format!("{v}\n{l}"), None => v })
-                                                >{move || value().map(|v| model::show_invisible(&v)).unwrap_or_default()}</span>
-                                            }.into_any()
-                                        }
+                                        Some(f) => view! {
+                                            <span role="gridcell" id=id aria-colindex=k + 1 tabindex=tab
+                                                class=class class:pin=left.is_some() style:left=left data-col=f.to_string()
+                                                data-codes=move || shown.with(|s| s.as_ref().and_then(|s| s.cells[k].codes.clone()))
+                                                title=title>{text}</span>
+                                        }.into_any(),
                                     }
                                 }).collect_view());
                                 view! {
-                                    <div class="grid-row" role="row" aria-rowindex=pos + 2 class:selected=selected aria-selected=move || selected().to_string()
-                                        data-row=number.to_string() class:header-row=is_header data-header=is_header.then_some("true")
-                                        style:grid-template-columns=template style:top=format!("{}px", pos as f64 * ROW_HEIGHT)
-                                        on:click=move |_| ctx.cursor.set(Cursor { at: Some(pos) })
+                                    <div class="grid-row" role="row" aria-rowindex=move || pos().wrapping_add(2) class:selected=selected aria-selected=move || selected().to_string()
+                                        data-row=move || shown.with(|s| s.as_ref().map(|s| s.number.to_string()))
+                                        class:header-row=move || shown.with(|s| s.as_ref().is_some_and(|s| s.header))
+                                        data-header=move || shown.with(|s| s.as_ref().is_some_and(|s| s.header).then_some("true"))
+                                        style:top=move || format!("{}px", pos() as f64 * ROW_HEIGHT)
+                                        on:click=move |_| {
+                                            let p = pos();
+                                            if p != usize::MAX && ctx.cursor.with_untracked(|c| c.at != Some(p)) {
+                                                ctx.cursor.set(Cursor { at: Some(p) });
+                                            }
+                                        }
                                     >
                                         {cells}
                                     </div>

@@ -179,6 +179,7 @@ fn a_checks_replies_in_order_lead_to_the_report_its_grid_and_an_announcement() {
             job,
             rows: Vec::new(),
             total: 7,
+            more: false,
         },
         false,
     );
@@ -189,6 +190,39 @@ fn a_checks_replies_in_order_lead_to_the_report_its_grid_and_an_announcement() {
     );
     // A second `Whole` for the same job is not news.
     assert!(s.on_reply(Reply::Whole { job, rows: 7 }, false).is_empty());
+}
+
+#[test]
+fn the_grid_comes_in_parts_and_shows_once_the_last_is_in() {
+    let (mut s, job) = done();
+    let row = |n: u64| crate::view::ProblemRow {
+        row: n,
+        severity: crate::view::Sev::Error,
+        codes: vec!["R001".into()],
+        cells: Vec::new(),
+        header: false,
+        shared: Vec::new(),
+    };
+    let part = |rows: Vec<u64>, more: bool| Reply::Grid {
+        job,
+        rows: rows.into_iter().map(row).collect(),
+        total: 5,
+        more,
+    };
+    s.on_reply(part(vec![2, 3], true), false);
+    assert!(s.grid.is_none(), "no grid before its last part");
+    s.on_reply(part(vec![4], true), false);
+    s.on_reply(part(vec![5, 6], false), false);
+    let grid = s.grid.clone().expect("the grid once its last part is in");
+    assert_eq!(grid.total, 5);
+    assert_eq!(
+        grid.rows.iter().map(|r| r.row).collect::<Vec<_>>(),
+        vec![2, 3, 4, 5, 6],
+        "every part, in order"
+    );
+    // A late part of the same check changes nothing.
+    s.on_reply(part(vec![7], false), false);
+    assert_eq!(s.grid.as_ref().map(|g| g.rows.len()), Some(5));
 }
 
 #[test]
@@ -389,6 +423,7 @@ fn a_file_dropped_mid_check_discards_the_old_jobs_late_replies() {
             job: old,
             rows: Vec::new(),
             total: 9,
+            more: false,
         },
         Reply::Failed {
             job: old,

@@ -189,13 +189,42 @@ pub(super) async fn check(
     let (rows, total) = crate::view::grid(&flat);
     drop(flat);
     let wanted: Vec<u64> = rows.iter().map(|r| r.row).collect();
-    post_big(&Reply::Grid { job, rows, total });
+    post_grid(job, &rows, total);
     drop(report);
     // Whose row it is: the grid shows every cell of its rows, read again from the file.
     if !wanted.is_empty() {
         read_whole(job, whole_file, wanted).await?;
     }
     Ok(())
+}
+
+/// The grid in parts of at most [`crate::view::GRID_PART`] rows, each a message of its own (at
+/// least one, even for an empty grid): the page decodes each in a short task.
+fn post_grid(job: JobId, rows: &[crate::view::ProblemRow], total: u64) {
+    let mut parts = rows.chunks(crate::view::GRID_PART).peekable();
+    if parts.peek().is_none() {
+        post_with(
+            &Reply::Grid {
+                job,
+                rows: Vec::new(),
+                total,
+                more: false,
+            }
+            .to_text(),
+            Some("[]"),
+            None,
+        );
+    }
+    while let Some(part) = parts.next() {
+        let reply = Reply::Grid {
+            job,
+            rows: Vec::new(),
+            total,
+            more: parts.peek().is_some(),
+        };
+        let json = serde_json::to_string(part).expect("a view always serializes");
+        post_with(&reply.to_text(), Some(&json), None);
+    }
 }
 
 /// The most bytes of whole rows the worker holds for the grid; rows past it show their
