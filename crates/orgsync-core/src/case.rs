@@ -45,7 +45,7 @@ fn lower_pair(c: char) -> (char, Option<char>) {
     let len = (key >> 21) & 0x3ff;
     let stride = if key >> 31 == 1 { 2 } else { 1 };
     let off = u - start;
-    if off < len * stride && off % stride == 0 {
+    if off < len * stride && off.is_multiple_of(stride) {
         // The generator only writes runs whose every mapped code point is a char.
         let l = u.wrapping_add_signed(delta);
         return (char::from_u32(l).unwrap_or(c), None);
