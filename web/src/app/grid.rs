@@ -39,6 +39,9 @@ struct RowView {
     /// Its spreadsheet number.
     number: u64,
     header: bool,
+    /// Its whole cells are on their way from the worker: its value cells still hold the slot's
+    /// previous row (hidden, not rewritten), so that a row jumped to is drawn once, whole.
+    pending: bool,
     /// One per column of the grid.
     cells: Vec<CellView>,
 }
@@ -126,6 +129,7 @@ fn row_view(
         pos,
         number,
         header: row.header,
+        pending: false,
         cells,
     }
 }
@@ -686,11 +690,36 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                                     let number = grid_rows.with_value(|g| g.rows[i].row);
                                     ctx.whole.with(|w| w.cells.get(&number).cloned())
                                 });
-                                let shown = Memo::new(move |_| {
+                                let shown = Memo::new(move |prev: Option<&Option<RowView>>| {
                                     let (pos, i) = at.get()?;
                                     let whole = whole_row.get();
+                                    let ready = ctx.whole.with(|w| w.ready);
+                                    let prev = prev.and_then(Option::as_ref);
                                     Some(grid_rows.with_value(|g| stored.with_value(|r| {
-                                        cols.with_value(|c| row_view(&g.rows[i], pos, c, &r.file.headers, whole.as_deref()))
+                                        let row = &g.rows[i];
+                                        match prev {
+                                            // Its whole cells, asked for, not here yet (a jump far
+                                            // away): the row number and rules now, the value cells
+                                            // hidden and left as they were until the answer, so
+                                            // they are written once. The same row drawn whole
+                                            // already (the cache was cleared): kept as it is.
+                                            Some(p) if whole.is_none() && ready && !row.header => {
+                                                if p.number == row.row && !p.pending && p.pos == pos {
+                                                    return p.clone();
+                                                }
+                                                let mut v = cols.with_value(|c| row_view(row, pos, c, &r.file.headers, None));
+                                                cols.with_value(|c| {
+                                                    for ((cell, old), col) in v.cells.iter_mut().zip(&p.cells).zip(c) {
+                                                        if col.file.is_some() {
+                                                            *cell = old.clone();
+                                                        }
+                                                    }
+                                                });
+                                                v.pending = true;
+                                                v
+                                            }
+                                            _ => cols.with_value(|c| row_view(row, pos, c, &r.file.headers, whole.as_deref())),
+                                        }
                                     })))
                                 });
                                 let pos = move || shown.with(|s| s.as_ref().map_or(usize::MAX, |s| s.pos));
@@ -725,6 +754,7 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
                                     <div class="grid-row" role="row" aria-rowindex=move || pos().wrapping_add(2) class:selected=selected aria-selected=move || selected().to_string()
                                         data-row=move || shown.with(|s| s.as_ref().map(|s| s.number.to_string()))
                                         class:header-row=move || shown.with(|s| s.as_ref().is_some_and(|s| s.header))
+                                        class:pending=move || shown.with(|s| s.as_ref().is_some_and(|s| s.pending))
                                         data-header=move || shown.with(|s| s.as_ref().is_some_and(|s| s.header).then_some("true"))
                                         style:top=move || format!("{}px", pos() as f64 * ROW_HEIGHT)
                                         on:click=move |_| {
