@@ -128,6 +128,10 @@ fn suggests(f: &Finding) -> bool {
         .is_some_and(|x| x.applicability == crate::finding::Applicability::Suggested)
 }
 
+/// Whether [`Fixer::track_left`] counts (the `left-count` feature): without it the code that
+/// counts is compiled out (the JS API's default package stays under its size budget).
+const COUNTS_LEFT: bool = cfg!(feature = "left-count");
+
 /// What [`Fixer::track_left`] gathers.
 #[derive(Debug)]
 struct Delta {
@@ -434,7 +438,14 @@ impl Fixer {
     /// [`Fixer::finish_with_left`]: the report's counts with the findings the row rules make
     /// on each changed row before and after its fixes taken out and put in, when that is exact.
     /// Call before pushing bytes, with the report the fixer was made from.
+    ///
+    /// Without the `left-count` feature (the JS API's packages, which check the corrected file
+    /// themselves) it does nothing: [`Fixer::counts_left`] is `false` and
+    /// [`Fixer::finish_with_left`] gives `None`, so a caller checks the corrected file.
     pub fn track_left(mut self, report: &Report) -> Fixer {
+        if !COUNTS_LEFT {
+            return self;
+        }
         self.st.delta = Some(Box::new(Delta {
             exact: true,
             before: Left::of(report),
@@ -464,7 +475,7 @@ impl Fixer {
     /// file not in UTF-8, a user export...), and then only checking the corrected file says.
     pub fn finish_with_left(self) -> (FixChunk, Option<Left>) {
         let (out, _, delta) = self.finish_all();
-        (out, delta.and_then(|d| d.left()))
+        (out, delta.filter(|_| COUNTS_LEFT).and_then(|d| d.left()))
     }
 
     /// Feeds the next bytes of the same file the report was made from.
@@ -605,7 +616,7 @@ impl State {
             line.push(messages(&file_level, header));
             write_row(&mut self.out.error_report, line.iter().map(String::as_str));
         }
-        if self.delta.is_some() {
+        if COUNTS_LEFT && self.delta.is_some() {
             let plan = Arc::clone(&self.plan);
             let plain = sniffed.encoding.is_utf8()
                 && !binary
@@ -1039,7 +1050,7 @@ impl Handler for State {
         if reshape {
             cells.resize(self.width, String::new());
         }
-        if self.delta.as_ref().is_some_and(|d| d.exact) {
+        if COUNTS_LEFT && self.delta.as_ref().is_some_and(|d| d.exact) {
             self.track_change(header, row, &cells);
         }
         self.write_row_corrected(&cells, row, enc);
@@ -1061,7 +1072,7 @@ impl Handler for State {
 impl State {
     /// [`Fixer::track_left`] cannot be exact for this file.
     fn inexact(&mut self) {
-        if let Some(d) = self.delta.as_mut() {
+        if COUNTS_LEFT && let Some(d) = self.delta.as_mut() {
             d.exact = false;
         }
     }
