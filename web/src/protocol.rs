@@ -28,30 +28,9 @@ pub type JobId = u32;
 pub type RosterId = u32;
 
 /// Uploads of at least this many bytes (and no user export) are checked by two workers at
-/// once; below it, starting the second half costs more than it saves.
-pub const SPLIT_MIN_BYTES: u64 = 8 << 20;
-
-/// Where a check's cut is: just after the first line feed in the [`CUT_WINDOW`] bytes from
-/// [`CUT_AT`] of the file (both workers compute it from the same bytes). `None`: check with one
-/// worker.
-pub fn cut_from(size: u64, window: &[u8]) -> Option<u64> {
-    let cut = cut_window(size).0 + orgsync_core::split::cut_point(window)? as u64;
-    (cut < size).then_some(cut)
-}
-
-/// The share of the file (in percent) the first worker checks: a little over half, because the
-/// second also writes its part, which the first must wait for (1M rows in Chromium: the first
-/// worker waited 111-221 ms for a part cut at the middle).
-pub const CUT_AT: u64 = 52;
-
-/// Where the window [`cut_from`] looks at starts, and where it ends.
-pub fn cut_window(size: u64) -> (u64, u64) {
-    let start = size / 100 * CUT_AT + size % 100 * CUT_AT / 100;
-    (start, (start + CUT_WINDOW).min(size))
-}
-
-/// How many bytes from the file's middle are searched for the cut.
-pub const CUT_WINDOW: u64 = 64 << 10;
+/// once; where the cut falls is the engine's (`orgsync_core::split`), the same for the CLI's
+/// two threads.
+pub use orgsync_core::split::{SPLIT_MIN_BYTES, cut_from, cut_window};
 
 /// What the second worker of a split check did, in milliseconds and bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -591,13 +570,7 @@ mod tests {
     }
 
     #[test]
-    fn the_cut_is_after_the_first_line_feed_from_the_middle() {
-        assert_eq!(cut_window(100), (52, 100));
-        assert_eq!(cut_window(1 << 30), (558_345_748, 558_345_748 + CUT_WINDOW));
-        assert_eq!(cut_from(100, b"abc\ndef"), Some(56));
-        assert_eq!(cut_from(100, b"no line feed"), None);
-        // A line feed that is the file's last byte leaves nothing for a second worker.
-        assert_eq!(cut_from(8, b"abc\n"), None);
+    fn old_requests_still_read() {
         // Old requests (no `split`) still read.
         let old = r#"{"type":"check","job":1,"known_groups":[]}"#;
         assert!(matches!(
