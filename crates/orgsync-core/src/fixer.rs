@@ -980,7 +980,6 @@ impl Handler for State {
         let mut found = self.row_findings(header, row, row_rules);
         if let Some(f) = self.cut.take() {
             found.insert(0, f);
-            self.inexact();
         }
         if COUNTS_LEFT
             && found
@@ -988,7 +987,7 @@ impl Handler for State {
                 .any(|f| f.code.rule().scope == crate::registry::Scope::File)
         {
             // A record read with a problem of the file's own (a quote out of place, a ragged
-            // row): the corrected file writes it as cells, which can take the problem away or
+            // row, a record cut for its length): the corrected file writes it as cells, which can take the problem away or
             // make another; only a check of the corrected file says.
             self.inexact();
         }
