@@ -429,6 +429,16 @@ mod tests {
         same
     }
 
+    /// Fails naming how many `what` lowercase otherwise than the standard library, and the first ten.
+    fn assert_none_differ<T: std::fmt::Debug>(bad: &[T], what: &str) {
+        assert!(
+            bad.is_empty(),
+            "{} {what} differ, first {:?}",
+            bad.len(),
+            &bad[..bad.len().min(10)]
+        );
+    }
+
     /// Every char, one at a time: the iterator `char::to_lowercase` gives.
     #[test]
     fn every_char_lowercases_as_the_standard_library() {
@@ -441,12 +451,7 @@ mod tests {
                 bad.push(c);
             }
         }
-        assert!(
-            bad.is_empty(),
-            "{} chars differ, first {:?}",
-            bad.len(),
-            &bad[..bad.len().min(10)]
-        );
+        assert_none_differ(&bad, "chars");
     }
 
     /// Every char inside a text: `str::to_lowercase`'s answer (an ASCII start, then char by char).
@@ -466,12 +471,7 @@ mod tests {
                 bad.push(s.clone());
             }
         }
-        assert!(
-            bad.is_empty(),
-            "{} texts differ, first {:?}",
-            bad.len(),
-            &bad[..bad.len().min(10)]
-        );
+        assert_none_differ(&bad, "texts");
     }
 
     /// The first and the last char of every stretch of one class (`CLASSES`, which
@@ -522,12 +522,7 @@ mod tests {
                 }
             }
         }
-        assert!(
-            bad.is_empty(),
-            "{} texts differ, first {:?}",
-            bad.len(),
-            &bad[..bad.len().min(10)]
-        );
+        assert_none_differ(&bad, "texts");
     }
 
     #[test]
