@@ -2,7 +2,7 @@
 //! pass produces them, and the corrected bytes re-checked as they are written, so the exit code
 //! is `check`'s on the corrected file without reading it back.
 
-use crate::check::check_pass;
+use crate::check::{Threads, check_pass, exit_code};
 use crate::source::Source;
 use crate::{Failure, FixArgs, Result, flatten, known_groups, render};
 use orgsync_core::{
@@ -131,7 +131,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         Some(100)
     });
     let options_cap = options.max_findings_per_code;
-    let report = check_pass(&mut source, options)?;
+    let report = check_pass(&mut source, options, Threads(args.threads))?;
     if let Some(path) = &args.json {
         let mut out = Output::create(path)?;
         let written = report.write_json(&mut out.writer, true);
@@ -275,7 +275,11 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
                 // corrected file.
                 #[cfg(debug_assertions)]
                 {
-                    let full = check_pass(&mut Source::new(&out_path), recheck_options)?;
+                    let full = check_pass(
+                        &mut Source::new(&out_path),
+                        recheck_options,
+                        Threads(args.threads),
+                    )?;
                     assert_eq!(
                         left,
                         Left::of(&full),
@@ -287,7 +291,11 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
             // Counting stopped while the rows were fixed: the check started then.
             None if !counting => Left::of(&recheck.finish(&report)?),
             // Only at the end of the file: a check of what was written.
-            None => Left::of(&check_pass(&mut Source::new(&out_path), recheck_options)?),
+            None => Left::of(&check_pass(
+                &mut Source::new(&out_path),
+                recheck_options,
+                Threads(args.threads),
+            )?),
         }
     } else {
         Left::of(&recheck.finish(&report)?)
@@ -321,11 +329,7 @@ pub(crate) fn run(args: &FixArgs) -> Result<ExitCode> {
         &written,
         corrected_label.as_deref(),
     );
-    Ok(if after.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(after.has_errors()))
 }
 
 /// The check of the corrected bytes, for `fix`'s exit code and summary. It runs on a thread of

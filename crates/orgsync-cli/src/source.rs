@@ -50,6 +50,14 @@ impl Source {
         self.name().unwrap_or_else(|| "<stdin>".to_string())
     }
 
+    /// The file on disk it reads (to read it in parts at once); none for standard input.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        match self {
+            Source::Path(p) => Some(p),
+            Source::Stdin(_) => None,
+        }
+    }
+
     fn path_for_errors(&self) -> PathBuf {
         match self {
             Source::Path(p) => p.clone(),
@@ -127,8 +135,36 @@ impl Source {
     }
 }
 
+/// Reads the bytes `[start, end)` of the file at `path` (fewer if it ends sooner), chunk by
+/// chunk, handing each to `sink`; a thread of its own can read another span of the same file.
+pub(crate) fn read_span(
+    path: &Path,
+    start: u64,
+    end: u64,
+    bar: Option<&ProgressBar>,
+    sink: &mut dyn FnMut(&[u8]),
+) -> Result<()> {
+    let fail = |e: std::io::Error| Failure::io("read", path, &e);
+    let mut file = File::open(path).map_err(fail)?;
+    file.seek(SeekFrom::Start(start)).map_err(fail)?;
+    let mut reader = file.take(end.saturating_sub(start));
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(fail(e)),
+        };
+        sink(&buf[..n]);
+        if let Some(bar) = bar {
+            bar.inc(n as u64);
+        }
+    }
+}
+
 /// A progress bar on standard error, for large files only, and only when someone watches.
-fn progress(size: Option<u64>, message: &str) -> Option<ProgressBar> {
+pub(crate) fn progress(size: Option<u64>, message: &str) -> Option<ProgressBar> {
     let size = size.filter(|&s| s > PROGRESS_FROM)?;
     if !std::io::stderr().is_terminal() {
         return None;
