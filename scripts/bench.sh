@@ -10,7 +10,9 @@
 # For each file it measures wall time, CPU time and peak memory (/usr/bin/time -v) of
 #   - csv-baseline:  a bare `csv` crate ByteRecord loop over the file (the parse floor),
 #   - check-file:    the engine alone, streaming the file through Checker in 1 MiB chunks,
-#   - check:         `orgsync check --format json FILE`,
+#   - check:         `orgsync check --format json FILE` (two threads on two cores: the file's
+#                    halves at once, merged),
+#   - check-1-thread: the same with `--threads 1`,
 #   - fix+reports:   `orgsync fix FILE -o OUT --report R --findings F` (outputs in target/bench-out),
 # RUNS times each, the commands alternating within each run (the machine is shared: alternating
 # spreads other work over all of them), and prints each one's median and best with its ratio
@@ -84,13 +86,14 @@ for kind in $FILES; do
   echo
   echo "== $kind: $FILE ($(stat -c %s "$FILE") bytes), $RUNS alternating runs"
   declare -A WALLS=() PEAK=() CPUS=()
-  names=(csv-baseline check-file check fix+reports)
+  names=(csv-baseline check-file check check-1-thread fix+reports)
   for _ in $(seq "$RUNS"); do
     for name in "${names[@]}"; do
       case "$name" in
         csv-baseline) cmd=("$BIN/csv-baseline" "$FILE") ;;
         check-file) cmd=("$BIN/check-file" "$FILE") ;;
         check) cmd=("$BIN/orgsync" check --format json "$FILE") ;;
+        check-1-thread) cmd=("$BIN/orgsync" check --threads 1 --format json "$FILE") ;;
         fix+reports) cmd=("$BIN/orgsync" fix "$FILE" -o "$OUT/corrected.csv" --report "$OUT/report.csv" --findings "$OUT/findings.csv") ;;
       esac
       set +e
@@ -107,7 +110,7 @@ for kind in $FILES; do
     best=$(tr ' ' '\n' <<<"${WALLS[$name]}" | grep . | sort -n | head -1)
     cpu=$(tr ' ' '\n' <<<"${CPUS[$name]}" | grep . | median)
     awk -v n="$name" -v med="$med" -v best="$best" -v cpu="$cpu" -v b="$base" -v m="${PEAK[$name]}" \
-      'BEGIN { printf "%-14s median %6.2f s (best %5.2f, cpu %5.2f)  %5.2fx the baseline   peak %6.1f MiB\n", n, med, best, cpu, med/b, m/1024 }'
+      'BEGIN { printf "%-15s median %6.2f s (best %5.2f, cpu %5.2f)  %5.2fx the baseline   peak %6.1f MiB\n", n, med, best, cpu, med/b, m/1024 }'
   done
   if [ -s "$OUT/findings.csv" ]; then
     echo "fix outputs: corrected $(stat -c %s "$OUT/corrected.csv") B, error report $(stat -c %s "$OUT/report.csv") B, findings $(stat -c %s "$OUT/findings.csv") B"
