@@ -6,7 +6,7 @@
 //! or `NO_COLOR` is set.
 
 use crate::cells::{Cells, Wanted};
-use orgsync_core::words::{delimiter_name, plural};
+use orgsync_core::words::{delimiter_name, plural, thousands};
 use orgsync_core::{Applicability, Code, Edit, Finding, Report, Severity, Tally};
 use owo_colors::OwoColorize;
 use std::collections::BTreeMap;
@@ -180,7 +180,7 @@ pub(crate) fn human(
             writeln!(
                 out,
                 "  {} {}",
-                format!("… and {hidden} more").dimmed(),
+                format!("… and {} more", thousands(hidden)).dimmed(),
                 how.dimmed()
             )?;
         }
@@ -254,7 +254,7 @@ fn finding(
     if !f.related_rows.is_empty() {
         let rows: Vec<String> = f.related_rows.iter().take(10).map(u64::to_string).collect();
         let more = if f.related_rows.len() > 10 {
-            format!(" and {} more", f.related_rows.len() - 10)
+            format!(" and {} more", thousands(f.related_rows.len() as u64 - 10))
         } else {
             String::new()
         };

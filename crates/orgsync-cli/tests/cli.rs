@@ -155,6 +155,18 @@ fn many_findings_are_capped_per_rule_unless_verbose() {
     assert_eq!(out.matches("fix (safe)").count(), 12, "{out}");
 }
 
+#[test]
+fn how_many_more_is_written_with_thousands_separators() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("primary_email_address,preferred_first_name\r\n");
+    text.push_str(&"\r\n".repeat(2_000));
+    text.push_str("ana@northwindtraders.com,Ana\r\n");
+    let p = write(dir.path(), "blank.csv", text.as_bytes());
+    let out = stdout(&run(&["check", s(&p)]));
+    assert!(out.contains("blank-row: 2,000 rows"), "{out}");
+    assert!(out.contains("… and 1,995 more"), "{out}");
+}
+
 /// A file where R012 fires on each of `rows` rows (a trailing space in the first name).
 fn stray_spaces(dir: &Path, rows: usize) -> PathBuf {
     let mut text = String::from("primary_email_address,preferred_first_name\r\n");
