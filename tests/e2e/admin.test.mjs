@@ -8,7 +8,7 @@
 //   (cd tests/e2e && node --test admin.test.mjs)
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, ROOT, SAMPLE, chromiumSuite, cli } from './helpers.mjs';
 
@@ -174,6 +174,33 @@ describe('the grid of rows with problems', () => {
     assert.ok(!lines[row - 1].includes('"'), 'the compared row has no quoted cell');
     for (let i = 0; i < header.length; i++) {
       assert.equal(shown[i] ?? '', fileCells[i] ?? '', `row ${row}, ${header[i]}`);
+    }
+    await page.close();
+  });
+
+  test('row numbers and the header row\'s label are shown whole, in a file of 100,000 rows and at phone width', async () => {
+    /** The row-number cells in view whose text does not fit them. */
+    const cutNumbers = (page) => page.evaluate(() => [...document.querySelectorAll('[data-testid="grid-rownum"]')]
+      .filter((e) => e.textContent && e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+    const page = await openPage();
+    await sample(page);
+    await page.locator('[data-testid="grid-notes"]').check();
+    await page.selectOption('[data-testid="grid-order"]', 'row');
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      assert.ok(await page.locator('[data-testid="grid-rownum"]', { hasText: /header/i }).count() > 0, 'the header row is in view');
+      assert.deepEqual(await cutNumbers(page), [], `width ${width}: the sample's row labels`);
+    }
+    // 100,000 blank lines, then a row with an error: row 100,002, first in the grid (errors first).
+    const big = join(suite.work, 'far-row.csv');
+    writeFileSync(big, 'primary_email_address,preferred_first_name,preferred_last_name\r\n' + '\r\n'.repeat(100_000) + 'not-an-email,Ana,Souza\r\n');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setInputFiles('[data-testid="file-input"]', big);
+    await page.locator('[data-testid="grid-rownum"]', { hasText: '100,002' }).waitFor({ timeout: 60_000 });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.waitForTimeout(50);
+      assert.deepEqual(await cutNumbers(page), [], `width ${width}: six-digit row numbers`);
     }
     await page.close();
   });

@@ -250,6 +250,18 @@ fn columns(report: &ReportView, grid: &GridRows) -> Vec<Col> {
     cols
 }
 
+/// The row-number column's width: room for the widest row number the grid holds ("1,000,002" in a
+/// file of a million rows) in its cells' bold figures (under 0.64 rem a digit and 0.35 rem a
+/// separator at the grid's 0.875 rem), and never less than the stylesheet's `--g-row-min`, which
+/// fits the header row's label.
+fn row_width(grid: &GridRows) -> String {
+    let widest = grid.rows.iter().map(|r| r.row).max().unwrap_or(0);
+    let text = model::thousands(widest);
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let marks = text.chars().count() - digits;
+    format!("max(var(--g-row-min), calc({digits} * 0.64rem + {marks} * 0.35rem + 1.2rem + 2px))")
+}
+
 /// Every rule on a row: its own, then its cells'.
 fn row_codes(row: &ProblemRow) -> Vec<String> {
     let mut all: Vec<String> = row.codes.clone();
@@ -513,9 +525,12 @@ pub(super) fn Grid(report: Arc<ReportView>, grid: Arc<GridRows>) -> impl IntoVie
         let widths: Vec<&str> = c.iter().map(|c| c.width).collect();
         (format!("calc({})", widths.join(" + ")), widths.join(" "))
     });
+    let row_width = row_width(&grid);
     Effect::new(move |_| {
         if let Some(el) = grid_ref.get() {
-            let _ = web_sys::HtmlElement::style(&el).set_property("--g-template", &template);
+            let style = web_sys::HtmlElement::style(&el);
+            let _ = style.set_property("--g-template", &template);
+            let _ = style.set_property("--g-row", &row_width);
         }
     });
     // A cell focused (a click, a tab, the arrow keys): it becomes the grid's focusable cell and
