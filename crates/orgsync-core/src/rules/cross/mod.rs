@@ -837,64 +837,19 @@ impl Builder<'_> {
 
 /// The values held by two or more records, ascending (0, "no value", excluded).
 ///
-/// This runs over every record once per key, so it is the costliest step of `finish`. Keys are
-/// uniform hashes, so their top bits pick a bit in a table 16 times larger than the number of
-/// keys: a first pass marks the bits seen once and those seen twice, a second gathers the keys
-/// whose bit was seen twice. Those are the duplicates and about one key in sixteen besides
-/// (bits shared by different values), sorted to tell them apart. A clean file of a million rows
-/// costs two passes and 4 MB of bits here, briefly.
+/// This runs over every record once per key, so it is the costliest step of `finish`: the
+/// records whose value's bit [`with_twice`] saw twice (the duplicates and about one in sixteen
+/// others) are sorted to tell them apart.
 fn duplicated(keys: &[u64]) -> Vec<u64> {
-    let n = keys.len();
-    if n < 2 {
-        return Vec::new();
-    }
-    // At least 64 bits, at most 2^31.
-    let log = ((n * 16).next_power_of_two().trailing_zeros()).clamp(6, 31);
-    let words = 1usize << (log - 6);
-    // Per word of the table: the bits seen once (`[0]`) and twice (`[1]`), side by side so one
-    // look-up serves both; `words` is a power of two, so masking keeps every index in range.
-    TABLE.with_borrow_mut(|bits| {
-        bits.clear();
-        bits.resize(words, [0u64; 2]);
-        duplicated_with(keys, log, bits)
-    })
-}
-
-thread_local! {
-    /// [`duplicated`]'s table, kept from one call to the next within `Cross::finish` (which
-    /// lets it go at its end): fresh memory costs a page fault per 4 KB at first touch, and a
-    /// million keys need a 4 MB table for each of the four or five keys.
-    static TABLE: std::cell::RefCell<Vec<[u64; 2]>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// [`duplicated`]'s two passes, in `bits` (2^(log - 6) zeroed words).
-fn duplicated_with(keys: &[u64], log: u32, bits: &mut [[u64; 2]]) -> Vec<u64> {
-    let words = bits.len();
-    let mask = words - 1;
-    let slot = |k: u64| {
-        let b = (k >> (64 - log)) as usize;
-        ((b >> 6) & mask, 1u64 << (b & 63))
-    };
-    for &k in keys {
-        let (w, bit) = slot(k);
-        // A key of 0 ("no value") marks nothing.
-        let bit = bit & 0u64.wrapping_sub(u64::from(k != 0));
-        if let Some(e) = bits.get_mut(w) {
-            e[1] |= e[0] & bit;
-            e[0] |= bit;
-        }
-    }
     // Widened to u128 for the integer sort the cross-row rules share (a sort of u64 would link
     // a sort of its own).
-    let mut candidates: Vec<u128> = keys
-        .iter()
-        .copied()
-        .filter(|&k| {
-            let (w, bit) = slot(k);
-            k != 0 && bits.get(w).is_some_and(|e| e[1] & bit != 0)
-        })
-        .map(u128::from)
-        .collect();
+    let mut candidates: Vec<u128> = with_twice(keys, |twice| {
+        keys.iter()
+            .copied()
+            .filter(|&k| twice.holds(k))
+            .map(u128::from)
+            .collect()
+    });
     candidates.sort_unstable();
     let mut d: Vec<u64> = Vec::new();
     for w in candidates.windows(2) {
@@ -905,46 +860,86 @@ fn duplicated_with(keys: &[u64], log: u32, bits: &mut [[u64; 2]]) -> Vec<u64> {
     d
 }
 
-/// Every record whose value two or more records hold, sorted by value then record (4 bytes a
-/// record: a file of a million identical rows costs 4 MB here, and 16 MB briefly). Empty, and
-/// cheap, for a file without duplicates.
-///
-/// The same bit table as [`duplicated`] picks the candidates (the records whose value's bit was
-/// seen twice: the duplicates and about one in sixteen others); they are sorted as (value,
-/// record) pairs and the values held once dropped. No look-up per record: with many shared
-/// values (a name column in a large organisation) a binary search over them per record cost
-/// more than the rest of the step.
-fn shared(keys: &[u64]) -> Vec<u32> {
+thread_local! {
+    /// [`with_twice`]'s table, kept from one call to the next within `Cross::finish` (which
+    /// lets it go at its end): fresh memory costs a page fault per 4 KB at first touch, and a
+    /// million keys need a 4 MB table for each of the four or five keys.
+    static TABLE: std::cell::RefCell<Vec<[u64; 2]>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Which keys may be held twice: keys are uniform hashes, so their top bits pick a bit in a
+/// table 16 times larger than the number of keys; one pass over the keys marks the bits seen
+/// once and those seen twice. A key whose bit was seen twice is held by two or more records, or
+/// shares its bit with another value (about one in sixteen). A clean file of a million rows costs
+/// a pass and 4 MB of bits here, briefly.
+struct Twice<'a> {
+    /// Per word of the table: the bits seen once (`[0]`) and twice (`[1]`), side by side so one
+    /// look-up serves both; a power of two words, so masking keeps every index in range.
+    bits: &'a [[u64; 2]],
+    log: u32,
+    /// Words in the table, less one.
+    mask: usize,
+}
+
+impl Twice<'_> {
+    #[inline]
+    fn slot(log: u32, mask: usize, k: u64) -> (usize, u64) {
+        let b = (k >> (64 - log)) as usize;
+        ((b >> 6) & mask, 1u64 << (b & 63))
+    }
+
+    /// Whether `k` is a value (not 0) whose bit was seen twice.
+    #[inline]
+    fn holds(&self, k: u64) -> bool {
+        let (w, bit) = Self::slot(self.log, self.mask, k);
+        k != 0 && self.bits.get(w).is_some_and(|e| e[1] & bit != 0)
+    }
+}
+
+/// Marks `keys` in the table and hands it to `f` ([`Twice`]); nothing for fewer than two keys.
+fn with_twice<R: Default>(keys: &[u64], f: impl FnOnce(&Twice<'_>) -> R) -> R {
     let n = keys.len();
     if n < 2 {
-        return Vec::new();
+        return R::default();
     }
+    // At least 64 bits, at most 2^31.
     let log = ((n * 16).next_power_of_two().trailing_zeros()).clamp(6, 31);
     let words = 1usize << (log - 6);
-    // (value, record) packed into one integer, high to low: sorting them is the integer sort
-    // the cross-row rules share (a sort of tuples would link a sort of its own).
-    let mut pairs: Vec<u128> = TABLE.with_borrow_mut(|bits| {
+    TABLE.with_borrow_mut(|bits| {
         bits.clear();
         bits.resize(words, [0u64; 2]);
-        let mask = words - 1;
-        let slot = |k: u64| {
-            let b = (k >> (64 - log)) as usize;
-            ((b >> 6) & mask, 1u64 << (b & 63))
-        };
         for &k in keys {
-            let (w, bit) = slot(k);
+            let (w, bit) = Twice::slot(log, words - 1, k);
+            // A key of 0 ("no value") marks nothing.
             let bit = bit & 0u64.wrapping_sub(u64::from(k != 0));
             if let Some(e) = bits.get_mut(w) {
                 e[1] |= e[0] & bit;
                 e[0] |= bit;
             }
         }
+        f(&Twice {
+            bits,
+            log,
+            mask: words - 1,
+        })
+    })
+}
+
+/// Every record whose value two or more records hold, sorted by value then record (4 bytes a
+/// record: a file of a million identical rows costs 4 MB here, and 16 MB briefly). Empty, and
+/// cheap, for a file without duplicates.
+///
+/// [`with_twice`] picks the candidates (the duplicates and about one in sixteen others); they
+/// are sorted as (value, record) pairs and the values held once dropped. No look-up per record:
+/// with many shared values (a name column in a large organisation) a binary search over them
+/// per record cost more than the rest of the step.
+fn shared(keys: &[u64]) -> Vec<u32> {
+    // (value, record) packed into one integer, high to low: sorting them is the integer sort
+    // the cross-row rules share (a sort of tuples would link a sort of its own).
+    let mut pairs: Vec<u128> = with_twice(keys, |twice| {
         keys.iter()
             .enumerate()
-            .filter(|&(_, &k)| {
-                let (w, bit) = slot(k);
-                k != 0 && bits.get(w).is_some_and(|e| e[1] & bit != 0)
-            })
+            .filter(|&(_, &k)| twice.holds(k))
             .map(|(r, &k)| (u128::from(k) << 32) | r as u128)
             .collect()
     });
