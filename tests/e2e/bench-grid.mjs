@@ -27,13 +27,14 @@
 // so the kept findings of the rules fall on different rows and the grid holds ~120,000 of them. ORGSYNC_BENCH_RUNS (default 3) runs
 // per file, each in a freshly started browser; the output is every run and the medians, as JSON.
 // Counts (DOM nodes, rows, long tasks) do not depend on the machine's load; times do.
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
+import { chromiumRssMiB, writeLines } from './bench-common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -52,10 +53,8 @@ if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/ is missing: tr
 
 /** A file of `rows` flagged rows: row i has mistake i % 12, each a different rule's. */
 async function spread(path, rows) {
-  const out = createWriteStream(path);
-  out.write('primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,acme_license_learning_status,group:Sales\r\n');
-  let buf = '';
-  for (let i = 0; i < rows; i++) {
+  const header = 'primary_email_address,preferred_first_name,preferred_last_name,work_title,unique_user_id,acme_license_learning_status,group:Sales\r\n';
+  await writeLines(path, header, rows, (i) => {
     let email = `person${i}@northwind.com`, first = 'Ann', last = `Lee${i}`, title = 'Engineer', id = `NW${i}`, license = 'Active', sales = 'yes';
     switch (i % 12) {
       case 0: email = ''; id = ''; break; // R001
@@ -71,31 +70,10 @@ async function spread(path, rows) {
       case 10: last = `lee${i}@northwind.com`; break; // R019
       case 11: first = 'JosÃ©'; break; // R013
     }
-    buf += `${email},${first},${last},${title},${id},${license},${sales}\r\n`;
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
-      buf = '';
-    }
-  }
-  out.write(buf);
-  await new Promise((r) => out.end(r));
+    return `${email},${first},${last},${title},${id},${license},${sales}\r\n`;
+  });
 }
 
-/** Every Chromium process's resident memory, from /proc. */
-function chromiumRssMiB() {
-  let kib = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (!/^Name:\s*chromium/m.test(status)) continue;
-      kib += Number(/^VmRSS:\s*(\d+)/m.exec(status)?.[1] ?? 0);
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return Math.round(kib / 1024);
-}
 
 /** Installed in the page before the drop: long tasks and frames, read and reset by phase. */
 function instrument() {
@@ -238,7 +216,7 @@ async function run(origin, file, n, work) {
     };
     await page.locator('[data-testid="grid"]').scrollIntoViewIfNeeded();
     await page.evaluate(() => window.__nextFrame());
-    const heapAtGrid = { ...(await heapMiB(cdp)), chromium_rss_mib: chromiumRssMiB() };
+    const heapAtGrid = { ...(await heapMiB(cdp)), chromium_rss_mib: Math.round(chromiumRssMiB()) };
 
     // Scrolling: the wheel over the grid, then jumps of the scroll bar to the bottom.
     const box = await page.locator('.grid-scroll').boundingBox();
@@ -372,7 +350,7 @@ async function run(origin, file, n, work) {
     }
     act.open_group = await timedCpu(page, cdp, () => { document.querySelector('[data-testid="finding-group"] details').open = true; });
     act.open_group.items = await page.locator('[data-testid="finding-group"] details[open] table.items tbody tr').count();
-    const heapAtEnd = { ...(await heapMiB(cdp)), chromium_rss_mib: chromiumRssMiB() };
+    const heapAtEnd = { ...(await heapMiB(cdp)), chromium_rss_mib: Math.round(chromiumRssMiB()) };
     return { load, counts, scroll, act, heap: { at_grid: heapAtGrid, at_end: heapAtEnd } };
   } finally {
     await context.close();

@@ -15,7 +15,7 @@
 // figures are each side's best run, with every run and the ratio of the medians beside them.
 // ORGSYNC_CHROMIUM_ARGS adds Chromium flags (space-separated), for experiments.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
 import { CHROMIUM_ARGS } from './chromium-args.mjs';
+import { chromiumRssMiB, writeLines } from './bench-common.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -60,37 +61,9 @@ function row(i) {
 }
 
 async function generate(path, rows) {
-  const out = createWriteStream(path);
-  out.write(HEADER);
-  let buf = '';
-  for (let i = 0; i < rows; i++) {
-    buf += row(i);
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
-      buf = '';
-    }
-  }
-  out.write(buf);
-  await new Promise((r) => out.end(r));
+  await writeLines(path, HEADER, rows, row);
 }
 
-/** Chromium's resident memory, all processes, read from /proc in this process: sampling with
- * `ps` every 200 ms cost a fork and a scan of every process each time, CPU the page's two
- * workers compete for on a 2-core machine. */
-function chromiumRssMiB() {
-  let kib = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (!/^Name:\s*chromium/m.test(status)) continue;
-      kib += Number(/^VmRSS:\s*(\d+)/m.exec(status)?.[1] ?? 0);
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return kib / 1024;
-}
 
 const work = mkdtempSync(join(tmpdir(), 'orgsync-bench-'));
 try {
