@@ -99,15 +99,7 @@ impl Source {
             }
         };
         let bar = progress(size, message);
-        let mut buf = vec![0u8; CHUNK];
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Failure::io("read", &err_path, &e)),
-            };
-            let chunk = &buf[..n];
+        pump(&mut reader, &err_path, bar.as_ref(), &mut |chunk| {
             if let Some(spool) = spool.as_mut() {
                 spool.write_all(chunk).map_err(|e| {
                     Failure(format!(
@@ -115,16 +107,9 @@ impl Source {
                     ))
                 })?;
             }
-            if !sink(chunk)? {
-                // The caller has what it needs; a spooled stdin must still be read whole.
-                if spool.is_none() {
-                    break;
-                }
-            }
-            if let Some(bar) = &bar {
-                bar.inc(n as u64);
-            }
-        }
+            // When the caller has what it needs, a spooled stdin must still be read whole.
+            Ok(sink(chunk)? || spool.is_some())
+        })?;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -148,17 +133,34 @@ pub(crate) fn read_span(
     let mut file = File::open(path).map_err(fail)?;
     file.seek(SeekFrom::Start(start)).map_err(fail)?;
     let mut reader = file.take(end.saturating_sub(start));
+    pump(&mut reader, path, bar, &mut |chunk| {
+        sink(chunk);
+        Ok(true)
+    })
+}
+
+/// Reads `reader` to its end a chunk at a time, handing each to `sink` (which says whether to go
+/// on) and counting it on `bar`; a read error names `path`.
+fn pump(
+    reader: &mut dyn Read,
+    path: &Path,
+    bar: Option<&ProgressBar>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<bool>,
+) -> Result<()> {
     let mut buf = vec![0u8; CHUNK];
     loop {
         let n = match reader.read(&mut buf) {
             Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(fail(e)),
+            Err(e) => return Err(Failure::io("read", path, &e)),
         };
-        sink(&buf[..n]);
+        let go_on = sink(&buf[..n])?;
         if let Some(bar) = bar {
             bar.inc(n as u64);
+        }
+        if !go_on {
+            return Ok(());
         }
     }
 }

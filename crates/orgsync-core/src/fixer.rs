@@ -987,8 +987,8 @@ impl Handler for State {
                 .any(|f| f.code.rule().scope == crate::registry::Scope::File)
         {
             // A record read with a problem of the file's own (a quote out of place, a ragged
-            // row, a record cut for its length): the corrected file writes it as cells, which can take the problem away or
-            // make another; only a check of the corrected file says.
+            // row, a record cut for its length): the corrected file writes it as cells, which can
+            // take the problem away or make another; only a check of the corrected file says.
             self.inexact();
         }
         for f in &found {
